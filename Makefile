@@ -1,0 +1,40 @@
+# Quick start: `make demo` and `make test`. Each target creates .venv when it is missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-dev
+BENCH_STAMP := $(VENV)/.installed-bench
+
+.PHONY: demo test lint typecheck bench native-check clean
+
+$(STAMP): pyproject.toml setup.py native/build_native.py native/linkscreen_core.c native/linkscreen_core.h
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $@
+
+demo: $(STAMP)
+	$(BIN)/python examples/demo.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check sdk server tests benchmarks examples native/build_native.py
+	$(BIN)/ruff format --check sdk server tests benchmarks examples native/build_native.py
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+test: lint typecheck
+	$(BIN)/python -m pytest -q
+
+bench: $(BENCH_STAMP)
+	$(BIN)/python -m pytest benchmarks -q -s -W ignore::DeprecationWarning --benchmark-enable \
+		--benchmark-columns=median,mean,stddev,rounds -p no:cacheprovider
+
+clean:
+	rm -rf $(VENV) build *.egg-info sdk/*.egg-info .pytest_cache .mypy_cache .ruff_cache
+	find . -name '__pycache__' -prune -exec rm -rf {} +
+	rm -f sdk/linkscreen/_native*.so

@@ -1,0 +1,8 @@
+"""Benchmarks live apart from tests; make the local corpus helper importable."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))

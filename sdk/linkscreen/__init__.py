@@ -1,0 +1,32 @@
+"""linkscreen: on-device link matching against signed, hashed URL blocklist bundles.
+
+The safe surface lives here; raw format helpers stay in private modules. Data flows one way:
+text -> candidates -> canonical URL -> expressions -> hashes -> probe -> verdict.
+"""
+
+from __future__ import annotations
+
+from .canonical import MAX_URL_CHARS, canonical_variants, canonicalize
+from .errors import InvalidURLError, LinkscreenError
+from .expressions import MAX_EXPRESSIONS, expressions
+from .psl import PSL_SNAPSHOT_VERSION, registrable_domain
+
+__version__ = "0.1.0"
+
+#: Version of the canonicalisation rules. A bundle records it; a change to any rule that can
+#: change an expression must bump it, because old bundles would stop matching.
+CANONICALIZATION_VERSION = 1
+
+__all__ = [
+    "CANONICALIZATION_VERSION",
+    "MAX_EXPRESSIONS",
+    "MAX_URL_CHARS",
+    "PSL_SNAPSHOT_VERSION",
+    "InvalidURLError",
+    "LinkscreenError",
+    "__version__",
+    "canonical_variants",
+    "canonicalize",
+    "expressions",
+    "registrable_domain",
+]

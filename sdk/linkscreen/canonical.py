@@ -1,0 +1,199 @@
+"""Canonical URLs by the Safe Browsing v4 rules (v5 for IPv6), plus the alternative readings.
+
+``canonicalize`` gives the one canonical URL that the server hashes for a list entry and the
+client hashes for a lookup; the two must agree byte for byte. ``canonical_variants`` adds the
+URL as other parsers read it (backslash as a literal, percent-decoded authority), so the matcher
+can check every host a person might actually reach. Rules and every choice where the spec is
+silent are in docs/canonicalization.md.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ._host import canonical_host
+from ._percent import make_escaper, unescape_fully, unescape_once
+from .errors import InvalidURLError
+
+__all__ = ["MAX_URL_CHARS", "WEB_SCHEMES", "canonical_variants", "canonicalize"]
+
+#: Longest input accepted, in characters. Common servers refuse request lines past 8-16 KiB;
+#: 32 KiB leaves room for hostile padding while keeping the worst case cheap.
+MAX_URL_CHARS = 32 * 1024
+
+#: Schemes whose URLs are canonicalised; anything else (data:, javascript:, mailto:...) is refused.
+WEB_SCHEMES = frozenset({"http", "https", "ftp"})
+
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+_HOST_AND_PORT = re.compile(r"[^/\\?#:@]+:\d+(?:[/\\?#]|$)")
+#: Scheme spellings people use to stop a link from being clickable ("ttp://" truncation, the
+#: "hxxp://" defang); they mean the web scheme they hide. Other refanging is the extractor's job.
+_DEFANGED_SCHEMES = {"ttp": "http", "ttps": "https", "hxxp": "http", "hxxps": "https"}
+#: Schemes that are never a host name, even when followed by digits ("tel:5550100").
+_OTHER_SCHEMES = frozenset(
+    {"about", "blob", "chrome", "data", "file", "intent", "javascript", "magnet", "mailto"}
+    | {"market", "sms", "tel", "vbscript", "ws", "wss"}
+)
+_ENCODED_WEB_URL = re.compile(r"(?:https?|ftp)%3a", re.IGNORECASE)
+_BROWSER_AUTHORITY_END = re.compile(r"[/\\?#]")
+_RFC_AUTHORITY_END = re.compile(r"[/?#]")
+_C0_AND_SPACE = "".join(chr(c) for c in range(0x21))
+
+_escape_path = make_escaper("?\\")
+_escape_query = make_escaper("")
+
+
+def canonicalize(url: str) -> str:
+    """Return the canonical form of ``url`` as a browser reads it.
+
+    Raises :class:`linkscreen.InvalidURLError` when there is no web URL with a host to read.
+    """
+    return _canonical(_prepare(url), url, browser=True)
+
+
+def canonical_variants(url: str) -> list[str]:
+    """Every distinct canonical URL that a reader of ``url`` could reach, browser reading first.
+
+    Where parsers disagree (``\\`` before ``@``, ``%2F`` or ``%40`` in the authority) each
+    reading is included: ``http://example.com%2F@evil.com/`` gives both ``evil.com`` and
+    ``example.com``. Raises :class:`linkscreen.InvalidURLError` only if no reading is valid.
+    """
+    text = _prepare(url)
+    readings = [(text, True)]
+    region = _authority_region(text)
+    if "\\" in region:
+        readings.append((text, False))
+    if "%" in region:
+        start = text.find(region)
+        decoded = text[:start] + unescape_fully(region, url) + text[start + len(region) :]
+        readings.append((decoded, True))
+        if "\\" in decoded:
+            readings.append((decoded, False))
+    variants: list[str] = []
+    first_error: InvalidURLError | None = None
+    for reading, browser in readings:
+        try:
+            canonical = _canonical(reading, url, browser=browser)
+        except InvalidURLError as exc:
+            first_error = first_error or exc
+            continue
+        if canonical not in variants:
+            variants.append(canonical)
+    if not variants:
+        assert first_error is not None
+        raise first_error
+    return variants
+
+
+def _prepare(url: str) -> str:
+    """Bound the input, turn it into a byte string, trim it and drop tab, CR and LF."""
+    if not isinstance(url, str):
+        raise TypeError(f"url must be str, not {type(url).__name__}")
+    if len(url) > MAX_URL_CHARS:
+        raise InvalidURLError(f"URL is {len(url)} characters; the limit is {MAX_URL_CHARS}", url)
+    text = url
+    if not text.isascii():
+        try:
+            # Lone surrogates U+DC80..U+DCFF stand for raw bytes (Python's surrogateescape).
+            text = text.encode("utf-8", "surrogateescape").decode("latin-1")
+        except UnicodeEncodeError as exc:
+            raise InvalidURLError(f"lone surrogate at index {exc.start}", url) from None
+    text = text.strip(_C0_AND_SPACE)
+    if "\t" in text or "\n" in text or "\r" in text:
+        text = text.replace("\t", "").replace("\n", "").replace("\r", "")
+    for _ in range(3):
+        if _ENCODED_WEB_URL.match(text) is None:
+            break
+        text = unescape_once(text)
+    return text
+
+
+def _split_scheme(text: str, url: str) -> tuple[str, str]:
+    """Return ``(scheme, rest)``; a missing scheme means http, a non-web scheme is refused."""
+    match = _SCHEME.match(text)
+    if match is not None:
+        scheme = match.group(1).lower()
+        scheme = _DEFANGED_SCHEMES.get(scheme, scheme)
+        if scheme in WEB_SCHEMES:
+            return scheme, text[match.end() :]
+        if scheme in _OTHER_SCHEMES or ("." not in scheme and not _HOST_AND_PORT.match(text)):
+            raise InvalidURLError(f"{scheme!r} is not a web scheme", url)
+        return "http", text  # "example.com:8080/x": a host and port, not a scheme
+    if text[:1] in ("/", "\\"):
+        if text[1:2] not in ("/", "\\"):
+            raise InvalidURLError("a relative URL has no host", url)
+        return "http", text  # "//host/path": scheme-relative
+    return "http", text
+
+
+def _authority_region(text: str) -> str:
+    """The widest stretch a parser could take as the authority (scheme and slashes skipped)."""
+    match = _SCHEME.match(text)
+    scheme = match.group(1).lower() if match is not None else ""
+    web = match is not None and _DEFANGED_SCHEMES.get(scheme, scheme) in WEB_SCHEMES
+    rest = text[match.end() :] if match is not None and web else text
+    rest = rest.lstrip("/\\")
+    end = _RFC_AUTHORITY_END.search(rest)
+    return rest if end is None else rest[: end.start()]
+
+
+def _canonical(text: str, url: str, *, browser: bool) -> str:
+    """Canonicalise a prepared URL; ``browser`` treats ``\\`` as ``/`` (WHATWG), else literal."""
+    scheme, rest = _split_scheme(text, url)
+    rest = rest.lstrip("/\\") if browser else rest.lstrip("/")
+    end = (_BROWSER_AUTHORITY_END if browser else _RFC_AUTHORITY_END).search(rest)
+    if end is None:
+        authority, tail = rest, ""
+    else:
+        authority, tail = rest[: end.start()], rest[end.start() :]
+    host = canonical_host(_strip_port(authority[authority.rfind("@") + 1 :], url), url)
+
+    fragment = tail.find("#")
+    if fragment >= 0:
+        tail = tail[:fragment]
+    path, has_query, query = tail.partition("?")
+    if browser and "\\" in path:
+        path = path.replace("\\", "/")
+    canonical = f"{scheme}://{host}{_canonical_path(path, url)}"
+    if has_query:
+        if "%" in query:
+            query = unescape_fully(query, url)
+        canonical += "?" + _escape_query(query)
+    return canonical
+
+
+def _strip_port(host_port: str, url: str) -> str:
+    """Drop a valid port; refuse a malformed one as a browser would."""
+    if host_port.startswith("["):
+        close = host_port.find("]")
+        if close < 0:
+            raise InvalidURLError("unclosed '[' in the host", url)
+        host, port = host_port[: close + 1], host_port[close + 1 :]
+        if port and port[0] != ":":
+            raise InvalidURLError(f"unexpected {port!r} after an IPv6 host", url)
+        port = port[1:]
+    else:
+        host, _, port = host_port.partition(":")
+    if port and not (port.isascii() and port.isdigit() and int(port) <= 65535):
+        raise InvalidURLError(f"invalid port {port[:20]!r}", url)
+    return host
+
+
+def _canonical_path(path: str, url: str) -> str:
+    """Unescape fully, resolve ``.``/``..`` and repeated slashes, re-escape."""
+    if not path:
+        return "/"
+    if "%" in path:
+        path = unescape_fully(path, url)
+    if "/." in path or "//" in path or path[0] != "/":
+        segments: list[str] = []
+        parts = path.split("/")
+        for part in parts:
+            if part == "..":
+                if segments:
+                    segments.pop()
+            elif part and part != ".":
+                segments.append(part)
+        trailing = parts[-1] in ("", ".", "..") and bool(segments)
+        path = "/" + "/".join(segments) + ("/" if trailing else "")
+    return _escape_path(path)

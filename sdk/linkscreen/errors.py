@@ -1,0 +1,34 @@
+"""The linkscreen exception tree.
+
+Every error the library raises on bad input derives from :class:`LinkscreenError`, so an app can
+catch one class. Two branches follow python-tuf's split: the input is bad (a URL, a list line, a
+bundle) or the network/repository is bad (added with the updater). Names end in ``Error``.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "InvalidURLError",
+    "LinkscreenError",
+]
+
+
+class LinkscreenError(Exception):
+    """Root of every error linkscreen raises on purpose."""
+
+
+class InvalidURLError(LinkscreenError, ValueError):
+    """The text cannot be read as an http(s) or ftp URL with a host.
+
+    The message says what was wrong; ``url`` keeps (a bounded prefix of) the input so a caller can
+    report which line or candidate failed without keeping megabytes of junk alive.
+    """
+
+    #: How much of the offending input an error keeps, in characters.
+    KEPT_INPUT_CHARS = 200
+
+    def __init__(self, reason: str, url: str = "") -> None:
+        self.reason = reason
+        self.url = url[: self.KEPT_INPUT_CHARS]
+        shown = self.url + ("..." if len(url) > self.KEPT_INPUT_CHARS else "")
+        super().__init__(f"{reason}: {shown!r}" if url else reason)

@@ -1,0 +1,82 @@
+"""Lookup expressions: the host-suffix x path-prefix strings that are hashed and probed.
+
+For a canonical URL the expressions are at most 5 hosts (the exact host, then the registrable
+domain and up to three more labels in front of it: Safe Browsing v5's rule) times at most 6
+paths (path with query, path, ``/`` and up to three leading directories). A list entry is one
+such expression, so ``bad.example/`` blocks the host and every subdomain.
+"""
+
+from __future__ import annotations
+
+from .canonical import canonicalize
+from .psl import registrable_domain
+
+__all__ = ["MAX_EXPRESSIONS", "MAX_HOSTS", "MAX_PATHS", "expressions", "split_canonical"]
+
+#: Host strings per URL: the exact host plus four built upward from the registrable domain.
+MAX_HOSTS = 5
+#: Path strings per URL: path+query, path, "/" and three leading directories.
+MAX_PATHS = 6
+#: Upper bound on expressions per URL.
+MAX_EXPRESSIONS = MAX_HOSTS * MAX_PATHS
+_DIRECTORY_PREFIXES = MAX_PATHS - 2
+
+
+def expressions(url: str) -> list[str]:
+    """Canonicalise ``url`` and return its lookup expressions, most specific host first."""
+    return canonical_expressions(canonicalize(url))
+
+
+def split_canonical(canonical: str) -> tuple[str, str, str | None]:
+    """``(host, path, query)`` of a canonical URL; ``query`` is None when there is no ``?``."""
+    start = canonical.index("://") + 3
+    slash = canonical.index("/", start)
+    host = canonical[start:slash]
+    path, has_query, query = canonical[slash:].partition("?")
+    return host, path, query if has_query else None
+
+
+def canonical_expressions(canonical: str) -> list[str]:
+    """Expressions of an already canonical URL (as returned by ``canonicalize``)."""
+    host, path, query = split_canonical(canonical)
+    return [h + p for h in lookup_hosts(host) for p in lookup_paths(path, query)]
+
+
+def lookup_hosts(host: str) -> list[str]:
+    """Exact host, then the registrable domain and up to three labels more; IPs: host only."""
+    if host[0] == "[" or (host[-1].isdigit() and _is_ipv4(host)):
+        return [host]
+    base = registrable_domain(host)
+    if base is None or base == host:
+        return [host]
+    hosts = [host]
+    labels = host[: len(host) - len(base) - 1].split(".")
+    candidate = base
+    for label in reversed(labels[-(MAX_HOSTS - 1) :]):
+        hosts.append(candidate)
+        candidate = f"{label}.{candidate}"
+    return hosts[:MAX_HOSTS]
+
+
+def lookup_paths(path: str, query: str | None) -> list[str]:
+    """Path with query (if non-empty), exact path, then ``/`` and leading directories."""
+    paths = []
+    if query:
+        paths.append(f"{path}?{query}")
+    paths.append(path)
+    if path != "/":
+        prefix_end = 0
+        for _ in range(_DIRECTORY_PREFIXES):
+            prefix = path[: prefix_end + 1]
+            if prefix == path:
+                break
+            paths.append(prefix)
+            prefix_end = path.find("/", prefix_end + 1)
+            if prefix_end < 0:
+                break
+    return paths
+
+
+def _is_ipv4(host: str) -> bool:
+    parts = host.split(".")
+    return len(parts) == 4 and all(p.isdigit() for p in parts)
