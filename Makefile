@@ -27,8 +27,18 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-test: lint typecheck
+test: lint typecheck native-check
 	$(BIN)/python -m pytest -q
+	LINKSCREEN_PURE=1 $(BIN)/python -m pytest -q -m "not native_only" tests/test_matcher.py \
+		tests/test_bundle_vectors.py tests/test_bundle_security.py tests/test_accuracy.py
+
+# The C core's own tests, under AddressSanitizer and UndefinedBehaviorSanitizer.
+native-check:
+	mkdir -p build
+	$(CC) -std=c99 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined \
+		-fno-omit-frame-pointer -fno-sanitize-recover=all -Inative \
+		native/linkscreen_core.c native/test_core.c -o build/test_core
+	./build/test_core
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m pytest benchmarks -q -s -W ignore::DeprecationWarning --benchmark-enable \

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+/* ---- MurmurHash3 x64-128 ------------------------------------------------------------- */
+
 static inline uint64_t rotl64(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
 
 static inline uint64_t fmix64(uint64_t k) {
@@ -69,4 +71,178 @@ void ls_murmur3_x64_128(const uint8_t *data, size_t len, uint32_t seed, uint64_t
     h1 += h2; h2 += h1;
     out[0] = h1;
     out[1] = h2;
+}
+
+/* ---- SHA-256 (FIPS 180-4) --------------------------------------------------------------- */
+
+static const uint32_t K256[64] = {
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
+    0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
+    0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
+    0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
+    0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
+    0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+    0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
+    0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+    0xc67178f2};
+
+typedef struct {
+    uint32_t state[8];
+    uint64_t length; /* bytes hashed so far */
+    uint8_t block[64];
+    size_t used;
+} sha256_ctx;
+
+static inline uint32_t rotr32(uint32_t x, int r) { return (x >> r) | (x << (32 - r)); }
+
+static void sha256_compress(uint32_t state[8], const uint8_t block[64]) {
+    uint32_t w[64];
+    for (int i = 0; i < 16; i++) {
+        w[i] = ((uint32_t)block[i * 4] << 24) | ((uint32_t)block[i * 4 + 1] << 16) |
+               ((uint32_t)block[i * 4 + 2] << 8) | (uint32_t)block[i * 4 + 3];
+    }
+    for (int i = 16; i < 64; i++) {
+        uint32_t s0 = rotr32(w[i - 15], 7) ^ rotr32(w[i - 15], 18) ^ (w[i - 15] >> 3);
+        uint32_t s1 = rotr32(w[i - 2], 17) ^ rotr32(w[i - 2], 19) ^ (w[i - 2] >> 10);
+        w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+    }
+    uint32_t a = state[0], b = state[1], c = state[2], d = state[3];
+    uint32_t e = state[4], f = state[5], g = state[6], h = state[7];
+    for (int i = 0; i < 64; i++) {
+        uint32_t s1 = rotr32(e, 6) ^ rotr32(e, 11) ^ rotr32(e, 25);
+        uint32_t ch = (e & f) ^ (~e & g);
+        uint32_t t1 = h + s1 + ch + K256[i] + w[i];
+        uint32_t s0 = rotr32(a, 2) ^ rotr32(a, 13) ^ rotr32(a, 22);
+        uint32_t maj = (a & b) ^ (a & c) ^ (b & c);
+        uint32_t t2 = s0 + maj;
+        h = g; g = f; f = e; e = d + t1;
+        d = c; c = b; b = a; a = t1 + t2;
+    }
+    state[0] += a; state[1] += b; state[2] += c; state[3] += d;
+    state[4] += e; state[5] += f; state[6] += g; state[7] += h;
+}
+
+static void sha256_init(sha256_ctx *ctx) {
+    static const uint32_t iv[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                                   0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+    memcpy(ctx->state, iv, sizeof iv);
+    ctx->length = 0;
+    ctx->used = 0;
+}
+
+static void sha256_update(sha256_ctx *ctx, const uint8_t *data, size_t len) {
+    ctx->length += len;
+    if (ctx->used) {
+        size_t take = 64 - ctx->used < len ? 64 - ctx->used : len;
+        memcpy(ctx->block + ctx->used, data, take);
+        ctx->used += take;
+        data += take;
+        len -= take;
+        if (ctx->used < 64) return;
+        sha256_compress(ctx->state, ctx->block);
+        ctx->used = 0;
+    }
+    while (len >= 64) {
+        sha256_compress(ctx->state, data);
+        data += 64;
+        len -= 64;
+    }
+    memcpy(ctx->block, data, len);
+    ctx->used = len;
+}
+
+static void sha256_final(sha256_ctx *ctx, uint8_t out[32]) {
+    uint64_t bits = ctx->length * 8;
+    ctx->block[ctx->used++] = 0x80;
+    if (ctx->used > 56) {
+        memset(ctx->block + ctx->used, 0, 64 - ctx->used);
+        sha256_compress(ctx->state, ctx->block);
+        ctx->used = 0;
+    }
+    memset(ctx->block + ctx->used, 0, 56 - ctx->used);
+    for (int i = 0; i < 8; i++) ctx->block[56 + i] = (uint8_t)(bits >> (56 - 8 * i));
+    sha256_compress(ctx->state, ctx->block);
+    for (int i = 0; i < 8; i++) {
+        out[i * 4] = (uint8_t)(ctx->state[i] >> 24);
+        out[i * 4 + 1] = (uint8_t)(ctx->state[i] >> 16);
+        out[i * 4 + 2] = (uint8_t)(ctx->state[i] >> 8);
+        out[i * 4 + 3] = (uint8_t)ctx->state[i];
+    }
+}
+
+void ls_sha256(const uint8_t *data, size_t len, uint8_t out[32]) {
+    sha256_ctx ctx;
+    sha256_init(&ctx);
+    sha256_update(&ctx, data, len);
+    sha256_final(&ctx, out);
+}
+
+void ls_fingerprint(const uint8_t salt[16], const uint8_t *expr, size_t len, uint8_t out[16]) {
+    uint8_t digest[LS_SHA256_BYTES];
+    sha256_ctx ctx;
+    sha256_init(&ctx);
+    sha256_update(&ctx, salt, LS_SALT_BYTES);
+    sha256_update(&ctx, expr, len);
+    sha256_final(&ctx, digest);
+    memcpy(out, digest, LS_FINGERPRINT_BYTES);
+}
+
+/* ---- Bloom filter ------------------------------------------------------------------------ */
+
+void ls_bloom_add(uint8_t *bits, uint64_t m, uint32_t k, uint32_t seed,
+                  const uint8_t *expr, size_t len) {
+    uint64_t h[2];
+    ls_murmur3_x64_128(expr, len, seed, h);
+    for (uint32_t i = 0; i < k; i++) {
+        uint64_t bit = (h[0] + (uint64_t)i * h[1]) % m;
+        bits[bit >> 3] |= (uint8_t)(1u << (bit & 7));
+    }
+}
+
+int ls_bloom_contains(const uint8_t *bits, uint64_t m, uint32_t k, uint32_t seed,
+                      const uint8_t *expr, size_t len) {
+    uint64_t h[2];
+    ls_murmur3_x64_128(expr, len, seed, h);
+    for (uint32_t i = 0; i < k; i++) {
+        uint64_t bit = (h[0] + (uint64_t)i * h[1]) % m;
+        if (!(bits[bit >> 3] & (1u << (bit & 7)))) return 0;
+    }
+    return 1;
+}
+
+/* ---- Fingerprint table -------------------------------------------------------------------- */
+
+int64_t ls_fingerprint_find(const uint8_t *table, uint64_t n, const uint8_t fp[16]) {
+    uint64_t lo = 0, hi = n; /* first row >= fp lies in [lo, hi] */
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        if (memcmp(table + mid * LS_FINGERPRINT_BYTES, fp, LS_FINGERPRINT_BYTES) < 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    if (lo < n && memcmp(table + lo * LS_FINGERPRINT_BYTES, fp, LS_FINGERPRINT_BYTES) == 0) {
+        return (int64_t)lo;
+    }
+    return -1;
+}
+
+size_t ls_lookup_many(const uint8_t *bloom, uint64_t m, uint32_t k, uint32_t seed,
+                      const uint8_t *table, uint64_t n, const uint8_t salt[16],
+                      const uint8_t *buf, const uint32_t *offsets, size_t count,
+                      int64_t *rows) {
+    size_t matched = 0;
+    for (size_t i = 0; i < count; i++) {
+        const uint8_t *expr = buf + offsets[i];
+        size_t len = offsets[i + 1] - offsets[i];
+        rows[i] = -1;
+        if (!ls_bloom_contains(bloom, m, k, seed, expr, len)) continue;
+        uint8_t fp[LS_FINGERPRINT_BYTES];
+        ls_fingerprint(salt, expr, len, fp);
+        rows[i] = ls_fingerprint_find(table, n, fp);
+        if (rows[i] >= 0) matched++;
+    }
+    return matched;
 }

@@ -7,9 +7,19 @@ text -> candidates -> canonical URL -> expressions -> hashes -> probe -> verdict
 from __future__ import annotations
 
 from .canonical import MAX_URL_CHARS, canonical_variants, canonicalize
-from .errors import InvalidURLError, LinkscreenError
+from .errors import (
+    BundleCorruptError,
+    BundleError,
+    BundleSignatureError,
+    InvalidKeyError,
+    InvalidURLError,
+    LinkscreenError,
+    UnknownSigningKeyError,
+    UnsupportedBundleVersionError,
+)
 from .expressions import MAX_EXPRESSIONS, expressions
 from .psl import PSL_SNAPSHOT_VERSION, registrable_domain
+from .results import Action, BundleInfo, ListInfo, Match, MatchKind, Verdict
 
 __version__ = "0.1.0"
 
@@ -17,16 +27,35 @@ __version__ = "0.1.0"
 #: change an expression must bump it, because old bundles would stop matching.
 CANONICALIZATION_VERSION = 1
 
+from .bundle import Bundle  # noqa: E402  (reads CANONICALIZATION_VERSION above)
+from .keys import load_public_key  # noqa: E402
+from .matcher import Matcher  # noqa: E402
+
 __all__ = [
     "CANONICALIZATION_VERSION",
     "MAX_EXPRESSIONS",
     "MAX_URL_CHARS",
     "PSL_SNAPSHOT_VERSION",
+    "Action",
+    "Bundle",
+    "BundleCorruptError",
+    "BundleError",
+    "BundleInfo",
+    "BundleSignatureError",
+    "InvalidKeyError",
     "InvalidURLError",
     "LinkscreenError",
+    "ListInfo",
+    "Match",
+    "MatchKind",
+    "Matcher",
+    "UnknownSigningKeyError",
+    "UnsupportedBundleVersionError",
+    "Verdict",
     "__version__",
     "canonical_variants",
     "canonicalize",
     "expressions",
+    "load_public_key",
     "registrable_domain",
 ]

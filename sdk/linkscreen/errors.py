@@ -8,8 +8,14 @@ bundle) or the network/repository is bad (added with the updater). Names end in 
 from __future__ import annotations
 
 __all__ = [
+    "BundleCorruptError",
+    "BundleError",
+    "BundleSignatureError",
+    "InvalidKeyError",
     "InvalidURLError",
     "LinkscreenError",
+    "UnknownSigningKeyError",
+    "UnsupportedBundleVersionError",
 ]
 
 
@@ -32,3 +38,27 @@ class InvalidURLError(LinkscreenError, ValueError):
         self.url = url[: self.KEPT_INPUT_CHARS]
         shown = self.url + ("..." if len(url) > self.KEPT_INPUT_CHARS else "")
         super().__init__(f"{reason}: {shown!r}" if url else reason)
+
+
+class InvalidKeyError(LinkscreenError):
+    """A key file or key value cannot be read as an Ed25519 key."""
+
+
+class BundleError(LinkscreenError):
+    """A bundle was refused. Nothing from it is used; the caller keeps its last good bundle."""
+
+
+class BundleCorruptError(BundleError):
+    """The bundle is truncated, oversized or structurally malformed."""
+
+
+class BundleSignatureError(BundleError):
+    """The signature does not verify: the bytes were changed after signing."""
+
+
+class UnknownSigningKeyError(BundleError):
+    """The bundle names a signing key that is not among the trusted public keys."""
+
+
+class UnsupportedBundleVersionError(BundleError):
+    """The bundle uses an envelope, format or canonicalisation version this SDK cannot read."""

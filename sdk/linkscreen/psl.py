@@ -15,14 +15,25 @@ from importlib import resources
 
 import tldextract
 
-__all__ = ["PSL_SNAPSHOT_VERSION", "public_suffix", "registrable_domain"]
+from ._host import canonical_host
+
+__all__ = [
+    "PSL_SNAPSHOT_VERSION",
+    "is_shared_suffix",
+    "public_suffix",
+    "registrable_domain",
+]
 
 _LOCK = threading.Lock()
 _extractor: tldextract.TLDExtract | None = None
 
 
+def _snapshot_text() -> str:
+    return (resources.files("tldextract") / ".tld_set_snapshot").read_text("utf-8")
+
+
 def _load_snapshot_version() -> str:
-    head = (resources.files("tldextract") / ".tld_set_snapshot").read_text("utf-8")[:2048]
+    head = _snapshot_text()[:2048]
     match = re.search(r"^// VERSION: (\S+)", head, re.MULTILINE)
     return match.group(1) if match else "unknown"
 
@@ -74,3 +85,30 @@ def registrable_domain(host: str) -> str | None:
         return None
     cut = host.rfind(".", 0, len(host) - len(suffix) - 1)
     return host[cut + 1 :]
+
+
+@functools.cache
+def _explicit_rules() -> frozenset[str]:
+    """The PSL's literal (non-wildcard, non-exception) rules, in punycode."""
+    rules = set()
+    for line in _snapshot_text().splitlines():
+        rule = line.strip()
+        if rule and not rule.startswith(("//", "*", "!")):
+            rules.add(
+                rule if rule.isascii() else canonical_host(rule.encode().decode("latin-1"), rule)
+            )
+    return frozenset(rules)
+
+
+def is_shared_suffix(host: str) -> bool:
+    """Whether ``host`` is a suffix many parties register under (``com``, ``co.uk``,
+    ``blogspot.com``, or an ICANN wildcard match like ``foo.ck``).
+
+    Hosts that are suffixes only through a private wildcard rule (one cloud machine's name,
+    ``*.compute-1.amazonaws.com``) are not: blocking one of them blocks one machine.
+    """
+    if public_suffix(host) != host:
+        return False
+    if host in _explicit_rules():
+        return True
+    return not _get_extractor().extract_str(host).is_private

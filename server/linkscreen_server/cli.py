@@ -1,0 +1,163 @@
+"""The ``linkscreen-server`` command: keys and bundles for list operators.
+
+linkscreen-server keygen --out DIR
+linkscreen-server compile --list NAME=FILE[:block|warn] ... --key KEY --out BUNDLE
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+import tomllib
+from collections.abc import Sequence
+from pathlib import Path
+
+from linkscreen.errors import LinkscreenError
+
+from .compiler import DEFAULT_FPR, ListMeta, ListSpec, compile_bundle, load_shorteners
+from .signing import generate_keypair, load_private_key
+
+
+def _duration(text: str) -> int:
+    """``72h``, ``3d``, ``90m`` or plain seconds."""
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    try:
+        if text and text[-1] in units:
+            return int(float(text[:-1]) * units[text[-1]])
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a duration like 72h or 3d") from None
+
+
+def _load_meta(path: Path | None) -> dict[str, ListMeta]:
+    """Read ``[lists.NAME]`` tables: ``category`` and ``[lists.NAME.deterrence.LOCALE]``."""
+    if path is None:
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise SystemExit(f"{path}: cannot read list metadata: {exc}") from None
+    meta = {}
+    for name, table in data.get("lists", {}).items():
+        messages = tuple(
+            (locale, str(entry.get("text", "")), str(entry.get("help", "")))
+            for locale, entry in sorted(table.get("deterrence", {}).items())
+        )
+        meta[name] = ListMeta(table.get("category"), messages)
+    return meta
+
+
+class _ProgressBar:
+    """A one-line progress bar on stderr, redrawn at most five times a second."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if not self.enabled or (now - self.last < 0.2 and done < total):
+            return
+        self.last = now
+        share = done / total if total else 1.0
+        bar = "#" * int(share * 30)
+        sys.stderr.write(f"\rcompiling [{bar:<30}] {done:,}/{total:,} lines")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def _cmd_keygen(args: argparse.Namespace) -> int:
+    pair = generate_keypair(args.out)
+    print(f"key id {pair.key_id}")
+    print(f"private key {pair.private_path} (mode 0600: keep it secret)")
+    print(f"public key {pair.public_path} (ship it in the app)")
+    return 0
+
+
+def _cmd_compile(args: argparse.Namespace) -> int:
+    try:
+        specs = [ListSpec.parse(text) for text in args.list]
+    except ValueError as exc:
+        raise SystemExit(str(exc)) from None
+    for spec in specs:
+        if not spec.path.is_file():
+            raise SystemExit(f"--list {spec.name}: no such file {spec.path}")
+    key = load_private_key(args.key)
+    shorteners = load_shorteners(args.shorteners) if args.shorteners else None
+    progress = _ProgressBar(args.progress or (sys.stderr.isatty() and not args.quiet))
+    data, report = compile_bundle(
+        specs,
+        key,
+        fpr=args.bloom_fpr,
+        created=args.created,
+        lifetime_s=args.expires,
+        sequence=args.sequence,
+        salt=bytes.fromhex(args.salt) if args.salt else None,
+        bloom_seed=args.seed,
+        meta=_load_meta(args.meta),
+        shorteners=shorteners,
+        allow_public_suffix=args.force_public_suffix,
+        progress=progress,
+    )
+    for rejected in report.rejected:
+        print(rejected, file=sys.stderr)
+    out = Path(args.out)
+    temporary = out.with_name(f".{out.name}.tmp-{os.getpid()}")
+    temporary.write_bytes(data)
+    os.replace(temporary, out)  # readers never see a half-written bundle
+    if not args.quiet:
+        print(report.summary())
+        print(f"wrote {out}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="linkscreen-server",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    keygen = commands.add_parser("keygen", help="create an Ed25519 signing key pair")
+    keygen.add_argument("--out", required=True, help="directory for signing.key and signing.pub")
+    keygen.set_defaults(func=_cmd_keygen)
+
+    comp = commands.add_parser("compile", help="compile URL lists into a signed bundle")
+    comp.add_argument("--list", action="append", required=True, metavar="NAME=FILE[:block|warn]")
+    comp.add_argument("--key", required=True, help="signing key file or key directory")
+    comp.add_argument("--out", required=True, help="bundle file to write")
+    comp.add_argument("--bloom-fpr", type=float, default=DEFAULT_FPR, help="default 1e-4")
+    comp.add_argument("--expires", type=_duration, default=72 * 3600, help="lifetime, e.g. 72h")
+    comp.add_argument("--meta", type=Path, help="TOML with per-list category and deterrence text")
+    comp.add_argument("--shorteners", type=Path, help="shortener domains file (default: bundled)")
+    comp.add_argument(
+        "--force-public-suffix",
+        action="store_true",
+        help="compile entries that block a whole public suffix",
+    )
+    comp.add_argument("--created", type=int, help="Unix time to record (default: now)")
+    comp.add_argument("--sequence", type=int, help="sequence number (default: created)")
+    comp.add_argument("--salt", help="32 hex digits (default: random)")
+    comp.add_argument("--seed", type=int, help="Bloom seed, 0..2^32-1 (default: random)")
+    comp.add_argument("--progress", action="store_true", help="progress bar even when piped")
+    comp.add_argument("--quiet", action="store_true", help="print rejected lines only")
+    comp.set_defaults(func=_cmd_compile)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        result: int = args.func(args)
+    except LinkscreenError as exc:
+        print(f"linkscreen-server: {exc}", file=sys.stderr)
+        return 2
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,271 @@
+"""Compile list files into a signed bundle: read, canonicalise, hash, build the filter, sign.
+
+A list entry is one expression: the canonical URL without its scheme (``bad.example/`` is a
+host and its subdomains, ``bad.example/a/`` a path prefix, ``bad.example/a/1`` one page). The
+canonicaliser is the SDK's, so server and client agree byte for byte. Every input line either
+compiles or is reported as ``file:line: reason``; the rest still compiles.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from linkscreen import _format as fmt
+from linkscreen._probe import NATIVE_AVAILABLE
+from linkscreen.canonical import canonicalize
+from linkscreen.errors import InvalidURLError
+from linkscreen.expressions import split_canonical
+from linkscreen.psl import is_shared_suffix
+from linkscreen.results import Action, ListInfo
+
+from .sources import Rejected, SourceLine, read_list
+from .writer import BundleParams, build_bundle
+
+DEFAULT_FPR = 1e-4
+DEFAULT_LIFETIME_S = 72 * 3600
+#: Default category for entries whose list gives none.
+DEFAULT_CATEGORY = "unspecified"
+DEFAULT_DETERRENCE = {
+    Action.BLOCK: "This link was blocked: it is on a child-protection list of abuse material.",
+    Action.WARN: "Be careful: this link is on a child-protection watch list.",
+}
+DEFAULT_SHORTENERS = Path(__file__).parent / "data" / "url_shorteners.txt"
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    """``--list NAME=FILE[:block|warn]``."""
+
+    name: str
+    path: Path
+    action: Action = Action.BLOCK
+
+    @classmethod
+    def parse(cls, text: str) -> ListSpec:
+        name, sep, rest = text.partition("=")
+        if not sep or not name or not rest:
+            raise ValueError(f"--list {text!r}: expected NAME=FILE[:block|warn]")
+        path, action = rest, Action.BLOCK
+        head, colon, tail = rest.rpartition(":")
+        if colon and tail in ("block", "warn"):
+            path, action = head, Action(tail)
+        return cls(name, Path(path), action)
+
+
+@dataclass(frozen=True)
+class ListMeta:
+    """Per-list category and deterrence text from the operator's metadata file."""
+
+    category: str | None = None
+    deterrence: tuple[tuple[str, str, str], ...] = ()
+
+
+@dataclass
+class CompileReport:
+    entries: int = 0
+    duplicates: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+    html_unescaped: int = 0
+    lines: int = 0
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+    size_bytes: int = 0
+    bloom_bits: int = 0
+    bloom_k: int = 0
+    configured_fpr: float = DEFAULT_FPR
+    expected_fpr: float = 0.0
+    lists: int = 0
+
+    @property
+    def bits_per_entry(self) -> float:
+        return self.size_bytes * 8 / max(self.entries, 1)
+
+    def summary(self) -> str:
+        stages = ", ".join(f"{name} {secs:.2f} s" for name, secs in self.stage_seconds.items())
+        return "\n".join(
+            [
+                f"compiled {self.entries:,} entries from {self.lists} list(s), "
+                f"{self.lines:,} lines read",
+                f"  duplicates: {self.duplicates:,}  rejected: {len(self.rejected):,}"
+                f"  &amp; lines also compiled unescaped: {self.html_unescaped:,}",
+                f"  bundle: {self.size_bytes:,} bytes, {self.bits_per_entry:.1f} bits per entry",
+                f"  Bloom filter: m={self.bloom_bits:,} bits, k={self.bloom_k}, configured FPR "
+                f"{self.configured_fpr:g}, expected {self.expected_fpr:.3g}",
+                f"  stages: {stages}",
+            ]
+        )
+
+
+class PublicSuffixEntryError(ValueError):
+    """An entry would block a whole public suffix."""
+
+
+def entry_expression(url: str, *, allow_public_suffix: bool = False) -> str:
+    """The one expression a list line stands for; raises InvalidURLError or ValueError."""
+    host, path, query = split_canonical(canonicalize(url))
+    host_wide = path == "/" and not query and host[0] != "[" and not host[-1].isdigit()
+    if host_wide and not allow_public_suffix and is_shared_suffix(host):
+        raise PublicSuffixEntryError(
+            f"would block the whole public suffix {host!r}; "
+            "pass --force-public-suffix to compile it anyway"
+        )
+    return host + path + (f"?{query}" if query else "")
+
+
+Progress = Callable[[int, int], None]
+
+
+def compile_bundle(
+    specs: Sequence[ListSpec],
+    key: Ed25519PrivateKey,
+    *,
+    fpr: float = DEFAULT_FPR,
+    created: int | None = None,
+    lifetime_s: int = DEFAULT_LIFETIME_S,
+    sequence: int | None = None,
+    salt: bytes | None = None,
+    bloom_seed: int | None = None,
+    meta: dict[str, ListMeta] | None = None,
+    shorteners: Iterable[str] | None = None,
+    shortener_policy: int = fmt.SHORTENER_POLICY_ALLOW,
+    allow_public_suffix: bool = False,
+    progress: Progress | None = None,
+) -> tuple[bytes, CompileReport]:
+    """Compile ``specs`` into signed bundle bytes and a report. Pure but for reading the lists."""
+    if not specs:
+        raise ValueError("at least one --list is needed")
+    names = [spec.name for spec in specs]
+    if len(set(names)) != len(names):
+        raise ValueError("each --list NAME must be unique")
+    meta = meta or {}
+    report = CompileReport(configured_fpr=fpr)
+    clock = time.perf_counter
+
+    started = clock()
+    total_lines = sum(_count_lines(spec.path) for spec in specs)
+    list_rows: dict[tuple[str, str], int] = {}
+    list_table: list[ListInfo] = []
+    entries: dict[tuple[str, int], None] = {}
+    for spec in specs:
+        info = meta.get(spec.name, ListMeta())
+        for item in read_list(spec.path):
+            report.lines += 1
+            if progress is not None and report.lines % 4096 == 0:
+                progress(report.lines, total_lines)
+            if isinstance(item, Rejected):
+                report.rejected.append(item)
+                continue
+            category = item.category or info.category or DEFAULT_CATEGORY
+            row_key = (spec.name, category)
+            if row_key not in list_rows:
+                list_rows[row_key] = len(list_table)
+                deterrence = info.deterrence or (("en", DEFAULT_DETERRENCE[spec.action], ""),)
+                list_table.append(ListInfo(spec.name, spec.action, category, deterrence))
+            _add_line(item, list_rows[row_key], entries, report, allow_public_suffix)
+    if progress is not None:
+        progress(report.lines, total_lines)
+    if not list_table:  # an empty bundle is valid: it matches nothing
+        list_table.append(ListInfo(specs[0].name, specs[0].action, DEFAULT_CATEGORY, ()))
+    report.lists = len({info.id for info in list_table})
+    report.stage_seconds["read+canonicalise"] = clock() - started
+
+    started = clock()
+    salt = salt if salt is not None else secrets.token_bytes(fmt.SALT_BYTES)
+    rows = sorted(
+        (hashlib.sha256(salt + expression.encode("ascii")).digest()[:16], tag)
+        for expression, tag in entries
+    )
+    report.entries = len(rows)
+    report.stage_seconds["hash+sort"] = clock() - started
+
+    started = clock()
+    m, k = fmt.bloom_parameters(len(entries), fpr)
+    seed = bloom_seed if bloom_seed is not None else secrets.randbits(32)
+    bloom = build_bloom((e.encode("ascii") for e, _ in entries), m, k, seed)
+    report.bloom_bits, report.bloom_k = m, k
+    report.expected_fpr = fmt.expected_fpr(len({e for e, _ in entries}), m, k)
+    report.stage_seconds["bloom"] = clock() - started
+
+    started = clock()
+    created = int(time.time()) if created is None else created
+    params = BundleParams(
+        created=created,
+        expires=created + lifetime_s,
+        sequence=created if sequence is None else sequence,
+        salt=salt,
+        bloom_seed=seed,
+        bloom_k=k,
+        bloom_bits=m,
+    )
+    domains = sorted(set(shorteners if shorteners is not None else load_shorteners()))
+    data = build_bundle(params, list_table, rows, bloom, domains, shortener_policy, key)
+    report.size_bytes = len(data)
+    report.stage_seconds["assemble+sign"] = clock() - started
+    return data, report
+
+
+def _add_line(
+    item: SourceLine,
+    tag: int,
+    entries: dict[tuple[str, int], None],
+    report: CompileReport,
+    allow_public_suffix: bool,
+) -> None:
+    readings = [item.url]
+    if "&amp;" in item.url:  # lists scraped from HTML; compile both readings, lose neither
+        readings.append(item.url.replace("&amp;", "&"))
+    for index, url in enumerate(readings):
+        try:
+            expression = entry_expression(url, allow_public_suffix=allow_public_suffix)
+        except (InvalidURLError, PublicSuffixEntryError) as exc:
+            if index == 0:
+                reason = exc.reason if isinstance(exc, InvalidURLError) else str(exc)
+                report.rejected.append(Rejected(item.path, item.line, reason))
+                return
+            continue
+        if (expression, tag) in entries:
+            if index == 0:
+                report.duplicates += 1
+            continue
+        entries[(expression, tag)] = None
+        if index:
+            report.html_unescaped += 1
+
+
+def build_bloom(expressions: Iterable[bytes], m: int, k: int, seed: int) -> bytes:
+    """The Bloom bit array (m bits, LSB-first bytes) of the expressions."""
+    bits = bytearray(m // 8)
+    if NATIVE_AVAILABLE:
+        from linkscreen._native import ffi, lib
+
+        target = ffi.from_buffer("uint8_t[]", bits)
+        for expression in expressions:
+            lib.ls_bloom_add(target, m, k, seed, expression, len(expression))
+        del target
+    else:
+        for expression in expressions:
+            for bit in fmt.bloom_positions(expression, seed, k, m):
+                bits[bit >> 3] |= 1 << (bit & 7)
+    return bytes(bits)
+
+
+def load_shorteners(path: str | os.PathLike[str] = DEFAULT_SHORTENERS) -> list[str]:
+    """Shortener domains from a file (one a line, ``#`` comments), lowercased."""
+    domains = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        text = line.strip().lower()
+        if text and not text.startswith("#"):
+            domains.append(text)
+    return domains
+
+
+def _count_lines(path: Path) -> int:
+    with open(path, "rb") as handle:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
