@@ -21,7 +21,6 @@ from linkscreen.psl import public_suffix, registrable_domain
 from corpus import phishing_urls
 
 SOURCE, URLS = phishing_urls()
-RESULTS: dict[str, dict[str, float]] = {}
 
 
 def ours(url: str) -> object:
@@ -29,10 +28,6 @@ def ours(url: str) -> object:
         return canonical_expressions(canonicalize(url))
     except InvalidURLError:
         return None
-
-
-def ours_cold(url: str) -> object:
-    return ours(url)
 
 
 def gglsbl_baseline() -> Callable[[str], object]:
@@ -76,32 +71,18 @@ def _run_corpus(func: Callable[[str], object], cold: bool) -> None:
 
 
 @pytest.mark.parametrize("name", ["linkscreen", "linkscreen_cold_psl_cache", "gglsbl", "urlsplit"])
-def test_canonicalize_and_expressions(benchmark: Any, name: str) -> None:
-    func: Callable[[str], object]
-    func = {
+def test_canonicalize_and_expressions(benchmark: Any, recorder: Any, name: str) -> None:
+    funcs: dict[str, Callable[[str], object]] = {
         "linkscreen": ours,
-        "linkscreen_cold_psl_cache": ours_cold,
+        "linkscreen_cold_psl_cache": ours,
         "urlsplit": bare_urlsplit,
-    }.get(name) or gglsbl_baseline()
+    }
+    func = funcs.get(name) or gglsbl_baseline()
     cold = name.endswith("cold_psl_cache")
     _run_corpus(func, cold=False)  # warm-up: imports, regex compilation, PSL load
     benchmark.pedantic(_run_corpus, args=(func, cold), rounds=5, iterations=1)
-    mean_round = benchmark.stats.stats.median
-    RESULTS[name] = {
-        "per_url_median_us": _per_url_median_us(func, cold),
-        "per_url_mean_us": mean_round / len(URLS) * 1e6,
-    }
-    benchmark.extra_info.update(RESULTS[name], corpus=SOURCE, urls=len(URLS))
-
-
-def test_report() -> None:
-    if "linkscreen" not in RESULTS:
-        pytest.skip("run with the benchmarks enabled: make bench")
-    base = RESULTS["linkscreen"]["per_url_median_us"]
-    print(f"\ncorpus: {SOURCE}, {len(URLS)} URLs")
-    for name, row in RESULTS.items():
-        ratio = row["per_url_median_us"] / base
-        print(
-            f"{name:28s} median {row['per_url_median_us']:7.2f} us/URL  "
-            f"mean {row['per_url_mean_us']:7.2f} us/URL  x{ratio:5.2f} of linkscreen"
-        )
+    median = _per_url_median_us(func, cold)
+    mean = benchmark.stats.stats.median / len(URLS) * 1e6
+    benchmark.extra_info.update(corpus=SOURCE, urls=len(URLS), per_url_median_us=median)
+    recorder(f"canonicalise+expressions ({SOURCE})", f"{name} median", median, "us/URL")
+    recorder(f"canonicalise+expressions ({SOURCE}) mean", f"{name} mean", mean, "us/URL")

@@ -246,3 +246,24 @@ size_t ls_lookup_many(const uint8_t *bloom, uint64_t m, uint32_t k, uint32_t see
     }
     return matched;
 }
+
+int64_t ls_first_match(const uint8_t *bloom, uint64_t m, uint32_t k, uint32_t seed,
+                       const uint8_t *table, uint64_t n, const uint8_t salt[16],
+                       const uint8_t *joined, size_t len) {
+    size_t start = 0;
+    int64_t index = 0;
+    while (start <= len) {
+        const uint8_t *newline = memchr(joined + start, '\n', len - start);
+        size_t end = newline ? (size_t)(newline - joined) : len;
+        const uint8_t *expr = joined + start;
+        size_t expr_len = end - start;
+        if (ls_bloom_contains(bloom, m, k, seed, expr, expr_len)) {
+            uint8_t fp[LS_FINGERPRINT_BYTES];
+            ls_fingerprint(salt, expr, expr_len, fp);
+            if (ls_fingerprint_find(table, n, fp) >= 0) return index;
+        }
+        index++;
+        start = end + 1;
+    }
+    return -1;
+}

@@ -39,4 +39,11 @@ size_t ls_lookup_many(const uint8_t *bloom, uint64_t m, uint32_t k, uint32_t see
                       const uint8_t *buf, const uint32_t *offsets, size_t count,
                       int64_t *rows);
 
+/* Probe newline-separated expressions (canonical expressions never hold a raw newline).
+ * Returns the index of the first expression whose fingerprint is in the table, or -1 when
+ * none is: the common case answers with one call and no output buffer. */
+int64_t ls_first_match(const uint8_t *bloom, uint64_t m, uint32_t k, uint32_t seed,
+                       const uint8_t *table, uint64_t n, const uint8_t salt[16],
+                       const uint8_t *joined, size_t len);
+
 #endif

@@ -105,6 +105,13 @@ static void test_bloom_and_table(void) {
     int64_t rows[3];
     size_t matched = ls_lookup_many(bits, M, 7, 99, table, N, salt, buf, offsets, 3, rows);
     CHECK(matched == 2 && rows[0] >= 0 && rows[1] == -1 && rows[2] >= 0, "lookup_many %zu", matched);
+    const char *joined = "nothere.example/\nhost7.example/path/49\nx/";
+    CHECK(ls_first_match(bits, M, 7, 99, table, N, salt, (const uint8_t *)joined,
+                         strlen(joined)) == 1, "first_match finds the second expression");
+    CHECK(ls_first_match(bits, M, 7, 99, table, N, salt, (const uint8_t *)"a/\nb/", 5) == -1,
+          "first_match with no match");
+    CHECK(ls_first_match(bits, M, 7, 99, table, N, salt, (const uint8_t *)"", 0) == -1,
+          "first_match on empty input");
     free(bits);
     free(table);
 }

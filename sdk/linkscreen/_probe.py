@@ -98,6 +98,23 @@ class NativeProbe:
         self._seed = header.bloom_seed
 
     def lookup(self, expressions: list[str]) -> list[int]:
+        joined = "\n".join(expressions).encode("ascii")
+        first = _lib.ls_first_match(
+            self._bloom,
+            self._m,
+            self._k,
+            self._seed,
+            self._table,
+            self._rows,
+            self._salt,
+            joined,
+            len(joined),
+        )
+        if first < 0:  # the common case: nothing listed, one call, no output buffer
+            return [-1] * len(expressions)
+        return self._lookup_all(expressions)
+
+    def _lookup_all(self, expressions: list[str]) -> list[int]:
         count = len(expressions)
         offsets = [0] * (count + 1)
         total = 0

@@ -59,6 +59,8 @@ def canonical_variants(url: str) -> list[str]:
     ``example.com``. Raises :class:`linkscreen.InvalidURLError` only if no reading is valid.
     """
     text = _prepare(url)
+    if "%" not in text and "\\" not in text:  # no trigger anywhere: one reading
+        return [_canonical(text, url, browser=True)]
     readings = [(text, True)]
     region = _authority_region(text)
     if "\\" in region:

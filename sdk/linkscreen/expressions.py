@@ -39,7 +39,8 @@ def split_canonical(canonical: str) -> tuple[str, str, str | None]:
 def canonical_expressions(canonical: str) -> list[str]:
     """Expressions of an already canonical URL (as returned by ``canonicalize``)."""
     host, path, query = split_canonical(canonical)
-    return [h + p for h in lookup_hosts(host) for p in lookup_paths(path, query)]
+    paths = lookup_paths(path, query)
+    return [h + p for h in lookup_hosts(host) for p in paths]
 
 
 def lookup_hosts(host: str) -> list[str]:
