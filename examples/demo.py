@@ -4,6 +4,8 @@
    warn list, with a deliberately bad line) into a signed bundle, with the real CLI.
 2. The app side: open the bundle with the public key and check sample links (plain, encoded,
    numeric-IP, full-width, backslash tricks), printing the verdicts as a table.
+3. Scan chat messages that hide links (defanged, spaced out, zero-width characters, split
+   across lines), printing each finding with its span and the techniques that recovered it.
 
 Everything uses reserved test hosts (*.example, *.test). Output goes to demo-out/.
 """
@@ -38,6 +40,17 @@ LINKS = [
     "http://innocent.example\\@bad.example/",
     "http://grooming-chat.example/rooms/teen",
     "http://news.example/article/42",
+]
+
+
+MESSAGES = [
+    "new pics at hxxp://bad[.]example/anything lol",
+    "its on files(dot)example(slash)shared(slash)abuse-album(slash)1.jpg",
+    "go to b a d . e x a m p l e",
+    "look: pics.example.test /view /9f3a2c.jpg",
+    "ba\u200bd.exa\u200dmple/x",
+    "http://files.example/shared/abu\nse-album/",
+    "see you at 5. me too. bring setup.py and the 3.11 notes",
 ]
 
 
@@ -78,6 +91,14 @@ def main() -> None:
     message = bundle.lists[0].message("en")
     if blocked.matches and message:
         print(f"\nshown instead of a blocked link: {message[0]!r}")
+
+    print("\n== app: scan messages ==")
+    for text in MESSAGES:
+        findings = matcher.scan_text(text)
+        print(f"\n{text!r} -> {findings.action}")
+        for f in findings:
+            techniques = ", ".join(f.techniques) or "plain"
+            print(f"  [{f.start}:{f.end}] {f.action!s:5} {f.tier:6} {f.url}  ({techniques})")
 
 
 if __name__ == "__main__":

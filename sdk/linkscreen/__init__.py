@@ -18,8 +18,9 @@ from .errors import (
     UnsupportedBundleVersionError,
 )
 from .expressions import MAX_EXPRESSIONS, expressions
+from .extract import Candidate, Candidates, extract_links
 from .psl import PSL_SNAPSHOT_VERSION, registrable_domain
-from .results import Action, BundleInfo, ListInfo, Match, MatchKind, Verdict
+from .results import Action, BundleInfo, Finding, Findings, ListInfo, Match, MatchKind, Verdict
 
 __version__ = "0.1.0"
 
@@ -42,6 +43,10 @@ __all__ = [
     "BundleError",
     "BundleInfo",
     "BundleSignatureError",
+    "Candidate",
+    "Candidates",
+    "Finding",
+    "Findings",
     "InvalidKeyError",
     "InvalidURLError",
     "LinkscreenError",
@@ -56,6 +61,7 @@ __all__ = [
     "canonical_variants",
     "canonicalize",
     "expressions",
+    "extract_links",
     "load_public_key",
     "registrable_domain",
 ]

@@ -52,6 +52,43 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _scan_record(matcher: Matcher, text: str) -> dict[str, object]:
+    findings = matcher.scan_text(text)
+    record: dict[str, object] = {
+        "action": str(findings.action),
+        "findings": [finding.to_dict() for finding in findings],
+    }
+    if findings.truncated:
+        record["truncated"] = list(findings.notes)
+    return record
+
+
+def _cmd_scan(args: argparse.Namespace) -> int:
+    """One JSON object per input line; a bad input line gets an error record, never dropped."""
+    matcher = Matcher(_open(args))
+    status = 0
+    for number, line in enumerate(sys.stdin, 1):
+        line = line.rstrip("\n")
+        if not args.jsonl:
+            print(json.dumps({"line": number, **_scan_record(matcher, line)}, ensure_ascii=False))
+            continue
+        if not line.strip():
+            continue
+        try:
+            message = json.loads(line)
+            text = message["text"]
+            if not isinstance(text, str):
+                raise TypeError("'text' is not a string")
+        except (ValueError, KeyError, TypeError) as exc:
+            reason = f"line {number}: not a JSON object with a string 'text' ({exc})"
+            print(json.dumps({"id": None, "line": number, "error": reason}))
+            status = 1
+            continue
+        record = {"id": message.get("id"), **_scan_record(matcher, text)}
+        print(json.dumps(record, ensure_ascii=False))
+    return status
+
+
 def _cmd_inspect(args: argparse.Namespace) -> int:
     if args.public_key:
         info = Bundle.open(args.bundle, public_keys=args.public_key).info().to_dict()
@@ -104,6 +141,14 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--public-key", action="append", required=True, metavar="KEY")
     check.add_argument("urls", nargs="+", metavar="URL")
     check.set_defaults(func=_cmd_check)
+
+    scan = commands.add_parser("scan", help="find and check every link in text from stdin")
+    scan.add_argument("--bundle", required=True)
+    scan.add_argument("--public-key", action="append", required=True, metavar="KEY")
+    scan.add_argument(
+        "--jsonl", action="store_true", help='input lines are {"id": ..., "text": ...} objects'
+    )
+    scan.set_defaults(func=_cmd_scan)
 
     inspect = commands.add_parser("inspect", help="show a bundle's header and lists")
     inspect.add_argument("bundle")

@@ -8,13 +8,16 @@ cost ~2^128 / n hash evaluations instead of seconds.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from ._format import FINGERPRINT_BYTES, tag_at
 from ._probe import Probe, make_probe
 from .bundle import Bundle
 from .canonical import canonical_variants
 from .errors import InvalidURLError
 from .expressions import canonical_expressions
-from .results import Action, Match, MatchKind, Verdict
+from .extract import extract_links
+from .results import Action, Finding, Findings, Match, MatchKind, Verdict
 
 __all__ = ["Matcher"]
 
@@ -54,6 +57,19 @@ class Matcher:
         matches = self._matches(expressions, rows)
         action = matches[0].action if matches else Action.ALLOW
         return Verdict(url, action, matches, variants[0], tuple(expressions), techniques)
+
+    def scan_text(self, text: str, context_hosts: Iterable[str] = ()) -> Findings:
+        """One finding per candidate link in ``text`` (strict and loose), in text order.
+
+        ``context_hosts`` are hosts the conversation is about, for host-less paths
+        ("content/123"); see :func:`linkscreen.extract_links`.
+        """
+        candidates = extract_links(text, context_hosts)
+        findings = [
+            Finding(c.start, c.end, c.url, self.check_url(c.url, c.techniques), c.tier, c.signals)
+            for c in candidates
+        ]
+        return Findings(findings, candidates.notes)
 
     def _matches(self, expressions: list[str], rows: list[int]) -> tuple[Match, ...]:
         found: list[Match] = []

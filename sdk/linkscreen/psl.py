@@ -19,9 +19,11 @@ from ._host import canonical_host
 
 __all__ = [
     "PSL_SNAPSHOT_VERSION",
+    "SPECIAL_USE_TLDS",
     "is_shared_suffix",
     "public_suffix",
     "registrable_domain",
+    "top_level_domains",
 ]
 
 _LOCK = threading.Lock()
@@ -112,3 +114,24 @@ def is_shared_suffix(host: str) -> bool:
     if host in _explicit_rules():
         return True
     return not _get_extractor().extract_str(host).is_private
+
+
+#: Special-use names (RFC 2606, RFC 6761, RFC 7686) that the PSL leaves out but links use.
+SPECIAL_USE_TLDS = frozenset({"example", "test", "invalid", "onion"})
+
+
+@functools.cache
+def top_level_domains() -> frozenset[str]:
+    """Every top-level label in the PSL snapshot, ASCII and Unicode forms, plus special use."""
+    tlds = set(SPECIAL_USE_TLDS)
+    for line in _snapshot_text().splitlines():
+        rule = line.strip()
+        if not rule or rule.startswith("//"):
+            continue
+        last = rule.rsplit(".", 1)[-1].lstrip("!*")
+        if not last:
+            continue
+        tlds.add(last)
+        if not last.isascii():
+            tlds.add(canonical_host(last.encode().decode("latin-1"), last))
+    return frozenset(tlds)

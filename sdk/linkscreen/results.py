@@ -128,6 +128,62 @@ class Verdict:
 
 
 @dataclass(frozen=True)
+class Finding:
+    """One candidate link in a message and its verdict."""
+
+    start: int
+    """Span in the message: ``text[start:end]``."""
+    end: int
+    url: str
+    """The link as recovered from the text (before canonicalisation)."""
+    verdict: Verdict
+    tier: str = "strict"
+    """``strict`` (a messenger would linkify it) or ``loose`` (lookup only, never shown)."""
+    signals: tuple[str, ...] = ()
+    """Warnings that are not list matches, e.g. ``lookalike``."""
+
+    @property
+    def action(self) -> Action:
+        return self.verdict.action
+
+    @property
+    def techniques(self) -> tuple[str, ...]:
+        return self.verdict.techniques
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``--jsonl`` finding record."""
+        return {
+            "start": self.start,
+            "end": self.end,
+            "url": self.url,
+            "action": str(self.verdict.action),
+            "lists": list(self.verdict.lists),
+            "techniques": list(self.verdict.techniques),
+            "tier": self.tier,
+            "signals": list(self.signals),
+            "canonical": self.verdict.canonical,
+            "match": None if self.verdict.match is None else str(self.verdict.match),
+        }
+
+
+class Findings(list[Finding]):
+    """The findings of one message; ``action`` is the most severe, ``truncated`` says if a cap
+    cut the scan short (``notes`` says which)."""
+
+    def __init__(self, items: list[Finding], notes: tuple[str, ...] = ()) -> None:
+        super().__init__(items)
+        self.notes = notes
+
+    @property
+    def truncated(self) -> bool:
+        return bool(self.notes)
+
+    @property
+    def action(self) -> Action:
+        return max((f.action for f in self), key=lambda a: a.severity, default=Action.ALLOW)
+
+
+@dataclass(frozen=True)
 class BundleInfo:
     """What ``linkscreen inspect`` shows: the header and tables of a verified bundle."""
 

@@ -1,0 +1,246 @@
+"""extract_links: one test class per obfuscation technique, plus spans, tiers and bad input.
+
+Each case names the text, the link that must be recovered (compared canonically) and the
+technique label the candidate must carry.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import linkscreen
+from linkscreen.extract import MAX_CANDIDATES, MAX_TEXT_CHARS, Candidate
+
+
+def _key(url: str) -> str:
+    """Canonical URL without its scheme: what expressions (and so matches) depend on."""
+    return linkscreen.canonicalize(url).split("://", 1)[1]
+
+
+def _found(text: str, want: str) -> Candidate:
+    target = _key(want)
+    for candidate in linkscreen.extract_links(text):
+        try:
+            if _key(candidate.url) == target:
+                return candidate
+        except linkscreen.InvalidURLError:
+            continue
+    raise AssertionError(f"{want!r} not found in {text!r}: {linkscreen.extract_links(text)}")
+
+
+def _check(text: str, want: str, technique: str | None, tier: str | None = None) -> None:
+    candidate = _found(text, want)
+    if technique is not None:
+        assert technique in candidate.techniques, candidate
+    if tier is not None:
+        assert candidate.tier == tier, candidate
+    assert 0 <= candidate.start < candidate.end <= len(text)
+
+
+class TestSchemeDefangs:
+    @pytest.mark.parametrize(
+        "text",
+        ["hxxp://bad.example/a", "hXXps://bad.example/a", "h**p://bad.example/a",
+         "[http]://bad.example/a", "xxxx://bad.example/a", "hxxp[:]//bad.example/a"],
+    )  # fmt: skip
+    def test_scheme(self, text: str) -> None:
+        _check(f"see {text} now", "http://bad.example/a", "refang", "strict")
+
+    def test_fxp_is_ftp(self) -> None:
+        _check("fxp://bad.example/a", "ftp://bad.example/a", "refang")
+
+
+class TestDots:
+    @pytest.mark.parametrize(
+        "dot", ["[.]", "(.)", "{.}", "\\.", "(dot)", "[dot]", "{dot}", "-dot-", "[DOT]", "].["]
+    )
+    def test_bracketed_and_word_dots(self, dot: str) -> None:
+        _check(f"go bad{dot}example/a", "http://bad.example/a", "refang", "strict")
+
+    @pytest.mark.parametrize("dot", [" dot ", " DOT ", " Dot "])
+    def test_spaced_dot_words_are_loose(self, dot: str) -> None:
+        _check(f"go bad{dot}example/a", "http://bad.example/a", "refang", "loose")
+
+    @pytest.mark.parametrize("dot", ["，", "。", "．", "｡", "・", "·"])
+    def test_dot_lookalikes(self, dot: str) -> None:
+        _check(f"bad{dot}example/a", "http://bad.example/a", "dot-variant", "strict")
+
+
+class TestSlashesAndColons:
+    @pytest.mark.parametrize(
+        "text",
+        ["http[:]//bad.example(slash)a", "http://bad.example[/]a", "http : // bad.example/a",
+         "http//bad.example/a", "http:///bad.example/a"],
+    )  # fmt: skip
+    def test_slash_and_colon_words(self, text: str) -> None:
+        _check(text, "http://bad.example/a", None)
+
+
+class TestSpacing:
+    def test_spaces_around_dots_and_slashes(self) -> None:
+        _check("http:// bad .example /x", "http://bad.example/x", "spacing", "loose")
+
+    def test_space_as_the_dot(self) -> None:
+        _check("look bad example/content", "http://bad.example/content", "space-as-dot", "loose")
+
+    def test_space_as_the_dot_needs_a_real_tld_and_a_path(self) -> None:
+        text = "have a good morning/evening, bad example here"
+        assert [c.url for c in linkscreen.extract_links(text)] == []
+
+    def test_spaced_out_letters(self) -> None:
+        _check("b a d . e x a m p l e", "http://bad.example/", "spaced-letters", "loose")
+
+    def test_link_broken_across_a_line(self) -> None:
+        _check("http://bad.example/con\ntent/1", "http://bad.example/content/1", "line-break")
+
+
+class TestUnicode:
+    def test_full_width_letters(self) -> None:
+        _check("ｂａｄ．ｅｘａｍｐｌｅ/x", "http://bad.example/x", "unicode")
+
+    def test_mathematical_letters(self) -> None:
+        _check("𝐛𝐚𝐝.𝐞𝐱𝐚𝐦𝐩𝐥𝐞/x", "http://bad.example/x", "unicode")
+
+    @pytest.mark.parametrize("mark", ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u202e"])
+    def test_zero_width_and_bidi_controls(self, mark: str) -> None:
+        text = f"ba{mark}d.exam{mark}ple/x"
+        _check(text, "http://bad.example/x", "invisible")
+        assert _found(text, "http://bad.example/x").end == len(text)
+
+    def test_idn_both_ways(self) -> None:
+        _check("https://bücher.example/a", "http://xn--bcher-kva.example/a", None)
+        _check("https://xn--bcher-kva.example/a", "http://bücher.example/a", None)
+
+    def test_lookalike_is_a_signal_not_a_key(self) -> None:
+        candidate = _found("login at p\u0430ypal.com/x", "http://p\u0430ypal.com/x")
+        assert candidate.signals == ("lookalike",)
+        assert linkscreen.canonicalize(candidate.url) != linkscreen.canonicalize("paypal.com/x")
+
+    def test_plain_latin_is_not_a_lookalike(self) -> None:
+        assert _found("paypal.com/x", "http://paypal.com/x").signals == ()
+
+
+class TestEncodingsAndMarkup:
+    def test_percent_encoded_whole_url(self) -> None:
+        _check("https%3A%2F%2Fbad.example%2Fa%2Fb", "https://bad.example/a/b", "percent-encoded")
+
+    @pytest.mark.parametrize(
+        "text",
+        ["[pics](http://bad.example/a)", '<a href="http://bad.example/a">x</a>',
+         "<http://bad.example/a>", '"http://bad.example/a"', "'http://bad.example/a'"],
+    )  # fmt: skip
+    def test_markdown_html_brackets_quotes(self, text: str) -> None:
+        candidate = _found(f"see {text} ok", "http://bad.example/a")
+        assert candidate.url == "http://bad.example/a"
+
+    @pytest.mark.parametrize("tail", [".", ",", "!", "?!", ")", ");", "...", "'", '"'])
+    def test_trailing_punctuation(self, tail: str) -> None:
+        text = f"(see http://bad.example/a{tail}"
+        assert _found(text, "http://bad.example/a").url == "http://bad.example/a"
+
+    def test_balanced_parentheses_stay(self) -> None:
+        url = "http://wiki.example/Foo_(bar)"
+        assert _found(f"read {url}.", url).url == url
+
+
+class TestSchemesHostsAndCase:
+    def test_upper_case(self) -> None:
+        _check(
+            "HTTP://BAD.EXAMPLE/CONTENT/1", "http://bad.example/content/1", "upper-case", "loose"
+        )
+
+    @pytest.mark.parametrize("text", ["www.bad.example/a", "bad.example/a", "bad.co.uk/a"])
+    def test_missing_scheme_and_www(self, text: str) -> None:
+        _check(f"go to {text}", "http://" + text, "no-scheme", "strict")
+
+    @pytest.mark.parametrize(
+        "host",
+        ["3325256727", "0xc6336417", "0306.063.0144.027", "198.51.25623", "[::ffff:198.51.100.23]"],
+    )
+    def test_numeric_ip_hosts_in_any_base(self, host: str) -> None:
+        _check(f"x http://{host}/p y", "http://198.51.100.23/p", "numeric-ip")
+
+    def test_emails_are_not_links(self) -> None:
+        assert linkscreen.extract_links("mail me: someone@bad.example") == []
+
+
+class TestHostlessPaths:
+    def test_path_joins_a_host_named_earlier(self) -> None:
+        text = "it's on bad.example, then go to content/123"
+        candidate = _found(text, "http://bad.example/content/123")
+        assert candidate.techniques == ("context-host",)
+        assert text[candidate.start : candidate.end] == "content/123"
+
+    def test_path_joins_a_host_from_context(self) -> None:
+        found = linkscreen.extract_links("open album/9 there", context_hosts=["bad.example"])
+        assert [c.url for c in found] == ["bad.example/album/9"]
+
+    def test_no_host_no_candidate(self) -> None:
+        assert linkscreen.extract_links("open album/9 there") == []
+
+
+class TestBenign:
+    @pytest.mark.parametrize(
+        "text",
+        ["hey how are you", "see you at 5:30", "connect the dots", "and/or 24/7 50/50",
+         "e.g. this, i.e. that"],
+    )  # fmt: skip
+    def test_no_candidates(self, text: str) -> None:
+        assert linkscreen.extract_links(text) == []
+
+    @pytest.mark.parametrize("text", ["meet at 10 a.m. sharp", "ok. me too", "done. day off"])
+    def test_sentence_ends_before_a_tld_word_are_not_hosts(self, text: str) -> None:
+        # ".sharp", ".me" and ".day" are real TLDs; a full stop then a space is prose
+        assert linkscreen.extract_links(text) == []
+
+    @pytest.mark.parametrize("text", ["setup.py failed", "version 3.11.7", "open report.pdf"])
+    def test_file_names_and_versions_are_at_most_lookups(self, text: str) -> None:
+        for candidate in linkscreen.extract_links(text):
+            assert candidate.tier in ("strict", "loose")  # looked up; the bundle decides
+
+
+#: name -> (text, whether a cap must be reported)
+PATHOLOGICAL = {
+    "a. x 30,000": ("a." * 30_000, True),
+    "http:// + 20,000 a": ("http://" + "a" * 20_000, True),
+    "4,000 spaces after (": ("(" + " " * 4000 + "x", False),
+    "x[.] x 5,000": ("x[.]" * 5000, True),
+    "nested brackets": ("[" * 3000 + "(" * 3000 + "bad.example" + ")" * 3000 + "]" * 3000, False),
+    "zero width every other char": ("a\u200b." * 20_000, True),
+    "64 KiB of links": (("visit bad.example/x or hxxp://evil[.]test. " * 1600)[:65_536], True),
+}
+
+
+@pytest.mark.parametrize(("text", "capped"), PATHOLOGICAL.values(), ids=PATHOLOGICAL.keys())
+def test_pathological_messages_finish_and_report_caps(text: str, capped: bool) -> None:
+    found = linkscreen.extract_links(text)
+    assert len(found) <= MAX_CANDIDATES
+    assert all(0 <= c.start < c.end <= len(text) for c in found)
+    assert found.truncated is capped, found.notes
+    if "bad.example" in text:
+        assert any(c.url.endswith("bad.example") or "bad.example/" in c.url for c in found)
+
+
+def test_over_long_message_is_cut_and_says_so() -> None:
+    found = linkscreen.extract_links("x " * MAX_TEXT_CHARS + "http://bad.example/")
+    assert found.truncated
+    assert any("first" in note for note in found.notes)
+
+
+def test_ordinary_message_is_not_truncated() -> None:
+    assert not linkscreen.extract_links("see http://bad.example/x").truncated
+
+
+@given(st.text(max_size=300))
+def test_any_text_gives_valid_spans(text: str) -> None:
+    for candidate in linkscreen.extract_links(text):
+        assert 0 <= candidate.start < candidate.end <= len(text)
+        assert candidate.tier in ("strict", "loose")
+
+
+@given(st.text(alphabet=" .[]()/:-hxtpdoa\u200b。ｂ\nw", max_size=200))
+def test_obfuscation_alphabet_never_breaks(text: str) -> None:
+    for candidate in linkscreen.extract_links(text):
+        assert 0 <= candidate.start < candidate.end <= len(text)

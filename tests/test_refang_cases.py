@@ -1,0 +1,71 @@
+"""tests/data/refang_cases.tsv (ioc-fanger, ioc-extractor): every link the fanged text holds
+must also be found in the defanged text.
+
+Rows whose fanged side holds no web link (e-mail addresses, plain words) are not usable. The
+rows we do not reproduce are named below with the reason.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+import linkscreen
+
+DATA = Path(__file__).parent / "data" / "refang_cases.tsv"
+
+_COMMA_LISTS = "commas between numbers are lists in chat ('1,2,3,4'), not a defanged IP address"
+_ONE_SIDED = "a bracket on one side of a dot word ('foodot]com') is an ioc-fanger quirk"
+DEVIATIONS = {
+    18: _COMMA_LISTS, 19: _COMMA_LISTS, 167: _COMMA_LISTS, 168: _COMMA_LISTS,
+    169: _COMMA_LISTS, 170: _COMMA_LISTS, 174: _COMMA_LISTS, 175: _COMMA_LISTS,
+    176: _COMMA_LISTS,
+    141: _ONE_SIDED, 142: _ONE_SIDED, 143: _ONE_SIDED, 144: _ONE_SIDED, 145: _ONE_SIDED,
+    146: _ONE_SIDED,
+    594: "'1.)1[.1.)1' mixes half brackets; ioc-extractor's own refang quirk",
+}  # fmt: skip
+
+
+def _unescape(field: str) -> str:
+    return (
+        field.replace("\\t", "\t").replace("\\n", "\n").replace("\\r", "\r").replace("\\\\", "\\")
+    )
+
+
+def _links(text: str, strict_only: bool) -> set[str]:
+    found = set()
+    for candidate in linkscreen.extract_links(text):
+        if strict_only and candidate.tier != "strict":
+            continue
+        try:
+            found.add(linkscreen.canonicalize(candidate.url))
+        except linkscreen.InvalidURLError:
+            continue
+    return found
+
+
+def _rows() -> list[tuple[int, str, str]]:
+    with DATA.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle, delimiter="\t")
+        next(reader)
+        rows = [(number, _unescape(r[0]), _unescape(r[1])) for number, r in enumerate(reader, 2)]
+    return [(n, defanged, fanged) for n, defanged, fanged in rows if _links(fanged, True)]
+
+
+USABLE = _rows()
+
+
+def test_usable_rows() -> None:
+    assert len(USABLE) >= 500
+    assert set(DEVIATIONS) <= {number for number, _, _ in USABLE}
+
+
+@pytest.mark.parametrize(("number", "defanged", "fanged"), USABLE, ids=[str(r[0]) for r in USABLE])
+def test_defanged_text_yields_the_fanged_links(number: int, defanged: str, fanged: str) -> None:
+    missing = _links(fanged, strict_only=True) - _links(defanged, strict_only=False)
+    if number in DEVIATIONS:
+        assert missing, f"row {number} now passes: drop its deviation"
+    else:
+        assert not missing
