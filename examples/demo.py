@@ -40,6 +40,7 @@ LINKS = [
     "http://innocent.example\\@bad.example/",
     "http://grooming-chat.example/rooms/teen",
     "http://news.example/article/42",
+    "https://bit.ly/3xAmPlE",
 ]
 
 
@@ -85,7 +86,9 @@ def main() -> None:
     for url in LINKS:
         verdict = matcher.check_url(url)
         lists = ",".join(verdict.lists) or "-"
-        covers = str(verdict.match) if verdict.match else "-"
+        covers = (
+            str(verdict.match) if verdict.match else ("shortened" if verdict.shortened else "-")
+        )
         print(f"{verdict.action!s:7} {lists:8} {covers:12} {url}")
     blocked = matcher.check_url(LINKS[0])
     message = bundle.lists[0].message("en")

@@ -29,6 +29,7 @@ __version__ = "0.1.0"
 CANONICALIZATION_VERSION = 1
 
 from .bundle import Bundle  # noqa: E402  (reads CANONICALIZATION_VERSION above)
+from .expander import Expander, Expansion  # noqa: E402
 from .keys import load_public_key  # noqa: E402
 from .matcher import Matcher  # noqa: E402
 
@@ -45,6 +46,8 @@ __all__ = [
     "BundleSignatureError",
     "Candidate",
     "Candidates",
+    "Expander",
+    "Expansion",
     "Finding",
     "Findings",
     "InvalidKeyError",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ._format import FINGERPRINT_BYTES, tag_at
+from ._format import FINGERPRINT_BYTES, SHORTENER_POLICY_WARN, tag_at
 from ._probe import Probe, make_probe
 from .bundle import Bundle
 from .canonical import canonical_variants
@@ -18,6 +18,7 @@ from .errors import InvalidURLError
 from .expressions import canonical_expressions
 from .extract import extract_links
 from .results import Action, Finding, Findings, Match, MatchKind, Verdict
+from .shortlinks import shortener_of
 
 __all__ = ["Matcher"]
 
@@ -55,8 +56,16 @@ class Matcher:
             )
         rows = self._probe.lookup(expressions)
         matches = self._matches(expressions, rows)
-        action = matches[0].action if matches else Action.ALLOW
-        return Verdict(url, action, matches, variants[0], tuple(expressions), techniques)
+        shortened = shortener_of(variants[0], self._bundle.shortener_domains) is not None
+        if matches:
+            action = matches[0].action
+        elif shortened and self._bundle.shortener_policy == SHORTENER_POLICY_WARN:
+            action = Action.WARN
+        else:
+            action = Action.ALLOW
+        return Verdict(
+            url, action, matches, variants[0], tuple(expressions), techniques, None, shortened
+        )
 
     def scan_text(self, text: str, context_hosts: Iterable[str] = ()) -> Findings:
         """One finding per candidate link in ``text`` (strict and loose), in text order.

@@ -93,6 +93,10 @@ class Verdict:
     """How the URL was recovered from text (refang, unicode, ...); empty for a plain URL."""
     error: str | None = None
     """Why the URL could not be read, when it could not."""
+    shortened: bool = False
+    """The link is on a known URL shortener: its target is hidden. With no list match the
+    action is the bundle's policy for such links (``allow`` or ``warn``); the app may expand
+    it with :class:`linkscreen.Expander` if the person agrees."""
 
     @property
     def lists(self) -> tuple[str, ...]:
@@ -123,6 +127,7 @@ class Verdict:
             ],
             "expressions_checked": len(self.expressions),
             "techniques": list(self.techniques),
+            "shortened": self.shortened,
             "error": self.error,
         }
 
@@ -163,6 +168,7 @@ class Finding:
             "signals": list(self.signals),
             "canonical": self.verdict.canonical,
             "match": None if self.verdict.match is None else str(self.verdict.match),
+            "shortened": self.verdict.shortened,
         }
 
 

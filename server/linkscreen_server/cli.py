@@ -7,6 +7,7 @@ linkscreen-server compile --list NAME=FILE[:block|warn] ... --key KEY --out BUND
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -14,9 +15,11 @@ import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 
+from linkscreen import _format as fmt
 from linkscreen.errors import LinkscreenError
 
-from .compiler import DEFAULT_FPR, ListMeta, ListSpec, compile_bundle, load_shorteners
+from .compiler import DEFAULT_FPR, ListMeta, ListSpec, Resolver, compile_bundle, load_shorteners
+from .resolver import DEFAULT_MAX_AGE_S, ResolveCache, resolve_all
 from .signing import generate_keypair, load_private_key
 
 
@@ -69,6 +72,73 @@ class _ProgressBar:
         sys.stderr.flush()
 
 
+_POLICIES = {"allow": fmt.SHORTENER_POLICY_ALLOW, "warn": fmt.SHORTENER_POLICY_WARN}
+
+
+def _resolver(args: argparse.Namespace) -> Resolver:
+    cache = ResolveCache(args.resolve_cache, args.resolve_max_age)
+
+    def resolve(urls: list[str]) -> dict[str, tuple[list[str], str | None]]:
+        results = resolve_all(
+            urls,
+            cache=cache,
+            max_hops=args.max_hops,
+            timeout=args.timeout,
+            allow_private=args.allow_private,
+        )
+        return {r.url: (list(r.hops), None if r.ok else r.describe()) for r in results}
+
+    return resolve
+
+
+def _cmd_resolve(args: argparse.Namespace) -> int:
+    """Follow every URL in FILE; one JSON line per URL; exit 1 if any could not be resolved."""
+    urls = []
+    for line in Path(args.file).read_text(encoding="utf-8").splitlines():
+        text = line.strip()
+        if text and not text.startswith("#"):
+            urls.append(text)
+    results = resolve_all(
+        urls,
+        cache=ResolveCache(args.resolve_cache, args.resolve_max_age),
+        max_hops=args.max_hops,
+        timeout=args.timeout,
+        allow_private=args.allow_private,
+    )
+    failed = 0
+    for result in results:
+        record = {
+            "url": result.url,
+            "hops": list(result.hops),
+            "stopped": result.stopped,
+            "error": result.error,
+            "resolved_at": result.resolved_at,
+            "cached": result.from_cache,
+        }
+        print(json.dumps(record))
+        if not result.ok:
+            failed += 1
+            print(f"{args.file}: {result.url}: {result.describe()}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _add_resolve_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--resolve-cache", type=Path, help="JSON cache of resolved chains")
+    parser.add_argument(
+        "--resolve-max-age",
+        type=_duration,
+        default=DEFAULT_MAX_AGE_S,
+        help="re-resolve cached chains older than this (default 7d)",
+    )
+    parser.add_argument("--max-hops", type=int, default=10)
+    parser.add_argument("--timeout", type=float, default=5.0, help="seconds per request")
+    parser.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="follow redirects to private or loopback addresses (testing)",
+    )
+
+
 def _cmd_keygen(args: argparse.Namespace) -> int:
     pair = generate_keypair(args.out)
     print(f"key id {pair.key_id}")
@@ -86,7 +156,9 @@ def _cmd_compile(args: argparse.Namespace) -> int:
         if not spec.path.is_file():
             raise SystemExit(f"--list {spec.name}: no such file {spec.path}")
     key = load_private_key(args.key)
-    shorteners = load_shorteners(args.shorteners) if args.shorteners else None
+    shorteners = set(load_shorteners(args.shorteners) if args.shorteners else load_shorteners())
+    shorteners |= {domain.lower() for domain in args.add_shortener}
+    shorteners -= {domain.lower() for domain in args.remove_shortener}
     progress = _ProgressBar(args.progress or (sys.stderr.isatty() and not args.quiet))
     data, report = compile_bundle(
         specs,
@@ -98,9 +170,11 @@ def _cmd_compile(args: argparse.Namespace) -> int:
         salt=bytes.fromhex(args.salt) if args.salt else None,
         bloom_seed=args.seed,
         meta=_load_meta(args.meta),
-        shorteners=shorteners,
+        shorteners=sorted(shorteners),
+        shortener_policy=_POLICIES[args.shortened_policy],
         allow_public_suffix=args.force_public_suffix,
         progress=progress,
+        resolve=_resolver(args) if args.resolve_shortlinks else None,
     )
     for rejected in report.rejected:
         print(rejected, file=sys.stderr)
@@ -139,6 +213,20 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="compile entries that block a whole public suffix",
     )
+    comp.add_argument("--add-shortener", action="append", default=[], metavar="DOMAIN")
+    comp.add_argument("--remove-shortener", action="append", default=[], metavar="DOMAIN")
+    comp.add_argument(
+        "--shortened-policy",
+        choices=sorted(_POLICIES),
+        default="allow",
+        help="verdict for a short link with an unknown target",
+    )
+    comp.add_argument(
+        "--resolve-shortlinks",
+        action="store_true",
+        help="follow short-link entries and add every hop to their list",
+    )
+    _add_resolve_options(comp)
     comp.add_argument("--created", type=int, help="Unix time to record (default: now)")
     comp.add_argument("--sequence", type=int, help="sequence number (default: created)")
     comp.add_argument("--salt", help="32 hex digits (default: random)")
@@ -146,6 +234,11 @@ def build_parser() -> argparse.ArgumentParser:
     comp.add_argument("--progress", action="store_true", help="progress bar even when piped")
     comp.add_argument("--quiet", action="store_true", help="print rejected lines only")
     comp.set_defaults(func=_cmd_compile)
+
+    resolve = commands.add_parser("resolve", help="follow the short links in FILE")
+    resolve.add_argument("file")
+    _add_resolve_options(resolve)
+    resolve.set_defaults(func=_cmd_resolve)
     return parser
 
 

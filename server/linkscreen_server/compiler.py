@@ -25,6 +25,7 @@ from linkscreen.errors import InvalidURLError
 from linkscreen.expressions import split_canonical
 from linkscreen.psl import is_shared_suffix
 from linkscreen.results import Action, ListInfo
+from linkscreen.shortlinks import shortener_of
 
 from .sources import Rejected, SourceLine, read_list
 from .writer import BundleParams, build_bundle
@@ -82,6 +83,8 @@ class CompileReport:
     configured_fpr: float = DEFAULT_FPR
     expected_fpr: float = 0.0
     lists: int = 0
+    short_links: int = 0
+    resolved_hops: int = 0
 
     @property
     def bits_per_entry(self) -> float:
@@ -94,7 +97,8 @@ class CompileReport:
                 f"compiled {self.entries:,} entries from {self.lists} list(s), "
                 f"{self.lines:,} lines read",
                 f"  duplicates: {self.duplicates:,}  rejected: {len(self.rejected):,}"
-                f"  &amp; lines also compiled unescaped: {self.html_unescaped:,}",
+                f"  &amp; lines also compiled unescaped: {self.html_unescaped:,}"
+                f"  short links: {self.short_links:,} (hops added: {self.resolved_hops:,})",
                 f"  bundle: {self.size_bytes:,} bytes, {self.bits_per_entry:.1f} bits per entry",
                 f"  Bloom filter: m={self.bloom_bits:,} bits, k={self.bloom_k}, configured FPR "
                 f"{self.configured_fpr:g}, expected {self.expected_fpr:.3g}",
@@ -137,6 +141,7 @@ def compile_bundle(
     shortener_policy: int = fmt.SHORTENER_POLICY_ALLOW,
     allow_public_suffix: bool = False,
     progress: Progress | None = None,
+    resolve: Resolver | None = None,
 ) -> tuple[bytes, CompileReport]:
     """Compile ``specs`` into signed bundle bytes and a report. Pure but for reading the lists."""
     if not specs:
@@ -153,6 +158,9 @@ def compile_bundle(
     list_rows: dict[tuple[str, str], int] = {}
     list_table: list[ListInfo] = []
     entries: dict[tuple[str, int], None] = {}
+    domains = sorted(set(shorteners if shorteners is not None else load_shorteners()))
+    known = frozenset(domains)
+    short_links: list[tuple[SourceLine, int, str]] = []
     for spec in specs:
         info = meta.get(spec.name, ListMeta())
         for item in read_list(spec.path):
@@ -168,9 +176,12 @@ def compile_bundle(
                 list_rows[row_key] = len(list_table)
                 deterrence = info.deterrence or (("en", DEFAULT_DETERRENCE[spec.action], ""),)
                 list_table.append(ListInfo(spec.name, spec.action, category, deterrence))
-            _add_line(item, list_rows[row_key], entries, report, allow_public_suffix)
+            short = _add_line(item, list_rows[row_key], entries, report, allow_public_suffix, known)
+            if short is not None:
+                short_links.append((item, list_rows[row_key], short))
     if progress is not None:
         progress(report.lines, total_lines)
+    _add_short_link_targets(entries, short_links, resolve, report, allow_public_suffix)
     if not list_table:  # an empty bundle is valid: it matches nothing
         list_table.append(ListInfo(specs[0].name, specs[0].action, DEFAULT_CATEGORY, ()))
     report.lists = len({info.id for info in list_table})
@@ -204,11 +215,41 @@ def compile_bundle(
         bloom_k=k,
         bloom_bits=m,
     )
-    domains = sorted(set(shorteners if shorteners is not None else load_shorteners()))
     data = build_bundle(params, list_table, rows, bloom, domains, shortener_policy, key)
     report.size_bytes = len(data)
     report.stage_seconds["assemble+sign"] = clock() - started
     return data, report
+
+
+#: Follows a batch of URLs: url -> (hops after it, why following failed or None).
+Resolver = Callable[[list[str]], dict[str, tuple[list[str], str | None]]]
+
+
+def _add_short_link_targets(
+    entries: dict[tuple[str, int], None],
+    short: list[tuple[SourceLine, int, str]],
+    resolve: Resolver | None,
+    report: CompileReport,
+    allow_public_suffix: bool,
+) -> None:
+    """Short-link entries stay; when resolving, every hop is added with the entry's list."""
+    report.short_links = len(short)
+    if resolve is None or not short:
+        return
+    outcomes = resolve(sorted({url for _, _, url in short}))
+    for item, tag, url in short:
+        hops, failure = outcomes.get(url, ([], "not resolved"))
+        if failure is not None:  # reported; the short link and any hops reached still compile
+            reason = f"short link kept, target not resolved: {failure}"
+            report.rejected.append(Rejected(item.path, item.line, reason))
+        for hop in hops:
+            try:
+                expression = entry_expression(hop, allow_public_suffix=allow_public_suffix)
+            except (InvalidURLError, PublicSuffixEntryError):
+                continue
+            if (expression, tag) not in entries:
+                entries[(expression, tag)] = None
+                report.resolved_hops += 1
 
 
 def _add_line(
@@ -217,7 +258,10 @@ def _add_line(
     entries: dict[tuple[str, int], None],
     report: CompileReport,
     allow_public_suffix: bool,
-) -> None:
+    shorteners: frozenset[str],
+) -> str | None:
+    """Add the line's entry; return the line's URL if it is a short link, else None."""
+    short = None
     readings = [item.url]
     if "&amp;" in item.url:  # lists scraped from HTML; compile both readings, lose neither
         readings.append(item.url.replace("&amp;", "&"))
@@ -228,8 +272,10 @@ def _add_line(
             if index == 0:
                 reason = exc.reason if isinstance(exc, InvalidURLError) else str(exc)
                 report.rejected.append(Rejected(item.path, item.line, reason))
-                return
+                return None
             continue
+        if index == 0 and shorteners and shortener_of(f"http://{expression}", shorteners):
+            short = item.url.strip()  # resolved as written: the canonical form drops the port
         if (expression, tag) in entries:
             if index == 0:
                 report.duplicates += 1
@@ -237,6 +283,7 @@ def _add_line(
         entries[(expression, tag)] = None
         if index:
             report.html_unescaped += 1
+    return short
 
 
 def build_bloom(expressions: Iterable[bytes], m: int, k: int, seed: int) -> bytes:
