@@ -11,9 +11,18 @@ from .errors import (
     BundleCorruptError,
     BundleError,
     BundleSignatureError,
+    DeltaError,
+    DownloadError,
+    DownloadTooLargeError,
+    ExpiredMetadataError,
+    HashMismatchError,
     InvalidKeyError,
     InvalidURLError,
     LinkscreenError,
+    MetadataError,
+    MetadataSignatureError,
+    RepositoryError,
+    RollbackError,
     UnknownSigningKeyError,
     UnsupportedBundleVersionError,
 )
@@ -32,6 +41,7 @@ from .bundle import Bundle  # noqa: E402  (reads CANONICALIZATION_VERSION above)
 from .expander import Expander, Expansion  # noqa: E402
 from .keys import load_public_key  # noqa: E402
 from .matcher import Matcher  # noqa: E402
+from .updater import Updater, UpdateResult, UpdateStatus  # noqa: E402
 
 __all__ = [
     "CANONICALIZATION_VERSION",
@@ -46,10 +56,15 @@ __all__ = [
     "BundleSignatureError",
     "Candidate",
     "Candidates",
+    "DeltaError",
+    "DownloadError",
+    "DownloadTooLargeError",
     "Expander",
     "Expansion",
+    "ExpiredMetadataError",
     "Finding",
     "Findings",
+    "HashMismatchError",
     "InvalidKeyError",
     "InvalidURLError",
     "LinkscreenError",
@@ -57,8 +72,15 @@ __all__ = [
     "Match",
     "MatchKind",
     "Matcher",
+    "MetadataError",
+    "MetadataSignatureError",
+    "RepositoryError",
+    "RollbackError",
     "UnknownSigningKeyError",
     "UnsupportedBundleVersionError",
+    "UpdateResult",
+    "UpdateStatus",
+    "Updater",
     "Verdict",
     "__version__",
     "canonical_variants",

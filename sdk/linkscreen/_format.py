@@ -7,6 +7,7 @@ bit positions and fingerprints). All integers are little-endian. Nothing here do
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import hashlib
 import math
@@ -184,6 +185,42 @@ def tag_bits_for(list_count: int) -> int:
     """Bits per fingerprint row needed to name one of ``list_count`` lists (0 for one list)."""
     needed = max(0, (list_count - 1).bit_length())
     return next(width for width in TAG_WIDTHS if width >= needed)
+
+
+def assemble_payload(
+    header: PayloadHeader,
+    lists: bytes,
+    shorteners: bytes,
+    bloom: bytes,
+    fingerprints: bytes,
+    tags: bytes,
+) -> bytes:
+    """The payload bytes, laid out exactly as docs/bundle-format.md says.
+
+    Deterministic: the server signs what this returns, and an updating client rebuilds the
+    same bytes from a delta and checks their hash against the signed manifest.
+    """
+    if len(header.salt) != SALT_BYTES:
+        raise ValueError(f"salt must be {SALT_BYTES} bytes")
+    if len(bloom) * 8 != header.bloom_bits:
+        raise ValueError("Bloom array size does not match m")
+    sections: list[tuple[Section, bytes]] = [
+        (Section.LISTS, lists),
+        (Section.SHORTENERS, shorteners),
+        (Section.BLOOM, bloom),
+        (Section.FINGERPRINTS, fingerprints),
+    ]
+    if header.tag_bits:
+        sections.append((Section.TAGS, tags))
+    header = dataclasses.replace(header, section_count=len(sections))
+    offset = PAYLOAD_HEADER.size + len(sections) * SECTION_ENTRY.size
+    offset += pad(offset)
+    directory, body = bytearray(), bytearray()
+    for section, data in sections:
+        directory += SECTION_ENTRY.pack(section, 0, offset + len(body), len(data))
+        body += data + bytes(pad(len(data)))
+    payload = header.pack() + directory
+    return bytes(payload + bytes(pad(len(payload))) + body)
 
 
 def pad(length: int) -> int:

@@ -80,17 +80,21 @@ class _Parts:
     base: Buffer
     bloom_offset: int
     fingerprints_offset: int
+    #: The raw list-table and shortener sections (a delta carries them as they are).
+    lists_raw: memoryview
+    shorteners_raw: memoryview
 
 
-def _parse(payload: memoryview, base: Buffer) -> _Parts:
-    """Parse a verified payload (a view of ``base`` from ENVELOPE.size), bounding every size."""
+def _parse(payload: memoryview, base: Buffer, at: int = fmt.ENVELOPE.size) -> _Parts:
+    """Parse a verified payload, a view of ``base`` starting at byte ``at`` of it (after the
+    envelope in a bundle file, 0 in an updater's state file), bounding every size."""
     try:
-        return _parse_unchecked(payload, base)
+        return _parse_unchecked(payload, base, at)
     except fmt.FormatError as exc:
         raise BundleCorruptError(str(exc)) from None
 
 
-def _parse_unchecked(payload: memoryview, base: Buffer) -> _Parts:
+def _parse_unchecked(payload: memoryview, base: Buffer, at: int) -> _Parts:
     if len(payload) < fmt.PAYLOAD_HEADER.size:
         raise fmt.FormatError("payload shorter than its header")
     header = fmt.PayloadHeader.unpack(payload)
@@ -127,7 +131,7 @@ def _parse_unchecked(payload: memoryview, base: Buffer) -> _Parts:
         if section_id in sections:
             raise fmt.FormatError(f"section {section_id} appears twice")
         sections[section_id] = payload[offset : offset + length]
-        offsets[section_id] = fmt.ENVELOPE.size + offset
+        offsets[section_id] = at + offset
 
     def need(section: fmt.Section, size: int | None = None) -> memoryview:
         if section not in sections:
@@ -157,6 +161,8 @@ def _parse_unchecked(payload: memoryview, base: Buffer) -> _Parts:
         base,
         offsets[fmt.Section.BLOOM],
         offsets[fmt.Section.FINGERPRINTS],
+        need(fmt.Section.LISTS),
+        sections.get(fmt.Section.SHORTENERS, payload[:0]),
     )
 
 

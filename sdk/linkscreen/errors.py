@@ -11,9 +11,18 @@ __all__ = [
     "BundleCorruptError",
     "BundleError",
     "BundleSignatureError",
+    "DeltaError",
+    "DownloadError",
+    "DownloadTooLargeError",
+    "ExpiredMetadataError",
+    "HashMismatchError",
     "InvalidKeyError",
     "InvalidURLError",
     "LinkscreenError",
+    "MetadataError",
+    "MetadataSignatureError",
+    "RepositoryError",
+    "RollbackError",
     "UnknownSigningKeyError",
     "UnsupportedBundleVersionError",
 ]
@@ -62,3 +71,39 @@ class UnknownSigningKeyError(BundleError):
 
 class UnsupportedBundleVersionError(BundleError):
     """The bundle uses an envelope, format or canonicalisation version this SDK cannot read."""
+
+
+class RepositoryError(LinkscreenError):
+    """An update could not be used: bad metadata, files or network. The last good state stays."""
+
+
+class MetadataError(RepositoryError):
+    """Repository metadata is malformed or inconsistent."""
+
+
+class MetadataSignatureError(MetadataError):
+    """Metadata is not signed by enough trusted keys."""
+
+
+class ExpiredMetadataError(MetadataError):
+    """Metadata is past its expiry (beyond the clock-skew leeway)."""
+
+
+class RollbackError(MetadataError):
+    """The repository offers an older version than the one already trusted."""
+
+
+class HashMismatchError(RepositoryError):
+    """A downloaded file, or the state a delta produced, does not match the signed hash."""
+
+
+class DeltaError(RepositoryError):
+    """A delta cannot be applied to the current state."""
+
+
+class DownloadError(RepositoryError):
+    """The network or the server failed."""
+
+
+class DownloadTooLargeError(DownloadError):
+    """A download exceeded the size its metadata allows."""

@@ -139,6 +139,73 @@ def _add_resolve_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _cmd_root(args: argparse.Namespace) -> int:
+    """Write the next root version: root keys and the signing keys they authorise."""
+    from linkscreen.keys import load_public_key
+
+    from .publish import Repository
+
+    repo = Repository(args.dir)
+    signers = [load_private_key(path) for path in args.root_key]
+    new_root = [load_private_key(path) for path in (args.new_root_key or args.root_key)]
+    signing = [load_public_key(path) for path in args.signing_pub]
+    version = repo.write_root(
+        [*signers, *new_root],
+        [k.public_key() for k in new_root],
+        signing,
+        expires_in_s=args.expires,
+    )
+    print(f"wrote {Path(args.dir) / 'roots' / f'{version}.json'}")
+    return 0
+
+
+def _cmd_publish(args: argparse.Namespace) -> int:
+    from .publish import PublishSettings, Repository
+
+    specs = [ListSpec.parse(text) for text in args.list]
+    settings = PublishSettings(
+        bundle_lifetime_s=args.expires,
+        pointer_lifetime_s=args.pointer_expires,
+        max_chain=args.max_chain,
+    )
+    result = Repository(args.dir).publish(
+        specs,
+        load_private_key(args.key),
+        settings=settings,
+        meta=_load_meta(args.meta),
+        force_rebase=args.rebase,
+    )
+    report = result.report
+    for rejected in report.rejected if report else []:
+        print(rejected, file=sys.stderr)
+    kind = "full rebase" if result.rebased else "delta chain"
+    print(f"published version {result.version} ({kind}): full bundle {result.full_bytes:,} bytes")
+    for origin, size in sorted(result.delta_bytes.items()):
+        print(f"  delta from version {origin}: {size:,} bytes")
+    return 0
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from .service import Config, Publisher, create_app
+
+    publisher = Publisher(Config.load(args.config)) if args.config else None
+    app = create_app(Path(args.dir), publisher)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    import logging
+
+    from .service import Config, run_forever
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    run_forever(Config.load(args.config))
+    return 0
+
+
 def _cmd_keygen(args: argparse.Namespace) -> int:
     pair = generate_keypair(args.out)
     print(f"key id {pair.key_id}")
@@ -234,6 +301,41 @@ def build_parser() -> argparse.ArgumentParser:
     comp.add_argument("--progress", action="store_true", help="progress bar even when piped")
     comp.add_argument("--quiet", action="store_true", help="print rejected lines only")
     comp.set_defaults(func=_cmd_compile)
+
+    root = commands.add_parser("root", help="write the next root metadata version")
+    root.add_argument("--dir", required=True, help="repository directory")
+    root.add_argument("--root-key", action="append", required=True, help="current root key")
+    root.add_argument("--new-root-key", action="append", help="rotate to this root key")
+    root.add_argument(
+        "--signing-pub",
+        action="append",
+        required=True,
+        help="public signing key to authorise (repeat to authorise several)",
+    )
+    root.add_argument("--expires", type=_duration, default=365 * 86400)
+    root.set_defaults(func=_cmd_root)
+
+    publish = commands.add_parser("publish", help="compile and publish the next version")
+    publish.add_argument("--dir", required=True, help="repository directory")
+    publish.add_argument("--list", action="append", required=True, metavar="NAME=FILE[:block|warn]")
+    publish.add_argument("--key", required=True, help="signing key (authorised by the root)")
+    publish.add_argument("--expires", type=_duration, default=72 * 3600)
+    publish.add_argument("--pointer-expires", type=_duration, default=24 * 3600)
+    publish.add_argument("--max-chain", type=int, default=14, help="deltas before a rebase")
+    publish.add_argument("--rebase", action="store_true", help="start a new chain now")
+    publish.add_argument("--meta", type=Path)
+    publish.set_defaults(func=_cmd_publish)
+
+    serve = commands.add_parser("serve", help="serve a repository over HTTP")
+    serve.add_argument("--dir", required=True)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--config", type=Path, help="server.toml: enables the admin API")
+    serve.set_defaults(func=_cmd_serve)
+
+    run = commands.add_parser("run", help="poll sources, publish and serve (long-running)")
+    run.add_argument("--config", type=Path, required=True)
+    run.set_defaults(func=_cmd_run)
 
     resolve = commands.add_parser("resolve", help="follow the short links in FILE")
     resolve.add_argument("file")

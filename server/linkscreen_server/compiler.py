@@ -62,6 +62,17 @@ class ListSpec:
 
 
 @dataclass(frozen=True)
+class ChainParams:
+    """What stays fixed along a delta chain; ``base`` is the previous version's Bloom array."""
+
+    salt: bytes
+    bloom_seed: int
+    bloom_k: int
+    bloom_bits: int
+    base: bytes
+
+
+@dataclass(frozen=True)
 class ListMeta:
     """Per-list category and deterrence text from the operator's metadata file."""
 
@@ -142,6 +153,8 @@ def compile_bundle(
     allow_public_suffix: bool = False,
     progress: Progress | None = None,
     resolve: Resolver | None = None,
+    chain: ChainParams | None = None,
+    capacity_factor: float = 1.0,
 ) -> tuple[bytes, CompileReport]:
     """Compile ``specs`` into signed bundle bytes and a report. Pure but for reading the lists."""
     if not specs:
@@ -188,6 +201,8 @@ def compile_bundle(
     report.stage_seconds["read+canonicalise"] = clock() - started
 
     started = clock()
+    if chain is not None:
+        salt = chain.salt
     salt = salt if salt is not None else secrets.token_bytes(fmt.SALT_BYTES)
     rows = sorted(
         (hashlib.sha256(salt + expression.encode("ascii")).digest()[:16], tag)
@@ -197,9 +212,14 @@ def compile_bundle(
     report.stage_seconds["hash+sort"] = clock() - started
 
     started = clock()
-    m, k = fmt.bloom_parameters(len(entries), fpr)
-    seed = bloom_seed if bloom_seed is not None else secrets.randbits(32)
-    bloom = build_bloom((e.encode("ascii") for e, _ in entries), m, k, seed)
+    if chain is not None:  # within a chain: same filter shape, and it only gains bits
+        m, k, seed = chain.bloom_bits, chain.bloom_k, chain.bloom_seed
+    else:
+        m, k = fmt.bloom_parameters(int(len(entries) * capacity_factor), fpr)
+        seed = bloom_seed if bloom_seed is not None else secrets.randbits(32)
+    bloom = build_bloom(
+        (e.encode("ascii") for e, _ in entries), m, k, seed, None if chain is None else chain.base
+    )
     report.bloom_bits, report.bloom_k = m, k
     report.expected_fpr = fmt.expected_fpr(len({e for e, _ in entries}), m, k)
     report.stage_seconds["bloom"] = clock() - started
@@ -286,9 +306,11 @@ def _add_line(
     return short
 
 
-def build_bloom(expressions: Iterable[bytes], m: int, k: int, seed: int) -> bytes:
-    """The Bloom bit array (m bits, LSB-first bytes) of the expressions."""
-    bits = bytearray(m // 8)
+def build_bloom(
+    expressions: Iterable[bytes], m: int, k: int, seed: int, base: bytes | None = None
+) -> bytes:
+    """The Bloom bit array (m bits, LSB-first bytes) of the expressions, on top of ``base``."""
+    bits = bytearray(base) if base is not None else bytearray(m // 8)
     if NATIVE_AVAILABLE:
         from linkscreen._native import ffi, lib
 

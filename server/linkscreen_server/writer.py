@@ -39,24 +39,11 @@ def build_bundle(
     key: Ed25519PrivateKey,
 ) -> bytes:
     """Signed bundle bytes. ``rows`` are ``(fingerprint, list index)`` sorted ascending."""
-    if len(params.salt) != fmt.SALT_BYTES:
-        raise ValueError(f"salt must be {fmt.SALT_BYTES} bytes")
-    if len(bloom) * 8 != params.bloom_bits:
-        raise ValueError("Bloom array size does not match m")
-    tag_bits = fmt.tag_bits_for(len(lists))
-    sections: list[tuple[fmt.Section, bytes]] = [
-        (fmt.Section.LISTS, fmt.encode_lists(list(lists))),
-        (fmt.Section.SHORTENERS, fmt.encode_shorteners(list(shorteners), shortener_policy)),
-        (fmt.Section.BLOOM, bloom),
-        (fmt.Section.FINGERPRINTS, b"".join(fingerprint for fingerprint, _ in rows)),
-    ]
-    if tag_bits:
-        sections.append((fmt.Section.TAGS, fmt.pack_tags([tag for _, tag in rows], tag_bits)))
     header = fmt.PayloadHeader(
         format_version=fmt.FORMAT_VERSION,
         canonicalization_version=CANONICALIZATION_VERSION,
-        section_count=len(sections),
-        tag_bits=tag_bits,
+        section_count=0,  # filled in by assemble_payload
+        tag_bits=fmt.tag_bits_for(len(lists)),
         created=params.created,
         expires=params.expires,
         sequence=params.sequence,
@@ -68,14 +55,19 @@ def build_bundle(
         list_count=len(lists),
         psl_version=PSL_SNAPSHOT_VERSION,
     )
-    offset = fmt.PAYLOAD_HEADER.size + len(sections) * fmt.SECTION_ENTRY.size
-    offset += fmt.pad(offset)
-    directory, body = bytearray(), bytearray()
-    for section, data in sections:
-        directory += fmt.SECTION_ENTRY.pack(section, 0, offset + len(body), len(data))
-        body += data + bytes(fmt.pad(len(data)))
-    payload = header.pack() + directory
-    payload += bytes(fmt.pad(len(payload))) + body
+    payload = fmt.assemble_payload(
+        header,
+        fmt.encode_lists(list(lists)),
+        fmt.encode_shorteners(list(shorteners), shortener_policy),
+        bloom,
+        b"".join(fingerprint for fingerprint, _ in rows),
+        fmt.pack_tags([tag for _, tag in rows], header.tag_bits),
+    )
+    return sign_payload(payload, key)
+
+
+def sign_payload(payload: bytes, key: Ed25519PrivateKey) -> bytes:
+    """Envelope + payload + Ed25519 signature over both."""
     envelope = fmt.ENVELOPE.pack(
         fmt.MAGIC,
         fmt.ENVELOPE_VERSION,

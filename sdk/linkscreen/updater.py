@@ -1,0 +1,370 @@
+"""Keep the newest verified bundle on the device, like a TUF client (docs/protocol.md).
+
+``Updater.refresh()`` fetches the short-lived pointer (conditionally: nothing new costs one
+small request answered 304), walks the root chain from the shipped root keys, checks versions
+never go back, fetches the manifest, then a delta from the current state when there is one and
+a full bundle otherwise (or when the delta does not produce the signed state). Every download is
+size-capped and hash-checked before use.
+
+State lives in ``state_dir``: content-addressed payload files, the manifest and roots, and
+``current.json``, which is replaced with ``os.replace`` as the single commit point. A process
+killed at any moment leaves either the old or the new state, never a mix. A file lock lets
+several processes share one directory. Requests carry no client identifier: every client at
+one version sends the same bytes.
+"""
+
+from __future__ import annotations
+
+import enum
+import fcntl
+import hashlib
+import json
+import mmap
+import os
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from .bundle import Bundle, _parse, verify
+from .delta import apply_delta
+from .errors import (
+    BundleError,
+    DownloadError,
+    DownloadTooLargeError,
+    HashMismatchError,
+    MetadataError,
+    RepositoryError,
+    RollbackError,
+)
+from .keys import PublicKeyLike, key_id_of, trusted_keys
+from .matcher import Matcher
+from .metadata import (
+    MAX_MANIFEST_BYTES,
+    MAX_POINTER_BYTES,
+    MAX_ROOT_BYTES,
+    MAX_ROOT_STEPS,
+    FileInfo,
+    Manifest,
+    Root,
+    peek_root_version,
+    verify_manifest,
+    verify_pointer,
+    verify_root,
+)
+
+__all__ = ["FetchResponse", "Fetcher", "UpdateResult", "UpdateStatus", "Updater"]
+
+#: Largest bundle or delta accepted, whatever a manifest says.
+MAX_DOWNLOAD_BYTES = 512 * 1024 * 1024
+#: The same for every client: nothing here identifies the device, app or person.
+REQUEST_HEADERS = {"User-Agent": "linkscreen-updater", "Accept": "*/*"}
+
+
+@dataclass(frozen=True)
+class FetchResponse:
+    status: int
+    """200, or 304 when ``etag`` still matches."""
+    body: bytes = b""
+    etag: str | None = None
+
+
+class Fetcher(Protocol):
+    """GET ``url``; at most ``max_bytes`` of body (more raises DownloadTooLargeError)."""
+
+    def __call__(self, url: str, *, max_bytes: int, etag: str | None = None) -> FetchResponse: ...
+
+
+class UrllibFetcher:
+    """The default fetcher: the standard library, fixed headers, no cookies."""
+
+    def __init__(self, timeout: float = 30.0) -> None:
+        self.timeout = timeout
+
+    def __call__(self, url: str, *, max_bytes: int, etag: str | None = None) -> FetchResponse:
+        headers = dict(REQUEST_HEADERS)
+        if etag:
+            headers["If-None-Match"] = etag
+        request = urllib.request.Request(url, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                body = response.read(max_bytes + 1)
+                if len(body) > max_bytes:
+                    raise DownloadTooLargeError(f"{url}: more than {max_bytes} bytes")
+                return FetchResponse(response.status, body, response.headers.get("ETag"))
+        except urllib.error.HTTPError as exc:
+            if exc.code == 304:
+                return FetchResponse(304, b"", etag)
+            raise DownloadError(f"{url}: HTTP {exc.code}") from None
+        except (urllib.error.URLError, OSError) as exc:
+            raise DownloadError(f"{url}: {exc}") from None
+
+
+class UpdateStatus(enum.StrEnum):
+    UP_TO_DATE = "up-to-date"
+    UPDATED_DELTA = "updated-delta"
+    UPDATED_FULL = "updated-full"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class UpdateResult:
+    status: UpdateStatus
+    version: int
+    """The version in use after the refresh."""
+    requests: int
+    bytes_downloaded: int
+    error: RepositoryError | None = None
+    delta_error: RepositoryError | None = None
+    """Why a delta was not used, when a full download replaced it."""
+
+
+@dataclass
+class _State:
+    version: int = 0
+    state_sha256: str = ""
+    payload: str = ""
+    manifest: str = ""
+    pointer_etag: str | None = None
+    last_success: float = 0.0
+    expires: int = 0
+
+    @classmethod
+    def load(cls, path: Path) -> _State:
+        if not path.exists():
+            return cls()
+        data = json.loads(path.read_text("utf-8"))
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+
+
+class Updater:
+    """Fetches and verifies bundles into ``state_dir``; hands out a Matcher on the newest one."""
+
+    def __init__(
+        self,
+        state_dir: str | os.PathLike[str],
+        base_url: str,
+        public_keys: Iterable[PublicKeyLike],
+        fetcher: Fetcher | None = None,
+        *,
+        leeway_s: float = 300.0,
+        update_period_s: float = 12 * 3600,
+        clock: Any = time.time,
+    ) -> None:
+        self.dir = Path(state_dir)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.base_url = base_url.rstrip("/") + "/"
+        self._anchors = {key_id_of(k).hex(): k for k in trusted_keys(public_keys).values()}
+        self._fetch = fetcher or UrllibFetcher()
+        self.leeway_s = leeway_s
+        self.update_period_s = update_period_s
+        self._clock = clock
+        self._matcher: tuple[str, Matcher] | None = None
+
+    # ---- public ----------------------------------------------------------------------------
+    def refresh(self) -> UpdateResult:
+        """Bring the state up to date. Never raises for repository or network trouble: the
+        result says what failed, and the last good state stays in use."""
+        with self._lock():
+            state = _State.load(self.dir / "current.json")
+            counter = _Counter(self._fetch)
+            try:
+                return self._refresh(state, counter)
+            except RepositoryError as exc:
+                return UpdateResult(
+                    UpdateStatus.FAILED, state.version, counter.requests, counter.bytes, exc
+                )
+
+    def matcher(self) -> Matcher | None:
+        """A Matcher on the current verified state, or None before the first good refresh."""
+        state = _State.load(self.dir / "current.json")
+        if not state.payload:
+            return None
+        if self._matcher is None or self._matcher[0] != state.state_sha256:
+            bundle = _open_payload(self.dir / state.payload, state.state_sha256)
+            self._matcher = (state.state_sha256, Matcher(bundle))
+        return self._matcher[1]
+
+    @property
+    def version(self) -> int:
+        return _State.load(self.dir / "current.json").version
+
+    def is_stale(self, now: float | None = None) -> bool:
+        """Past the bundle's expiry, or two update periods without a successful check."""
+        state = _State.load(self.dir / "current.json")
+        now = self._clock() if now is None else now
+        if not state.payload:
+            return True
+        return now > state.expires or now - state.last_success > 2 * self.update_period_s
+
+    # ---- the protocol ----------------------------------------------------------------------
+    def _refresh(self, state: _State, fetch: _Counter) -> UpdateResult:
+        now = self._clock()
+        root = self._trusted_root(now, fetch)
+        response = fetch(self.base_url + "pointer.json", MAX_POINTER_BYTES, state.pointer_etag)
+        if response.status == 304 and state.payload:
+            state.last_success = now
+            self._commit(state)
+            return UpdateResult(UpdateStatus.UP_TO_DATE, state.version, fetch.requests, fetch.bytes)
+        target_root = peek_root_version(response.body)
+        if target_root - root.version > MAX_ROOT_STEPS:
+            raise MetadataError(f"pointer names root {target_root}, too far past {root.version}")
+        while root.version < target_root:  # key rotation: walk the new roots first
+            root = self._fetch_root(root, fetch, now)
+        pointer = verify_pointer(response.body, root, now=now, leeway=self.leeway_s)
+        if pointer.version < state.version:
+            raise RollbackError(
+                f"repository offers version {pointer.version}, {state.version} is trusted"
+            )
+        if pointer.version == state.version and state.payload:
+            state.pointer_etag, state.last_success = response.etag, now
+            self._commit(state)
+            return UpdateResult(UpdateStatus.UP_TO_DATE, state.version, fetch.requests, fetch.bytes)
+        manifest_raw = self._download(fetch, pointer.manifest, MAX_MANIFEST_BYTES)
+        manifest = verify_manifest(manifest_raw, root, pointer, now=now, leeway=self.leeway_s)
+        payload, status, delta_error = self._new_payload(state, manifest, root, fetch)
+        payload_name = f"payload-{manifest.state_sha256}.bin"
+        _write(self.dir / payload_name, payload)
+        manifest_name = f"manifest-{manifest.version}.json"
+        _write(self.dir / manifest_name, manifest.raw)
+        old = state.payload
+        new_state = _State(
+            manifest.version,
+            manifest.state_sha256,
+            payload_name,
+            manifest_name,
+            response.etag,
+            now,
+            manifest.expires,
+        )
+        self._commit(new_state)
+        self._clean(keep={payload_name, manifest_name, old})
+        return UpdateResult(
+            status, manifest.version, fetch.requests, fetch.bytes, None, delta_error
+        )
+
+    def _new_payload(
+        self, state: _State, manifest: Manifest, root: Root, fetch: _Counter
+    ) -> tuple[bytes, UpdateStatus, RepositoryError | None]:
+        delta = manifest.delta_from(state.state_sha256) if state.payload else None
+        delta_error = None
+        if delta is not None:
+            try:
+                data = self._download(fetch, delta.file, MAX_DOWNLOAD_BYTES)
+                old = (self.dir / state.payload).read_bytes()
+                payload = apply_delta(old, data)
+                if hashlib.sha256(payload).hexdigest() != manifest.state_sha256:
+                    raise HashMismatchError("the delta did not produce the signed state")
+                return payload, UpdateStatus.UPDATED_DELTA, None
+            except (RepositoryError, OSError) as exc:  # fall back to the full bundle
+                delta_error = exc if isinstance(exc, RepositoryError) else DownloadError(str(exc))
+        data = self._download(fetch, manifest.full, MAX_DOWNLOAD_BYTES)
+        signers = {bytes.fromhex(keyid): key for keyid, key in root.signing_keys.items()}
+        try:
+            _key_id, payload_view = verify(data, signers)
+        except BundleError as exc:
+            raise HashMismatchError(f"full bundle refused: {exc}") from None
+        payload = bytes(payload_view)
+        if hashlib.sha256(payload).hexdigest() != manifest.state_sha256:
+            raise HashMismatchError("full bundle does not hold the signed state")
+        return payload, UpdateStatus.UPDATED_FULL, delta_error
+
+    def _download(self, fetch: _Counter, info: FileInfo, cap: int) -> bytes:
+        if info.size > cap:
+            raise DownloadTooLargeError(f"{info.path}: {info.size} bytes exceeds {cap}")
+        response = fetch(self.base_url + info.path, info.size, None)
+        if len(response.body) != info.size:
+            raise HashMismatchError(
+                f"{info.path}: {len(response.body)} bytes, expected {info.size}"
+            )
+        if hashlib.sha256(response.body).hexdigest() != info.sha256:
+            raise HashMismatchError(f"{info.path}: SHA-256 does not match the signed metadata")
+        return response.body
+
+    # ---- roots -----------------------------------------------------------------------------
+    def _trusted_root(self, now: float, fetch: _Counter) -> Root:
+        """Walk the stored roots from the shipped keys (each signed by the one before it);
+        on first use, fetch root 1, which the shipped keys must have signed."""
+        root: Root | None = None
+        version = 1
+        while (self.dir / "roots" / f"{version}.json").exists():
+            raw = (self.dir / "roots" / f"{version}.json").read_bytes()
+            root = self._verify_root(raw, root, version, now)
+            version += 1
+        return root if root is not None else self._fetch_root(None, fetch, now)
+
+    def _fetch_root(self, previous: Root | None, fetch: _Counter, now: float) -> Root:
+        version = 1 if previous is None else previous.version + 1
+        response = fetch(self.base_url + f"roots/{version}.json", MAX_ROOT_BYTES, None)
+        root = self._verify_root(response.body, previous, version, now)
+        _write(self.dir / "roots" / f"{version}.json", response.body)
+        return root
+
+    def _verify_root(self, raw: bytes, previous: Root | None, version: int, now: float) -> Root:
+        keys = previous.root_keys if previous is not None else self._anchors
+        threshold = previous.threshold if previous is not None else 1
+        return verify_root(
+            raw,
+            keys,
+            threshold,
+            expected_version=version,
+            now=now,
+            leeway=self.leeway_s,
+            check_expiry=False,
+        )
+
+    # ---- storage ---------------------------------------------------------------------------
+    @contextmanager
+    def _lock(self) -> Iterator[None]:
+        with open(self.dir / ".lock", "a+b") as handle:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+    def _commit(self, state: _State) -> None:
+        _write(self.dir / "current.json", json.dumps(state.__dict__, indent=1).encode())
+
+    def _clean(self, keep: set[str]) -> None:
+        for path in self.dir.iterdir():
+            if path.name.startswith(("payload-", "manifest-")) and path.name not in keep:
+                path.unlink(missing_ok=True)
+
+
+class _Counter:
+    """Counts requests and bytes for the result."""
+
+    def __init__(self, fetch: Fetcher) -> None:
+        self._fetch = fetch
+        self.requests = 0
+        self.bytes = 0
+
+    def __call__(self, url: str, max_bytes: int, etag: str | None) -> FetchResponse:
+        self.requests += 1
+        response = self._fetch(url, max_bytes=max_bytes, etag=etag)
+        self.bytes += len(response.body)
+        return response
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+
+
+def _open_payload(path: Path, sha256: str) -> Bundle:
+    """Map a stored payload, check it is the state the signed manifest named, and parse it."""
+    with open(path, "rb") as handle:
+        mapping = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    if hashlib.sha256(mapping).hexdigest() != sha256:
+        raise HashMismatchError(f"{path}: stored state does not match its manifest")
+    return Bundle(_parse(memoryview(mapping), mapping, 0), b"", len(mapping), str(path))

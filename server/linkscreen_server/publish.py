@@ -1,0 +1,267 @@
+"""Publish versions as a static tree any web server or CDN can serve (docs/protocol.md).
+
+Layout under the repository directory::
+
+    pointer.json               short-lived, signed; names the current manifest (written last)
+    roots/N.json               root metadata: root keys and the signing keys they authorise
+    manifests/N.json           one per version: state hash, full bundle, deltas (all hashed)
+    bundles/<sha256>.bundle    content-addressed full bundles
+    deltas/<sha256>.delta      content-addressed deltas from earlier states of the chain
+    .linkscreen/chain.json     the publisher's own bookkeeping (chain parameters, history)
+
+Files are immutable once written and every name but the pointer is content-addressed or
+versioned, so readers (and caches) never see a half-published version: files first, manifest
+next, pointer last, each by write-then-rename.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from linkscreen import _format as fmt
+from linkscreen.delta import make_delta
+from linkscreen.errors import LinkscreenError
+from linkscreen.metadata import key_table, sign_metadata
+
+from .compiler import ChainParams, CompileReport, ListMeta, ListSpec, compile_bundle
+
+
+class PublishError(LinkscreenError):
+    """The repository directory cannot be published to as asked."""
+
+
+@dataclass(frozen=True)
+class PublishSettings:
+    bundle_lifetime_s: int = 72 * 3600
+    #: The pointer expires after two update periods: a client that cannot refresh for that long
+    #: knows its view is stale (freeze attack) even if the bundle has not expired.
+    pointer_lifetime_s: int = 24 * 3600
+    #: Deltas per chain before a full rebase with a new salt and seed.
+    max_chain: int = 14
+    #: Rebase when the deltas published in a chain add up to this share of a full bundle.
+    rebase_share: float = 0.5
+    #: Bloom filter sized for this many times the entries at a rebase, so added entries keep
+    #: the false-positive rate near its target until the next rebase.
+    capacity_factor: float = 1.25
+    fpr: float = 1e-4
+
+
+@dataclass
+class PublishResult:
+    version: int
+    rebased: bool
+    full_bytes: int
+    delta_bytes: dict[int, int] = field(default_factory=dict)
+    """From-version -> delta size."""
+    report: CompileReport | None = None
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def payload_of(bundle: bytes) -> bytes:
+    return bundle[fmt.ENVELOPE.size : len(bundle) - fmt.SIGNATURE_BYTES]
+
+
+class Repository:
+    """A published tree, and the operations that extend it."""
+
+    def __init__(self, directory: str | os.PathLike[str]) -> None:
+        self.dir = Path(directory)
+        self._chain_path = self.dir / ".linkscreen" / "chain.json"
+
+    # ---- roots --------------------------------------------------------------------------
+    def root_version(self) -> int:
+        versions = [int(p.stem) for p in (self.dir / "roots").glob("*.json") if p.stem.isdigit()]
+        return max(versions, default=0)
+
+    def write_root(
+        self,
+        signers: Sequence[Ed25519PrivateKey],
+        root_keys: Sequence[Ed25519PublicKey],
+        signing_keys: Sequence[Ed25519PublicKey],
+        *,
+        expires_in_s: int = 365 * 86400,
+        now: float | None = None,
+    ) -> int:
+        """Write root N+1, signed by ``signers`` (the previous root keys and the new ones)."""
+        version = self.root_version() + 1
+        signed = {
+            "_type": "root",
+            "version": version,
+            "expires": int((now or time.time()) + expires_in_s),
+            "root_keys": key_table(list(root_keys)),
+            "root_threshold": 1,
+            "signing_keys": key_table(list(signing_keys)),
+        }
+        _write(self.dir / "roots" / f"{version}.json", sign_metadata(signed, list(signers)))
+        return version
+
+    # ---- versions -----------------------------------------------------------------------
+    def _load_chain(self) -> dict[str, Any]:
+        if not self._chain_path.exists():
+            return {"version": 0, "chain": None, "history": []}
+        data: dict[str, Any] = json.loads(self._chain_path.read_text("utf-8"))
+        return data
+
+    def publish(
+        self,
+        specs: Sequence[ListSpec],
+        key: Ed25519PrivateKey,
+        *,
+        settings: PublishSettings | None = None,
+        meta: dict[str, ListMeta] | None = None,
+        shorteners: Iterable[str] | None = None,
+        shortener_policy: int = fmt.SHORTENER_POLICY_ALLOW,
+        now: float | None = None,
+        force_rebase: bool = False,
+    ) -> PublishResult:
+        """Compile ``specs`` as the next version and publish it with deltas; pointer last."""
+        if self.root_version() == 0:
+            raise PublishError(f"{self.dir}: no root metadata; run `linkscreen-server root` first")
+        settings = settings or PublishSettings()
+        now = time.time() if now is None else now
+        state = self._load_chain()
+        version = int(state["version"]) + 1
+        chain = state["chain"]
+        history: list[dict[str, Any]] = list(state["history"])
+        chain_params = None
+        rebase = force_rebase or chain is None or len(history) > settings.max_chain
+        if not rebase and chain is not None:
+            full_size = int(history[-1]["full_size"])
+            rebase = int(chain["delta_bytes"]) > settings.rebase_share * full_size
+        if not rebase and chain is not None:
+            previous = payload_of((self.dir / history[-1]["bundle"]).read_bytes())
+            header = fmt.PayloadHeader.unpack(previous)
+            bloom_start = _section_offset(previous, fmt.Section.BLOOM)
+            chain_params = ChainParams(
+                bytes.fromhex(chain["salt"]),
+                header.bloom_seed,
+                header.bloom_k,
+                header.bloom_bits,
+                previous[bloom_start : bloom_start + header.bloom_bits // 8],
+            )
+        data, report = compile_bundle(
+            specs,
+            key,
+            fpr=settings.fpr,
+            created=int(now),
+            lifetime_s=settings.bundle_lifetime_s,
+            sequence=version,
+            meta=meta,
+            shorteners=shorteners,
+            shortener_policy=shortener_policy,
+            chain=chain_params,
+            capacity_factor=settings.capacity_factor,
+            salt=None if chain_params else secrets.token_bytes(fmt.SALT_BYTES),
+        )
+        if chain_params is not None and report.entries > _capacity(chain_params, settings.fpr):
+            return self.publish(
+                specs,
+                key,
+                settings=settings,
+                meta=meta,
+                shorteners=shorteners,
+                shortener_policy=shortener_policy,
+                now=now,
+                force_rebase=True,
+            )
+        payload = payload_of(data)
+        state_sha = _sha256(payload)
+        bundle_path = f"bundles/{_sha256(data)}.bundle"
+        _write(self.dir / bundle_path, data)
+        result = PublishResult(version, chain_params is None, len(data), report=report)
+        if chain_params is None:
+            history = []
+            chain = {"salt": fmt.PayloadHeader.unpack(payload).salt.hex(), "delta_bytes": 0}
+        deltas = []
+        for old in history:
+            old_payload = payload_of((self.dir / old["bundle"]).read_bytes())
+            delta = make_delta(old_payload, payload)
+            delta_path = f"deltas/{_sha256(delta)}.delta"
+            _write(self.dir / delta_path, delta)
+            deltas.append(
+                {
+                    "from_sha256": old["state_sha256"],
+                    "path": delta_path,
+                    "sha256": _sha256(delta),
+                    "size": len(delta),
+                }
+            )
+            result.delta_bytes[int(old["version"])] = len(delta)
+        if deltas:
+            chain["delta_bytes"] = int(chain["delta_bytes"]) + result.delta_bytes[version - 1]
+        manifest = {
+            "_type": "manifest",
+            "version": version,
+            "created": int(now),
+            "expires": int(now) + settings.bundle_lifetime_s,
+            "state": {"sha256": state_sha, "size": len(payload)},
+            "full": {"path": bundle_path, "sha256": _sha256(data), "size": len(data)},
+            "deltas": deltas,
+        }
+        manifest_raw = sign_metadata(manifest, [key])
+        manifest_path = f"manifests/{version}.json"
+        _write(self.dir / manifest_path, manifest_raw)
+        history.append(
+            {
+                "version": version,
+                "state_sha256": state_sha,
+                "bundle": bundle_path,
+                "full_size": len(data),
+            }
+        )
+        state = {"version": version, "chain": chain, "history": history}
+        _write(self._chain_path, json.dumps(state, indent=1).encode())
+        pointer = {
+            "_type": "pointer",
+            "version": version,
+            "expires": int(now) + settings.pointer_lifetime_s,
+            "root_version": self.root_version(),
+            "manifest": {
+                "path": manifest_path,
+                "sha256": _sha256(manifest_raw),
+                "size": len(manifest_raw),
+            },
+        }
+        _write(self.dir / "pointer.json", sign_metadata(pointer, [key]))
+        return result
+
+
+def _capacity(chain: ChainParams, fpr: float) -> int:
+    """Entries a chain's filter was sized for (the inverse of bloom_parameters)."""
+    import math
+
+    return int(-chain.bloom_bits * math.log(2) ** 2 / math.log(fpr))
+
+
+def _section_offset(payload: bytes, section: fmt.Section) -> int:
+    header = fmt.PayloadHeader.unpack(payload)
+    for index in range(header.section_count):
+        section_id, _, offset, _ = fmt.SECTION_ENTRY.unpack_from(
+            payload, fmt.PAYLOAD_HEADER.size + index * fmt.SECTION_ENTRY.size
+        )
+        if section_id == section:
+            return int(offset)
+    raise PublishError(f"previous bundle has no {section.name} section")

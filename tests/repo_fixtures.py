@@ -1,0 +1,77 @@
+"""An in-memory repository for updater tests: publish with the real publisher, serve from a dict.
+
+``MemoryRepo.files`` maps paths to bytes; tests tamper with it to play the attacker. The fetcher
+honours ETags (304), enforces ``max_bytes`` like a real fetcher, and logs every request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from linkscreen.errors import DownloadError, DownloadTooLargeError
+from linkscreen.results import Action
+from linkscreen.updater import FetchResponse
+from linkscreen_server.compiler import ListSpec
+from linkscreen_server.publish import PublishSettings, Repository
+
+BASE = "https://repo.test/lists/"
+NOW = 1_767_225_600.0
+
+
+@dataclass
+class MemoryRepo:
+    tmp: Path
+    root_key: Ed25519PrivateKey = field(default_factory=Ed25519PrivateKey.generate)
+    signing_key: Ed25519PrivateKey = field(default_factory=Ed25519PrivateKey.generate)
+    files: dict[str, bytes] = field(default_factory=dict)
+    requests: list[tuple[str, str | None]] = field(default_factory=list)
+    settings: PublishSettings = field(default_factory=PublishSettings)
+
+    def __post_init__(self) -> None:
+        self.repo = Repository(self.tmp / "tree")
+        self.repo.write_root(
+            [self.root_key], [self.root_key.public_key()], [self.signing_key.public_key()], now=NOW
+        )
+        self.sync()
+
+    def publish(self, entries: list[str], *, now: float = NOW, **kwargs: object) -> int:
+        path = self.tmp / "list.txt"
+        path.write_text("\n".join(entries) + "\n")
+        result = self.repo.publish(
+            [ListSpec("hotline", path, Action.BLOCK)],
+            self.signing_key,
+            settings=self.settings,
+            now=now,
+            shorteners=[],
+            **kwargs,  # type: ignore[arg-type]
+        )
+        self.sync()
+        return result.version
+
+    def sync(self) -> None:
+        root = self.tmp / "tree"
+        for path in root.rglob("*"):
+            if path.is_file() and ".linkscreen" not in path.parts:
+                self.files[path.relative_to(root).as_posix()] = path.read_bytes()
+
+    def fetch(self, url: str, *, max_bytes: int, etag: str | None = None) -> FetchResponse:
+        self.requests.append((url, etag))
+        if not url.startswith(BASE):
+            raise DownloadError(f"{url}: unknown host")
+        data = self.files.get(url[len(BASE) :])
+        if data is None:
+            raise DownloadError(f"{url}: HTTP 404")
+        tag = '"' + hashlib.sha256(data).hexdigest()[:16] + '"'
+        if etag == tag:
+            return FetchResponse(304, b"", tag)
+        if len(data) > max_bytes:
+            raise DownloadTooLargeError(f"{url}: more than {max_bytes} bytes")
+        return FetchResponse(200, data, tag)
+
+
+def entries(count: int, start: int = 0) -> list[str]:
+    return [f"http://h{i}.bad.example/p/{i}" for i in range(start, start + count)]
