@@ -6,6 +6,7 @@ Each test names the situation it plays; every failure must leave the last good s
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -292,3 +293,59 @@ def test_requests_are_the_same_for_every_client(repo: MemoryRepo, tmp_path: Path
     repo.requests.clear()
     _updater(repo, tmp_path, "two").refresh()
     assert repo.requests == first
+
+
+class _Crash(BaseException):
+    """Stands for the process dying: not an Exception, so nothing inside refresh catches it."""
+
+
+#: A delta refresh renames three files: payload, manifest, then current.json (the commit).
+WRITE_STEPS = 3
+
+
+def test_a_refresh_has_three_write_steps(
+    repo: MemoryRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import linkscreen.updater as updater_module
+
+    updater = _updater(repo, tmp_path)
+    updater.refresh()
+    repo.publish(entries(300, start=4))
+    calls: list[str] = []
+    real_replace = os.replace
+    monkeypatch.setattr(
+        updater_module.os, "replace", lambda a, b: (calls.append(str(b)), real_replace(a, b))
+    )
+    assert updater.refresh().status is UpdateStatus.UPDATED_DELTA
+    assert len(calls) == WRITE_STEPS
+    assert calls[-1].endswith("current.json")
+
+
+@pytest.mark.parametrize("crash_at", range(1, WRITE_STEPS + 1))
+def test_crash_at_every_write_step_leaves_a_usable_state(
+    repo: MemoryRepo, tmp_path: Path, crash_at: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import linkscreen.updater as updater_module
+
+    updater = _updater(repo, tmp_path)
+    updater.refresh()
+    repo.publish(entries(300, start=4))
+    real_replace = os.replace
+    calls = {"n": 0}
+
+    def dying_replace(source: object, target: object) -> None:
+        calls["n"] += 1
+        if calls["n"] == crash_at:
+            raise _Crash
+        real_replace(source, target)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(updater_module.os, "replace", dying_replace)
+    with pytest.raises(_Crash):
+        _updater(repo, tmp_path).refresh()
+    monkeypatch.setattr(updater_module.os, "replace", real_replace)
+    survivor = _updater(repo, tmp_path)
+    assert survivor.version in (1, 2)
+    assert _blocks(survivor, "http://h10.bad.example/p/10")
+    assert survivor.refresh().status is not UpdateStatus.FAILED
+    assert survivor.version == 2
+    assert _blocks(survivor, "http://h303.bad.example/p/303")
