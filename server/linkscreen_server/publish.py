@@ -245,8 +245,18 @@ class Repository:
                 "size": len(manifest_raw),
             },
         }
-        _write(self.dir / "pointer.json", sign_metadata(pointer, [key]))
+        self._write_pointer(sign_metadata(pointer, [key]))
         return result
+
+    def _write_pointer(self, data: bytes) -> None:
+        """Write the pointer with a modification time strictly later, in whole seconds, than the
+        one it replaces: static servers (nginx) derive ETag and Last-Modified from mtime seconds
+        and size, so a same-size pointer written in the same second would be answered 304."""
+        path = self.dir / "pointer.json"
+        previous = int(path.stat().st_mtime) if path.exists() else 0
+        _write(path, data)
+        stamp = max(int(time.time()), previous + 1)
+        os.utime(path, (stamp, stamp))
 
 
 def _capacity(chain: ChainParams, fpr: float) -> int:

@@ -1,0 +1,70 @@
+"""``linkscreen-server run``: publishes at start, follows its sources, survives a dead source."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from server_process import free_port, wait_until_up
+
+from linkscreen_server.publish import Repository
+from linkscreen_server.signing import generate_keypair, load_private_key
+
+
+def _pointer_version(base: str) -> int:
+    with urllib.request.urlopen(base + "pointer.json", timeout=5) as response:
+        return int(json.loads(response.read())["signed"]["version"])
+
+
+def _wait_for(predicate: object, timeout: float = 30.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():  # type: ignore[operator]
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_run_polls_publishes_and_survives_a_dead_source(tmp_path: Path) -> None:
+    root = generate_keypair(tmp_path / "keys" / "root")
+    signing = generate_keypair(tmp_path / "keys" / "signing")
+    Repository(tmp_path / "repo").write_root(
+        [load_private_key(root.private_path)],
+        [load_private_key(root.private_path).public_key()],
+        [load_private_key(signing.private_path).public_key()],
+    )
+    (tmp_path / "hotline.txt").write_text("http://a.bad.example/\n")
+    dead = f"http://127.0.0.1:{free_port()}/list.txt"  # nothing listens here
+    port = free_port()
+    (tmp_path / "server.toml").write_text(
+        f'[repository]\ndir = "repo"\nsigning_key = "keys/signing"\npoll = "1s"\n'
+        f'[server]\nhost = "127.0.0.1"\nport = {port}\n'
+        f'[[lists]]\nname = "hotline"\nsource = "hotline.txt"\n'
+        f'[[lists]]\nname = "partner"\nsource = "{dead}"\naction = "warn"\n'
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "linkscreen_server.cli", "run", "--config", "server.toml"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        wait_until_up(base + "pointer.json")
+        assert _pointer_version(base) == 1
+        time.sleep(2.5)  # a few polls with nothing new
+        assert _pointer_version(base) == 1
+        (tmp_path / "hotline.txt").write_text("http://a.bad.example/\nhttp://b.bad.example/\n")
+        assert _wait_for(lambda: _pointer_version(base) == 2)
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=20)[0]
+    assert "partner: source unavailable" in output
+    assert "published version 1 (start)" in output
+    assert "published version 2 (poll)" in output
+    assert "sources unchanged; nothing to publish" in output
