@@ -1,11 +1,12 @@
-"""`make demo`: the main job end to end, as far as it exists.
+"""`make demo`: the whole job end to end, on loopback, with the real commands.
 
-1. The operator side: generate a signing key and compile two sample lists (a block list and a
-   warn list, with a deliberately bad line) into a signed bundle, with the real CLI.
-2. The app side: open the bundle with the public key and check sample links (plain, encoded,
-   numeric-IP, full-width, backslash tricks), printing the verdicts as a table.
-3. Scan chat messages that hide links (defanged, spaced out, zero-width characters, split
-   across lines), printing each finding with its span and the techniques that recovered it.
+1. Operator: generate a root key and a signing key, write the root metadata, publish two
+   sample lists (block and warn, one deliberately bad line) as version 1.
+2. Start `linkscreen-server serve` on a loopback port.
+3. App: an Updater refreshes from the server (full download), then checks sample links and
+   scans messages hiding links (plain, shortened, obfuscated), printing readable tables.
+4. Operator: add an entry and publish version 2. App: refresh again; show the delta that
+   travelled, compared with the full bundle, and the new entry now blocked.
 
 Everything uses reserved test hosts (*.example, *.test). Output goes to demo-out/.
 """
@@ -13,8 +14,11 @@ Everything uses reserved test hosts (*.example, *.test). Output goes to demo-out
 from __future__ import annotations
 
 import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import linkscreen
@@ -42,8 +46,6 @@ LINKS = [
     "http://news.example/article/42",
     "https://bit.ly/3xAmPlE",
 ]
-
-
 MESSAGES = [
     "new pics at hxxp://bad[.]example/anything lol",
     "its on files(dot)example(slash)shared(slash)abuse-album(slash)1.jpg",
@@ -51,37 +53,44 @@ MESSAGES = [
     "look: pics.example.test /view /9f3a2c.jpg",
     "ba\u200bd.exa\u200dmple/x",
     "http://files.example/shared/abu\nse-album/",
+    "short one: https://bit.ly/3xAmPlE",
     "see you at 5. me too. bring setup.py and the 3.11 notes",
 ]
 
 
 def run(*args: str) -> None:
-    print("$", " ".join(args))
+    print("$ linkscreen-server", " ".join(args[1:]))
     result = subprocess.run(args, capture_output=True, text=True, check=False)
-    sys.stdout.write(result.stdout)
+    sys.stdout.write("".join(f"  {line}\n" for line in result.stdout.splitlines()))
     sys.stdout.write("".join(f"  (reported) {line}\n" for line in result.stderr.splitlines()))
     if result.returncode:
         raise SystemExit(f"command failed with exit code {result.returncode}")
 
 
-def main() -> None:
-    shutil.rmtree(OUT, ignore_errors=True)
-    OUT.mkdir()
-    (OUT / "hotline.txt").write_text(HOTLINE)
-    (OUT / "watch.csv").write_text(WATCH)
-    server = str(Path(sys.executable).with_name("linkscreen-server"))
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
-    print("== operator: key and bundle ==")
-    run(server, "keygen", "--out", str(OUT / "keys"))
-    run(server, "compile", "--list", f"hotline={OUT / 'hotline.txt'}",
-        "--list", f"watch={OUT / 'watch.csv'}:warn", "--key", str(OUT / "keys"),
-        "--out", str(OUT / "demo.bundle"))  # fmt: skip
 
-    print("\n== app: check links on the device ==")
-    bundle = linkscreen.Bundle.open(OUT / "demo.bundle", [OUT / "keys" / "signing.pub"])
-    matcher = linkscreen.Matcher(bundle)
-    print(f"bundle: {bundle.entry_count} entries, {bundle.size_bytes:,} bytes, "
-          f"C core: {'yes' if matcher.uses_native else 'no'}, stale: {bundle.stale}")  # fmt: skip
+def start_server(server: str) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    print(f"$ linkscreen-server serve --dir {OUT / 'repo'} --host 127.0.0.1 --port {port}")
+    process = subprocess.Popen(
+        [server, "serve", "--dir", str(OUT / "repo"), "--host", "127.0.0.1", "--port", str(port)]
+    )
+    base = f"http://127.0.0.1:{port}/"
+    for _ in range(100):
+        try:
+            with urllib.request.urlopen(base + "pointer.json", timeout=1):
+                return process, base
+        except OSError:
+            time.sleep(0.1)
+    process.terminate()
+    raise SystemExit("the server did not start")
+
+
+def show_checks(matcher: linkscreen.Matcher) -> None:
     print(f"\n{'action':7} {'list':8} {'covers':12} link")
     for url in LINKS:
         verdict = matcher.check_url(url)
@@ -90,18 +99,103 @@ def main() -> None:
             str(verdict.match) if verdict.match else ("shortened" if verdict.shortened else "-")
         )
         print(f"{verdict.action!s:7} {lists:8} {covers:12} {url}")
-    blocked = matcher.check_url(LINKS[0])
-    message = bundle.lists[0].message("en")
-    if blocked.matches and message:
-        print(f"\nshown instead of a blocked link: {message[0]!r}")
 
-    print("\n== app: scan messages ==")
+
+def show_scans(matcher: linkscreen.Matcher) -> None:
     for text in MESSAGES:
         findings = matcher.scan_text(text)
         print(f"\n{text!r} -> {findings.action}")
         for f in findings:
             techniques = ", ".join(f.techniques) or "plain"
-            print(f"  [{f.start}:{f.end}] {f.action!s:5} {f.tier:6} {f.url}  ({techniques})")
+            short = " shortened" if f.verdict.shortened else ""
+            print(f"  [{f.start}:{f.end}] {f.action!s:5} {f.tier:6} {f.url}  ({techniques}){short}")
+
+
+def main() -> None:
+    shutil.rmtree(OUT, ignore_errors=True)
+    OUT.mkdir()
+    (OUT / "hotline.txt").write_text(HOTLINE)
+    (OUT / "watch.csv").write_text(WATCH)
+    server = str(Path(sys.executable).with_name("linkscreen-server"))
+    lists = [
+        "--list",
+        f"hotline={OUT / 'hotline.txt'}",
+        "--list",
+        f"watch={OUT / 'watch.csv'}:warn",
+    ]
+
+    print("== operator: keys, root metadata, version 1 ==")
+    run(server, "keygen", "--out", str(OUT / "keys" / "root"))
+    run(server, "keygen", "--out", str(OUT / "keys" / "signing"))
+    run(
+        server,
+        "root",
+        "--dir",
+        str(OUT / "repo"),
+        "--root-key",
+        str(OUT / "keys" / "root"),
+        "--signing-pub",
+        str(OUT / "keys" / "signing" / "signing.pub"),
+    )
+    run(
+        server,
+        "publish",
+        "--dir",
+        str(OUT / "repo"),
+        *lists,
+        "--key",
+        str(OUT / "keys" / "signing"),
+    )
+
+    process, base = start_server(server)
+    try:
+        print("\n== app: refresh from the server, then check links on the device ==")
+        updater = linkscreen.Updater(OUT / "client", base, [OUT / "keys" / "root" / "signing.pub"])
+        result = updater.refresh()
+        print(
+            f"refresh: {result.status}, version {result.version}, {result.requests} requests, "
+            f"{result.bytes_downloaded:,} bytes"
+        )
+        matcher = updater.matcher()
+        assert matcher is not None
+        show_checks(matcher)
+        print("\n== app: scan messages ==")
+        show_scans(matcher)
+
+        print("\n== operator: add an entry, publish version 2 ==")
+        with (OUT / "hotline.txt").open("a") as handle:
+            handle.write("http://new-site.example/gallery/\n")
+        run(
+            server,
+            "publish",
+            "--dir",
+            str(OUT / "repo"),
+            *lists,
+            "--key",
+            str(OUT / "keys" / "signing"),
+        )
+
+        print("\n== app: refresh again ==")
+        result = updater.refresh()
+        full = sum(p.stat().st_size for p in (OUT / "repo" / "bundles").iterdir()) // 2
+        print(
+            f"refresh: {result.status}, version {result.version}, {result.requests} requests, "
+            f"{result.bytes_downloaded:,} bytes travelled (a full bundle is ~{full:,} bytes)"
+        )
+        matcher = updater.matcher()
+        assert matcher is not None
+        verdict = matcher.check_url("https://new-site.example/gallery/2")
+        print(
+            f"https://new-site.example/gallery/2 -> {verdict.action} ({', '.join(verdict.lists)})"
+        )
+        result = updater.refresh()
+        print(
+            f"refresh with nothing new: {result.status}, {result.requests} request, "
+            f"{result.bytes_downloaded} bytes (answered 304)"
+        )
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 if __name__ == "__main__":

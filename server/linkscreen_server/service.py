@@ -270,12 +270,100 @@ def create_app(repo_dir: Path, publisher: Publisher | None = None) -> Starlette:
         del request
         return JSONResponse({"ok": True})
 
+    files = _NoDotFiles(directory=str(repo_dir), check_dir=False)
     routes = [
         Route("/admin/lists/{name}", upload, methods=["POST", "PUT"]),
         Route("/admin/health", health),
-        Mount("/", app=_NoDotFiles(directory=str(repo_dir), check_dir=False)),
+        Mount("/", app=_MetadataCache(repo_dir, files)),
     ]
     return Starlette(routes=routes)
+
+
+#: Cache-Control per kind of file: the pointer changes (clients revalidate), the rest never do.
+POINTER_CACHE = "public, max-age=60, must-revalidate"
+IMMUTABLE_CACHE = "public, max-age=31536000, immutable"
+
+
+class _MetadataCache:
+    """Serve the small, hot metadata files from memory; everything else from ``files``.
+
+    Clients poll ``pointer.json`` (and fetch a manifest on change) far more often than they
+    download bundles, so these answers skip the file system: one ``stat`` decides whether the
+    cached bytes are current. ETag is the content's SHA-256; If-None-Match gives 304.
+    """
+
+    def __init__(self, root: Path, files: Any) -> None:
+        self.root = root
+        self.files = files
+        self.cache: dict[str, tuple[int, int, bytes, bytes]] = {}
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        path = scope.get("path", "/").lstrip("/")
+        small = path == "pointer.json" or (
+            path.startswith(("roots/", "manifests/"))
+            and path.endswith(".json")
+            and ".." not in path
+        )
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or not small:
+            await self._with_cache_headers(scope, receive, send, path)
+            return
+        entry = self._load(path)
+        if entry is None:
+            await self.files(scope, receive, send)
+            return
+        body, etag = entry
+        cache = POINTER_CACHE if path == "pointer.json" else IMMUTABLE_CACHE
+        headers = [(b"etag", etag), (b"cache-control", cache.encode())]
+        supplied = dict(scope["headers"]).get(b"if-none-match")
+        if supplied is not None and etag in [t.strip() for t in supplied.split(b",")]:
+            await send({"type": "http.response.start", "status": 304, "headers": headers})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        headers += [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+        ]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send(
+            {"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body}
+        )
+
+    def _load(self, path: str) -> tuple[bytes, bytes] | None:
+        target = self.root / path
+        try:
+            stat = target.stat()
+        except OSError:
+            return None
+        cached = self.cache.get(path)
+        if cached is not None and cached[0] == stat.st_mtime_ns and cached[1] == stat.st_size:
+            return cached[2], cached[3]
+        body = target.read_bytes()
+        etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'.encode()
+        self.cache[path] = (stat.st_mtime_ns, stat.st_size, body, etag)
+        return body, etag
+
+    async def _with_cache_headers(self, scope: Any, receive: Any, send: Any, path: str) -> None:
+        """Content-addressed bundles and deltas never change: tell caches so."""
+        if not path.startswith(("bundles/", "deltas/")):
+            await self.files(scope, receive, send)
+            return
+
+        async def send_immutable(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start" and message.get("status") in (
+                200,
+                206,
+                304,
+            ):
+                message = {
+                    **message,
+                    "headers": [
+                        *message.get("headers", []),
+                        (b"cache-control", IMMUTABLE_CACHE.encode()),
+                    ],
+                }
+            await send(message)
+
+        await self.files(scope, receive, send_immutable)
 
 
 class _NoDotFiles(StaticFiles):
