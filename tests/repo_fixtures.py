@@ -75,3 +75,48 @@ class MemoryRepo:
 
 def entries(count: int, start: int = 0) -> list[str]:
     return [f"http://h{i}.bad.example/p/{i}" for i in range(start, start + count)]
+
+
+class DiskFiles(dict[str, bytes]):
+    """``MemoryRepo.files`` for the HTTP variant: reads and writes go to the served tree."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__()
+        self.root = root
+
+    def __getitem__(self, path: str) -> bytes:
+        return (self.root / path).read_bytes()
+
+    def __setitem__(self, path: str, data: bytes) -> None:
+        target = self.root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+    def __contains__(self, path: object) -> bool:
+        return isinstance(path, str) and (self.root / path).is_file()
+
+    def clear(self) -> None:
+        for path in self.root.rglob("*"):
+            if path.is_file() and ".linkscreen" not in path.parts:
+                path.unlink()
+
+
+@dataclass
+class HttpRepo(MemoryRepo):
+    """The same repository served by a real linkscreen-server process on loopback."""
+
+    server_base: str = ""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.files = DiskFiles(self.tmp / "tree")
+        self.base = self.server_base
+
+    def sync(self) -> None:
+        return  # the server reads the tree directly
+
+    def fetch(self, url: str, *, max_bytes: int, etag: str | None = None) -> FetchResponse:
+        from linkscreen.updater import UrllibFetcher
+
+        self.requests.append((url, etag))
+        return UrllibFetcher(timeout=10)(url, max_bytes=max_bytes, etag=etag)

@@ -1,4 +1,5 @@
-"""The Updater against an in-memory repository, scenario by scenario (python-tuf style).
+"""The Updater, scenario by scenario (python-tuf style), against two repositories: an
+in-memory one, and the same tree served by a real linkscreen-server process on loopback.
 
 Each test names the situation it plays; every failure must leave the last good state in use.
 """
@@ -7,26 +8,50 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from repo_fixtures import BASE, NOW, MemoryRepo, entries
+from repo_fixtures import BASE, NOW, HttpRepo, MemoryRepo, entries
+from server_process import linkscreen_server
 
 import linkscreen
 from linkscreen import Updater, UpdateStatus
 from linkscreen.metadata import sign_metadata
 
 
-@pytest.fixture
-def repo(tmp_path: Path) -> MemoryRepo:
-    memory = MemoryRepo(tmp_path)
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """One server process for the module, serving a directory each test gets a slot in."""
+    root = tmp_path_factory.mktemp("served")
+    with linkscreen_server("serve", "--dir", str(root), cwd=root) as base:
+        yield root, base
+
+
+@pytest.fixture(params=["memory", "http"])
+def repo(request: pytest.FixtureRequest, tmp_path: Path, served: tuple[Path, str]) -> MemoryRepo:
+    if request.param == "memory":
+        memory = MemoryRepo(tmp_path)
+    else:
+        root, base = served
+        slot = root / tmp_path.name
+        memory = HttpRepo(slot, server_base=f"{base}{tmp_path.name}/tree/")
     memory.publish(entries(300))
     return memory
 
 
+def _base(repo: MemoryRepo) -> str:
+    return repo.server_base if isinstance(repo, HttpRepo) else BASE
+
+
 def _updater(repo: MemoryRepo, tmp_path: Path, name: str = "client", now: float = NOW) -> Updater:
-    return Updater(tmp_path / name, BASE, [repo.root_key.public_key()], fetcher=repo.fetch,
-                   clock=lambda: now)  # fmt: skip
+    return Updater(
+        tmp_path / name,
+        _base(repo),
+        [repo.root_key.public_key()],
+        fetcher=repo.fetch,
+        clock=lambda: now,
+    )
 
 
 def _blocks(updater: Updater, url: str) -> bool:
@@ -60,7 +85,7 @@ def test_nothing_new_is_one_conditional_request_answered_304(
     assert result.status is UpdateStatus.UP_TO_DATE
     assert result.requests == 1
     assert result.bytes_downloaded == 0
-    assert repo.requests[0][0] == BASE + "pointer.json"
+    assert repo.requests[0][0] == _base(repo) + "pointer.json"
     assert repo.requests[0][1] is not None  # If-None-Match sent
 
 
@@ -157,8 +182,9 @@ def test_root_not_signed_by_the_shipped_key_is_refused(repo: MemoryRepo, tmp_pat
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     other = Ed25519PrivateKey.generate()
-    updater = Updater(tmp_path / "c", BASE, [other.public_key()], fetcher=repo.fetch,
-                      clock=lambda: NOW)  # fmt: skip
+    updater = Updater(
+        tmp_path / "c", _base(repo), [other.public_key()], fetcher=repo.fetch, clock=lambda: NOW
+    )
     result = updater.refresh()
     assert isinstance(result.error, linkscreen.MetadataSignatureError)
 
@@ -199,8 +225,9 @@ def test_signing_key_rotation_authorised_by_the_root(repo: MemoryRepo, tmp_path:
     updater = _updater(repo, tmp_path)
     updater.refresh()
     new_signing = Ed25519PrivateKey.generate()
-    repo.repo.write_root([repo.root_key], [repo.root_key.public_key()], [new_signing.public_key()],
-                         now=NOW)  # fmt: skip
+    repo.repo.write_root(
+        [repo.root_key], [repo.root_key.public_key()], [new_signing.public_key()], now=NOW
+    )
     repo.signing_key = new_signing
     repo.publish(entries(300, start=9))
     result = updater.refresh()
@@ -214,8 +241,9 @@ def test_root_key_rotation_signed_by_the_old_root(repo: MemoryRepo, tmp_path: Pa
     updater = _updater(repo, tmp_path)
     updater.refresh()
     new_root = Ed25519PrivateKey.generate()
-    repo.repo.write_root([repo.root_key, new_root], [new_root.public_key()],
-                         [repo.signing_key.public_key()], now=NOW)  # fmt: skip
+    repo.repo.write_root(
+        [repo.root_key, new_root], [new_root.public_key()], [repo.signing_key.public_key()], now=NOW
+    )
     repo.publish(entries(300, start=9))
     assert updater.refresh().version == 2
     assert json.loads((tmp_path / "client" / "roots" / "2.json").read_bytes())
@@ -257,8 +285,15 @@ def test_delta_giving_a_wrong_state_falls_back_to_full(repo: MemoryRepo, tmp_pat
     repo.files["manifests/3.json"] = raw
     import hashlib
 
-    _resign(repo, "pointer.json", manifest={"path": "manifests/3.json",
-            "sha256": hashlib.sha256(raw).hexdigest(), "size": len(raw)})  # fmt: skip
+    _resign(
+        repo,
+        "pointer.json",
+        manifest={
+            "path": "manifests/3.json",
+            "sha256": hashlib.sha256(raw).hexdigest(),
+            "size": len(raw),
+        },
+    )
     result = updater.refresh()
     assert result.status is UpdateStatus.UPDATED_FULL
     assert isinstance(result.delta_error, linkscreen.HashMismatchError)
@@ -278,8 +313,14 @@ def test_matching_keeps_working_when_the_repository_is_down(
 
 def test_stale_after_two_update_periods_without_success(repo: MemoryRepo, tmp_path: Path) -> None:
     clock = {"now": NOW}
-    updater = Updater(tmp_path / "c", BASE, [repo.root_key.public_key()], fetcher=repo.fetch,
-                      clock=lambda: clock["now"], update_period_s=3600)  # fmt: skip
+    updater = Updater(
+        tmp_path / "c",
+        _base(repo),
+        [repo.root_key.public_key()],
+        fetcher=repo.fetch,
+        clock=lambda: clock["now"],
+        update_period_s=3600,
+    )
     updater.refresh()
     assert not updater.is_stale()
     clock["now"] = NOW + 2 * 3600 + 1
