@@ -6,8 +6,6 @@ every URL once. `make bench` prints both and the ratio to each baseline.
 
 from __future__ import annotations
 
-import statistics
-import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,6 +17,7 @@ from linkscreen.expressions import canonical_expressions
 from linkscreen.psl import public_suffix, registrable_domain
 
 from corpus import phishing_urls
+from timing import median_us
 
 SOURCE, URLS = phishing_urls()
 
@@ -54,13 +53,7 @@ def _clear_psl_cache() -> None:
 def _per_url_median_us(func: Callable[[str], object], cold: bool) -> float:
     if cold:
         _clear_psl_cache()
-    timings = []
-    clock = time.perf_counter_ns
-    for url in URLS:
-        start = clock()
-        func(url)
-        timings.append(clock() - start)
-    return statistics.median(timings) / 1000
+    return median_us(func, URLS)
 
 
 def _run_corpus(func: Callable[[str], object], cold: bool) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import random
-import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,6 +20,7 @@ import pytest
 import linkscreen
 
 from corpus import phishing_urls
+from timing import median_us
 
 CORPUS = Path(__file__).parent.parent / "tests" / "data" / "extraction_corpus.jsonl"
 ROWS = [json.loads(line) for line in CORPUS.read_text("utf-8").splitlines()]
@@ -132,16 +132,6 @@ def _finders() -> dict[str, Callable[[str], list[Any]]]:
 FINDERS = _finders()
 
 
-def _median_us(func: Callable[[str], object], items: list[str]) -> float:
-    clock = time.perf_counter_ns
-    timings = []
-    for item in items:
-        start = clock()
-        func(item)
-        timings.append(clock() - start)
-    return statistics.median(timings) / 1000
-
-
 @pytest.mark.parametrize("kind", list(MESSAGES))
 @pytest.mark.parametrize("tool", list(FINDERS))
 def test_find_links(benchmark: Any, recorder: Any, kind: str, tool: str) -> None:
@@ -153,7 +143,7 @@ def test_find_links(benchmark: Any, recorder: Any, kind: str, tool: str) -> None
 
     found = run()
     benchmark.pedantic(run, rounds=3, iterations=1)
-    recorder(f"find links: {kind}", f"{tool} median", _median_us(func, messages), "us/msg")
+    recorder(f"find links: {kind}", f"{tool} median", median_us(func, messages), "us/msg")
     recorder(f"find links: {kind} (messages with a find)", tool, found, "msgs")
 
 
@@ -172,7 +162,7 @@ def test_scan_text_with_lookups(recorder: Any, monkeypatch: Any, tmp_path: Path)
         recorder(
             "scan_text (extract + lookups), pure",
             kind,
-            _median_us(matcher.scan_text, messages),
+            median_us(matcher.scan_text, messages),
             "us/msg",
         )
 

@@ -10,8 +10,6 @@ network client removed, so a negative answer is purely local).
 from __future__ import annotations
 
 import hashlib
-import statistics
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -23,6 +21,7 @@ from linkscreen_server.compiler import ListSpec, compile_bundle, entry_expressio
 
 from bundles import TEST_KEY
 from corpus import generated_urls, phishing_urls
+from timing import median_us
 
 ENTRIES = 25_000
 PROBES = 10_000
@@ -58,16 +57,6 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     }
 
 
-def _median_us(func: Callable[[Any], object], items: list[Any]) -> float:
-    clock = time.perf_counter_ns
-    timings = []
-    for item in items:
-        start = clock()
-        func(item)
-        timings.append(clock() - start)
-    return statistics.median(timings) / 1000
-
-
 def _bench(benchmark: Any, recorder: Any, group: str, name: str, func: Any, items: list[Any]):
     def run() -> None:
         for item in items:
@@ -75,7 +64,7 @@ def _bench(benchmark: Any, recorder: Any, group: str, name: str, func: Any, item
 
     run()
     benchmark.pedantic(run, rounds=5, iterations=1)
-    recorder(group, name, _median_us(func, items), "us/URL")
+    recorder(group, name, median_us(func, items), "us/URL")
 
 
 def test_bundle_size(world: dict[str, Any], recorder: Any) -> None:

@@ -15,8 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from repo_fixtures import MemoryRepo, entries
-from server_process import linkscreen_server, nginx_serving
 
 from linkscreen import Updater
 from linkscreen.delta import apply_delta
@@ -24,6 +22,8 @@ from linkscreen_server.compiler import ListSpec
 from linkscreen_server.publish import PublishSettings, payload_of
 
 from corpus import generated_urls
+from repo_fixtures import MemoryRepo, entries
+from server_process import linkscreen_server, nginx_serving
 
 ENTRIES = 1_000_000
 CHURN = ENTRIES // 100

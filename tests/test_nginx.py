@@ -9,11 +9,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from repo_fixtures import MemoryRepo, entries
-from server_process import nginx_serving
 
 from linkscreen import Updater, UpdateStatus
 from linkscreen.results import Action
+
+from repo_fixtures import MemoryRepo, entries
+from server_process import nginx_serving
 
 pytestmark = pytest.mark.skipif(
     shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists(),

@@ -14,13 +14,14 @@ from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from server_process import linkscreen_server
 
 from linkscreen import Updater, UpdateStatus
 from linkscreen.results import Action
 from linkscreen_server.compiler import ListSpec
 from linkscreen_server.publish import Repository
 from linkscreen_server.signing import generate_keypair, load_private_key
+
+from server_process import linkscreen_server
 
 
 def _entries(start: int, count: int = 2000) -> str:

@@ -9,10 +9,10 @@ import time
 import urllib.request
 from pathlib import Path
 
-from server_process import free_port, wait_until_up
-
 from linkscreen_server.publish import Repository
 from linkscreen_server.signing import generate_keypair, load_private_key
+
+from server_process import free_port, wait_until_up
 
 
 def _pointer_version(base: str) -> int:

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from shortener_server import Shortener, running_shortener
 
 import linkscreen
 from linkscreen import _format as fmt
@@ -20,6 +19,7 @@ from linkscreen.redirects import REQUEST_HEADERS
 from linkscreen.results import Action
 
 from bundles import TEST_KEY, compile_lists, open_bytes
+from shortener_server import Shortener, running_shortener
 
 
 @pytest.fixture(scope="module")

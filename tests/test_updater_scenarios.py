@@ -12,12 +12,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from repo_fixtures import BASE, NOW, HttpRepo, MemoryRepo, entries
-from server_process import linkscreen_server
 
 import linkscreen
 from linkscreen import Updater, UpdateStatus
 from linkscreen.metadata import sign_metadata
+
+from repo_fixtures import BASE, NOW, HttpRepo, MemoryRepo, entries
+from server_process import linkscreen_server
 
 
 @pytest.fixture(scope="module")

@@ -96,10 +96,8 @@ class NativeProbe:
         self._m = header.bloom_bits
         self._k = header.bloom_k
         self._seed = header.bloom_seed
-
-    def lookup(self, expressions: list[str]) -> list[int]:
-        joined = "\n".join(expressions).encode("ascii")
-        first = _lib.ls_first_match(
+        #: The leading arguments every C lookup takes: Bloom (bits, m, k, seed), table, salt.
+        self._tables = (
             self._bloom,
             self._m,
             self._k,
@@ -107,9 +105,11 @@ class NativeProbe:
             self._table,
             self._rows,
             self._salt,
-            joined,
-            len(joined),
         )
+
+    def lookup(self, expressions: list[str]) -> list[int]:
+        joined = "\n".join(expressions).encode("ascii")
+        first = _lib.ls_first_match(*self._tables, joined, len(joined))
         if first < 0:  # the common case: nothing listed, one call, no output buffer
             return [-1] * len(expressions)
         return self._lookup_all(expressions)
@@ -123,13 +123,7 @@ class NativeProbe:
             offsets[index + 1] = total
         rows = _ffi.new("int64_t[]", count)
         _lib.ls_lookup_many(
-            self._bloom,
-            self._m,
-            self._k,
-            self._seed,
-            self._table,
-            self._rows,
-            self._salt,
+            *self._tables,
             "".join(expressions).encode("ascii"),
             _ffi.new("uint32_t[]", offsets),
             count,

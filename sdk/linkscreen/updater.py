@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from ._files import write_atomically
 from .bundle import Bundle, _parse, verify
 from .delta import apply_delta
 from .errors import (
@@ -228,9 +229,9 @@ class Updater:
         manifest = verify_manifest(manifest_raw, root, pointer, now=now, leeway=self.leeway_s)
         payload, status, delta_error = self._new_payload(state, manifest, root, fetch)
         payload_name = f"payload-{manifest.state_sha256}.bin"
-        _write(self.dir / payload_name, payload)
+        write_atomically(self.dir / payload_name, payload)
         manifest_name = f"manifest-{manifest.version}.json"
-        _write(self.dir / manifest_name, manifest.raw)
+        write_atomically(self.dir / manifest_name, manifest.raw)
         old = state.payload
         new_state = _State(
             manifest.version,
@@ -301,7 +302,7 @@ class Updater:
         version = 1 if previous is None else previous.version + 1
         response = fetch(self.base_url + f"roots/{version}.json", MAX_ROOT_BYTES, None)
         root = self._verify_root(response.body, previous, version, now)
-        _write(self.dir / "roots" / f"{version}.json", response.body)
+        write_atomically(self.dir / "roots" / f"{version}.json", response.body)
         return root
 
     def _verify_root(self, raw: bytes, previous: Root | None, version: int, now: float) -> Root:
@@ -328,7 +329,7 @@ class Updater:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
     def _commit(self, state: _State) -> None:
-        _write(self.dir / "current.json", json.dumps(state.__dict__, indent=1).encode())
+        write_atomically(self.dir / "current.json", json.dumps(state.__dict__, indent=1).encode())
 
     def _clean(self, keep: set[str]) -> None:
         for path in self.dir.iterdir():
@@ -349,16 +350,6 @@ class _Counter:
         response = self._fetch(url, max_bytes=max_bytes, etag=etag)
         self.bytes += len(response.body)
         return response
-
-
-def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
 
 
 def _open_payload(path: Path, sha256: str) -> Bundle:

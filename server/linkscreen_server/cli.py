@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 import tomllib
@@ -16,22 +15,20 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from linkscreen import _format as fmt
+from linkscreen._files import write_atomically
 from linkscreen.errors import LinkscreenError
 
 from .compiler import DEFAULT_FPR, ListMeta, ListSpec, Resolver, compile_bundle, load_shorteners
 from .resolver import DEFAULT_MAX_AGE_S, ResolveCache, resolve_all
 from .signing import generate_keypair, load_private_key
+from .units import parse_duration
 
 
 def _duration(text: str) -> int:
-    """``72h``, ``3d``, ``90m`` or plain seconds."""
-    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
     try:
-        if text and text[-1] in units:
-            return int(float(text[:-1]) * units[text[-1]])
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a duration like 72h or 3d") from None
+        return parse_duration(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _load_meta(path: Path | None) -> dict[str, ListMeta]:
@@ -246,9 +243,7 @@ def _cmd_compile(args: argparse.Namespace) -> int:
     for rejected in report.rejected:
         print(rejected, file=sys.stderr)
     out = Path(args.out)
-    temporary = out.with_name(f".{out.name}.tmp-{os.getpid()}")
-    temporary.write_bytes(data)
-    os.replace(temporary, out)  # readers never see a half-written bundle
+    write_atomically(out, data)  # readers never see a half-written bundle
     if not args.quiet:
         print(report.summary())
         print(f"wrote {out}")

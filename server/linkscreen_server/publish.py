@@ -29,6 +29,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from linkscreen import _format as fmt
+from linkscreen._files import write_atomically
 from linkscreen.delta import make_delta
 from linkscreen.errors import LinkscreenError
 from linkscreen.metadata import key_table, sign_metadata
@@ -64,16 +65,6 @@ class PublishResult:
     delta_bytes: dict[int, int] = field(default_factory=dict)
     """From-version -> delta size."""
     report: CompileReport | None = None
-
-
-def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
 
 
 def _sha256(data: bytes) -> str:
@@ -115,7 +106,9 @@ class Repository:
             "root_threshold": 1,
             "signing_keys": key_table(list(signing_keys)),
         }
-        _write(self.dir / "roots" / f"{version}.json", sign_metadata(signed, list(signers)))
+        write_atomically(
+            self.dir / "roots" / f"{version}.json", sign_metadata(signed, list(signers))
+        )
         return version
 
     # ---- versions -----------------------------------------------------------------------
@@ -190,7 +183,7 @@ class Repository:
         payload = payload_of(data)
         state_sha = _sha256(payload)
         bundle_path = f"bundles/{_sha256(data)}.bundle"
-        _write(self.dir / bundle_path, data)
+        write_atomically(self.dir / bundle_path, data)
         result = PublishResult(version, chain_params is None, len(data), report=report)
         if chain_params is None:
             history = []
@@ -200,7 +193,7 @@ class Repository:
             old_payload = payload_of((self.dir / old["bundle"]).read_bytes())
             delta = make_delta(old_payload, payload)
             delta_path = f"deltas/{_sha256(delta)}.delta"
-            _write(self.dir / delta_path, delta)
+            write_atomically(self.dir / delta_path, delta)
             deltas.append(
                 {
                     "from_sha256": old["state_sha256"],
@@ -223,7 +216,7 @@ class Repository:
         }
         manifest_raw = sign_metadata(manifest, [key])
         manifest_path = f"manifests/{version}.json"
-        _write(self.dir / manifest_path, manifest_raw)
+        write_atomically(self.dir / manifest_path, manifest_raw)
         history.append(
             {
                 "version": version,
@@ -233,7 +226,7 @@ class Repository:
             }
         )
         state = {"version": version, "chain": chain, "history": history}
-        _write(self._chain_path, json.dumps(state, indent=1).encode())
+        write_atomically(self._chain_path, json.dumps(state, indent=1).encode())
         pointer = {
             "_type": "pointer",
             "version": version,
@@ -254,7 +247,7 @@ class Repository:
         and size, so a same-size pointer written in the same second would be answered 304."""
         path = self.dir / "pointer.json"
         previous = int(path.stat().st_mtime) if path.exists() else 0
-        _write(path, data)
+        write_atomically(path, data)
         stamp = max(int(time.time()), previous + 1)
         os.utime(path, (stamp, stamp))
 

@@ -7,12 +7,12 @@ failure is cached too (so a dead shortener is not hammered) and always reported 
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from linkscreen._files import write_atomically
 from linkscreen.redirects import Fetcher, RedirectChain, StdlibFetcher, follow
 
 DEFAULT_MAX_AGE_S = 7 * 86400
@@ -76,9 +76,7 @@ class ResolveCache:
     def save(self) -> None:
         if self.path is None:
             return
-        temporary = self.path.with_name(f".{self.path.name}.tmp-{os.getpid()}")
-        temporary.write_text(json.dumps({"resolutions": self.entries}, indent=1), "utf-8")
-        os.replace(temporary, self.path)
+        write_atomically(self.path, json.dumps({"resolutions": self.entries}, indent=1).encode())
 
 
 def resolve_all(

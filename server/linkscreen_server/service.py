@@ -43,26 +43,19 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from linkscreen._files import write_atomically
 from linkscreen.results import Action
 
 from .compiler import ListSpec, entry_expression
 from .publish import PublishResult, PublishSettings, Repository
 from .signing import load_private_key
 from .sources import Rejected, read_list
+from .units import parse_duration
 
 log = logging.getLogger("linkscreen_server")
 
 #: Largest list upload or fetched source accepted.
 MAX_LIST_BYTES = 256 * 1024 * 1024
-
-
-def parse_duration(text: str | int) -> int:
-    if isinstance(text, int):
-        return text
-    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-    if text and text[-1] in units:
-        return int(float(text[:-1]) * units[text[-1]])
-    return int(text)
 
 
 @dataclass(frozen=True)
@@ -156,7 +149,7 @@ class Publisher:
                     f"{source.name}: source unavailable ({exc}); keeping the last good copy"
                 )
                 continue
-            _atomic_write(self._copy(source), data)
+            write_atomically(self._copy(source), data)
         return problems
 
     def _digest(self) -> str:
@@ -222,17 +215,10 @@ class Publisher:
             scratch.unlink(missing_ok=True)
 
     def accept_upload(self, source: ListSource, data: bytes) -> PublishResult | None:
-        _atomic_write(self._copy(source), data)
+        write_atomically(self._copy(source), data)
         if not source.is_url:  # the operator's file is the source of truth: update it too
-            _atomic_write(Path(source.source), data)
+            write_atomically(Path(source.source), data)
         return self.publish(reason=f"upload of {source.name}", force=True)
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}-{threading.get_ident()}")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
 
 
 def create_app(repo_dir: Path, publisher: Publisher | None = None) -> Starlette:
