@@ -54,6 +54,7 @@ def test_vectors_regenerate_byte_identical(tmp_path: Path) -> None:
 def test_header_fields(bundle: linkscreen.Bundle) -> None:
     info = bundle.info()
     assert info.psl_version == linkscreen.PSL_SNAPSHOT_VERSION
+    assert bundle.psl_matches
     assert info.canonicalization_version == linkscreen.CANONICALIZATION_VERSION
     assert (info.created, info.expires) == (1_767_225_600, 1_767_225_600 + 72 * 3600)
     assert [(i.id, str(i.action), i.category) for i in info.lists] == [

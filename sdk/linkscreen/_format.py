@@ -261,10 +261,6 @@ class _Reader:
         value: int = struct.unpack("<H", self.take(2))[0]
         return value
 
-    def u32(self) -> int:
-        value: int = struct.unpack("<I", self.take(4))[0]
-        return value
-
     def text(self) -> str:
         try:
             return self.take(self.u16()).decode("utf-8")

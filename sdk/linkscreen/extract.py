@@ -152,7 +152,6 @@ class _View:
 _DOT_LOOKALIKES = (
     "，。．｡・·"  # full-width comma, ideographic/full-width/half-width stops, middle dots
 )
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
 def _fold(char: str) -> tuple[str, str | None]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ._format import FINGERPRINT_BYTES, SHORTENER_POLICY_WARN, tag_at
-from ._probe import Probe, make_probe
+from ._probe import NativeProbe, Probe, make_probe
 from .bundle import Bundle
 from .canonical import canonical_variants
 from .errors import InvalidURLError
@@ -40,7 +40,7 @@ class Matcher:
     @property
     def uses_native(self) -> bool:
         """Whether this matcher probes with the C core."""
-        return type(self._probe).__name__ == "NativeProbe"
+        return isinstance(self._probe, NativeProbe)
 
     def check_url(self, url: str, techniques: tuple[str, ...] = ()) -> Verdict:
         """The verdict for one URL, checking every reading a browser or other parser may take."""

@@ -193,9 +193,6 @@ class FileInfo:
             raise MetadataError(f"{kind}: bad sha256 for {path}")
         return cls(path, sha256, _int(value, "size", kind))
 
-    def to_json(self) -> dict[str, Any]:
-        return {"path": self.path, "sha256": self.sha256, "size": self.size}
-
 
 #: Root versions a client will walk forward in one refresh.
 MAX_ROOT_STEPS = 32

@@ -46,10 +46,10 @@ from starlette.staticfiles import StaticFiles
 from linkscreen._files import write_atomically
 from linkscreen.results import Action
 
-from .compiler import ListSpec, entry_expression
+from .compiler import ListSpec, compile_bundle
 from .publish import PublishResult, PublishSettings, Repository
 from .signing import load_private_key
-from .sources import Rejected, read_list
+from .sources import Rejected
 from .units import parse_duration
 
 log = logging.getLogger("linkscreen_server")
@@ -194,25 +194,18 @@ class Publisher:
             return result
 
     def check_upload(self, name: str, data: bytes) -> tuple[ListSource | None, list[Rejected]]:
+        """Compile the upload on its own (the real compiler, nothing published) and return the
+        lines it would reject."""
         source = next((s for s in self.config.lists if s.name == name), None)
         if source is None:
             return None, []
         scratch = self.store / f".upload-{name}-{os.getpid()}-{threading.get_ident()}.txt"
         scratch.write_bytes(data)
         try:
-            rejected = []
-            for item in read_list(scratch):
-                if isinstance(item, Rejected):
-                    rejected.append(item)
-                    continue
-                try:
-                    entry_expression(item.url)
-                except ValueError as exc:  # InvalidURLError and PublicSuffixEntryError
-                    reason = getattr(exc, "reason", str(exc))
-                    rejected.append(Rejected(name, item.line, reason))
-            return source, rejected
+            _, report = compile_bundle([ListSpec(name, scratch, source.action)], self.key)
         finally:
             scratch.unlink(missing_ok=True)
+        return source, report.rejected
 
     def accept_upload(self, source: ListSource, data: bytes) -> PublishResult | None:
         write_atomically(self._copy(source), data)
