@@ -75,6 +75,19 @@ def test_bundle_size(world: dict[str, Any], recorder: Any) -> None:
     )
 
 
+def test_probe_thirty_expressions(benchmark: Any, recorder: Any, world: dict[str, Any]) -> None:
+    """The largest lookup a URL can make: 5 hosts x 6 paths (target <= 3 us, C core)."""
+    if not _probe.NATIVE_AVAILABLE:
+        pytest.skip("C core not built")
+    probe = _probe.NativeProbe(world["bundle"]._parts)
+    sets = [
+        linkscreen.expressions(f"http://a.b.c.d.h{i}.example.org/1/2/3/4/5/p{i}.html?q={i}")
+        for i in range(5000)
+    ]
+    assert {len(s) for s in sets} == {30}
+    _bench(benchmark, recorder, "probe 30 expressions (C core)", "linkscreen_c", probe.lookup, sets)
+
+
 @pytest.mark.parametrize(
     "name",
     ["linkscreen_c", "linkscreen_pure", "rbloom", "pybloomfiltermmap3", "python_set_of_digests"],
