@@ -159,7 +159,7 @@ def test_kill_at_random_points_leaves_a_usable_state(
         for round_number in range(12):
             _republish(published, 100 * (round_number + 1))
             process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            low, high = (0.2, 0.9) if round_number % 2 else (0.9, 1.6)  # mid-run, or near the end
+            low, high = (0.05, 0.6) if round_number % 2 else (0.9, 1.6)  # early, or near the end
             time.sleep(rng.uniform(low * window, high * window))
             process.send_signal(signal.SIGKILL)
             process.wait()
