@@ -137,15 +137,9 @@ def main() -> None:
         "--signing-pub",
         str(OUT / "keys" / "signing" / "signing.pub"),
     )
-    run(
-        server,
-        "publish",
-        "--dir",
-        str(OUT / "repo"),
-        *lists,
-        "--key",
-        str(OUT / "keys" / "signing"),
-    )
+    publish = [server, "publish", "--dir", str(OUT / "repo"), *lists]
+    publish += ["--key", str(OUT / "keys" / "signing")]
+    run(*publish)
 
     process, base = start_server(server)
     try:
@@ -165,15 +159,7 @@ def main() -> None:
         print("\n== operator: add an entry, publish version 2 ==")
         with (OUT / "hotline.txt").open("a") as handle:
             handle.write("http://new-site.example/gallery/\n")
-        run(
-            server,
-            "publish",
-            "--dir",
-            str(OUT / "repo"),
-            *lists,
-            "--key",
-            str(OUT / "keys" / "signing"),
-        )
+        run(*publish)
 
         print("\n== app: refresh again ==")
         result = updater.refresh()
