@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import stat
 import subprocess
 import sys
 import time
@@ -12,6 +13,7 @@ from pathlib import Path
 from linkscreen_server.publish import Repository
 from linkscreen_server.signing import generate_keypair, load_private_key
 
+from served_tree import assert_no_list_text_in
 from server_process import free_port, wait_until_up
 
 
@@ -37,7 +39,7 @@ def test_run_polls_publishes_and_survives_a_dead_source(tmp_path: Path) -> None:
         [load_private_key(root.private_path).public_key()],
         [load_private_key(signing.private_path).public_key()],
     )
-    (tmp_path / "hotline.txt").write_text("http://a.bad.example/\n")
+    (tmp_path / "hotline.txt").write_text("http://a.bad.example/\nhttp://secret.hidden.example/\n")
     dead = f"http://127.0.0.1:{free_port()}/list.txt"  # nothing listens here
     port = free_port()
     (tmp_path / "server.toml").write_text(
@@ -59,7 +61,9 @@ def test_run_polls_publishes_and_survives_a_dead_source(tmp_path: Path) -> None:
         assert _pointer_version(base) == 1
         time.sleep(2.5)  # a few polls with nothing new
         assert _pointer_version(base) == 1
-        (tmp_path / "hotline.txt").write_text("http://a.bad.example/\nhttp://b.bad.example/\n")
+        (tmp_path / "hotline.txt").write_text(
+            "http://a.bad.example/\nhttp://secret.hidden.example/\nhttp://b.bad.example/\n"
+        )
         assert _wait_for(lambda: _pointer_version(base) == 2)
     finally:
         process.terminate()
@@ -68,3 +72,8 @@ def test_run_polls_publishes_and_survives_a_dead_source(tmp_path: Path) -> None:
     assert "published version 1 (start)" in output
     assert "published version 2 (poll)" in output
     assert "sources unchanged; nothing to publish" in output
+    # The last good copies of the sources live in the state directory, never in the tree.
+    assert_no_list_text_in(tmp_path / "repo", ["secret.hidden.example", "a.bad.example"])
+    copy = tmp_path / "repo.state" / "sources" / "hotline.txt"
+    assert "secret.hidden.example" in copy.read_text()
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600

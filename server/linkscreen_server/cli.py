@@ -136,13 +136,21 @@ def _add_resolve_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_state_dir_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--state-dir",
+        type=Path,
+        help="publisher bookkeeping, outside the served tree (default: DIR.state beside DIR)",
+    )
+
+
 def _cmd_root(args: argparse.Namespace) -> int:
     """Write the next root version: root keys and the signing keys they authorise."""
     from linkscreen.keys import load_public_key
 
     from .publish import Repository
 
-    repo = Repository(args.dir)
+    repo = Repository(args.dir, state_dir=args.state_dir)
     signers = [load_private_key(path) for path in args.root_key]
     new_root = [load_private_key(path) for path in (args.new_root_key or args.root_key)]
     signing = [load_public_key(path) for path in args.signing_pub]
@@ -165,7 +173,7 @@ def _cmd_publish(args: argparse.Namespace) -> int:
         pointer_lifetime_s=args.pointer_expires,
         max_chain=args.max_chain,
     )
-    result = Repository(args.dir).publish(
+    result = Repository(args.dir, state_dir=args.state_dir).publish(
         specs,
         load_private_key(args.key),
         settings=settings,
@@ -185,8 +193,15 @@ def _cmd_publish(args: argparse.Namespace) -> int:
 def _cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from .publish import LEGACY_STATE
     from .service import Config, Publisher, create_app
 
+    if (Path(args.dir) / LEGACY_STATE).exists():
+        print(
+            f"linkscreen-server: warning: {Path(args.dir) / LEGACY_STATE} holds an older "
+            "publisher's bookkeeping inside the served tree; the next publish moves it out",
+            file=sys.stderr,
+        )
     publisher = Publisher(Config.load(args.config)) if args.config else None
     app = create_app(Path(args.dir), publisher)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
@@ -299,6 +314,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     root = commands.add_parser("root", help="write the next root metadata version")
     root.add_argument("--dir", required=True, help="repository directory")
+    _add_state_dir_option(root)
     root.add_argument("--root-key", action="append", required=True, help="current root key")
     root.add_argument("--new-root-key", action="append", help="rotate to this root key")
     root.add_argument(
@@ -312,6 +328,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     publish = commands.add_parser("publish", help="compile and publish the next version")
     publish.add_argument("--dir", required=True, help="repository directory")
+    _add_state_dir_option(publish)
     publish.add_argument("--list", action="append", required=True, metavar="NAME=FILE[:block|warn]")
     publish.add_argument("--key", required=True, help="signing key (authorised by the root)")
     publish.add_argument("--expires", type=_duration, default=72 * 3600)

@@ -1,27 +1,36 @@
 """Publish versions as a static tree any web server or CDN can serve (docs/protocol.md).
 
-Layout under the repository directory::
+Layout under the repository directory (the served tree)::
 
     pointer.json               short-lived, signed; names the current manifest (written last)
     roots/N.json               root metadata: root keys and the signing keys they authorise
     manifests/N.json           one per version: state hash, full bundle, deltas (all hashed)
     bundles/<sha256>.bundle    content-addressed full bundles
     deltas/<sha256>.delta      content-addressed deltas from earlier states of the chain
-    .linkscreen/chain.json     the publisher's own bookkeeping (chain parameters, history)
+
+The publisher's own bookkeeping lives in a **state directory outside the tree** (default: the
+sibling ``<tree>.state``): ``chain.json`` (chain parameters, history), ``publish.lock`` and, for
+``run``, the last good copy of every source list. Nothing in the tree names a list entry.
 
 Files are immutable once written and every name but the pointer is content-addressed or
 versioned, so readers (and caches) never see a half-published version: files first, manifest
-next, pointer last, each by write-then-rename.
+next, pointer last, each by write-then-rename. Publishes are serial (an inter-process lock),
+and a version number is written once, ever (``manifests/N.json`` is created exclusively), so two
+contents can never share a version.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import secrets
+import shutil
+import threading
 import time
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +44,14 @@ from linkscreen.errors import LinkscreenError
 from linkscreen.metadata import key_table, sign_metadata
 
 from .compiler import ChainParams, CompileReport, ListMeta, ListSpec, compile_bundle
+from .locking import exclusive_lock
+
+log = logging.getLogger("linkscreen_server")
+
+#: The state directory's default name: the tree's name plus this suffix, beside the tree.
+STATE_SUFFIX = ".state"
+#: Where versions before 0.2 kept their bookkeeping: inside the served tree (migrated away).
+LEGACY_STATE = ".linkscreen"
 
 
 class PublishError(LinkscreenError):
@@ -75,16 +92,87 @@ def payload_of(bundle: bytes) -> bytes:
     return bundle[fmt.ENVELOPE.size : len(bundle) - fmt.SIGNATURE_BYTES]
 
 
-class Repository:
-    """A published tree, and the operations that extend it."""
+def default_state_dir(tree: str | os.PathLike[str]) -> Path:
+    """``<tree>.state`` beside the tree: outside anything a web server serves from the tree."""
+    absolute = Path(os.path.abspath(tree))
+    if not absolute.name:
+        raise PublishError(f"{tree}: cannot publish into a file system root")
+    return absolute.with_name(absolute.name + STATE_SUFFIX)
 
-    def __init__(self, directory: str | os.PathLike[str]) -> None:
+
+def _is_within(path: Path, directory: Path) -> bool:
+    inner, outer = Path(os.path.realpath(path)), Path(os.path.realpath(directory))
+    return inner == outer or inner.is_relative_to(outer)
+
+
+class Repository:
+    """A published tree, its state directory, and the operations that extend the tree."""
+
+    def __init__(
+        self,
+        directory: str | os.PathLike[str],
+        *,
+        state_dir: str | os.PathLike[str] | None = None,
+    ) -> None:
         self.dir = Path(directory)
-        self._chain_path = self.dir / ".linkscreen" / "chain.json"
+        self.state_dir = Path(state_dir) if state_dir is not None else default_state_dir(self.dir)
+        if _is_within(self.state_dir, self.dir):
+            raise PublishError(
+                f"state directory {self.state_dir} is inside the served tree {self.dir}: "
+                "choose one outside it (it holds bookkeeping and copies of the source lists)"
+            )
+        self._chain_path = self.state_dir / "chain.json"
+
+    def lock(self) -> AbstractContextManager[None]:
+        """The inter-process lock every change to the tree or the state is made under."""
+        self.state_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return exclusive_lock(
+            self.state_dir / "publish.lock",
+            on_wait=lambda: log.warning("waiting for another publish of %s to finish", self.dir),
+        )
+
+    def migrate_legacy_state(self) -> bool:
+        """Move bookkeeping an older version kept in ``<tree>/.linkscreen/`` to the state
+        directory, then delete it from the tree. Call under :meth:`lock`.
+
+        Each file is written (and flushed) at its new place before the old copy goes; where
+        both exist, the state directory's newer chain and existing source copies win.
+        """
+        legacy = self.dir / LEGACY_STATE
+        if not legacy.is_dir():
+            return False
+        self.state_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        chain = legacy / "chain.json"
+        if chain.is_file():
+            old = chain.read_bytes()
+            current = self._chain_path.read_bytes() if self._chain_path.exists() else None
+            if current is None or _state_version(old) > _state_version(current):
+                write_atomically(self._chain_path, old)
+        sources = legacy / "sources"
+        if sources.is_dir():
+            for item in sources.iterdir():
+                target = self.state_dir / "sources" / item.name
+                if item.is_file() and not item.name.startswith(".") and not target.exists():
+                    write_atomically(target, item.read_bytes())
+                    os.chmod(target, 0o600)
+        shutil.rmtree(legacy)
+        log.warning(
+            "moved the publisher's bookkeeping from %s (inside the served tree) to %s",
+            legacy,
+            self.state_dir,
+        )
+        return True
 
     # ---- roots --------------------------------------------------------------------------
     def root_version(self) -> int:
         versions = [int(p.stem) for p in (self.dir / "roots").glob("*.json") if p.stem.isdigit()]
+        return max(versions, default=0)
+
+    def tree_version(self) -> int:
+        """The highest version with a manifest in the tree (0 for none)."""
+        versions = [
+            int(p.stem) for p in (self.dir / "manifests").glob("*.json") if p.stem.isdigit()
+        ]
         return max(versions, default=0)
 
     def write_root(
@@ -97,6 +185,21 @@ class Repository:
         now: float | None = None,
     ) -> int:
         """Write root N+1, signed by ``signers`` (the previous root keys and the new ones)."""
+        with self.lock():
+            self.migrate_legacy_state()
+            return self._write_root_locked(
+                signers, root_keys, signing_keys, expires_in_s=expires_in_s, now=now
+            )
+
+    def _write_root_locked(
+        self,
+        signers: Sequence[Ed25519PrivateKey],
+        root_keys: Sequence[Ed25519PublicKey],
+        signing_keys: Sequence[Ed25519PublicKey],
+        *,
+        expires_in_s: int,
+        now: float | None,
+    ) -> int:
         version = self.root_version() + 1
         signed = {
             "_type": "root",
@@ -106,16 +209,21 @@ class Repository:
             "root_threshold": 1,
             "signing_keys": key_table(list(signing_keys)),
         }
-        write_atomically(
-            self.dir / "roots" / f"{version}.json", sign_metadata(signed, list(signers))
-        )
+        _create_once(self.dir / "roots" / f"{version}.json", sign_metadata(signed, list(signers)))
         return version
 
     # ---- versions -----------------------------------------------------------------------
     def _load_chain(self) -> dict[str, Any]:
         if not self._chain_path.exists():
             return {"version": 0, "chain": None, "history": []}
-        data: dict[str, Any] = json.loads(self._chain_path.read_text("utf-8"))
+        try:
+            data: dict[str, Any] = json.loads(self._chain_path.read_text("utf-8"))
+            int(data["version"]), list(data["history"])
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+            raise PublishError(
+                f"{self._chain_path}: unreadable publisher state ({exc}); move it aside to "
+                "start a new chain (clients then download one full bundle)"
+            ) from None
         return data
 
     def publish(
@@ -130,15 +238,55 @@ class Repository:
         now: float | None = None,
         force_rebase: bool = False,
     ) -> PublishResult:
-        """Compile ``specs`` as the next version and publish it with deltas; pointer last."""
+        """Compile ``specs`` as the next version and publish it with deltas; pointer last.
+
+        Runs under the inter-process lock: concurrent publishes of one tree are serial.
+        """
+        with self.lock():
+            self.migrate_legacy_state()
+            return self._publish_locked(
+                specs,
+                key,
+                settings=settings or PublishSettings(),
+                meta=meta,
+                shorteners=shorteners,
+                shortener_policy=shortener_policy,
+                now=time.time() if now is None else now,
+                force_rebase=force_rebase,
+            )
+
+    def _publish_locked(
+        self,
+        specs: Sequence[ListSpec],
+        key: Ed25519PrivateKey,
+        *,
+        settings: PublishSettings,
+        meta: dict[str, ListMeta] | None,
+        shorteners: Iterable[str] | None,
+        shortener_policy: int,
+        now: float,
+        force_rebase: bool,
+    ) -> PublishResult:
         if self.root_version() == 0:
             raise PublishError(f"{self.dir}: no root metadata; run `linkscreen-server root` first")
-        settings = settings or PublishSettings()
-        now = time.time() if now is None else now
         state = self._load_chain()
-        version = int(state["version"]) + 1
+        tree_version = self.tree_version()
+        version = max(int(state["version"]), tree_version) + 1
         chain = state["chain"]
         history: list[dict[str, Any]] = list(state["history"])
+        if tree_version > int(state["version"]) or any(
+            not (self.dir / old["bundle"]).is_file() for old in history
+        ):
+            # The tree moved on without this state (another state directory, a restore):
+            # its chain cannot be trusted to describe what clients hold; start a new one.
+            log.warning(
+                "%s: the publisher state (version %s) does not match the tree (version %d); "
+                "starting a new chain",
+                self.state_dir,
+                state["version"],
+                tree_version,
+            )
+            chain, history = None, []
         chain_params = None
         rebase = force_rebase or chain is None or len(history) > settings.max_chain
         if not rebase and chain is not None:
@@ -170,7 +318,7 @@ class Repository:
             salt=None if chain_params else secrets.token_bytes(fmt.SALT_BYTES),
         )
         if chain_params is not None and report.entries > _capacity(chain_params, settings.fpr):
-            return self.publish(
+            return self._publish_locked(
                 specs,
                 key,
                 settings=settings,
@@ -216,7 +364,7 @@ class Repository:
         }
         manifest_raw = sign_metadata(manifest, [key])
         manifest_path = f"manifests/{version}.json"
-        write_atomically(self.dir / manifest_path, manifest_raw)
+        _create_once(self.dir / manifest_path, manifest_raw)
         history.append(
             {
                 "version": version,
@@ -247,9 +395,55 @@ class Repository:
         and size, so a same-size pointer written in the same second would be answered 304."""
         path = self.dir / "pointer.json"
         previous = int(path.stat().st_mtime) if path.exists() else 0
+        ours = int(json.loads(data)["signed"]["version"])
+        if path.exists() and _pointer_version(path.read_bytes()) >= ours:
+            raise PublishError(
+                f"{path} already names version {_pointer_version(path.read_bytes())} or later: "
+                f"another publisher is writing this tree; version {ours} was not pointed to"
+            )
         write_atomically(path, data)
         stamp = max(int(time.time()), previous + 1)
         os.utime(path, (stamp, stamp))
+
+
+def _create_once(path: Path, data: bytes) -> None:
+    """Write ``path`` only if no file has that name yet: a version is written once, ever.
+
+    Write-then-link: ``link`` fails when the name exists, where ``rename`` would replace it.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}-{threading.get_ident()}")
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    try:
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            raise PublishError(
+                f"{path} already exists: another publisher wrote that version; nothing replaced"
+            ) from None
+        except OSError:  # no hard links on this file system: the lock alone keeps it serial
+            if path.exists():
+                raise PublishError(f"{path} already exists; nothing replaced") from None
+            os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _state_version(raw: bytes) -> int:
+    try:
+        return int(json.loads(raw)["version"])
+    except (ValueError, KeyError, TypeError):
+        return -1
+
+
+def _pointer_version(raw: bytes) -> int:
+    try:
+        return int(json.loads(raw)["signed"]["version"])
+    except (ValueError, KeyError, TypeError):
+        return -1
 
 
 def _capacity(chain: ChainParams, fpr: float) -> int:

@@ -4,6 +4,7 @@
 
     [repository]
     dir = "repo"                  # the published tree
+    state_dir = "repo.state"      # bookkeeping and source copies; never inside the tree
     signing_key = "keys/signing"  # key file or key directory
     poll = "12h"                  # how often sources are checked (twice a day by default)
     bundle_lifetime = "72h"
@@ -74,6 +75,7 @@ class Config:
     repo_dir: Path
     signing_key: Path
     lists: list[ListSource]
+    state_dir: Path | None = None
     poll_s: int = 12 * 3600
     settings: PublishSettings = field(default_factory=PublishSettings)
     host: str = "127.0.0.1"
@@ -103,6 +105,7 @@ class Config:
         ]
         return cls(
             repo_dir=base / repo.get("dir", "repo"),
+            state_dir=base / repo["state_dir"] if "state_dir" in repo else None,
             signing_key=base / repo["signing_key"],
             lists=lists,
             poll_s=parse_duration(repo.get("poll", "12h")),
@@ -118,10 +121,13 @@ class Publisher:
 
     def __init__(self, config: Config) -> None:
         self.config = config
-        self.repo = Repository(config.repo_dir)
+        self.repo = Repository(config.repo_dir, state_dir=config.state_dir)
         self.key = load_private_key(config.signing_key)
-        self.store = config.repo_dir / ".linkscreen" / "sources"
-        self.store.mkdir(parents=True, exist_ok=True)
+        with self.repo.lock():
+            self.repo.migrate_legacy_state()
+        # The last good copy of every source: plaintext lists, so owner-only and outside the tree.
+        self.store = self.repo.state_dir / "sources"
+        self.store.mkdir(mode=0o700, parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._published_digest: str | None = None
         self.last_publish = 0.0
@@ -150,6 +156,7 @@ class Publisher:
                 )
                 continue
             write_atomically(self._copy(source), data)
+            os.chmod(self._copy(source), 0o600)
         return problems
 
     def _digest(self) -> str:
@@ -209,6 +216,7 @@ class Publisher:
 
     def accept_upload(self, source: ListSource, data: bytes) -> PublishResult | None:
         write_atomically(self._copy(source), data)
+        os.chmod(self._copy(source), 0o600)
         if not source.is_url:  # the operator's file is the source of truth: update it too
             write_atomically(Path(source.source), data)
         return self.publish(reason=f"upload of {source.name}", force=True)
@@ -346,7 +354,7 @@ class _MetadataCache:
 
 
 class _NoDotFiles(StaticFiles):
-    """StaticFiles that never serves the publisher's own ``.linkscreen`` bookkeeping."""
+    """StaticFiles that never serves a dotfile (temporary files, a legacy ``.linkscreen``)."""
 
     def lookup_path(self, path: str) -> tuple[str, Any]:
         if any(part.startswith(".") for part in Path(path).parts):
