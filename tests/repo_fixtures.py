@@ -1,7 +1,8 @@
 """An in-memory repository for updater tests: publish with the real publisher, serve from a dict.
 
-``MemoryRepo.files`` maps paths to bytes; tests tamper with it to play the attacker. The fetcher
-honours ETags (304), enforces ``max_bytes`` like a real fetcher, and logs every request.
+``MemoryRepo.files`` maps paths to bytes; tests tamper with it to play the attacker. The repo is
+a :class:`linkscreen.fetch.Fetcher`: it honours ETags (304), enforces ``max_bytes`` like a real
+fetcher, answers 404 for a missing file, and logs every request.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from linkscreen.errors import DownloadError, DownloadTooLargeError
+from linkscreen.fetch import Request, Response, StdlibFetcher
 from linkscreen.results import Action
-from linkscreen.updater import FetchResponse
 from linkscreen_server.compiler import ListSpec
 from linkscreen_server.publish import PublishSettings, Repository
 
@@ -58,19 +59,20 @@ class MemoryRepo:
             if path.is_file() and ".linkscreen" not in path.parts:
                 self.files[path.relative_to(root).as_posix()] = path.read_bytes()
 
-    def fetch(self, url: str, *, max_bytes: int, etag: str | None = None) -> FetchResponse:
+    def fetch(self, request: Request) -> Response:
+        url, etag = request.url, request.etag
         self.requests.append((url, etag))
         if not url.startswith(BASE):
             raise DownloadError(f"{url}: unknown host")
         data = self.files.get(url[len(BASE) :])
         if data is None:
-            raise DownloadError(f"{url}: HTTP 404")
+            return Response(404, {}, b"not found")
         tag = '"' + hashlib.sha256(data).hexdigest()[:16] + '"'
         if etag == tag:
-            return FetchResponse(304, b"", tag)
-        if len(data) > max_bytes:
-            raise DownloadTooLargeError(f"{url}: more than {max_bytes} bytes")
-        return FetchResponse(200, data, tag)
+            return Response(304, {"etag": tag})
+        if len(data) > request.max_bytes:
+            raise DownloadTooLargeError(f"{url}: more than {request.max_bytes} bytes")
+        return Response(200, {"etag": tag}, data)
 
 
 def entries(count: int, start: int = 0) -> list[str]:
@@ -115,8 +117,6 @@ class HttpRepo(MemoryRepo):
     def sync(self) -> None:
         return  # the server reads the tree directly
 
-    def fetch(self, url: str, *, max_bytes: int, etag: str | None = None) -> FetchResponse:
-        from linkscreen.updater import UrllibFetcher
-
-        self.requests.append((url, etag))
-        return UrllibFetcher(timeout=10)(url, max_bytes=max_bytes, etag=etag)
+    def fetch(self, request: Request) -> Response:
+        self.requests.append((request.url, request.etag))
+        return StdlibFetcher().fetch(request)

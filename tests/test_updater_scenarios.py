@@ -50,7 +50,7 @@ def _updater(repo: MemoryRepo, tmp_path: Path, name: str = "client", now: float 
         tmp_path / name,
         _base(repo),
         [repo.root_key.public_key()],
-        fetcher=repo.fetch,
+        fetcher=repo,
         clock=lambda: now,
     )
 
@@ -184,7 +184,7 @@ def test_root_not_signed_by_the_shipped_key_is_refused(repo: MemoryRepo, tmp_pat
 
     other = Ed25519PrivateKey.generate()
     updater = Updater(
-        tmp_path / "c", _base(repo), [other.public_key()], fetcher=repo.fetch, clock=lambda: NOW
+        tmp_path / "c", _base(repo), [other.public_key()], fetcher=repo, clock=lambda: NOW
     )
     result = updater.refresh()
     assert isinstance(result.error, linkscreen.MetadataSignatureError)
@@ -318,7 +318,7 @@ def test_stale_after_two_update_periods_without_success(repo: MemoryRepo, tmp_pa
         tmp_path / "c",
         _base(repo),
         [repo.root_key.public_key()],
-        fetcher=repo.fetch,
+        fetcher=repo,
         clock=lambda: clock["now"],
         update_period_s=3600,
     )

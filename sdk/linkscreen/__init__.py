@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from .canonical import MAX_URL_CHARS, canonical_variants, canonicalize
 from .errors import (
+    BlockedAddressError,
     BundleCorruptError,
     BundleError,
     BundleSignatureError,
     DeltaError,
     DownloadError,
+    DownloadHTTPError,
+    DownloadTimeoutError,
     DownloadTooLargeError,
     ExpiredMetadataError,
     HashMismatchError,
@@ -49,6 +52,7 @@ __all__ = [
     "MAX_URL_CHARS",
     "PSL_SNAPSHOT_VERSION",
     "Action",
+    "BlockedAddressError",
     "Bundle",
     "BundleCorruptError",
     "BundleError",
@@ -58,6 +62,8 @@ __all__ = [
     "Candidates",
     "DeltaError",
     "DownloadError",
+    "DownloadHTTPError",
+    "DownloadTimeoutError",
     "DownloadTooLargeError",
     "Expander",
     "Expansion",

@@ -8,11 +8,14 @@ bundle) or the network/repository is bad (added with the updater). Names end in 
 from __future__ import annotations
 
 __all__ = [
+    "BlockedAddressError",
     "BundleCorruptError",
     "BundleError",
     "BundleSignatureError",
     "DeltaError",
     "DownloadError",
+    "DownloadHTTPError",
+    "DownloadTimeoutError",
     "DownloadTooLargeError",
     "ExpiredMetadataError",
     "HashMismatchError",
@@ -107,3 +110,20 @@ class DownloadError(RepositoryError):
 
 class DownloadTooLargeError(DownloadError):
     """A download exceeded the size its metadata allows."""
+
+
+class DownloadTimeoutError(DownloadError):
+    """A request did not finish within its overall deadline (however slowly bytes arrived)."""
+
+
+class DownloadHTTPError(DownloadError):
+    """The server answered with an HTTP status the caller cannot use (``status``)."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class BlockedAddressError(DownloadError):
+    """The host is, or resolves to, an address the request's policy refuses (loopback,
+    private, link-local, ...). No connection was opened."""

@@ -16,32 +16,32 @@ one version sends the same bytes.
 from __future__ import annotations
 
 import enum
-import fcntl
 import hashlib
 import json
 import mmap
 import os
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from ._filelock import FileLock
 from ._files import write_atomically
 from .bundle import Bundle, _parse, verify
 from .delta import apply_delta
 from .errors import (
     BundleError,
     DownloadError,
+    DownloadHTTPError,
+    DownloadTimeoutError,
     DownloadTooLargeError,
     HashMismatchError,
     MetadataError,
     RepositoryError,
     RollbackError,
 )
+from .fetch import Fetcher, Request, Response, StdlibFetcher, guarded_fetch
 from .keys import PublicKeyLike, key_id_of, trusted_keys
 from .matcher import Matcher
 from .metadata import (
@@ -58,51 +58,43 @@ from .metadata import (
     verify_root,
 )
 
-__all__ = ["FetchResponse", "Fetcher", "UpdateResult", "UpdateStatus", "Updater"]
+__all__ = ["FetchResponse", "LegacyFetcher", "UpdateResult", "UpdateStatus", "Updater"]
 
 #: Largest bundle or delta accepted, whatever a manifest says.
 MAX_DOWNLOAD_BYTES = 512 * 1024 * 1024
+#: Longest a refresh may take, waiting for the state lock included (a slow or hostile server
+#: cannot keep it, or the lock, longer).
+DEFAULT_REFRESH_DEADLINE_S = 120.0
 #: The same for every client: nothing here identifies the device, app or person.
 REQUEST_HEADERS = {"User-Agent": "linkscreen-updater", "Accept": "*/*"}
 
 
 @dataclass(frozen=True)
 class FetchResponse:
+    """What a legacy fetcher callable returns (before :mod:`linkscreen.fetch`)."""
+
     status: int
     """200, or 304 when ``etag`` still matches."""
     body: bytes = b""
     etag: str | None = None
 
 
-class Fetcher(Protocol):
-    """GET ``url``; at most ``max_bytes`` of body (more raises DownloadTooLargeError)."""
+class LegacyFetcher(Protocol):
+    """The callable the Updater took before :class:`linkscreen.fetch.Fetcher`; still accepted."""
 
     def __call__(self, url: str, *, max_bytes: int, etag: str | None = None) -> FetchResponse: ...
 
 
-class UrllibFetcher:
-    """The default fetcher: the standard library, fixed headers, no cookies."""
+class _LegacyAdapter:
+    """A legacy callable seen through the Fetcher interface."""
 
-    def __init__(self, timeout: float = 30.0) -> None:
-        self.timeout = timeout
+    def __init__(self, call: LegacyFetcher) -> None:
+        self._call = call
 
-    def __call__(self, url: str, *, max_bytes: int, etag: str | None = None) -> FetchResponse:
-        headers = dict(REQUEST_HEADERS)
-        if etag:
-            headers["If-None-Match"] = etag
-        request = urllib.request.Request(url, headers=headers)
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                body = response.read(max_bytes + 1)
-                if len(body) > max_bytes:
-                    raise DownloadTooLargeError(f"{url}: more than {max_bytes} bytes")
-                return FetchResponse(response.status, body, response.headers.get("ETag"))
-        except urllib.error.HTTPError as exc:
-            if exc.code == 304:
-                return FetchResponse(304, b"", etag)
-            raise DownloadError(f"{url}: HTTP {exc.code}") from None
-        except (urllib.error.URLError, OSError) as exc:
-            raise DownloadError(f"{url}: {exc}") from None
+    def fetch(self, request: Request) -> Response:
+        answer = self._call(request.url, max_bytes=request.max_bytes, etag=request.etag)
+        headers = {"etag": answer.etag} if answer.etag else {}
+        return Response(answer.status, headers, answer.body)
 
 
 class UpdateStatus(enum.StrEnum):
@@ -150,35 +142,45 @@ class Updater:
         state_dir: str | os.PathLike[str],
         base_url: str,
         public_keys: Iterable[PublicKeyLike],
-        fetcher: Fetcher | None = None,
+        fetcher: Fetcher | LegacyFetcher | None = None,
         *,
         leeway_s: float = 300.0,
         update_period_s: float = 12 * 3600,
         clock: Any = time.time,
+        deadline_s: float = DEFAULT_REFRESH_DEADLINE_S,
     ) -> None:
         self.dir = Path(state_dir)
         self.dir.mkdir(parents=True, exist_ok=True)
         self.base_url = base_url.rstrip("/") + "/"
         self._anchors = {key_id_of(k).hex(): k for k in trusted_keys(public_keys).values()}
-        self._fetch = fetcher or UrllibFetcher()
+        if fetcher is None:
+            fetcher = StdlibFetcher()
+        self._fetch: Fetcher = fetcher if isinstance(fetcher, Fetcher) else _LegacyAdapter(fetcher)
         self.leeway_s = leeway_s
         self.update_period_s = update_period_s
         self._clock = clock
+        self.deadline_s = deadline_s
         self._matcher: tuple[str, Matcher] | None = None
 
     # ---- public ----------------------------------------------------------------------------
     def refresh(self) -> UpdateResult:
         """Bring the state up to date. Never raises for repository or network trouble: the
         result says what failed, and the last good state stays in use."""
-        with self._lock():
+        counter = _Counter(self._fetch, self.deadline_s)
+        lock = FileLock(self.dir / ".lock")
+        if not lock.acquire(self.deadline_s):
+            busy = DownloadTimeoutError(f"{self.dir}: another refresh held the state lock")
+            return UpdateResult(UpdateStatus.FAILED, self.version, 0, 0, busy)
+        try:
             state = _State.load(self.dir / "current.json")
-            counter = _Counter(self._fetch)
             try:
                 return self._refresh(state, counter)
             except RepositoryError as exc:
                 return UpdateResult(
                     UpdateStatus.FAILED, state.version, counter.requests, counter.bytes, exc
                 )
+        finally:
+            lock.release()
 
     def matcher(self) -> Matcher | None:
         """A Matcher on the current verified state, or None before the first good refresh."""
@@ -319,15 +321,6 @@ class Updater:
         )
 
     # ---- storage ---------------------------------------------------------------------------
-    @contextmanager
-    def _lock(self) -> Iterator[None]:
-        with open(self.dir / ".lock", "a+b") as handle:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-
     def _commit(self, state: _State) -> None:
         write_atomically(self.dir / "current.json", json.dumps(state.__dict__, indent=1).encode())
 
@@ -338,17 +331,28 @@ class Updater:
 
 
 class _Counter:
-    """Counts requests and bytes for the result."""
+    """Makes the Updater's requests (fixed headers, capped, one deadline) and counts them."""
 
-    def __init__(self, fetch: Fetcher) -> None:
-        self._fetch = fetch
+    def __init__(self, fetcher: Fetcher, deadline_s: float) -> None:
+        self._fetcher = fetcher
+        self._deadline = time.monotonic() + deadline_s
         self.requests = 0
         self.bytes = 0
 
-    def __call__(self, url: str, max_bytes: int, etag: str | None) -> FetchResponse:
+    def __call__(self, url: str, max_bytes: int, etag: str | None) -> Response:
         self.requests += 1
-        response = self._fetch(url, max_bytes=max_bytes, etag=etag)
+        remaining = self._deadline - time.monotonic()
+        if remaining <= 0:
+            raise DownloadTimeoutError(f"{url}: the refresh deadline passed")
+        request = Request(
+            url, headers=REQUEST_HEADERS, max_bytes=max_bytes, deadline_s=remaining, etag=etag
+        )
+        response = guarded_fetch(self._fetcher, request)
         self.bytes += len(response.body)
+        if response.status == 304 and etag is not None:
+            return response
+        if response.status != 200:
+            raise DownloadHTTPError(f"{url}: HTTP {response.status}", response.status)
         return response
 
 
