@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import linkscreen
-from linkscreen.extract import MAX_CANDIDATES, MAX_TEXT_CHARS, Candidate
+from linkscreen.extract import MAX_TEXT_CHARS, Candidate
 
 
 def _key(url: str) -> str:
@@ -201,36 +201,72 @@ class TestBenign:
             assert candidate.tier in ("strict", "loose")  # looked up; the bundle decides
 
 
-#: name -> (text, whether a cap must be reported)
+#: Hostile messages: each finishes, reads the whole text and finds the link it holds.
 PATHOLOGICAL = {
-    "a. x 30,000": ("a." * 30_000, True),
-    "http:// + 20,000 a": ("http://" + "a" * 20_000, True),
-    "4,000 spaces after (": ("(" + " " * 4000 + "x", False),
-    "x[.] x 5,000": ("x[.]" * 5000, True),
-    "nested brackets": ("[" * 3000 + "(" * 3000 + "bad.example" + ")" * 3000 + "]" * 3000, False),
-    "zero width every other char": ("a\u200b." * 20_000, True),
-    "64 KiB of links": (("visit bad.example/x or hxxp://evil[.]test. " * 1600)[:65_536], True),
+    "a. x 30,000": "a." * 30_000,
+    "http:// + 20,000 a": "http://" + "a" * 20_000,
+    "4,000 spaces after (": "(" + " " * 4000 + "x",
+    "x[.] x 5,000": "x[.]" * 5000,
+    "nested brackets": "[" * 3000 + "(" * 3000 + "bad.example" + ")" * 3000 + "]" * 3000,
+    "zero width every other char": "a\u200b." * 20_000,
+    "64 KiB of links": ("visit bad.example/x or hxxp://evil[.]test. " * 1600)[:65_536],
+    "hxxp[:]//a[.]example/x x 64 KiB": ("hxxp[:]//a[.]example/x " * 3000)[:65_536],
 }
 
 
-@pytest.mark.parametrize(("text", "capped"), PATHOLOGICAL.values(), ids=PATHOLOGICAL.keys())
-def test_pathological_messages_finish_and_report_caps(text: str, capped: bool) -> None:
+@pytest.mark.parametrize("text", PATHOLOGICAL.values(), ids=PATHOLOGICAL.keys())
+def test_pathological_messages_finish_whole(text: str) -> None:
     found = linkscreen.extract_links(text)
-    assert len(found) <= MAX_CANDIDATES
+    assert found.complete, found.notes
     assert all(0 <= c.start < c.end <= len(text) for c in found)
-    assert found.truncated is capped, found.notes
     if "bad.example" in text:
         assert any(c.url.endswith("bad.example") or "bad.example/" in c.url for c in found)
 
 
+def test_every_candidate_of_a_long_message_is_kept() -> None:
+    text = " ".join(f"http://decoy{i}.example/x" for i in range(3000)) + " http://bad.example/"
+    urls = {c.url for c in linkscreen.extract_links(text)}
+    assert len(urls) == 3001
+    assert "http://bad.example/" in urls
+
+
+def test_a_link_past_64_kib_is_found_with_its_span() -> None:
+    text = "lorem ipsum " * 20_000 + "see http://bad.example/x ok"
+    found = [c for c in linkscreen.extract_links(text) if c.url == "http://bad.example/x"]
+    assert len(found) == 1
+    assert text[found[0].start : found[0].end] == "http://bad.example/x"
+
+
+def test_a_link_across_a_window_boundary_is_found_whole() -> None:
+    from linkscreen.extract import WINDOW_CHARS
+
+    for shift in range(-40, 40, 7):
+        pad = "z" * 50 + " "
+        filler = (pad * (WINDOW_CHARS // len(pad) + 1))[: WINDOW_CHARS + shift - 10]
+        text = filler + "http://bad.example/x\ny ok"
+        found = {c.url for c in linkscreen.extract_links(text)}
+        assert "http://bad.example/x" in found, shift
+
+
 def test_over_long_message_is_cut_and_says_so() -> None:
-    found = linkscreen.extract_links("x " * MAX_TEXT_CHARS + "http://bad.example/")
-    assert found.truncated
+    found = linkscreen.extract_links("x " * (MAX_TEXT_CHARS // 2) + " http://bad.example/")
+    assert not found.complete
     assert any("first" in note for note in found.notes)
 
 
-def test_ordinary_message_is_not_truncated() -> None:
-    assert not linkscreen.extract_links("see http://bad.example/x").truncated
+def test_ordinary_message_is_complete() -> None:
+    found = linkscreen.extract_links("see http://bad.example/x")
+    assert found.complete
+    assert not found.truncated
+
+
+def test_candidates_are_an_immutable_sequence() -> None:
+    found = linkscreen.extract_links("see http://bad.example/x and www.ok.example")
+    assert len(found) == 2
+    assert found[0].url == "http://bad.example/x"
+    assert not isinstance(found, list)
+    with pytest.raises(AttributeError):
+        found.append(found[0])  # type: ignore[attr-defined]
 
 
 @given(st.text(max_size=300))

@@ -28,11 +28,24 @@ from .errors import (
     RollbackError,
     UnknownSigningKeyError,
     UnsupportedBundleVersionError,
+    URLLimitError,
 )
 from .expressions import MAX_EXPRESSIONS, expressions
 from .extract import Candidate, Candidates, extract_links
 from .psl import PSL_SNAPSHOT_VERSION, registrable_domain
-from .results import Action, BundleInfo, Finding, Findings, ListInfo, Match, MatchKind, Verdict
+from .results import (
+    Action,
+    BundleInfo,
+    Finding,
+    Findings,
+    ListInfo,
+    Match,
+    MatchKind,
+    Signal,
+    Technique,
+    Tier,
+    Verdict,
+)
 
 __version__ = "0.1.0"
 
@@ -82,6 +95,10 @@ __all__ = [
     "MetadataSignatureError",
     "RepositoryError",
     "RollbackError",
+    "Signal",
+    "Technique",
+    "Tier",
+    "URLLimitError",
     "UnknownSigningKeyError",
     "UnsupportedBundleVersionError",
     "UpdateResult",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .errors import InvalidURLError
+from .errors import URLLimitError
 
 #: Rounds of repeated unescaping allowed. Real URLs are encoded at most a few times; a URL
 #: needing more is hostile, and each round is a full pass, so the bound also bounds the time.
@@ -41,7 +41,7 @@ def unescape_fully(text: str, url: str) -> str:
             return text
         text = decoded
     if _PCT.search(text):
-        raise InvalidURLError(
+        raise URLLimitError(
             f"still percent-encoded after {MAX_UNESCAPE_ROUNDS} rounds of unescaping", url
         )
     return text

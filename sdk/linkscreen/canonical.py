@@ -13,13 +13,24 @@ import re
 
 from ._host import canonical_host
 from ._percent import make_escaper, unescape_fully, unescape_once
-from .errors import InvalidURLError
+from .errors import InvalidURLError, URLLimitError
 
-__all__ = ["MAX_URL_CHARS", "WEB_SCHEMES", "canonical_variants", "canonicalize"]
+__all__ = [
+    "HOST_SCAN_CHARS",
+    "MAX_URL_CHARS",
+    "WEB_SCHEMES",
+    "canonical_variants",
+    "canonicalize",
+    "host_only_variants",
+]
 
 #: Longest input accepted, in characters. Common servers refuse request lines past 8-16 KiB;
 #: 32 KiB leaves room for hostile padding while keeping the worst case cheap.
 MAX_URL_CHARS = 32 * 1024
+
+#: How much of a URL the host-only reading looks at. A host is at most 253 characters, but
+#: userinfo, slashes and escapes may come first; 4 KiB keeps the fallback cheap on any input.
+HOST_SCAN_CHARS = 4096
 
 #: Schemes whose URLs are canonicalised; anything else (data:, javascript:, mailto:...) is refused.
 WEB_SCHEMES = frozenset({"http", "https", "ftp"})
@@ -87,13 +98,74 @@ def canonical_variants(url: str) -> list[str]:
     return variants
 
 
+def host_only_variants(url: str) -> list[str]:
+    """``scheme://host/`` for every reading of ``url`` whose host can be read.
+
+    The fail-closed fallback for a URL that :func:`canonical_variants` refuses (too long, too
+    deeply escaped, a malformed port or path): only the first ``HOST_SCAN_CHARS`` characters
+    are read, the readings are those of ``canonical_variants``, the port is ignored, and the
+    host is canonicalised exactly as ``canonicalize`` would. The path is never read. Raises
+    :class:`linkscreen.InvalidURLError` when no host can be read (a non-web scheme, a host
+    that is itself too deeply escaped, or an authority longer than the scanned prefix).
+    Specified in docs/canonicalization.md ("Host-only reading").
+    """
+    if not isinstance(url, str):
+        raise TypeError(f"url must be str, not {type(url).__name__}")
+    cut = len(url) > HOST_SCAN_CHARS
+    text = _prepare_text(url[:HOST_SCAN_CHARS], url)
+    readings = [(text, True)]
+    region = _authority_region(text)
+    if "\\" in region:
+        readings.append((text, False))
+    first_error: InvalidURLError | None = None
+    if "%" in region:
+        start = text.find(region)
+        try:
+            decoded = text[:start] + unescape_fully(region, url) + text[start + len(region) :]
+        except InvalidURLError as exc:
+            first_error = exc
+        else:
+            readings.append((decoded, True))
+            if "\\" in decoded:
+                readings.append((decoded, False))
+    hosts: list[str] = []
+    for reading, browser in readings:
+        try:
+            hosts.append(_host_only(reading, url, browser=browser, cut=cut))
+        except InvalidURLError as exc:
+            first_error = first_error or exc
+    if not hosts:
+        assert first_error is not None
+        raise first_error
+    return list(dict.fromkeys(hosts))
+
+
+def _host_only(text: str, url: str, *, browser: bool, cut: bool) -> str:
+    scheme, rest = _split_scheme(text, url)
+    rest = rest.lstrip("/\\") if browser else rest.lstrip("/")
+    end = (_BROWSER_AUTHORITY_END if browser else _RFC_AUTHORITY_END).search(rest)
+    if end is None and cut:
+        raise URLLimitError(f"no end of the host within the first {HOST_SCAN_CHARS} characters")
+    authority = rest if end is None else rest[: end.start()]
+    host_port = authority[authority.rfind("@") + 1 :]
+    if host_port.startswith("["):
+        host = host_port[: host_port.find("]") + 1] or host_port
+    else:
+        host = host_port.partition(":")[0]
+    return f"{scheme}://{canonical_host(host, url)}/"
+
+
 def _prepare(url: str) -> str:
     """Bound the input, turn it into a byte string, trim it and drop tab, CR and LF."""
     if not isinstance(url, str):
         raise TypeError(f"url must be str, not {type(url).__name__}")
     if len(url) > MAX_URL_CHARS:
-        raise InvalidURLError(f"URL is {len(url)} characters; the limit is {MAX_URL_CHARS}", url)
-    text = url
+        raise URLLimitError(f"URL is {len(url)} characters; the limit is {MAX_URL_CHARS}", url)
+    return _prepare_text(url, url)
+
+
+def _prepare_text(text: str, url: str) -> str:
+    """Turn ``text`` (all or the start of ``url``) into a trimmed byte string."""
     if not text.isascii():
         try:
             # Lone surrogates U+DC80..U+DCFF stand for raw bytes (Python's surrogateescape).

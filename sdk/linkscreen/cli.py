@@ -53,14 +53,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _scan_record(matcher: Matcher, text: str) -> dict[str, object]:
-    findings = matcher.scan_text(text)
-    record: dict[str, object] = {
-        "action": str(findings.action),
-        "findings": [finding.to_dict() for finding in findings],
-    }
-    if findings.truncated:
-        record["truncated"] = list(findings.notes)
-    return record
+    return matcher.scan_text(text).to_dict()
 
 
 def _cmd_scan(args: argparse.Namespace) -> int:

@@ -26,6 +26,7 @@ __all__ = [
     "MetadataSignatureError",
     "RepositoryError",
     "RollbackError",
+    "URLLimitError",
     "UnknownSigningKeyError",
     "UnsupportedBundleVersionError",
 ]
@@ -50,6 +51,15 @@ class InvalidURLError(LinkscreenError, ValueError):
         self.url = url[: self.KEPT_INPUT_CHARS]
         shown = self.url + ("..." if len(url) > self.KEPT_INPUT_CHARS else "")
         super().__init__(f"{reason}: {shown!r}" if url else reason)
+
+
+class URLLimitError(InvalidURLError):
+    """The URL passed a processing limit (length, rounds of unescaping) before it was read.
+
+    Unlike a plain :class:`InvalidURLError` the URL may well work in a browser: a limit, not
+    the URL, stopped the canonicaliser. The matcher then checks what it can read (the host)
+    and reports the check as incomplete instead of answering ``allow``.
+    """
 
 
 class InvalidKeyError(LinkscreenError):

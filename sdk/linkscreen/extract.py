@@ -12,34 +12,44 @@ the original text, so every candidate keeps its span in the message:
    line rejoined. Loose candidates are looked up, never shown or fetched.
 
 Candidates are tokens that could name a web resource (a scheme, ``www.``, or a host whose last
-label is a real top-level domain). Every pass is a linear regular-expression scan; work is
-capped per message and a cap that trims anything says so (``Candidates.truncated``).
+label is a real top-level domain). Every pass is a linear regular-expression scan. A long
+message is read in windows cut at white space, so every candidate is found however many there
+are; only text past ``MAX_TEXT_CHARS`` is not read, and the result says so
+(``Candidates.complete`` is False).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import overload
 
 from .psl import top_level_domains
+from .results import Signal, Technique, Tier
 
-__all__ = ["MAX_CANDIDATES", "MAX_TEXT_CHARS", "Candidate", "Candidates", "extract_links"]
+__all__ = ["MAX_TEXT_CHARS", "WINDOW_CHARS", "Candidate", "Candidates", "extract_links"]
 
-#: Longest message examined, in characters; the rest is not scanned (and the result says so).
-MAX_TEXT_CHARS = 64 * 1024
-#: Candidates per message: more than any real message holds, few enough to bound lookups.
-MAX_CANDIDATES = 256
-#: Longest token treated as one link; longer runs are cut (and the result says so).
-MAX_TOKEN_CHARS = 4096
-#: Rewrites per pass (hostile text can hold tens of thousands of "[.]"); more is noted.
-MAX_REWRITES = 2048
+#: Longest message read, in characters (2 Mi: at least the 1 MiB the product promises); the
+#: rest is not read, and the result says so. Time is linear in the length read.
+MAX_TEXT_CHARS = 2 * 1024 * 1024
+#: A long message is read in windows of about this many characters, each cut at white space
+#: so that no token is split; rewrite maps (one int per character) stay small.
+WINDOW_CHARS = 64 * 1024
+#: Consecutive windows overlap by this much, so a link written across a window boundary
+#: (spaces inside it, a line break) is whole in one of them.
+WINDOW_OVERLAP = 1024
+#: How far back from a window's end a cut looks for white space; with none, the window
+#: grows to the end of the token.
+_CUT_SEARCH = 4096
 #: Hosts a path without a host is combined with (the most recent ones).
 MAX_CONTEXT_HOSTS = 3
 
-STRICT = "strict"
-LOOSE = "loose"
+_WHITE_SPACE = re.compile(r"\s")
+
+STRICT = Tier.STRICT
+LOOSE = Tier.LOOSE
 
 
 @dataclass(frozen=True)
@@ -51,24 +61,58 @@ class Candidate:
     start: int
     """Span in the original message: ``text[start:end]``."""
     end: int
-    techniques: tuple[str, ...] = ()
+    techniques: tuple[Technique, ...] = ()
     """How it was recovered: ``refang``, ``unicode``, ``invisible``, ``spacing``..."""
-    tier: str = STRICT
+    tier: Tier = Tier.STRICT
     """``strict``: a messenger would linkify it. ``loose``: look it up, never display it."""
-    signals: tuple[str, ...] = ()
+    signals: tuple[Signal, ...] = ()
     """Warnings that are not lookups: ``lookalike`` (mixed-script host)."""
 
 
-class Candidates(list[Candidate]):
-    """The candidates of one message, plus whether a cap cut the work short."""
+class Candidates(Sequence[Candidate]):
+    """The candidates of one message (an immutable sequence), and whether a limit cut the
+    work short (``complete``; ``notes`` say which)."""
+
+    __slots__ = ("_items", "notes")
 
     def __init__(self, items: Iterable[Candidate] = (), notes: Iterable[str] = ()) -> None:
-        super().__init__(items)
+        self._items: tuple[Candidate, ...] = tuple(items)
         self.notes: tuple[str, ...] = tuple(notes)
+
+    @overload
+    def __getitem__(self, index: int) -> Candidate: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Candidate, ...]: ...
+    def __getitem__(self, index: int | slice) -> Candidate | tuple[Candidate, ...]:
+        return self._items[index]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[Candidate]:
+        return iter(self._items)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Candidates):
+            return self._items == other._items and self.notes == other.notes
+        if isinstance(other, (list, tuple)):
+            return list(self._items) == list(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self._items, self.notes))
+
+    def __repr__(self) -> str:
+        return f"Candidates({list(self._items)!r}, notes={self.notes!r})"
+
+    @property
+    def complete(self) -> bool:
+        """True when the whole message was read."""
+        return not self.notes
 
     @property
     def truncated(self) -> bool:
-        """True when a cap (message length, token length, candidate count) trimmed the scan."""
+        """The opposite of ``complete`` (kept for callers written against 0.1)."""
         return bool(self.notes)
 
 
@@ -105,10 +149,7 @@ class _View:
         name: str,
         notes: list[str],
     ) -> _View:
-        """Apply ``replace`` to every match (None keeps the match); map and mark the changes.
-
-        At most ``MAX_REWRITES`` matches are rewritten per pass; more is noted, not hidden.
-        """
+        """Apply ``replace`` to every match (None keeps the match); map and mark the changes."""
         text = self.text
         if pattern.search(text) is None:  # the common case: nothing to rewrite
             return self
@@ -123,9 +164,6 @@ class _View:
             if new is None or new == match.group():
                 continue
             count += 1
-            if count > MAX_REWRITES:
-                notes.append(f"more than {MAX_REWRITES} {name} rewrites; the rest were not undone")
-                break
             at, end = match.start(), match.end()
             pieces.append(text[last:at])
             pieces.append(new)
@@ -496,9 +534,6 @@ def _tokens(view: _View, tlds: frozenset[str], notes: list[str]) -> list[_Found]
     for match in _TOKEN.finditer(text):
         token = match.group()
         start, end = _trim(token)
-        if end - start > MAX_TOKEN_CHARS:
-            notes.append(f"a {end - start}-character token was cut to {MAX_TOKEN_CHARS}")
-            end = start + MAX_TOKEN_CHARS
         url = token[start:end]
         if _BARE_SUSPECT.search(url) is None:  # a bare "a.b": cheap test of its last label
             last = url[url.rfind(".") + 1 :].lower()
@@ -517,9 +552,6 @@ def _tokens(view: _View, tlds: frozenset[str], notes: list[str]) -> list[_Found]
         elif url[: scheme.end()].lower().endswith("%3a"):
             techniques.append("percent-encoded")
         found.append(_Found(url, match.start() + start, match.start() + end, techniques))
-        if len(found) >= MAX_CANDIDATES:
-            notes.append(f"more than {MAX_CANDIDATES} candidates; the rest were not examined")
-            break
     return found
 
 
@@ -541,31 +573,84 @@ def extract_links(text: str, context_hosts: Iterable[str] = ()) -> Candidates:
 
     ``context_hosts`` are hosts the app knows the conversation is about (an earlier message's
     link); a host-less path such as "content/123" is combined with them and with hosts named
-    earlier in the same text.
+    earlier in the same text. Every candidate is returned, however many; only text past
+    ``MAX_TEXT_CHARS`` is left unread, and then ``complete`` is False.
     """
     notes: list[str] = []
     if len(text) > MAX_TEXT_CHARS:
-        notes.append(f"only the first {MAX_TEXT_CHARS} of {len(text)} characters were scanned")
+        notes.append(f"only the first {MAX_TEXT_CHARS} of {len(text)} characters were read")
         text = text[:MAX_TEXT_CHARS]
     tlds = top_level_domains()
+    results: dict[tuple[int, int, str], Candidate] = {}
+    given = list(context_hosts)
+    for offset, window in _windows(text):
+        found = _extract_window(window, tlds, given, notes)
+        for (start, end, url), candidate in found.items():
+            key = (start + offset, end + offset, url)
+            if key not in results:
+                results[key] = (
+                    candidate
+                    if not offset
+                    else Candidate(
+                        url,
+                        key[0],
+                        key[1],
+                        candidate.techniques,
+                        candidate.tier,
+                        candidate.signals,
+                    )
+                )
+    candidates = sorted(results.values(), key=lambda c: (c.start, c.tier != STRICT, -c.end))
+    return Candidates(candidates, dict.fromkeys(notes))
+
+
+def _windows(text: str) -> Iterator[tuple[int, str]]:
+    """``(offset, window)`` pieces of ``text``, each ending at white space, overlapping."""
+    if len(text) <= WINDOW_CHARS:
+        yield 0, text
+        return
+    start = 0
+    while start < len(text):
+        end = start + WINDOW_CHARS
+        if end >= len(text):
+            yield start, text[start:]
+            return
+        cut = -1
+        for index in range(end, max(start, end - _CUT_SEARCH), -1):
+            if text[index - 1].isspace():
+                cut = index
+                break
+        if cut < 0:  # no white space near the end: grow the window to the end of the token
+            grown = _WHITE_SPACE.search(text, end)
+            cut = len(text) if grown is None else grown.start() + 1
+        yield start, text[start:cut]
+        if cut >= len(text):
+            return
+        start = max(cut - WINDOW_OVERLAP, start + 1)
+
+
+def _extract_window(
+    text: str, tlds: frozenset[str], context_hosts: list[str], notes: list[str]
+) -> dict[tuple[int, int, str], Candidate]:
     normalised = _normalise(text, notes)
     strict_view = _refang(normalised, notes)
     results: dict[tuple[int, int, str], Candidate] = {}
 
-    def add(view: _View, found: _Found, tier: str) -> None:
+    def add(view: _View, found: _Found, tier: Tier) -> None:
         start, end = view.span(found.start, found.end)
         techniques = dict.fromkeys([*view.techniques(start, end), *found.techniques])
         if found.url.isupper() and any(c.isalpha() for c in found.url):
             techniques["upper-case"] = None
         host = _host_of(found.url)[0]
-        signals = ("lookalike",) if not host.isascii() and _lookalike(host) else ()
+        signals = (Signal.LOOKALIKE,) if not host.isascii() and _lookalike(host) else ()
+        kinds = tuple(Technique(t) for t in techniques)
         key = (start, end, found.url)
         if key not in results:
-            results[key] = Candidate(found.url, start, end, tuple(techniques), tier, signals)
+            results[key] = Candidate(found.url, start, end, kinds, tier, signals)
         if "upper-case" in techniques:  # shouted links: also try the path as people type it
             lowered = (start, end, found.url.lower())
             results.setdefault(
-                lowered, Candidate(found.url.lower(), start, end, tuple(techniques), LOOSE, signals)
+                lowered, Candidate(found.url.lower(), start, end, kinds, LOOSE, signals)
             )
 
     strict = _tokens(strict_view, tlds, notes)
@@ -578,12 +663,7 @@ def extract_links(text: str, context_hosts: Iterable[str] = ()) -> Candidates:
             if found.url not in strict_urls:
                 add(loose_view, found, LOOSE)
     _add_context_paths(strict_view, results, context_hosts)
-
-    candidates = sorted(results.values(), key=lambda c: (c.start, c.tier != STRICT, -c.end))
-    if len(candidates) > MAX_CANDIDATES:
-        notes.append(f"{len(candidates)} candidates, only the first {MAX_CANDIDATES} kept")
-        candidates = candidates[:MAX_CANDIDATES]
-    return Candidates(candidates, dict.fromkeys(notes))
+    return results
 
 
 def _add_context_paths(
@@ -606,5 +686,5 @@ def _add_context_paths(
             url = f"{host}/{path.lstrip('/')}"
             key = (orig_start, orig_end, url)
             results.setdefault(
-                key, Candidate(url, orig_start, orig_end, ("context-host",), LOOSE, ())
+                key, Candidate(url, orig_start, orig_end, (Technique.CONTEXT_HOST,), LOOSE, ())
             )

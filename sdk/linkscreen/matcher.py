@@ -4,83 +4,174 @@ Every canonical reading of a URL is expanded into its lookup expressions, each i
 (Bloom filter, then the 128-bit salted fingerprint), and every confirmed row becomes a Match.
 A Bloom hit without a fingerprint match is not a match: that is what makes forging a hit
 cost ~2^128 / n hash evaluations instead of seconds.
+
+Fail closed: a URL the canonicaliser refuses because of a limit (length, escape depth) is
+still checked on its host when the host can be read, and such a verdict says it is
+incomplete; with no match, an incomplete check answers the app's ``incomplete_action``
+(default ``warn``), never a silent ``allow``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from ._format import FINGERPRINT_BYTES, SHORTENER_POLICY_WARN, tag_at
 from ._probe import NativeProbe, Probe, make_probe
 from .bundle import Bundle
-from .canonical import canonical_variants
-from .errors import InvalidURLError
+from .canonical import canonical_variants, host_only_variants
+from .errors import InvalidURLError, URLLimitError
 from .expressions import canonical_expressions
-from .extract import extract_links
-from .results import Action, Finding, Findings, Match, MatchKind, Verdict
+from .extract import Candidate, extract_links
+from .results import Action, Finding, Findings, Match, MatchKind, Signal, Technique, Verdict
 from .shortlinks import shortener_of
 
 __all__ = ["Matcher"]
 
 
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What checking one URL string takes: its readings and their lookup expressions."""
+
+    canonical: str | None
+    expressions: tuple[str, ...]
+    error: str | None = None
+    signals: tuple[Signal, ...] = ()
+    notes: tuple[str, ...] = ()
+    shortened: bool = False
+
+    @property
+    def complete(self) -> bool:
+        return not self.signals
+
+
 class Matcher:
-    """Immutable and thread-safe: share one per bundle across the app."""
+    """Immutable and thread-safe: share one per bundle across the app.
 
-    __slots__ = ("_bundle", "_probe")
+    ``incomplete_action`` is the app's policy for a check that a limit cut short (a URL too
+    long or too deeply escaped to read past its host, a message past the scanned length):
+    the verdict is at least this action. The default ``warn`` never lets a cut pass silently.
+    """
 
-    def __init__(self, bundle: Bundle) -> None:
+    __slots__ = ("_bundle", "_incomplete", "_probe")
+
+    def __init__(self, bundle: Bundle, *, incomplete_action: Action = Action.WARN) -> None:
         parts = bundle._parts
         self._bundle = bundle
         self._probe: Probe = make_probe(parts)
+        self._incomplete = Action(incomplete_action)
 
     @property
     def bundle(self) -> Bundle:
         return self._bundle
 
     @property
+    def incomplete_action(self) -> Action:
+        """What an incomplete check answers at least (the app's policy; default ``warn``)."""
+        return self._incomplete
+
+    @property
     def uses_native(self) -> bool:
         """Whether this matcher probes with the C core."""
         return isinstance(self._probe, NativeProbe)
 
-    def check_url(self, url: str, techniques: tuple[str, ...] = ()) -> Verdict:
-        """The verdict for one URL, checking every reading a browser or other parser may take."""
-        try:
-            variants = canonical_variants(url)
-        except InvalidURLError as exc:
-            return Verdict(url, Action.ALLOW, techniques=techniques, error=exc.reason)
-        if len(variants) == 1:
-            expressions = canonical_expressions(variants[0])
-        else:
-            expressions = list(
-                dict.fromkeys(e for variant in variants for e in canonical_expressions(variant))
-            )
-        rows = self._probe.lookup(expressions)
-        matches = self._matches(expressions, rows)
-        shortened = shortener_of(variants[0], self._bundle.shortener_domains) is not None
-        if matches:
-            action = matches[0].action
-        elif shortened and self._bundle.shortener_policy == SHORTENER_POLICY_WARN:
-            action = Action.WARN
-        else:
-            action = Action.ALLOW
-        return Verdict(
-            url, action, matches, variants[0], tuple(expressions), techniques, None, shortened
-        )
+    def check_url(self, url: str, techniques: Iterable[str] = ()) -> Verdict:
+        """The verdict for one URL, checking every reading a browser or other parser may take.
+
+        A URL past a canonicaliser limit is checked on its host (``Verdict.host_only``); one
+        whose host cannot be read either is ``unchecked``. Both are incomplete and answer at
+        least ``incomplete_action``. A string that is no web URL at all (``javascript:``) is
+        ``allow`` with ``error`` saying why.
+        """
+        plan = self._plan(url)
+        rows = self._probe.lookup(list(plan.expressions)) if plan.expressions else []
+        matches = self._matches(plan.expressions, rows)
+        return self._verdict(url, plan, matches, tuple(Technique(t) for t in techniques))
 
     def scan_text(self, text: str, context_hosts: Iterable[str] = ()) -> Findings:
         """One finding per candidate link in ``text`` (strict and loose), in text order.
 
         ``context_hosts`` are hosts the conversation is about, for host-less paths
-        ("content/123"); see :func:`linkscreen.extract_links`.
+        ("content/123"); see :func:`linkscreen.extract_links`. Every distinct lookup
+        expression of the message is probed once. ``Findings.complete`` is False when a limit
+        cut the scan short; ``Findings.action`` is then at least ``incomplete_action``.
         """
         candidates = extract_links(text, context_hosts)
-        findings = [
-            Finding(c.start, c.end, c.url, self.check_url(c.url, c.techniques), c.tier, c.signals)
-            for c in candidates
-        ]
-        return Findings(findings, candidates.notes)
+        plans: dict[str, _Plan] = {}
+        for candidate in candidates:
+            if candidate.url not in plans:
+                plans[candidate.url] = self._plan(candidate.url)
+        wanted = list(dict.fromkeys(e for plan in plans.values() for e in plan.expressions))
+        row_of = dict(zip(wanted, self._probe.lookup(wanted), strict=True)) if wanted else {}
+        findings = []
+        notes = list(candidates.notes)
+        for candidate in candidates:
+            plan = plans[candidate.url]
+            rows = [row_of[e] for e in plan.expressions]
+            verdict = self._verdict(
+                candidate.url, plan, self._matches(plan.expressions, rows), candidate.techniques
+            )
+            findings.append(_finding(candidate, verdict))
+            if not plan.complete:
+                notes.extend(f"{candidate.url[:80]!r}: {note}" for note in plan.notes)
+        return Findings(findings, notes, self._incomplete)
 
-    def _matches(self, expressions: list[str], rows: list[int]) -> tuple[Match, ...]:
+    def _plan(self, url: str) -> _Plan:
+        try:
+            variants = canonical_variants(url)
+        except URLLimitError as exc:
+            return self._host_only_plan(url, exc)
+        except InvalidURLError as exc:
+            return _Plan(None, (), exc.reason)
+        if len(variants) == 1:
+            expressions = tuple(canonical_expressions(variants[0]))
+        else:
+            expressions = tuple(
+                dict.fromkeys(e for variant in variants for e in canonical_expressions(variant))
+            )
+        shortened = shortener_of(variants[0], self._bundle.shortener_domains) is not None
+        return _Plan(variants[0], expressions, shortened=shortened)
+
+    @staticmethod
+    def _host_only_plan(url: str, limit: URLLimitError) -> _Plan:
+        try:
+            hosts = host_only_variants(url)
+        except InvalidURLError as exc:
+            reason = f"not checked: {limit.reason}; the host cannot be read ({exc.reason})"
+            return _Plan(None, (), limit.reason, (Signal.UNCHECKED,), (reason,))
+        expressions = tuple(dict.fromkeys(e for h in hosts for e in canonical_expressions(h)))
+        reason = f"only the host was checked: {limit.reason}"
+        return _Plan(None, expressions, limit.reason, (Signal.HOST_ONLY,), (reason,))
+
+    def _verdict(
+        self,
+        url: str,
+        plan: _Plan,
+        matches: tuple[Match, ...],
+        techniques: tuple[Technique, ...],
+    ) -> Verdict:
+        if matches:
+            action = matches[0].action
+        elif plan.shortened and self._bundle.shortener_policy == SHORTENER_POLICY_WARN:
+            action = Action.WARN
+        else:
+            action = Action.ALLOW
+        if not plan.complete and self._incomplete.severity > action.severity:
+            action = self._incomplete
+        return Verdict(
+            url,
+            action,
+            matches,
+            plan.canonical,
+            plan.expressions,
+            techniques,
+            plan.error,
+            plan.shortened,
+            plan.signals,
+            plan.notes,
+        )
+
+    def _matches(self, expressions: Iterable[str], rows: list[int]) -> tuple[Match, ...]:
         found: list[Match] = []
         parts = self._bundle._parts
         table, count, bits = (
@@ -103,3 +194,8 @@ class Matcher:
                     break
         found.sort(key=lambda m: -m.action.severity)
         return tuple(found)
+
+
+def _finding(candidate: Candidate, verdict: Verdict) -> Finding:
+    signals = tuple(dict.fromkeys([*candidate.signals, *verdict.signals]))
+    return Finding(candidate.start, candidate.end, candidate.url, verdict, candidate.tier, signals)

@@ -7,8 +7,9 @@ derived properties, and ``to_dict()`` for one-line JSON.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 
 class Action(enum.StrEnum):
@@ -39,6 +40,66 @@ class MatchKind(enum.StrEnum):
         if path == "/":
             return cls.HOST
         return cls.PATH_PREFIX if path.endswith("/") else cls.EXACT
+
+
+class Technique(enum.StrEnum):
+    """How a candidate link was recovered from text (docs/extraction.md has the full table).
+
+    Values are plain strings, so JSON output and comparisons with ``"refang"`` keep working.
+    """
+
+    # descriptive: say what the link looked like, never evidence on their own
+    NO_SCHEME = "no-scheme"
+    NUMERIC_IP = "numeric-ip"
+    IDN = "idn"
+    UPPER_CASE = "upper-case"
+    PERCENT_ENCODED = "percent-encoded"
+    LINK_END = "link-end"
+    WRAPPER = "wrapper"
+    # deliberate: only ever written where someone meant a link
+    REFANG = "refang"
+    SCHEME_REPAIR = "scheme-repair"
+    UNICODE = "unicode"
+    INVISIBLE = "invisible"
+    COMBINING = "combining"
+    BIDI = "bidi"
+    CONFUSABLE = "confusable"
+    SPACING = "spacing"
+    SPACED_LETTERS = "spaced-letters"
+    DOT_WORD = "dot-word"
+    # prose-shaped: ordinary sentences produce these by chance (docs/adr: evidence)
+    SPACE_AS_DOT = "space-as-dot"
+    SLASH_WORD = "slash-word"
+    LINE_BREAK = "line-break"
+    DOT_VARIANT = "dot-variant"
+    PROSE_SPACING = "prose-spacing"
+    CONTEXT_HOST = "context-host"
+    # a skeleton reading (UTS #39 confusables): may warn, never block
+    LOOKALIKE = "lookalike"
+
+
+class Tier(enum.StrEnum):
+    """``strict``: a messenger would linkify it; ``loose``: looked up, never shown or fetched."""
+
+    STRICT = "strict"
+    LOOSE = "loose"
+
+
+class Signal(enum.StrEnum):
+    """What a verdict or finding says beyond its list matches."""
+
+    LOOKALIKE = "lookalike"
+    """The host is a look-alike (mixed scripts, or found through its confusable skeleton)."""
+    CODE = "code"
+    """The candidate reads as a dotted code identifier (``com.acme.chat``, ``cfg.key =``)."""
+    PROSE = "prose"
+    """Only prose-shaped evidence (space as dot, a line join...) makes it a link."""
+    HOST_ONLY = "host-only"
+    """Only the host could be checked: the rest of the URL could not be canonicalised."""
+    UNCHECKED = "unchecked"
+    """Nothing could be checked: a limit stopped the canonicaliser before the host."""
+    HELD_BACK = "held-back"
+    """A ``block`` list matched but the evidence rule answered ``warn`` (see ``notes``)."""
 
 
 @dataclass(frozen=True)
@@ -89,7 +150,7 @@ class Verdict:
     """The canonical URL (browser reading); None when the URL could not be read."""
     expressions: tuple[str, ...] = ()
     """Every lookup expression checked, over all readings of the URL."""
-    techniques: tuple[str, ...] = ()
+    techniques: tuple[Technique, ...] = ()
     """How the URL was recovered from text (refang, unicode, ...); empty for a plain URL."""
     error: str | None = None
     """Why the URL could not be read, when it could not."""
@@ -97,6 +158,21 @@ class Verdict:
     """The link is on a known URL shortener: its target is hidden. With no list match the
     action is the bundle's policy for such links (``allow`` or ``warn``); the app may expand
     it with :class:`linkscreen.Expander` if the person agrees."""
+    signals: tuple[Signal, ...] = ()
+    """What the verdict says beyond its matches: ``host-only``, ``held-back``, ``lookalike``..."""
+    notes: tuple[str, ...] = ()
+    """Plain-language reasons for anything in ``signals`` (what could not be checked, why a
+    block list match answered warn)."""
+
+    @property
+    def host_only(self) -> bool:
+        """Only the host was checked: the rest of the URL could not be canonicalised."""
+        return Signal.HOST_ONLY in self.signals
+
+    @property
+    def complete(self) -> bool:
+        """False when a limit stopped part of the check (``host-only`` or ``unchecked``)."""
+        return Signal.HOST_ONLY not in self.signals and Signal.UNCHECKED not in self.signals
 
     @property
     def lists(self) -> tuple[str, ...]:
@@ -126,33 +202,35 @@ class Verdict:
                 for m in self.matches
             ],
             "expressions_checked": len(self.expressions),
-            "techniques": list(self.techniques),
+            "techniques": [str(t) for t in self.techniques],
             "shortened": self.shortened,
             "error": self.error,
+            "signals": [str(s) for s in self.signals],
+            "notes": list(self.notes),
         }
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One candidate link in a message and its verdict."""
+    """One candidate link in a message and its verdict: the reading that decided it."""
 
     start: int
     """Span in the message: ``text[start:end]``."""
     end: int
     url: str
-    """The link as recovered from the text (before canonicalisation)."""
+    """The reading of the link that decided the verdict (before canonicalisation)."""
     verdict: Verdict
-    tier: str = "strict"
+    tier: Tier = Tier.STRICT
     """``strict`` (a messenger would linkify it) or ``loose`` (lookup only, never shown)."""
-    signals: tuple[str, ...] = ()
-    """Warnings that are not list matches, e.g. ``lookalike``."""
+    signals: tuple[Signal, ...] = ()
+    """Warnings that are not list matches: ``lookalike``, ``code``, ``host-only``..."""
 
     @property
     def action(self) -> Action:
         return self.verdict.action
 
     @property
-    def techniques(self) -> tuple[str, ...]:
+    def techniques(self) -> tuple[Technique, ...]:
         return self.verdict.techniques
 
     def to_dict(self) -> dict[str, Any]:
@@ -163,30 +241,100 @@ class Finding:
             "url": self.url,
             "action": str(self.verdict.action),
             "lists": list(self.verdict.lists),
-            "techniques": list(self.verdict.techniques),
-            "tier": self.tier,
-            "signals": list(self.signals),
+            "techniques": [str(t) for t in self.verdict.techniques],
+            "tier": str(self.tier),
+            "signals": [str(s) for s in self.signals],
             "canonical": self.verdict.canonical,
             "match": None if self.verdict.match is None else str(self.verdict.match),
             "shortened": self.verdict.shortened,
+            "notes": list(self.verdict.notes),
         }
 
 
-class Findings(list[Finding]):
-    """The findings of one message; ``action`` is the most severe, ``truncated`` says if a cap
-    cut the scan short (``notes`` says which)."""
+class Findings(Sequence[Finding]):
+    """The findings of one message: an immutable sequence, text order.
 
-    def __init__(self, items: list[Finding], notes: tuple[str, ...] = ()) -> None:
-        super().__init__(items)
-        self.notes = notes
+    ``action`` is the most severe finding's action; when ``complete`` is False (a limit cut the
+    scan short, ``notes`` say which) it is at least the app's policy for incomplete scans
+    (``Matcher(incomplete_action=...)``, default ``warn``): a cut is never a silent ``allow``.
+    Immutable, so safe to share between threads.
+    """
+
+    __slots__ = ("_incomplete_action", "_items", "notes")
+
+    def __init__(
+        self,
+        items: Iterable[Finding] = (),
+        notes: Iterable[str] = (),
+        incomplete_action: Action = Action.WARN,
+    ) -> None:
+        self._items: tuple[Finding, ...] = tuple(items)
+        self.notes: tuple[str, ...] = tuple(dict.fromkeys(notes))
+        """What limit cut the scan short, one sentence each; empty when ``complete``."""
+        self._incomplete_action = incomplete_action
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if hasattr(self, "_incomplete_action"):
+            raise AttributeError("Findings is immutable")
+        object.__setattr__(self, name, value)
+
+    @overload
+    def __getitem__(self, index: int) -> Finding: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Finding, ...]: ...
+    def __getitem__(self, index: int | slice) -> Finding | tuple[Finding, ...]:
+        return self._items[index]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[Finding]:
+        return iter(self._items)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Findings):
+            return self._items == other._items and self.notes == other.notes
+        if isinstance(other, (list, tuple)):
+            return list(self._items) == list(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self._items, self.notes))
+
+    def __repr__(self) -> str:
+        return f"Findings({list(self._items)!r}, notes={self.notes!r})"
+
+    @property
+    def complete(self) -> bool:
+        """True when every candidate of the message was found and fully checked."""
+        return not self.notes
 
     @property
     def truncated(self) -> bool:
+        """The opposite of ``complete`` (kept for callers written against 0.1)."""
         return bool(self.notes)
 
     @property
     def action(self) -> Action:
-        return max((f.action for f in self), key=lambda a: a.severity, default=Action.ALLOW)
+        worst = max((f.action for f in self._items), key=_severity, default=Action.ALLOW)
+        if self.notes and self._incomplete_action.severity > worst.severity:
+            return self._incomplete_action
+        return worst
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``--jsonl`` record of a message (without its id)."""
+        record: dict[str, Any] = {
+            "action": str(self.action),
+            "complete": self.complete,
+            "findings": [finding.to_dict() for finding in self._items],
+        }
+        if self.notes:
+            record["notes"] = list(self.notes)
+        return record
+
+
+def _severity(action: Action) -> int:
+    return action.severity
 
 
 @dataclass(frozen=True)
