@@ -109,9 +109,11 @@ def test_admin_upload(published: dict[str, object], tmp_path: Path) -> None:
     ) as base:
         url = base + "admin/lists/hotline"
 
-        def post(body: bytes, token: str = "s3cret") -> tuple[int, dict[str, object]]:
+        def post(
+            body: bytes, token: str = "s3cret", query: str = ""
+        ) -> tuple[int, dict[str, object]]:
             request = urllib.request.Request(
-                url, data=body, method="POST", headers={"Authorization": f"Bearer {token}"}
+                url + query, data=body, method="POST", headers={"Authorization": f"Bearer {token}"}
             )
             try:
                 with urllib.request.urlopen(request, timeout=60) as response:
@@ -129,7 +131,17 @@ def test_admin_upload(published: dict[str, object], tmp_path: Path) -> None:
             "pass --force-public-suffix to compile it anyway",
         ]
         assert (tmp_path / "repo" / "pointer.json").read_bytes() == pointer_before
+        # 2,000 entries down to 1: the shrink guard refuses it, nothing changes ...
         status, answer = post(b"http://new.bad.example/\n")
+        assert status == 409
+        assert answer["shrunk"] == [
+            "list 'hotline' shrank from 2,000 to 1 entries (1,999 removed; at most 50% may go "
+            "in one version)"
+        ]
+        assert (tmp_path / "repo" / "pointer.json").read_bytes() == pointer_before
+        assert (tmp_path / "hotline.txt").read_text() == _entries(0)
+        # ... unless forced.
+        status, answer = post(b"http://new.bad.example/\n", query="?force=1")
         assert (status, answer["version"]) == (200, 2)
         assert json.loads(_get(base + "pointer.json")[1])["signed"]["version"] == 2
         assert (tmp_path / "hotline.txt").read_text() == "http://new.bad.example/\n"

@@ -10,6 +10,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from linkscreen.results import Action
 from linkscreen_server.publish import Repository
 from linkscreen_server.signing import generate_keypair, load_private_key
 
@@ -77,3 +78,74 @@ def test_run_polls_publishes_and_survives_a_dead_source(tmp_path: Path) -> None:
     copy = tmp_path / "repo.state" / "sources" / "hotline.txt"
     assert "secret.hidden.example" in copy.read_text()
     assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+
+
+def _start_run(tmp_path: Path, *extra: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "linkscreen_server.cli", "run", "--config", "server.toml", *extra],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def _stop(process: subprocess.Popen[str]) -> str:
+    process.terminate()
+    return process.communicate(timeout=20)[0]
+
+
+def test_run_keeps_the_last_good_copy_of_a_source_that_emptied(tmp_path: Path) -> None:
+    """An upstream that serves an empty file must not un-list everything: the refused list
+    keeps its last good copy, the other lists still update, and ``run --force`` accepts it."""
+    from linkscreen import Updater
+
+    root = generate_keypair(tmp_path / "keys" / "root")
+    signing = generate_keypair(tmp_path / "keys" / "signing")
+    Repository(tmp_path / "repo").write_root(
+        [load_private_key(root.private_path)],
+        [load_private_key(root.private_path).public_key()],
+        [load_private_key(signing.private_path).public_key()],
+    )
+    hotline = "".join(f"http://h{i}.bad.example/\n" for i in range(20))
+    (tmp_path / "hotline.txt").write_text(hotline)
+    (tmp_path / "partner.txt").write_text("http://p0.watch.example/\n")
+    port = free_port()
+    (tmp_path / "server.toml").write_text(
+        f'[repository]\ndir = "repo"\nsigning_key = "keys/signing"\npoll = "1s"\n'
+        f'[server]\nhost = "127.0.0.1"\nport = {port}\n'
+        f'[[lists]]\nname = "hotline"\nsource = "hotline.txt"\n'
+        f'[[lists]]\nname = "partner"\nsource = "partner.txt"\naction = "warn"\n'
+    )
+    base = f"http://127.0.0.1:{port}/"
+    updater = Updater(tmp_path / "client", base, [root.public_path])
+    process = _start_run(tmp_path)
+    try:
+        wait_until_up(base + "pointer.json")
+        (tmp_path / "hotline.txt").write_text("")  # the upstream broke
+        time.sleep(1.5)
+        (tmp_path / "partner.txt").write_text(
+            "http://p0.watch.example/\nhttp://p1.watch.example/\n"
+        )
+        assert _wait_for(lambda: _pointer_version(base) == 2)
+        updater.refresh()
+        matcher = updater.matcher()
+        assert matcher is not None
+        assert matcher.check_url("http://h7.bad.example/x").action is Action.BLOCK  # kept
+        assert matcher.check_url("http://p1.watch.example/").action is Action.WARN  # updated
+    finally:
+        output = _stop(process)
+    assert "refused: list 'hotline' went from 20 entries to none" in output
+    assert "Traceback" not in output
+    assert (tmp_path / "repo.state" / "sources" / "hotline.txt").read_text() == hotline
+
+    process = _start_run(tmp_path, "--force")  # the operator checked: the list really is empty
+    try:
+        wait_until_up(base + "pointer.json")
+        assert _pointer_version(base) == 3
+        updater.refresh()
+        matcher = updater.matcher()
+        assert matcher is not None
+        assert matcher.check_url("http://h7.bad.example/x").action is Action.ALLOW
+    finally:
+        _stop(process)

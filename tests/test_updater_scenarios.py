@@ -255,8 +255,19 @@ def test_rotation_not_signed_by_the_old_root_is_refused(repo: MemoryRepo, tmp_pa
 
     updater = _updater(repo, tmp_path)
     updater.refresh()
+    from linkscreen.metadata import key_table, sign_metadata
+
     attacker = Ed25519PrivateKey.generate()
-    repo.repo.write_root([attacker], [attacker.public_key()], [attacker.public_key()], now=NOW)
+    # The publisher refuses to write this root (RootKeyError), so the attacker writes it.
+    rogue = {
+        "_type": "root",
+        "version": 2,
+        "expires": int(NOW) + 86400,
+        "root_keys": key_table([attacker.public_key()]),
+        "root_threshold": 1,
+        "signing_keys": key_table([attacker.public_key()]),
+    }
+    (repo.repo.dir / "roots" / "2.json").write_bytes(sign_metadata(rogue, [attacker]))
     repo.signing_key = attacker
     repo.publish(entries(300, start=9))
     result = updater.refresh()

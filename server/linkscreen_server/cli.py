@@ -19,9 +19,18 @@ from linkscreen._files import write_atomically
 from linkscreen.errors import LinkscreenError
 
 from .compiler import DEFAULT_FPR, ListMeta, ListSpec, Resolver, compile_bundle, load_shorteners
+from .publish import DEFAULT_MAX_SHRINK, RefusedError
 from .resolver import DEFAULT_MAX_AGE_S, ResolveCache, resolve_all
 from .signing import generate_keypair, load_private_key
 from .units import parse_duration
+
+#: Exit codes (docs/server-cli.md): 0 done; 1 done, but some input needs attention; 2 bad
+#: usage or input; 3 refused for safety (nothing changed); 130 interrupted.
+EXIT_OK = 0
+EXIT_ATTENTION = 1
+EXIT_USAGE = 2
+EXIT_REFUSED = 3
+EXIT_INTERRUPTED = 130
 
 
 def _duration(text: str) -> int:
@@ -29,6 +38,16 @@ def _duration(text: str) -> int:
         return parse_duration(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a share between 0 and 1 (like 0.5)")
+    return value
 
 
 def _load_meta(path: Path | None) -> dict[str, ListMeta]:
@@ -159,6 +178,7 @@ def _cmd_root(args: argparse.Namespace) -> int:
         [k.public_key() for k in new_root],
         signing,
         expires_in_s=args.expires,
+        threshold=args.threshold,
     )
     print(f"wrote {Path(args.dir) / 'roots' / f'{version}.json'}")
     return 0
@@ -172,6 +192,7 @@ def _cmd_publish(args: argparse.Namespace) -> int:
         bundle_lifetime_s=args.expires,
         pointer_lifetime_s=args.pointer_expires,
         max_chain=args.max_chain,
+        max_shrink=args.max_shrink,
     )
     result = Repository(args.dir, state_dir=args.state_dir).publish(
         specs,
@@ -179,6 +200,7 @@ def _cmd_publish(args: argparse.Namespace) -> int:
         settings=settings,
         meta=_load_meta(args.meta),
         force_rebase=args.rebase,
+        accept_shrink=args.force,
     )
     report = result.report
     for rejected in report.rejected if report else []:
@@ -214,7 +236,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from .service import Config, run_forever
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    run_forever(Config.load(args.config))
+    run_forever(Config.load(args.config), accept_shrink=args.force)
     return 0
 
 
@@ -324,6 +346,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="public signing key to authorise (repeat to authorise several)",
     )
     root.add_argument("--expires", type=_duration, default=365 * 86400)
+    root.add_argument(
+        "--threshold", type=int, default=1, help="root keys needed to sign the next root"
+    )
     root.set_defaults(func=_cmd_root)
 
     publish = commands.add_parser("publish", help="compile and publish the next version")
@@ -336,6 +361,18 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument("--max-chain", type=int, default=14, help="deltas before a rebase")
     publish.add_argument("--rebase", action="store_true", help="start a new chain now")
     publish.add_argument("--meta", type=Path)
+    publish.add_argument(
+        "--max-shrink",
+        type=_share,
+        default=DEFAULT_MAX_SHRINK,
+        metavar="SHARE",
+        help="largest share of a list's entries one version may remove (default 0.5)",
+    )
+    publish.add_argument(
+        "--force",
+        action="store_true",
+        help="publish even if a list shrank by more than --max-shrink, to nothing, or is left out",
+    )
     publish.set_defaults(func=_cmd_publish)
 
     serve = commands.add_parser("serve", help="serve a repository over HTTP")
@@ -347,6 +384,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="poll sources, publish and serve (long-running)")
     run.add_argument("--config", type=Path, required=True)
+    run.add_argument(
+        "--force",
+        action="store_true",
+        help="let the first publish through the shrink guard (after checking the sources)",
+    )
     run.set_defaults(func=_cmd_run)
 
     resolve = commands.add_parser("resolve", help="follow the short links in FILE")
@@ -360,6 +402,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         result: int = args.func(args)
+    except RefusedError as exc:
+        print(f"linkscreen-server: refused: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
     except LinkscreenError as exc:
         print(f"linkscreen-server: {exc}", file=sys.stderr)
         return 2

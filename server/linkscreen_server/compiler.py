@@ -96,6 +96,8 @@ class CompileReport:
     lists: int = 0
     short_links: int = 0
     resolved_hops: int = 0
+    list_entries: dict[str, int] = field(default_factory=dict)
+    """Entries (fingerprint rows) per list id."""
 
     @property
     def bits_per_entry(self) -> float:
@@ -209,6 +211,9 @@ def compile_bundle(
         for expression, tag in entries
     )
     report.entries = len(rows)
+    report.list_entries = {spec.name: 0 for spec in specs}
+    for _, tag in entries:
+        report.list_entries[list_table[tag].id] += 1
     report.stage_seconds["hash+sort"] = clock() - started
 
     started = clock()

@@ -29,7 +29,7 @@ import secrets
 import shutil
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,8 +40,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from linkscreen import _format as fmt
 from linkscreen._files import write_atomically
 from linkscreen.delta import make_delta
-from linkscreen.errors import LinkscreenError
-from linkscreen.metadata import key_table, sign_metadata
+from linkscreen.errors import LinkscreenError, MetadataError
+from linkscreen.keys import key_id_of
+from linkscreen.metadata import Root, key_table, sign_metadata, verify_root
 
 from .compiler import ChainParams, CompileReport, ListMeta, ListSpec, compile_bundle
 from .locking import exclusive_lock
@@ -58,6 +59,62 @@ class PublishError(LinkscreenError):
     """The repository directory cannot be published to as asked."""
 
 
+class RefusedError(PublishError):
+    """An operator mistake caught before anything was written: nothing changed."""
+
+
+class UnauthorisedKeyError(RefusedError):
+    """The signing key is not one the current root authorises: every client would refuse it."""
+
+
+class RootKeyError(RefusedError):
+    """The root keys given cannot sign the next root: clients would refuse it."""
+
+
+@dataclass(frozen=True)
+class Shrink:
+    """One list that lost more entries in one version than its guard allows."""
+
+    name: str
+    before: int
+    after: int
+    max_shrink: float
+
+    missing: bool = False
+    """The list is not in this publish at all (dropping a list counts as emptying it)."""
+
+    def __str__(self) -> str:
+        if self.missing:
+            return f"list {self.name!r} ({self.before:,} entries) is not in this publish"
+        if self.after == 0:
+            return f"list {self.name!r} went from {self.before:,} entries to none"
+        return (
+            f"list {self.name!r} shrank from {self.before:,} to {self.after:,} entries "
+            f"({self.before - self.after:,} removed; at most {self.max_shrink:.0%} may go "
+            "in one version)"
+        )
+
+
+class SourceShrinkError(RefusedError):
+    """A list shrank by more than its allowed share, or to nothing, and was not forced.
+
+    An upstream that serves an empty or truncated file would otherwise un-list everything.
+    """
+
+    def __init__(self, shrunk: Sequence[Shrink]) -> None:
+        self.shrunk = tuple(shrunk)
+        details = "; ".join(str(item) for item in self.shrunk)
+        super().__init__(
+            f"{details}; nothing published (if this is intended, publish with --force, or "
+            "raise max_shrink for the list)"
+        )
+
+
+#: Default share of a list's entries one version may remove (issue 10: an empty upstream list
+#: must not un-list everything).
+DEFAULT_MAX_SHRINK = 0.5
+
+
 @dataclass(frozen=True)
 class PublishSettings:
     bundle_lifetime_s: int = 72 * 3600
@@ -72,6 +129,16 @@ class PublishSettings:
     #: the false-positive rate near its target until the next rebase.
     capacity_factor: float = 1.25
     fpr: float = 1e-4
+    #: Largest share of a list's entries one version may remove; more (or emptying the list)
+    #: is refused unless forced. 1.0 turns the guard off.
+    max_shrink: float = DEFAULT_MAX_SHRINK
+    #: Per-list overrides of ``max_shrink`` (a review service's expiring list may want 1.0).
+    list_max_shrink: Mapping[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name, share in [("max_shrink", self.max_shrink), *self.list_max_shrink.items()]:
+            if not 0.0 <= share <= 1.0:
+                raise ValueError(f"{name}: a share between 0 and 1, not {share!r}")
 
 
 @dataclass
@@ -183,12 +250,23 @@ class Repository:
         *,
         expires_in_s: int = 365 * 86400,
         now: float | None = None,
+        threshold: int = 1,
     ) -> int:
-        """Write root N+1, signed by ``signers`` (the previous root keys and the new ones)."""
+        """Write root N+1, signed by ``signers`` (the previous root keys and the new ones).
+
+        Refused (:class:`RootKeyError`, nothing written) unless clients would accept it:
+        ``threshold`` of root N's root keys and of the new root's own keys must be among
+        ``signers``.
+        """
         with self.lock():
             self.migrate_legacy_state()
             return self._write_root_locked(
-                signers, root_keys, signing_keys, expires_in_s=expires_in_s, now=now
+                signers,
+                root_keys,
+                signing_keys,
+                expires_in_s=expires_in_s,
+                now=now,
+                threshold=threshold,
             )
 
     def _write_root_locked(
@@ -199,18 +277,77 @@ class Repository:
         *,
         expires_in_s: int,
         now: float | None,
+        threshold: int,
     ) -> int:
         version = self.root_version() + 1
+        if not 1 <= threshold <= len(root_keys):
+            raise RootKeyError(
+                f"root threshold {threshold} needs between 1 and {len(root_keys)} root keys"
+            )
+        if not signing_keys:
+            raise RootKeyError("a root must authorise at least one signing key")
         signed = {
             "_type": "root",
             "version": version,
             "expires": int((now or time.time()) + expires_in_s),
             "root_keys": key_table(list(root_keys)),
-            "root_threshold": 1,
+            "root_threshold": threshold,
             "signing_keys": key_table(list(signing_keys)),
         }
-        _create_once(self.dir / "roots" / f"{version}.json", sign_metadata(signed, list(signers)))
+        raw = sign_metadata(signed, list(signers))
+        given = sorted({key_id_of(key.public_key()).hex() for key in signers})
+        if version > 1:
+            current = self.current_root()
+            trusted, needed = dict(current.root_keys), current.threshold
+            usable = [key_id for key_id in given if key_id in trusted]
+            if len(usable) < needed:
+                raise RootKeyError(
+                    f"cannot write root v{version}: root v{current.version} trusts root keys "
+                    f"{', '.join(sorted(trusted))} with threshold {needed}, and the keys given "
+                    f"({', '.join(given) or 'none'}) include {len(usable)} of them; pass the "
+                    "current root's private key(s) with --root-key"
+                )
+        else:
+            trusted = {key_id_of(key).hex(): key for key in root_keys}
+            needed = threshold
+        try:  # exactly the check a client makes, so a root clients would refuse is never written
+            verify_root(
+                raw,
+                trusted,
+                needed,
+                expected_version=version,
+                now=time.time(),
+                leeway=0,
+                check_expiry=False,
+            )
+        except MetadataError as exc:
+            raise RootKeyError(f"root v{version} would be refused by clients: {exc}") from None
+        _create_once(self.dir / "roots" / f"{version}.json", raw)
         return version
+
+    def current_root(self) -> Root:
+        """The newest root in the tree, checked against its own keys."""
+        version = self.root_version()
+        path = self.dir / "roots" / f"{version}.json"
+        try:
+            raw = path.read_bytes()
+            table = json.loads(raw)["signed"]["root_keys"]
+            own = {
+                str(key_id): Ed25519PublicKey.from_public_bytes(bytes.fromhex(public))
+                for key_id, public in table.items()
+            }
+            threshold = int(json.loads(raw)["signed"]["root_threshold"])
+            return verify_root(
+                raw,
+                own,
+                threshold,
+                expected_version=version,
+                now=time.time(),
+                leeway=0,
+                check_expiry=False,
+            )
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, MetadataError) as exc:
+            raise PublishError(f"{path}: not a readable, self-signed root ({exc})") from None
 
     # ---- versions -----------------------------------------------------------------------
     def _load_chain(self) -> dict[str, Any]:
@@ -237,10 +374,15 @@ class Repository:
         shortener_policy: int = fmt.SHORTENER_POLICY_ALLOW,
         now: float | None = None,
         force_rebase: bool = False,
+        accept_shrink: bool | Collection[str] = False,
     ) -> PublishResult:
         """Compile ``specs`` as the next version and publish it with deltas; pointer last.
 
         Runs under the inter-process lock: concurrent publishes of one tree are serial.
+        Refused before anything is written: a key the current root does not authorise
+        (:class:`UnauthorisedKeyError`); a list that shrank by more than its allowed share,
+        to nothing, or is left out (:class:`SourceShrinkError`), unless ``accept_shrink`` is
+        true or names it.
         """
         with self.lock():
             self.migrate_legacy_state()
@@ -253,6 +395,7 @@ class Repository:
                 shortener_policy=shortener_policy,
                 now=time.time() if now is None else now,
                 force_rebase=force_rebase,
+                accept_shrink=accept_shrink,
             )
 
     def _publish_locked(
@@ -266,9 +409,19 @@ class Repository:
         shortener_policy: int,
         now: float,
         force_rebase: bool,
+        accept_shrink: bool | Collection[str],
     ) -> PublishResult:
         if self.root_version() == 0:
             raise PublishError(f"{self.dir}: no root metadata; run `linkscreen-server root` first")
+        root = self.current_root()
+        key_id = key_id_of(key.public_key()).hex()
+        if key_id not in root.signing_keys:
+            raise UnauthorisedKeyError(
+                f"signing key {key_id} is not authorised by root v{root.version} (it authorises "
+                f"{', '.join(sorted(root.signing_keys))}): every client would refuse this "
+                "version; authorise the key with `linkscreen-server root --signing-pub ...`, "
+                "or publish with an authorised key"
+            )
         state = self._load_chain()
         tree_version = self.tree_version()
         version = max(int(state["version"]), tree_version) + 1
@@ -317,6 +470,14 @@ class Repository:
             capacity_factor=settings.capacity_factor,
             salt=None if chain_params else secrets.token_bytes(fmt.SALT_BYTES),
         )
+        previous_lists: dict[str, int] = dict(state.get("lists", {}))
+        shrunk = _shrunk(previous_lists, report.list_entries, settings)
+        if accept_shrink is True:
+            shrunk = []
+        elif accept_shrink:
+            shrunk = [item for item in shrunk if item.name not in accept_shrink]
+        if shrunk:
+            raise SourceShrinkError(shrunk)
         if chain_params is not None and report.entries > _capacity(chain_params, settings.fpr):
             return self._publish_locked(
                 specs,
@@ -327,6 +488,7 @@ class Repository:
                 shortener_policy=shortener_policy,
                 now=now,
                 force_rebase=True,
+                accept_shrink=accept_shrink,
             )
         payload = payload_of(data)
         state_sha = _sha256(payload)
@@ -373,7 +535,12 @@ class Repository:
                 "full_size": len(data),
             }
         )
-        state = {"version": version, "chain": chain, "history": history}
+        state = {
+            "version": version,
+            "chain": chain,
+            "history": history,
+            "lists": dict(report.list_entries),  # entries per list: the next shrink guard's base
+        }
         write_atomically(self._chain_path, json.dumps(state, indent=1).encode())
         pointer = {
             "_type": "pointer",
@@ -404,6 +571,23 @@ class Repository:
         write_atomically(path, data)
         stamp = max(int(time.time()), previous + 1)
         os.utime(path, (stamp, stamp))
+
+
+def _shrunk(
+    before: Mapping[str, int], after: Mapping[str, int], settings: PublishSettings
+) -> list[Shrink]:
+    """Lists that lost more than their allowed share of entries (or all, or were left out)."""
+    shrunk = []
+    for name, count in sorted(before.items()):
+        share = settings.list_max_shrink.get(name, settings.max_shrink)
+        if count <= 0 or share >= 1.0:
+            continue
+        now = after.get(name)
+        if now is None:
+            shrunk.append(Shrink(name, count, 0, share, missing=True))
+        elif count - now > share * count + 1e-9:  # removed more than the share (no 1 - x)
+            shrunk.append(Shrink(name, count, now, share))
+    return shrunk
 
 
 def _create_once(path: Path, data: bytes) -> None:

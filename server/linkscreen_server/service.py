@@ -9,6 +9,7 @@
     poll = "12h"                  # how often sources are checked (twice a day by default)
     bundle_lifetime = "72h"
     pointer_lifetime = "24h"
+    max_shrink = 0.5              # a list losing more than half its entries is refused
 
     [server]
     host = "127.0.0.1"
@@ -19,6 +20,7 @@
     name = "hotline"
     source = "lists/hotline.txt"       # a file, or an http(s) URL
     action = "block"
+    max_shrink = 0.5                   # optional; else [repository] max_shrink (default 0.5)
 
 A source that is down is logged and its last good copy is used; a publish only happens when
 the lists changed, or when the current version would otherwise expire.
@@ -33,6 +35,7 @@ import os
 import threading
 import time
 import tomllib
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,7 +51,13 @@ from linkscreen._files import write_atomically
 from linkscreen.results import Action
 
 from .compiler import ListSpec, compile_bundle
-from .publish import PublishResult, PublishSettings, Repository
+from .publish import (
+    DEFAULT_MAX_SHRINK,
+    PublishResult,
+    PublishSettings,
+    Repository,
+    SourceShrinkError,
+)
 from .signing import load_private_key
 from .sources import Rejected
 from .units import parse_duration
@@ -61,13 +70,23 @@ MAX_LIST_BYTES = 256 * 1024 * 1024
 
 @dataclass(frozen=True)
 class ListSource:
+    """A named list and where it comes from: a file or an http(s) URL, with its action."""
+
     name: str
     source: str
     action: Action = Action.BLOCK
+    max_shrink: float | None = None
+    """Overrides ``[repository] max_shrink`` for this list."""
 
     @property
     def is_url(self) -> bool:
         return self.source.startswith(("http://", "https://"))
+
+    @property
+    def suffix(self) -> str:
+        """The copy's file suffix: ``.csv`` for a CSV source, else ``.txt``."""
+        path = urllib.parse.urlsplit(self.source).path if self.is_url else self.source
+        return ".csv" if path.lower().endswith(".csv") else ".txt"
 
 
 @dataclass
@@ -91,18 +110,21 @@ class Config:
         token = None
         if "admin_token_file" in server:
             token = (base / server["admin_token_file"]).read_text("utf-8").strip()
-        settings = PublishSettings(
-            bundle_lifetime_s=parse_duration(repo.get("bundle_lifetime", "72h")),
-            pointer_lifetime_s=parse_duration(repo.get("pointer_lifetime", "24h")),
-        )
         lists = [
             ListSource(
                 item["name"],
                 item["source"] if "://" in item["source"] else str(base / item["source"]),
                 Action(item.get("action", "block")),
+                float(item["max_shrink"]) if "max_shrink" in item else None,
             )
             for item in data.get("lists", [])
         ]
+        settings = PublishSettings(
+            bundle_lifetime_s=parse_duration(repo.get("bundle_lifetime", "72h")),
+            pointer_lifetime_s=parse_duration(repo.get("pointer_lifetime", "24h")),
+            max_shrink=float(repo.get("max_shrink", DEFAULT_MAX_SHRINK)),
+            list_max_shrink={s.name: s.max_shrink for s in lists if s.max_shrink is not None},
+        )
         return cls(
             repo_dir=base / repo.get("dir", "repo"),
             state_dir=base / repo["state_dir"] if "state_dir" in repo else None,
@@ -117,7 +139,14 @@ class Config:
 
 
 class Publisher:
-    """Owns the repository: one publish at a time, from the last good copy of every source."""
+    """Owns the repository: one publish at a time, from the last good copy of every source.
+
+    Each source has a *good* copy (what the published version was built from) and, after a
+    poll or upload brought new data, a *pending* one. A publish uses the pending copies; the
+    ones it published become good. A pending copy the shrink guard refuses stays pending (and
+    is reported at every attempt) while its good copy keeps being published, so one broken
+    upstream neither un-lists its entries nor stops the other lists from updating.
+    """
 
     def __init__(self, config: Config) -> None:
         self.config = config
@@ -125,18 +154,29 @@ class Publisher:
         self.key = load_private_key(config.signing_key)
         with self.repo.lock():
             self.repo.migrate_legacy_state()
-        # The last good copy of every source: plaintext lists, so owner-only and outside the tree.
+        # The copies are plaintext lists: owner-only, in the state directory, outside the tree.
         self.store = self.repo.state_dir / "sources"
         self.store.mkdir(mode=0o700, parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._published_digest: str | None = None
         self.last_publish = 0.0
 
-    def _copy(self, source: ListSource) -> Path:
-        return self.store / f"{source.name}.txt"
+    def _copy(self, source: ListSource, *, pending: bool = False) -> Path:
+        name = f"{source.name}{source.suffix}"
+        return self.store / (f"{name}.pending" if pending else name)
+
+    def _store(self, source: ListSource, data: bytes) -> None:
+        """Keep ``data`` as the source's pending copy (none if it equals the good copy)."""
+        good, pending = self._copy(source), self._copy(source, pending=True)
+        if good.exists() and good.read_bytes() == data:
+            pending.unlink(missing_ok=True)
+            return
+        write_atomically(pending, data)
+        os.chmod(pending, 0o600)
 
     def pull_sources(self) -> list[str]:
-        """Refresh each source's local copy; returns the problems (a down source keeps its copy)."""
+        """Fetch every source into its pending copy; returns the problems (a down source keeps
+        its copies)."""
         problems = []
         for source in self.config.lists:
             try:
@@ -150,39 +190,69 @@ class Publisher:
                     data = Path(source.source).read_bytes()
                 if len(data) > MAX_LIST_BYTES:
                     raise OSError(f"larger than {MAX_LIST_BYTES} bytes")
-            except OSError as exc:
+            except (OSError, ValueError) as exc:
                 problems.append(
                     f"{source.name}: source unavailable ({exc}); keeping the last good copy"
                 )
                 continue
-            write_atomically(self._copy(source), data)
-            os.chmod(self._copy(source), 0o600)
+            self._store(source, data)
         return problems
 
-    def _digest(self) -> str:
+    def _inputs(self, refused: set[str]) -> tuple[list[ListSpec], str, list[ListSource]] | None:
+        """Specs to publish, their digest, and the sources read from pending copies; None
+        when a list has no usable copy at all (then nothing may be published)."""
+        specs, used_pending = [], []
         digest = hashlib.sha256()
         for source in self.config.lists:
-            path = self._copy(source)
-            digest.update(
-                source.name.encode() + b"\0" + (path.read_bytes() if path.exists() else b"")
-            )
-        return digest.hexdigest()
+            pending = self._copy(source, pending=True)
+            path = pending if pending.exists() and source.name not in refused else None
+            path = path or (self._copy(source) if self._copy(source).exists() else None)
+            if path is None:
+                if source.name in refused:
+                    return None
+                continue  # never fetched yet: published once it arrives
+            if path == pending:
+                used_pending.append(source)
+            specs.append(ListSpec(source.name, path, source.action))
+            digest.update(source.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+        return specs, digest.hexdigest(), used_pending
 
-    def publish(self, *, reason: str, force: bool = False) -> PublishResult | None:
+    def publish(
+        self, *, reason: str, force: bool = False, accept_shrink: bool = False
+    ) -> PublishResult | None:
         """Publish if the lists changed (or ``force``); None when there was nothing to do."""
         with self._lock:
-            digest = self._digest()
-            if not force and digest == self._published_digest:
-                return None
-            specs = [
-                ListSpec(s.name, self._copy(s), s.action)
-                for s in self.config.lists
-                if self._copy(s).exists()
-            ]
-            if not specs:
-                log.warning("no list has a usable copy yet; nothing published")
-                return None
-            result = self.repo.publish(specs, self.key, settings=self.config.settings)
+            refused: set[str] = set()
+            while True:
+                inputs = self._inputs(refused)
+                if inputs is None:
+                    log.error("a refused list has no earlier good copy; nothing published")
+                    return None
+                specs, digest, used_pending = inputs
+                if not force and digest == self._published_digest:
+                    return None
+                if not specs:
+                    log.warning("no list has a usable copy yet; nothing published")
+                    return None
+                try:
+                    result = self.repo.publish(
+                        specs, self.key, settings=self.config.settings, accept_shrink=accept_shrink
+                    )
+                except SourceShrinkError as exc:
+                    for item in exc.shrunk:
+                        log.error(
+                            "refused: %s; keeping its last good copy (restart with "
+                            "`run --force`, upload with ?force=1, or raise max_shrink)",
+                            item,
+                        )
+                    newly = {item.name for item in exc.shrunk} - refused
+                    if not newly:
+                        raise
+                    refused |= newly
+                    continue
+                break
+            for source in used_pending:  # what was published becomes the good copy
+                os.replace(self._copy(source, pending=True), self._copy(source))
             self._published_digest = digest
             self.last_publish = time.time()
             report = result.report
@@ -200,26 +270,50 @@ class Publisher:
                 log.warning("%s", rejected)
             return result
 
-    def check_upload(self, name: str, data: bytes) -> tuple[ListSource | None, list[Rejected]]:
+    def source_named(self, name: str) -> ListSource | None:
+        return next((s for s in self.config.lists if s.name == name), None)
+
+    def check_upload(self, source: ListSource, data: bytes) -> list[Rejected]:
         """Compile the upload on its own (the real compiler, nothing published) and return the
         lines it would reject."""
-        source = next((s for s in self.config.lists if s.name == name), None)
-        if source is None:
-            return None, []
-        scratch = self.store / f".upload-{name}-{os.getpid()}-{threading.get_ident()}.txt"
+        scratch = self.store / f".upload-{source.name}-{os.getpid()}-{threading.get_ident()}"
+        scratch = scratch.with_name(scratch.name + source.suffix)
         scratch.write_bytes(data)
         try:
-            _, report = compile_bundle([ListSpec(name, scratch, source.action)], self.key)
+            _, report = compile_bundle([ListSpec(source.name, scratch, source.action)], self.key)
         finally:
             scratch.unlink(missing_ok=True)
-        return source, report.rejected
+        return report.rejected
 
-    def accept_upload(self, source: ListSource, data: bytes) -> PublishResult | None:
-        write_atomically(self._copy(source), data)
-        os.chmod(self._copy(source), 0o600)
+    def accept_upload(
+        self, source: ListSource, data: bytes, *, accept_shrink: bool = False
+    ) -> PublishResult:
+        """Publish ``data`` as the list's new content; raises SourceShrinkError (nothing
+        changed) when the guard refuses it."""
+        with self._lock:
+            pending = self._copy(source, pending=True)
+            write_atomically(pending, data)
+            os.chmod(pending, 0o600)
+            # Only the upload is new in this version: every other list as last published.
+            others = {o.name for o in self.config.lists if o != source and self._copy(o).exists()}
+            specs, digest, used_pending = self._inputs(others) or ([], "", [])
+            try:
+                result = self.repo.publish(
+                    specs,
+                    self.key,
+                    settings=self.config.settings,
+                    accept_shrink={source.name} if accept_shrink else False,
+                )
+            except BaseException:
+                pending.unlink(missing_ok=True)
+                raise
+            for used in used_pending:
+                os.replace(self._copy(used, pending=True), self._copy(used))
+            self._published_digest = digest
+            self.last_publish = time.time()
         if not source.is_url:  # the operator's file is the source of truth: update it too
             write_atomically(Path(source.source), data)
-        return self.publish(reason=f"upload of {source.name}", force=True)
+        return result
 
 
 def create_app(repo_dir: Path, publisher: Publisher | None = None) -> Starlette:
@@ -233,14 +327,15 @@ def create_app(repo_dir: Path, publisher: Publisher | None = None) -> Starlette:
         if not hmac.compare_digest(supplied.encode(), f"Bearer {token}".encode()):
             return JSONResponse({"error": "missing or wrong bearer token"}, status_code=401)
         name = request.path_params["name"]
+        source = publisher.source_named(name)
+        if source is None:
+            return JSONResponse({"error": f"no list named {name!r}"}, status_code=404)
         body = await request.body()
         if len(body) > MAX_LIST_BYTES:
             return JSONResponse(
                 {"error": f"upload larger than {MAX_LIST_BYTES} bytes"}, status_code=413
             )
-        source, rejected = publisher.check_upload(name, body)
-        if source is None:
-            return JSONResponse({"error": f"no list named {name!r}"}, status_code=404)
+        rejected = publisher.check_upload(source, body)
         if rejected:
             return JSONResponse(
                 {
@@ -249,9 +344,15 @@ def create_app(repo_dir: Path, publisher: Publisher | None = None) -> Starlette:
                 },
                 status_code=422,
             )
-        result = publisher.accept_upload(source, body)
-        version = result.version if result else None
-        return JSONResponse({"published": version is not None, "version": version})
+        force = request.query_params.get("force", "") in ("1", "true", "yes")
+        try:
+            result = publisher.accept_upload(source, body, accept_shrink=force)
+        except SourceShrinkError as exc:
+            return JSONResponse(
+                {"error": f"refused: {exc}", "shrunk": [str(item) for item in exc.shrunk]},
+                status_code=409,
+            )
+        return JSONResponse({"published": True, "version": result.version})
 
     async def health(request: Request) -> Response:
         del request
@@ -362,14 +463,19 @@ class _NoDotFiles(StaticFiles):
         return super().lookup_path(path)
 
 
-def run_forever(config: Config, *, stop: threading.Event | None = None) -> None:
-    """Poll, publish and serve until ``stop`` is set (or the process is stopped)."""
+def run_forever(
+    config: Config, *, stop: threading.Event | None = None, accept_shrink: bool = False
+) -> None:
+    """Poll, publish and serve until ``stop`` is set (or the process is stopped).
+
+    ``accept_shrink`` lets the first publish through the shrink guard (``run --force``).
+    """
     import uvicorn
 
     publisher = Publisher(config)
     for problem in publisher.pull_sources():
         log.warning("%s", problem)
-    publisher.publish(reason="start", force=True)
+    publisher.publish(reason="start", force=True, accept_shrink=accept_shrink)
     stop = stop or threading.Event()
 
     def poll() -> None:
