@@ -1,22 +1,30 @@
 """Opt-in expansion of a shortened link, checking every hop on the device before requesting it.
 
 Without an Expander the SDK never contacts a shortener. With one, the app (after the person
-chose to open the link) follows the chain hop by hop: each hop is checked against the bundle
-first and the chain stops at the first ``block``, so a listed destination is never requested.
-Hops, bytes and time are bounded; no cookies or identifying headers are sent.
+chose to open the link) follows the chain hop by hop through the fetcher interface: each hop
+is checked against the bundle first and the chain stops at the first ``block``, so a listed
+destination is never requested; a hop the SDK cannot read is never requested either; and no
+hop reaches a loopback, private or other non-public address, however it is spelled or whatever
+its name resolves to (unless ``allow_private``). Hops, bytes and time are bounded; no cookies
+or identifying headers are sent; ``expand`` never raises.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .canonical import canonicalize
 from .errors import InvalidURLError
+from .fetch import Fetcher
 from .matcher import Matcher
-from .redirects import Fetcher, StdlibFetcher, follow
+from .redirects import HopFetcher, follow
 from .results import Action, Verdict
 
 __all__ = ["Expander", "Expansion"]
+
+#: Schemes a link may be written with that canonicalise to a web scheme (defangs included).
+_WRITTEN_SCHEME = re.compile(r"(?:https?|hxxps?|ttps?|ftp):", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -31,8 +39,9 @@ class Expansion:
     verdict: Verdict
     """The most severe hop verdict."""
     stopped: str
-    """Why expansion ended: ``final``, ``blocked``, ``max-hops``, ``loop``, ``deadline``,
-    ``error``, ``blocked-address`` or ``invalid``."""
+    """Why expansion ended: ``final``, ``blocked`` (a listed hop, never requested),
+    ``invalid`` (a hop the SDK cannot read, never requested), ``blocked-address`` (a hop to a
+    non-public address, never requested), ``max-hops``, ``loop``, ``deadline`` or ``error``."""
     error: str | None = None
     requests: int = 0
 
@@ -40,14 +49,23 @@ class Expansion:
     def action(self) -> Action:
         return self.verdict.action
 
+    @property
+    def complete(self) -> bool:
+        """The chain was followed to its end (``final``), so ``verdict`` covers the target."""
+        return self.stopped == "final"
+
 
 class Expander:
-    """Follows shortened links for the app, on request. Thread-safe if the fetcher is."""
+    """Follows shortened links for the app, on request. Thread-safe if the fetcher is.
+
+    ``fetcher`` is any :class:`linkscreen.fetch.Fetcher` (default: the standard library's);
+    it must honour the request's address policy, as the default does.
+    """
 
     def __init__(
         self,
         matcher: Matcher,
-        fetcher: Fetcher | None = None,
+        fetcher: Fetcher | HopFetcher | None = None,
         *,
         max_hops: int = 10,
         timeout: float = 5.0,
@@ -56,28 +74,39 @@ class Expander:
         allow_private: bool = False,
     ) -> None:
         self._matcher = matcher
-        self._fetch = fetcher or StdlibFetcher()
-        self._limits = {
-            "max_hops": max_hops,
-            "timeout": timeout,
-            "total_time": total_time,
-            "max_bytes": max_bytes,
-        }
+        self._fetch = fetcher
+        self._max_hops = max_hops
+        self._timeout = timeout
+        self._total_time = total_time
+        self._max_bytes = max_bytes
         self._allow_private = allow_private
 
     def expand(self, url: str) -> Expansion:
+        """Follow ``url``; never raises (a failure is an Expansion saying what stopped it)."""
         try:
-            canonicalize(url)  # refuse what is not a web URL before any request
+            return self._expand(url)
+        except Exception as exc:  # the promise: a result, whatever went wrong
+            verdict = self._check(url)
+            message = f"{type(exc).__name__}: {exc}"
+            return Expansion(url, (url,), (verdict,), verdict, "error", message)
+
+    def _expand(self, url: str) -> Expansion:
+        try:
+            start = _as_requested(url)
         except InvalidURLError as exc:
-            verdict = self._matcher.check_url(url)
+            verdict = self._check(url)
             return Expansion(url, (url,), (verdict,), verdict, "invalid", exc.reason)
-        # Fetch the link as written (port, case and escapes intact): the canonical form is
-        # for hashing. Each hop is still checked through check_url, which canonicalises it.
-        start = url.strip() if "://" in url else f"http://{url.strip()}"
         verdicts: list[Verdict] = []
+        unchecked: list[str] = []
 
         def check_first(hop: str) -> bool:
-            verdict = self._matcher.check_url(hop)
+            """Request a hop only if the bundle was asked about it and did not block it."""
+            try:
+                verdict = self._matcher.check_url(hop)
+            except Exception as exc:  # a hop that cannot be checked is not requested
+                unchecked.append(f"hop not checked: {type(exc).__name__}: {exc}")
+                verdicts.append(_unchecked(hop, unchecked[-1]))
+                return False
             verdicts.append(verdict)
             return verdict.action is not Action.BLOCK
 
@@ -86,15 +115,41 @@ class Expander:
             self._fetch,
             before_request=check_first,
             allow_private=self._allow_private,
-            max_hops=int(self._limits["max_hops"]),
-            timeout=self._limits["timeout"],
-            total_time=self._limits["total_time"],
-            max_bytes=int(self._limits["max_bytes"]),
+            max_hops=self._max_hops,
+            timeout=self._timeout,
+            total_time=self._total_time,
+            max_bytes=self._max_bytes,
         )
         for hop in chain.hops[len(verdicts) :]:  # hops reached but not requested (loop, bound)
-            verdicts.append(self._matcher.check_url(hop))
+            verdicts.append(self._check(hop))
         worst = max(verdicts, key=lambda v: v.action.severity)
-        stopped = "blocked" if chain.stopped == "refused" else chain.stopped
+        stopped, error = chain.stopped, chain.error
+        if unchecked:
+            stopped, error = "error", unchecked[0]
+        elif stopped == "refused":
+            stopped = "blocked"
         return Expansion(
-            url, tuple(chain.hops), tuple(verdicts), worst, stopped, chain.error, chain.fetched
+            url, tuple(chain.hops), tuple(verdicts), worst, stopped, error, chain.fetched
         )
+
+    def _check(self, url: str) -> Verdict:
+        try:
+            return self._matcher.check_url(url)
+        except Exception as exc:  # a matcher failure must not escape expand() either
+            return _unchecked(url, f"not checked: {type(exc).__name__}: {exc}")
+
+
+def _unchecked(url: str, why: str) -> Verdict:
+    """The verdict for a URL the matcher failed on: ``allow`` only in form, ``error`` says why."""
+    return Verdict(url, Action.ALLOW, error=why)
+
+
+def _as_requested(url: str) -> str:
+    """The link as written (port, case and escapes intact: the canonical form is for hashing)
+    with an explicit web scheme; a defanged ``hxxp:`` becomes the scheme it hides."""
+    canonical = canonicalize(url)  # refuse what is not a web URL before any request
+    text = url.strip()
+    written = _WRITTEN_SCHEME.match(text)
+    if written is None:
+        return f"http://{text}"
+    return canonical.partition(":")[0] + text[written.end() - 1 :]

@@ -223,6 +223,17 @@ class RequestTarget:
         except ValueError:
             return None
 
+    def refusal(self, policy: AddressPolicy) -> str | None:
+        """Why ``policy`` refuses this host before any lookup: a literal address it refuses, or
+        a ``localhost`` name (always this machine, RFC 6761). None when a lookup may decide."""
+        literal = self.address
+        if literal is not None:
+            reason = policy(literal)
+            return None if reason is None else f"{self.host}: {reason}"
+        if self.host == "localhost" or self.host.endswith(".localhost"):
+            return f"{self.host} is a loopback name"
+        return None
+
     @property
     def host_header(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
@@ -271,7 +282,10 @@ def request_target(url: str) -> RequestTarget:
 def _escape(text: str, unsafe: frozenset[int]) -> str:
     if text.isascii() and not any(ord(ch) in unsafe for ch in text):
         return text
-    raw = text.encode("utf-8", "surrogatepass")
+    try:
+        raw = text.encode("utf-8", "surrogateescape")  # U+DC80-U+DCFF stand for raw bytes
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "surrogatepass")
     return "".join(f"%{byte:02X}" if byte in unsafe else chr(byte) for byte in raw)
 
 
@@ -356,14 +370,13 @@ class StdlibFetcher:
 
     def _addresses(self, where: RequestTarget, request: Request, deadline: float) -> list[str]:
         policy = request.address_policy
+        refusal = where.refusal(policy) if policy is not None else None
+        if refusal is not None:
+            raise BlockedAddressError(refusal)
         literal = where.address
         if literal is not None:
             found = [str(literal)]
         else:
-            if policy is not None and (
-                where.host == "localhost" or where.host.endswith(".localhost")
-            ):
-                raise BlockedAddressError(f"{where.host} is a loopback name")
             found = _resolve(self._resolver or _system_resolver, where, deadline)
         if not found:
             raise DownloadError(f"{where.host}: no address")
@@ -409,11 +422,6 @@ class StdlibFetcher:
         if self._context is None:
             self._context = ssl.create_default_context()
         return self._context
-
-
-def _is_localhost_name(host: str) -> bool:
-    """``localhost`` and its subdomains always mean this machine (RFC 6761)."""
-    return host == "localhost" or host.endswith(".localhost")
 
 
 def _remaining(deadline: float) -> float:

@@ -1,30 +1,56 @@
-"""Follow a redirect chain one hop at a time, under hard bounds, with a replaceable fetcher.
+"""Follow a redirect chain one hop at a time, under hard bounds, through the fetcher interface.
 
 Used by the opt-in :class:`linkscreen.Expander` on the device and by the server's ``resolve``.
-The core never follows a redirect by itself: every hop is offered to a ``before_request``
-callback first (the Expander checks it against the bundle and may refuse it). No cookies are
-kept, no Referer is sent, and requests carry the same fixed, generic headers for everyone.
+The core never follows a redirect by itself. Before a hop is requested, in this order:
+
+1. it is offered to a ``before_request`` callback (the Expander checks it against the bundle
+   and refuses a listed hop, which is then never contacted);
+2. it must be readable by the SDK's own URL rules (:func:`linkscreen.fetch.request_target`): a
+   hop that cannot be canonicalised is never requested, whatever its host;
+3. unless private addresses are allowed, its host must not be a loopback, private or other
+   non-public address in any spelling, and the fetcher checks every address the host resolves
+   to and connects only to a checked one.
+
+Hops, bytes and total time are bounded; ``follow`` never raises. No cookies are kept, no
+Referer is sent, and requests carry the same fixed, generic headers for everyone. The
+meta-refresh reader is a linear scan (no regular-expression backtracking).
 """
 
 from __future__ import annotations
 
-import http.client
-import ipaddress
+import html
 import re
-import ssl
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
+
+from .errors import (
+    BlockedAddressError,
+    DownloadError,
+    DownloadTimeoutError,
+    InvalidURLError,
+)
+from .fetch import (
+    Fetcher,
+    Request,
+    Response,
+    StdlibFetcher,
+    guarded_fetch,
+    public_addresses_only,
+    request_target,
+)
 
 __all__ = [
     "REDIRECT_STATUSES",
-    "Fetcher",
+    "REQUEST_HEADERS",
+    "HopFetcher",
     "HttpResponse",
     "RedirectChain",
     "StdlibFetcher",
     "follow",
+    "meta_refresh_target",
     "next_hop",
 ]
 
@@ -38,79 +64,143 @@ REQUEST_HEADERS: Mapping[str, str] = {
     "Accept": "*/*",
     "Connection": "close",
 }
-# <meta http-equiv="refresh" content="0; url=..."> in either attribute order; the ";" is
-# required, so a plain reload (content="5") is not a hop.
-_META_REFRESH = re.compile(
-    rb"""<meta[^>]+http-equiv\s*=\s*["']?refresh["']?[^>]*content\s*=\s*["']?\s*\d*\s*;"""
-    rb"""\s*(?:url\s*=\s*)?["']?([^"'>\s]+)""",
-    re.IGNORECASE,
-)
-_META_REFRESH_REVERSED = re.compile(
-    rb"""<meta[^>]+content\s*=\s*["']?\s*\d*\s*;\s*(?:url\s*=\s*)?["']?([^"'>\s]+)"""
-    rb"""[^>]*http-equiv\s*=\s*["']?refresh""",
-    re.IGNORECASE,
-)
+
+#: The response type of the fetcher interface, under its earlier name.
+HttpResponse = Response
 
 
-@dataclass(frozen=True)
-class HttpResponse:
-    status: int
-    headers: Mapping[str, str]
-    """Header names lower-cased."""
-    body: bytes = b""
-    """At most the byte bound of the request."""
+class HopFetcher(Protocol):
+    """The callable ``follow`` took before :class:`linkscreen.fetch.Fetcher`; still accepted.
 
-
-class Fetcher(Protocol):
-    """One HTTP request, no redirects followed, body cut at ``max_bytes``; raises OSError."""
+    One request, no redirects followed, body cut at ``max_bytes``.
+    """
 
     def __call__(
         self, method: str, url: str, *, timeout: float, max_bytes: int
     ) -> HttpResponse: ...
 
 
-class StdlibFetcher:
-    """The default fetcher: ``http.client`` with certificate checks, one connection per hop."""
+class _HopAdapter:
+    """A legacy hop callable seen through the Fetcher interface (its own address handling
+    cannot be checked: ``follow`` still refuses literal private addresses before calling it)."""
 
-    def __init__(self, context: ssl.SSLContext | None = None) -> None:
-        self._context = context or ssl.create_default_context()
+    def __init__(self, call: HopFetcher) -> None:
+        self._call = call
 
-    def __call__(self, method: str, url: str, *, timeout: float, max_bytes: int) -> HttpResponse:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise OSError(f"cannot fetch {url!r}: not an http(s) URL")
-        connection: http.client.HTTPConnection
-        if parts.scheme == "https":
-            connection = http.client.HTTPSConnection(
-                parts.hostname, parts.port, timeout=timeout, context=self._context
-            )
-        else:
-            connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
-        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        try:
-            connection.request(method, target, headers=dict(REQUEST_HEADERS))
-            response = connection.getresponse()
-            body = b"" if method == "HEAD" else response.read(max_bytes)
-            headers = {name.lower(): value for name, value in response.getheaders()}
-            return HttpResponse(response.status, headers, body)
-        except (http.client.HTTPException, ssl.SSLError) as exc:
-            raise OSError(f"{type(exc).__name__}: {exc}") from None
-        finally:
-            connection.close()
+    def fetch(self, request: Request) -> Response:
+        return self._call(
+            request.method, request.url, timeout=request.deadline_s, max_bytes=request.max_bytes
+        )
 
 
-def next_hop(response: HttpResponse, url: str) -> str | None:
-    """Where ``response`` sends the client: a redirect's Location or an HTML meta refresh."""
+# ---- where a response sends the client ---------------------------------------------------
+
+_SPACE = b" \t\n\r\f"
+_ATTRIBUTE_NAME = re.compile(rb"[^ \t\n\r\f/>=]*")
+_UNQUOTED_VALUE = re.compile(rb"[^ \t\n\r\f>]*")
+_SPACES = re.compile(rb"[ \t\n\r\f]*")
+_TIME = re.compile(rb"[0-9.]*")
+#: Longest body scanned for a meta refresh (the fetcher's cap is usually smaller).
+MAX_META_SCAN_BYTES = 1024 * 1024
+
+
+def meta_refresh_target(body: bytes) -> str | None:
+    """The URL of the first ``<meta http-equiv="refresh" content="N; url=...">`` in ``body``.
+
+    Either attribute order, quoted or not, ``;`` or ``,`` after the time (a plain reload such
+    as ``content="5"`` is not a hop). One pass over the bytes: every step advances, so a hostile
+    page costs time linear in its length.
+    """
+    lower = body[:MAX_META_SCAN_BYTES].lower()
+    end = len(lower)
+    position = 0
+    while position < end:
+        start = lower.find(b"<meta", position)
+        if start < 0:
+            return None
+        position = start + 5
+        if position < end and lower[position] not in b" \t\n\r\f/":
+            continue  # "<metadata", "<meta>": no attributes
+        attributes, position = _attributes(body, lower, position)
+        if attributes.get(b"http-equiv", b"").strip(_SPACE).lower() == b"refresh":
+            target = _refresh_url(attributes.get(b"content", b""))
+            if target is not None:
+                return target
+    return None
+
+
+def _attributes(body: bytes, lower: bytes, position: int) -> tuple[dict[bytes, bytes], int]:
+    """Attributes of the tag whose name ends at ``position``; returns them (names lower-cased,
+    first occurrence wins, as in HTML) and the position after the tag's ``>``."""
+    attributes: dict[bytes, bytes] = {}
+    end = len(lower)
+    while position < end:
+        char = lower[position]
+        if char in b" \t\n\r\f/":
+            position += 1
+            continue
+        if char == 0x3E:  # ">"
+            return attributes, position + 1
+        # Progress: a name char advances here, and "=" (the only other stop) advances below.
+        name_end = _ATTRIBUTE_NAME.match(lower, position).end()  # type: ignore[union-attr]
+        name = lower[position:name_end]
+        position = _SPACES.match(lower, name_end).end()  # type: ignore[union-attr]
+        value = b""
+        if position < end and lower[position] == 0x3D:  # "="
+            position = _SPACES.match(lower, position + 1).end()  # type: ignore[union-attr]
+            if position < end and lower[position] in b"\"'":
+                close = lower.find(lower[position : position + 1], position + 1)
+                close = end if close < 0 else close
+                value, position = body[position + 1 : close], close + 1
+            else:
+                value_end = _UNQUOTED_VALUE.match(lower, position).end()  # type: ignore[union-attr]
+                value, position = body[position:value_end], value_end
+        attributes.setdefault(name, value)
+    return attributes, end
+
+
+def _refresh_url(content: bytes) -> str | None:
+    """The URL in a refresh ``content`` value (HTML's declarative refresh, simplified)."""
+    position = _SPACES.match(content).end()  # type: ignore[union-attr]
+    after_time = _TIME.match(content, position).end()  # type: ignore[union-attr]
+    if after_time == position:
+        return None
+    position = _SPACES.match(content, after_time).end()  # type: ignore[union-attr]
+    if position >= len(content) or content[position] not in b";,":
+        return None
+    position = _SPACES.match(content, position + 1).end()  # type: ignore[union-attr]
+    if content[position : position + 3].lower() == b"url":
+        after = _SPACES.match(content, position + 3).end()  # type: ignore[union-attr]
+        if content[after : after + 1] == b"=":
+            position = _SPACES.match(content, after + 1).end()  # type: ignore[union-attr]
+    target = content[position:]
+    if target[:1] in (b'"', b"'"):
+        close = target.find(target[:1], 1)
+        target = target[1:] if close < 0 else target[1:close]
+    text = html.unescape(target.decode("utf-8", "surrogateescape")).strip()
+    return text or None
+
+
+def next_hop(response: Response, url: str) -> str | None:
+    """Where ``response`` sends the client: a redirect's Location or an HTML meta refresh.
+
+    Raises InvalidURLError when the target cannot be joined to ``url`` (a malformed Location).
+    """
+    target: str | None = None
     if response.status in REDIRECT_STATUSES:
         location = response.headers.get("location")
-        return urljoin(url, location.strip()) if location else None
-    if 200 <= response.status < 300 and response.body:
-        for pattern in (_META_REFRESH, _META_REFRESH_REVERSED):
-            match = pattern.search(response.body)
-            if match:
-                target: str = match.group(1).decode("utf-8", "replace").strip()
-                return urljoin(url, target)
-    return None
+        target = location.strip() if location else None
+    elif 200 <= response.status < 300 and response.body:
+        target = meta_refresh_target(response.body)
+    if not target:
+        return None
+    try:
+        return urljoin(url, target)
+    except ValueError as exc:  # "Invalid IPv6 URL" and the like
+        raise InvalidURLError(f"cannot join the redirect target ({exc})", target) from None
+
+
+# ---- following a chain -------------------------------------------------------------------
 
 
 @dataclass
@@ -119,8 +209,9 @@ class RedirectChain:
 
     hops: list[str] = field(default_factory=list)
     stopped: str = ""
-    """``final`` (no further hop), ``refused`` (before_request said no), ``max-hops``, ``loop``,
-    ``deadline``, ``error`` or ``blocked-address``."""
+    """``final`` (no further hop), ``refused`` (before_request said no), ``invalid`` (a hop the
+    SDK cannot read, never requested), ``blocked-address``, ``max-hops``, ``loop``,
+    ``deadline`` or ``error``."""
     error: str | None = None
     fetched: int = 0
     """How many requests were made."""
@@ -130,26 +221,9 @@ class RedirectChain:
         return self.hops[-1]
 
 
-def is_private_address(host: str) -> bool:
-    """Literal loopback, private, link-local or unspecified addresses, and ``localhost``."""
-    host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return (
-        address.is_private
-        or address.is_loopback
-        or address.is_link_local
-        or (address.is_unspecified or address.is_reserved)
-    )
-
-
 def follow(
     url: str,
-    fetch: Fetcher,
+    fetch: Fetcher | HopFetcher | None = None,
     *,
     max_hops: int = 10,
     timeout: float = 5.0,
@@ -158,10 +232,19 @@ def follow(
     before_request: Callable[[str], bool] = lambda _url: True,
     allow_private: bool = False,
 ) -> RedirectChain:
-    """Follow ``url`` hop by hop. Never raises for network trouble: the chain says what failed.
+    """Follow ``url`` hop by hop. Never raises: the chain says what stopped it and why.
 
     HEAD first; GET when HEAD is refused, or to read a 2xx HTML page for a meta refresh.
+    ``timeout`` bounds each request, ``total_time`` the whole chain (both inside reads).
     """
+    fetcher: Fetcher
+    if fetch is None:
+        fetcher = StdlibFetcher()
+    elif isinstance(fetch, Fetcher):
+        fetcher = fetch
+    else:
+        fetcher = _HopAdapter(fetch)
+    policy = None if allow_private else public_addresses_only
     chain = RedirectChain([url])
     deadline = time.monotonic() + total_time
     seen = {url}
@@ -170,22 +253,32 @@ def follow(
         if not before_request(current):
             chain.stopped = "refused"
             return chain
-        host = urlsplit(current).hostname or ""
-        if not allow_private and is_private_address(host):
-            chain.stopped = "blocked-address"
-            chain.error = f"{host} is a private or loopback address"
+        try:
+            where = request_target(current)
+        except InvalidURLError as exc:
+            chain.stopped, chain.error = "invalid", f"cannot read the hop: {exc.reason}"
+            return chain
+        refusal = where.refusal(policy) if policy is not None else None
+        if refusal is not None:
+            chain.stopped, chain.error = "blocked-address", refusal
             return chain
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             chain.stopped = "deadline"
             return chain
         try:
-            response = _request(fetch, current, min(timeout, remaining), max_bytes, chain)
-        except OSError as exc:  # includes timeouts and refused connections
-            chain.stopped = "deadline" if time.monotonic() >= deadline else "error"
-            chain.error = str(exc) or type(exc).__name__
+            response = _request(fetcher, current, min(timeout, remaining), max_bytes, policy, chain)
+            target = next_hop(response, current)
+        except BlockedAddressError as exc:
+            chain.stopped, chain.error = "blocked-address", str(exc)
             return chain
-        target = next_hop(response, current)
+        except InvalidURLError as exc:
+            chain.stopped, chain.error = "invalid", str(exc)
+            return chain
+        except DownloadError as exc:
+            timed_out = isinstance(exc, DownloadTimeoutError) or time.monotonic() >= deadline
+            chain.stopped, chain.error = ("deadline" if timed_out else "error"), str(exc)
+            return chain
         if target is None:
             chain.stopped = "final"
             return chain
@@ -202,14 +295,35 @@ def follow(
 
 
 def _request(
-    fetch: Fetcher, url: str, timeout: float, max_bytes: int, chain: RedirectChain
-) -> HttpResponse:
-    chain.fetched += 1
-    response = fetch("HEAD", url, timeout=timeout, max_bytes=0)
+    fetcher: Fetcher,
+    url: str,
+    timeout: float,
+    max_bytes: int,
+    policy: Callable[..., str | None] | None,
+    chain: RedirectChain,
+) -> Response:
+    started = time.monotonic()
+
+    def one(method: str, cap: int) -> Response:
+        chain.fetched += 1
+        left = timeout - (time.monotonic() - started)
+        if left <= 0:
+            raise DownloadTimeoutError(f"{url}: no answer within {timeout:g} s")
+        request = Request(
+            url,
+            method,
+            REQUEST_HEADERS,
+            max_bytes=cap,
+            deadline_s=left,
+            truncate=True,
+            address_policy=policy,
+        )
+        return guarded_fetch(fetcher, request)
+
+    response = one("HEAD", 0)
     wants_body = 200 <= response.status < 300 and "html" in response.headers.get(
         "content-type", "html"
     )
     if response.status in _HEAD_REFUSED or wants_body:
-        chain.fetched += 1
-        response = fetch("GET", url, timeout=timeout, max_bytes=max_bytes)
+        response = one("GET", max_bytes)
     return response

@@ -13,7 +13,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from linkscreen._files import write_atomically
-from linkscreen.redirects import Fetcher, RedirectChain, StdlibFetcher, follow
+from linkscreen.fetch import Fetcher
+from linkscreen.redirects import HopFetcher, RedirectChain, follow
 
 DEFAULT_MAX_AGE_S = 7 * 86400
 
@@ -83,14 +84,13 @@ def resolve_all(
     urls: Iterable[str],
     *,
     cache: ResolveCache | None = None,
-    fetcher: Fetcher | None = None,
+    fetcher: Fetcher | HopFetcher | None = None,
     max_hops: int = 10,
     timeout: float = 5.0,
     allow_private: bool = False,
 ) -> list[Resolution]:
     """Resolve each URL (cache first); one Resolution per URL, in order."""
     cache = cache or ResolveCache(None)
-    fetch = fetcher or StdlibFetcher()
     results = []
     for url in urls:
         now = time.time()
@@ -99,7 +99,7 @@ def resolve_all(
             results.append(cached)
             continue
         chain: RedirectChain = follow(
-            url, fetch, max_hops=max_hops, timeout=timeout, allow_private=allow_private
+            url, fetcher, max_hops=max_hops, timeout=timeout, allow_private=allow_private
         )
         resolution = Resolution(url, tuple(chain.hops[1:]), chain.stopped, chain.error, now)
         cache.put(resolution)
