@@ -129,14 +129,14 @@ def test_every_positive_hides_a_listed_reserved_or_feed_entry(
             assert ipaddress.ip_address(host) in TEST_NET_2, row["id"]
         else:
             assert host.rsplit(".", 1)[-1] in RESERVED_TLDS, row["id"]
-    decoys = {f"{h}/" for h in (*make.WORD_PAIR_HOSTS, *make.CODE_IDENTIFIER_HOSTS)}
+    decoys = {f"{h}/" for h in make.DECOY_HOSTS}
     hidden = {row["entry"] for row in rows if row["kind"] == "positive"}
     assert listed == hidden | decoys
 
 
 def test_decoy_entries_are_registrable_names_with_real_tlds() -> None:
     tlds = top_level_domains()
-    for host in (*make.WORD_PAIR_HOSTS, *make.CODE_IDENTIFIER_HOSTS):
+    for host in make.DECOY_HOSTS:
         assert host.rsplit(".", 1)[-1] in tlds, host
         assert registrable_domain(host) == host, host  # a host-level entry, not a suffix
 
@@ -182,7 +182,9 @@ def test_evaluator_counts_found_blocked_and_alarms(tmp_path: Path) -> None:
     report = evaluation.evaluate(rows, evaluation.compile_matcher(listing))
     assert vars(report.techniques["t"]) == {"n": 2, "found": 1, "blocked": 1, "warned": 0}
     assert vars(report.categories["c"]) == {"n": 2, "found": 0, "blocked": 1, "warned": 0}
-    assert [row["id"] for row, _ in report.misses] == ["p2"]  # matched, but not its own entry
+    assert [sample[0]["id"] for sample, _ in report.misses] == [
+        "p2"
+    ]  # matched, but not its own entry
     assert [row["id"] for row, _ in report.alarms] == ["b1"]
 
 

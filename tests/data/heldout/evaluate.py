@@ -125,7 +125,7 @@ class Tally:
 class Report:
     techniques: dict[str, Tally] = field(default_factory=dict)
     categories: dict[str, Tally] = field(default_factory=dict)
-    misses: list[tuple[dict[str, Any], list[Any]]] = field(default_factory=list)
+    misses: list[tuple[list[dict[str, Any]], list[Any]]] = field(default_factory=list)
     alarms: list[tuple[dict[str, Any], Any]] = field(default_factory=list)
     seconds: float = 0.0
     messages: int = 0
@@ -153,7 +153,7 @@ def evaluate(rows: list[dict[str, Any]], matcher: Matcher) -> Report:
                 if any(_severity(f.action) >= BLOCK for f in hits):
                     tally.blocked += 1
             else:
-                report.misses.append((first, results))
+                report.misses.append((sample, results))
             continue
         tally = report.categories.setdefault(first["category"], Tally())
         for row, findings in zip(sample, results, strict=True):
@@ -205,9 +205,11 @@ def tables(report: Report) -> str:
 
 def details(report: Report) -> str:
     lines = [f"misses ({len(report.misses)}):"]
-    for row, results in report.misses:
+    for sample, results in report.misses:
+        row = sample[0]
         seen = [f"{f.url!r}:{f.action}" for findings in results for f in findings][:4]
-        lines.append(f"  {row['id']}  entry={row['entry']}  text={row['text'][:140]!r}  got={seen}")
+        text = " | ".join(r["text"] for r in sample)
+        lines.append(f"  {row['id']}  entry={row['entry']}  text={text[:160]!r}  got={seen}")
     lines.append(f"alarms ({len(report.alarms)}):")
     for row, findings in report.alarms:
         seen = [f"{f.url!r}:{f.action}:{sorted(_matched_expressions(f))}" for f in findings][:4]

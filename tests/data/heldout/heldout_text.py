@@ -58,6 +58,9 @@ WORD_PAIR_PHRASES: dict[str, tuple[str, ...]] = {
 }
 WORD_PAIR_HOSTS = tuple(WORD_PAIR_PHRASES)
 
+#: Host-level decoys that dot words in ordinary prose read as ("mi punto de vista" → mi.de/).
+DOT_WORD_HOSTS = ("mi.de", "meu.de", "no.de", "mon.de", "el.es", "the.com")
+
 #: Host-level decoys that dotted identifiers in code, config and logs reach by subdomain.
 CODE_IDENTIFIER_HOSTS = (
     "group.chat", "acme.group", "user.email", "logger.info", "server.host", "smtp.host",
@@ -159,6 +162,7 @@ BENIGN_CHAT: dict[str, tuple[str, ...]] = {
         "nos vemos a las 8 en punto",
         "desde mi punto de vista está bien",
         "punto y aparte",
+        "el punto es que no puedo ir",
         "punto final, no discutimos más",
         "¿vienes a cenar hoy?",
         "llego en {n} minutos",
@@ -450,6 +454,16 @@ CODE_SNIPPETS: tuple[str, ...] = (
     "#include <stdio.h>",
     "std::vector<int> v{1, 2, 3};",
     "System.out.println(user.getName());",
+    "def log_in(self, user):",
+    "@app.route('/sign_in')",
+    '<button id="buy_now">',
+    "check_in = booking.check_in_date",
+    "print('hello_world')",
+    "self.go_to(page)",
+    "async function sign_in(user) {}",
+    "var buy_now = document.querySelector('#buy_now');",
+    "CREATE TABLE check_in (id serial);",
+    "make hello_world && ./hello_world",
 )
 CONFIG_SNIPPETS: tuple[str, ...] = (
     "mail.smtp.host=smtp.example.org",
@@ -747,6 +761,40 @@ def _links(rng: random.Random) -> str:
     return _fill(rng, rng.choice(LINK_FRAMES).replace("{L}", rng.choice(LINKS)))
 
 
+PUNCTUATION_TEXT: tuple[str, ...] = (
+    "• Log in • Sign up • Help",
+    "col·legi i col·lega",
+    "東京・大阪・京都",
+    "Sign·In",
+    "一、二、三",
+    "Log in 🔸 Sign up 🔸 Help",
+    "Menu: Home · Shop · Buy now · Contact",
+    "hello。world!",
+    "A・B・C",
+    "vanilla • chocolate • mint",
+    "Mon · Tue · Wed",
+    "step 1 ▪ step 2 ▪ done",
+    "Q1・Q2 results",
+    "ok・thanks",
+    "l·l catalana",
+    "go • to • bed",
+)
+CONVERSATIONS: tuple[tuple[str, ...], ...] = (
+    ("please log in first", "then settings/profile"),
+    ("where are you?", "at the station", "platform 3/4, near the café"),
+    ("did you check in?", "yes, bags/passports ready"),
+    ("call me", "or text/email, whatever"),
+    ("the repo is github.com/python/cpython", "see Lib/json/decoder.py"),
+    ("have fun", "photos/videos please!"),
+    ("I have to go.", "To be honest I'm tired"),
+    ("buy now", "pay later/never lol"),
+    ("sign in with your work account", "then Tools/Options"),
+    ("meet at 6", "ok", "door 2/B"),
+    ("see https://en.wikipedia.org/wiki/Tea", "section History/Origins"),
+    ("it is late", "tomorrow/Friday then"),
+    ("go live at 9?", "yes, slides/notes are ready"),
+    ("what's the wifi", "guest/guest123"),
+)
 CATEGORIES: tuple[tuple[str, str, int, Callable[[random.Random], str]], ...] = (
     ("word-pair", "word_pair", 900, _word_pair),
     ("code", "code", 700, _code),
@@ -757,7 +805,9 @@ CATEGORIES: tuple[tuple[str, str, int, Callable[[random.Random], str]], ...] = (
     ("numbers", "numbers_abbreviations", 300, _numbers),
     ("fancy", "fancy_text_no_link", 300, _fancy),
     ("links", "ordinary_links", 300, _links),
+    ("punctuation", "dot_like_punctuation", 200, lambda rng: rng.choice(PUNCTUATION_TEXT)),
 )
+CONVERSATION_COUNT = 150
 CHAT_PER_LANGUAGE = 130
 
 
@@ -769,6 +819,12 @@ def benign_messages(rng: random.Random) -> Iterator[dict[str, object]]:
     for category, technique, count, make in CATEGORIES:
         for number in range(1, count + 1):
             yield _row(category, technique, number, make(rng))
+    for number in range(1, CONVERSATION_COUNT + 1):
+        conversation = f"benign-conversation-{number:04d}"
+        for turn, text in enumerate(rng.choice(CONVERSATIONS), 1):
+            row = _row("conversation", "multi_message", number, _fill(rng, text))
+            row["id"] = f"{conversation}-t{turn}"
+            yield {**row, "conversation": conversation, "turn": turn}
 
 
 def _row(category: str, technique: str, number: int, text: str) -> dict[str, object]:
