@@ -26,7 +26,7 @@ HELDOUT = Path(__file__).parent / "data" / "heldout"
 SHARED_FEED = Path(__file__).parents[1].parent / "shared" / "data" / "phishing_urls.txt"
 RESERVED_TLDS = ("example", "test", "invalid")
 TEST_NET_2 = ipaddress.ip_network("198.51.100.0/24")
-REQUIRED_BENIGN = ("code", "config", "log", "email", "filename", "word-pair")
+REQUIRED_BENIGN = ("code", "config", "log", "email", "filename", "word-pair", "sibling-path")
 REQUIRED_SCRIPTS = ("chat-zh", "chat-ja", "chat-ko", "chat-ar", "chat-ru", "chat-hi")
 
 
@@ -132,6 +132,18 @@ def test_every_positive_hides_a_listed_reserved_or_feed_entry(
     decoys = {f"{h}/" for h in make.DECOY_HOSTS}
     hidden = {row["entry"] for row in rows if row["kind"] == "positive"}
     assert listed == hidden | decoys
+
+
+def test_plain_urls_match_their_entries_and_siblings_do_not(rows: list[dict[str, Any]]) -> None:
+    """Ground truth: each positive's plain URL hits its own entry; sibling pages hit nothing."""
+    matcher = evaluation.compile_matcher(HELDOUT / "list.txt")
+    for row in rows:
+        if row["kind"] == "positive":
+            verdict = matcher.check_url(row["url"])
+            wanted = evaluation.entry_expression(row["entry"])
+            assert wanted in {m.expression for m in verdict.matches}, row["id"]
+        elif row["category"] == "sibling-path":
+            assert matcher.check_url(row["url"]).action == "allow", row["id"]
 
 
 def test_decoy_entries_are_registrable_names_with_real_tlds() -> None:

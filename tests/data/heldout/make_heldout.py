@@ -1443,6 +1443,7 @@ def positives(rng: random.Random, hosts: Hosts) -> Iterator[dict[str, object]]:
                 "source": tech.source,
                 "entry": target.entry,
                 "entry_kind": target.entry_kind,
+                "url": target.url(),
                 "host_source": target.host_source,
             }
             if len(turns) == 1:
@@ -1459,6 +1460,41 @@ def positives(rng: random.Random, hosts: Hosts) -> Iterator[dict[str, object]]:
                 }
 
 
+SIBLING_COUNT = 300
+
+
+def sibling_paths(rng: random.Random, entries: list[str]) -> Iterator[dict[str, object]]:
+    """Benign links to unlisted pages on hosts that have listed paths (prefix precision)."""
+    by_host: dict[str, list[str]] = {}
+    for entry in entries:
+        text = entry.split("://", 1)[-1]
+        host, _, path = text.partition("/")
+        by_host.setdefault(host, []).append("/" + path)
+    candidates = sorted(h for h, paths in by_host.items() if "/" not in paths)
+    for number in range(1, SIBLING_COUNT + 1):
+        host = rng.choice(candidates)
+        listed = by_host[host]
+        while True:
+            base = rng.choice(listed)
+            if base.endswith("/"):  # a path prefix: a sibling branch beside it
+                parent = base.rstrip("/").rsplit("/", 1)[0]
+                path = f"{parent}/{rng.choice(PATH_WORDS)}{rng.randrange(2, 99)}/{id_token(rng)}"
+            else:  # an exact page: another page in the same folder
+                path = f"{base.rsplit('/', 1)[0]}/{id_token(rng)}.html"
+            if not any(path.startswith(p) if p.endswith("/") else path == p for p in listed):
+                break
+        scheme = rng.choice(("https://", "http://", ""))
+        yield {
+            "id": f"benign-sibling-path-{number:04d}",
+            "kind": "benign",
+            "technique": "sibling_path",
+            "source": "written for this corpus",
+            "text": say(rng, scheme + host + path),
+            "category": "sibling-path",
+            "url": scheme + host + path,
+        }
+
+
 def build() -> tuple[str, str]:
     """The corpus and list file contents, exactly as committed."""
     rng = random.Random(SEED)
@@ -1472,6 +1508,7 @@ def build() -> tuple[str, str]:
     if clash:
         raise ValueError(f"benign text names listed hosts: {clash[:5]}")
     rows.extend(benign)
+    rows.extend(sibling_paths(random.Random(SEED + 2), entries))
     corpus = "".join(row_json(row) + "\n" for row in rows)
     decoys = sorted({f"{h}/" for h in DECOY_HOSTS})
     listing = [
