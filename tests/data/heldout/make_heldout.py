@@ -241,7 +241,7 @@ class Hosts:
         self.used: set[str] = set()
         self.ips = list(range(2, 255))
         rng.shuffle(self.ips)
-        self.feed: list[tuple[str, str, str]] = []  # (url, kind, entry)
+        self.feed: list[tuple[str, str, str, str]] = []  # (host, path, kind, entry)
         kinds = ("host", "path", "exact")
         for index, url in enumerate(feed):
             parts = urlsplit(url)
@@ -258,7 +258,7 @@ class Hosts:
                 entry = f"{host}/{segments[0]}/"
             else:
                 entry = f"{host}{path}"
-            self.feed.append((f"{parts.scheme}://{host}{path}", kind, entry))
+            self.feed.append((host, path, kind, entry))
 
     def synthetic_host(self, labels: int | None = None) -> str:
         rng = self.rng
@@ -328,13 +328,11 @@ def synthetic_target(rng: random.Random, hosts: Hosts, kind: str, need: Need) ->
 
 
 def feed_target(rng: random.Random, hosts: Hosts, kind: str, need: Need) -> Target | None:
-    candidates = []
-    for url, feed_kind, entry in hosts.feed:
-        parts = urlsplit(url)
-        host, path = parts.hostname or "", parts.path
-        if feed_kind != kind or not need.accepts(host, path, kind):
-            continue
-        candidates.append((host, path, entry))
+    candidates = [
+        (host, path, entry)
+        for host, path, feed_kind, entry in hosts.feed
+        if feed_kind == kind and need.accepts(host, path, kind)
+    ]
     if not candidates:
         return None
     host, path, entry = rng.choice(candidates)
