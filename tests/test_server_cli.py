@@ -90,9 +90,17 @@ def test_compile_reports_every_bad_line_and_compiles_the_rest(keys: Path, tmp_pa
         e.startswith("hotline.txt:6: would block the whole public suffix 'co.uk'") for e in errors
     )
     assert any(e.startswith("hotline.txt:8: ") for e in errors)
-    assert "bad-bytes.txt:2: not UTF-8 (byte 8)" in errors
+    assert "bad-bytes.txt:2: not UTF-8 (byte 8 is 0xff)" in errors
     assert "compiled 6 entries from 3 list(s)" in result.stdout
-    assert "duplicates: 1  rejected: 4" in result.stdout
+    # The identity, overall and per input: every line is accounted for.
+    assert "13 lines = 5 entries + 1 duplicates + 4 rejected + 3 blank/comment/header" in (
+        result.stdout
+    )
+    assert (
+        "hotline.txt: 9 lines read = 3 entries + 1 duplicates + 3 rejected + 2 blank/comment/header"
+        in result.stdout
+    )
+    assert "&amp; lines also compiled unescaped 1" in result.stdout
     assert "bits per entry" in result.stdout
     assert "Bloom filter: m=" in result.stdout
 
@@ -100,7 +108,8 @@ def test_compile_reports_every_bad_line_and_compiles_the_rest(keys: Path, tmp_pa
 def test_force_public_suffix(keys: Path, tmp_path: Path) -> None:
     _write_lists(tmp_path)
     result = _compile(tmp_path, "--force-public-suffix")
-    assert "co.uk" not in result.stderr
+    assert "hotline.txt:6: would block" not in result.stderr
+    assert "hotline.txt:6: 'co.uk' is blocked, but not the sites under it" in result.stderr
     assert "compiled 7 entries" in result.stdout
 
 

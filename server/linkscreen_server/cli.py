@@ -22,6 +22,7 @@ from .compiler import DEFAULT_FPR, ListMeta, ListSpec, Resolver, compile_bundle,
 from .publish import DEFAULT_MAX_SHRINK, RefusedError
 from .resolver import DEFAULT_MAX_AGE_S, ResolveCache, resolve_all
 from .signing import generate_keypair, load_private_key
+from .sources import ListFormat
 from .units import parse_duration
 
 #: Exit codes (docs/server-cli.md): 0 done; 1 done, but some input needs attention; 2 bad
@@ -155,6 +156,15 @@ def _add_resolve_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_format_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format",
+        type=ListFormat,
+        choices=list(ListFormat),
+        help="read every --list file as this (default: CSV for .csv names, text otherwise)",
+    )
+
+
 def _add_state_dir_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--state-dir",
@@ -187,7 +197,7 @@ def _cmd_root(args: argparse.Namespace) -> int:
 def _cmd_publish(args: argparse.Namespace) -> int:
     from .publish import PublishSettings, Repository
 
-    specs = [ListSpec.parse(text) for text in args.list]
+    specs = [ListSpec.parse(text).with_format(args.format) for text in args.list]
     settings = PublishSettings(
         bundle_lifetime_s=args.expires,
         pointer_lifetime_s=args.pointer_expires,
@@ -203,7 +213,7 @@ def _cmd_publish(args: argparse.Namespace) -> int:
         accept_shrink=args.force,
     )
     report = result.report
-    for rejected in report.rejected if report else []:
+    for rejected in [*report.rejected, *report.warnings] if report else []:
         print(rejected, file=sys.stderr)
     kind = "full rebase" if result.rebased else "delta chain"
     print(f"published version {result.version} ({kind}): full bundle {result.full_bytes:,} bytes")
@@ -253,6 +263,7 @@ def _cmd_compile(args: argparse.Namespace) -> int:
         specs = [ListSpec.parse(text) for text in args.list]
     except ValueError as exc:
         raise SystemExit(str(exc)) from None
+    specs = [spec.with_format(args.format) for spec in specs]
     for spec in specs:
         if not spec.path.is_file():
             raise SystemExit(f"--list {spec.name}: no such file {spec.path}")
@@ -277,7 +288,7 @@ def _cmd_compile(args: argparse.Namespace) -> int:
         progress=progress,
         resolve=_resolver(args) if args.resolve_shortlinks else None,
     )
-    for rejected in report.rejected:
+    for rejected in [*report.rejected, *report.warnings]:
         print(rejected, file=sys.stderr)
     out = Path(args.out)
     write_atomically(out, data)  # readers never see a half-written bundle
@@ -303,6 +314,7 @@ def build_parser() -> argparse.ArgumentParser:
     comp.add_argument("--list", action="append", required=True, metavar="NAME=FILE[:block|warn]")
     comp.add_argument("--key", required=True, help="signing key file or key directory")
     comp.add_argument("--out", required=True, help="bundle file to write")
+    _add_format_option(comp)
     comp.add_argument("--bloom-fpr", type=float, default=DEFAULT_FPR, help="default 1e-4")
     comp.add_argument("--expires", type=_duration, default=72 * 3600, help="lifetime, e.g. 72h")
     comp.add_argument("--meta", type=Path, help="TOML with per-list category and deterrence text")
@@ -354,6 +366,7 @@ def build_parser() -> argparse.ArgumentParser:
     publish = commands.add_parser("publish", help="compile and publish the next version")
     publish.add_argument("--dir", required=True, help="repository directory")
     _add_state_dir_option(publish)
+    _add_format_option(publish)
     publish.add_argument("--list", action="append", required=True, metavar="NAME=FILE[:block|warn]")
     publish.add_argument("--key", required=True, help="signing key (authorised by the root)")
     publish.add_argument("--expires", type=_duration, default=72 * 3600)

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -22,12 +23,12 @@ from linkscreen import _format as fmt
 from linkscreen._probe import NATIVE_AVAILABLE
 from linkscreen.canonical import canonicalize
 from linkscreen.errors import InvalidURLError
-from linkscreen.expressions import split_canonical
+from linkscreen.expressions import MAX_HOSTS, lookup_hosts, lookup_paths, split_canonical
 from linkscreen.psl import is_shared_suffix
 from linkscreen.results import Action, ListInfo
 from linkscreen.shortlinks import shortener_of
 
-from .sources import Rejected, SourceLine, read_list
+from .sources import Ignored, ListFormat, Rejected, SourceLine, read_list
 from .writer import BundleParams, build_bundle
 
 DEFAULT_FPR = 1e-4
@@ -43,11 +44,12 @@ DEFAULT_SHORTENERS = Path(__file__).parent / "data" / "url_shorteners.txt"
 
 @dataclass(frozen=True)
 class ListSpec:
-    """``--list NAME=FILE[:block|warn]``."""
+    """``--list NAME=FILE[:block|warn]``; ``format`` None reads ``.csv`` as CSV, else text."""
 
     name: str
     path: Path
     action: Action = Action.BLOCK
+    format: ListFormat | None = None
 
     @classmethod
     def parse(cls, text: str) -> ListSpec:
@@ -59,6 +61,9 @@ class ListSpec:
         if colon and tail in ("block", "warn"):
             path, action = head, Action(tail)
         return cls(name, Path(path), action)
+
+    def with_format(self, format: ListFormat | None) -> ListSpec:
+        return ListSpec(self.name, self.path, self.action, format)
 
 
 @dataclass(frozen=True)
@@ -81,12 +86,44 @@ class ListMeta:
 
 
 @dataclass
+class InputReport:
+    """The account of one input file: lines = entries + duplicates + rejected + ignored."""
+
+    path: str
+    lines: int = 0
+    entries: int = 0
+    """Lines that added an entry."""
+    duplicates: int = 0
+    """Lines whose entry an earlier line of the same list already added."""
+    rejected: int = 0
+    ignored: int = 0
+    """Blank lines, comments and a CSV header."""
+
+    @property
+    def balanced(self) -> bool:
+        return self.lines == self.entries + self.duplicates + self.rejected + self.ignored
+
+    def summary(self) -> str:
+        return (
+            f"{self.path}: {self.lines:,} lines read = {self.entries:,} entries + "
+            f"{self.duplicates:,} duplicates + {self.rejected:,} rejected + "
+            f"{self.ignored:,} blank/comment/header"
+        )
+
+
+@dataclass
 class CompileReport:
     entries: int = 0
+    """Fingerprint rows in the bundle: entries from lines, plus &amp; readings and hops."""
     duplicates: int = 0
     rejected: list[Rejected] = field(default_factory=list)
+    """Lines that did not compile, each ``file:line: reason``."""
+    warnings: list[Rejected] = field(default_factory=list)
+    """Lines that compiled, with something the operator should know (``file:line: ...``)."""
     html_unescaped: int = 0
     lines: int = 0
+    ignored: int = 0
+    inputs: list[InputReport] = field(default_factory=list)
     stage_seconds: dict[str, float] = field(default_factory=dict)
     size_bytes: int = 0
     bloom_bits: int = 0
@@ -103,15 +140,24 @@ class CompileReport:
     def bits_per_entry(self) -> float:
         return self.size_bytes * 8 / max(self.entries, 1)
 
+    @property
+    def line_entries(self) -> int:
+        """Entries added by list lines (the rest come from &amp; readings and short-link hops)."""
+        return sum(item.entries for item in self.inputs)
+
     def summary(self) -> str:
         stages = ", ".join(f"{name} {secs:.2f} s" for name, secs in self.stage_seconds.items())
         return "\n".join(
             [
                 f"compiled {self.entries:,} entries from {self.lists} list(s), "
                 f"{self.lines:,} lines read",
-                f"  duplicates: {self.duplicates:,}  rejected: {len(self.rejected):,}"
-                f"  &amp; lines also compiled unescaped: {self.html_unescaped:,}"
-                f"  short links: {self.short_links:,} (hops added: {self.resolved_hops:,})",
+                f"  {self.lines:,} lines = {self.line_entries:,} entries + "
+                f"{self.duplicates:,} duplicates + {len(self.rejected):,} rejected + "
+                f"{self.ignored:,} blank/comment/header",
+                *(f"  {item.summary()}" for item in self.inputs),
+                f"  entries besides lines: &amp; lines also compiled unescaped "
+                f"{self.html_unescaped:,}, short-link hops {self.resolved_hops:,} "
+                f"(short links: {self.short_links:,}); warnings: {len(self.warnings):,}",
                 f"  bundle: {self.size_bytes:,} bytes, {self.bits_per_entry:.1f} bits per entry",
                 f"  Bloom filter: m={self.bloom_bits:,} bits, k={self.bloom_k}, configured FPR "
                 f"{self.configured_fpr:g}, expected {self.expected_fpr:.3g}",
@@ -120,20 +166,98 @@ class CompileReport:
         )
 
 
-class PublicSuffixEntryError(ValueError):
+class EntryError(ValueError):
+    """A list line that cannot be an entry clients match; the message says why."""
+
+
+class PublicSuffixEntryError(EntryError):
     """An entry would block a whole public suffix."""
 
 
+class NotAURLError(EntryError):
+    """The line is not a URL or host name at all."""
+
+
+class UnreachableEntryError(EntryError):
+    """The entry is a path prefix deeper than the prefixes clients compute: it could only ever
+    match its own exact URL, never a page under it."""
+
+
+#: Characters a canonical host name may hold (labels of letters, digits, ``-`` and ``_``).
+_HOST_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_.")
+_HOST_HINTS = {  # the first that applies, most telling first
+    "<": "HTML? list the plain URL",
+    ",": "is this a CSV file? name it .csv or pass --format csv",
+    "*": "no wildcard is needed: 'example.test/' already covers every subdomain",
+    "(": "obfuscated? list the plain URL",
+    "[": "obfuscated? list the plain URL",
+    '"': "quoted? in a text list, write the URL without quotes",
+    " ": "a URL has no spaces",
+}
+
+
+def _hint(text: str) -> str:
+    hint = next((hint for ch, hint in _HOST_HINTS.items() if ch in text), "")
+    return f"; {hint}" if hint else ""
+
+
 def entry_expression(url: str, *, allow_public_suffix: bool = False) -> str:
-    """The one expression a list line stands for; raises InvalidURLError or ValueError."""
+    """The one expression a list line stands for.
+
+    Raises InvalidURLError (the canonicaliser cannot read it) or an EntryError: not a URL,
+    a whole public suffix, or a path prefix deeper than clients look.
+    """
+    head = url.strip()
+    if "://" not in head:
+        host_part = head.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+        if not any(ch in host_part for ch in ".:[") and host_part:  # "mailto:" etc. go on
+            raise NotAURLError(
+                f"not a URL or host name: {head[:80]!r} has no scheme and no dot" + _hint(host_part)
+            )
     host, path, query = split_canonical(canonicalize(url))
+    if host[0] != "[" and not set(host) <= _HOST_CHARS:
+        shown = unquote(host)
+        odd = "".join(sorted({ch for ch in shown if ch not in _HOST_CHARS}))
+        raise NotAURLError(
+            f"not a URL: the host {shown[:80]!r} has characters no host name has ({odd!r})"
+            + _hint(odd)
+        )
     host_wide = path == "/" and not query and host[0] != "[" and not host[-1].isdigit()
     if host_wide and not allow_public_suffix and is_shared_suffix(host):
         raise PublicSuffixEntryError(
             f"would block the whole public suffix {host!r}; "
             "pass --force-public-suffix to compile it anyway"
         )
-    return host + path + (f"?{query}" if query else "")
+    expression = host + path + (f"?{query}" if query else "")
+    if query is None and path.endswith("/") and path != "/":
+        probe = lookup_paths(path + "x", None)  # the prefixes a page under the entry yields
+        if path not in probe:
+            deepest = max((p for p in probe if p.endswith("/")), key=len)
+            raise UnreachableEntryError(
+                f"path prefix {path!r} is {path.count('/') - 1} directories deep; clients check "
+                f"prefixes only down to {deepest.count('/') - 1} ({deepest!r}), so it would "
+                "match only that exact URL, never a page under it; list a shorter prefix or "
+                "the pages"
+            )
+    return expression
+
+
+def host_coverage_warning(expression: str) -> str | None:
+    """Why a host-wide entry does not reach all its subdomains, or None if it does."""
+    host, _, rest = expression.partition("/")
+    if rest or host.startswith("[") or host[-1].isdigit():
+        return None
+    if host in lookup_hosts(f"sub.{host}"):
+        return None
+    if is_shared_suffix(host):
+        return (
+            f"{host!r} is blocked, but not the sites under it: clients stop at the "
+            "registrable domain, and a public suffix is none"
+        )
+    return (
+        f"{host!r} is blocked, but not its subdomains: clients check only the registrable "
+        f"domain and up to {MAX_HOSTS - 2} labels in front of it"
+    )
 
 
 Progress = Callable[[int, int], None]
@@ -178,22 +302,32 @@ def compile_bundle(
     short_links: list[tuple[SourceLine, int, str]] = []
     for spec in specs:
         info = meta.get(spec.name, ListMeta())
-        for item in read_list(spec.path):
+        account = InputReport(str(spec.path))
+        report.inputs.append(account)
+        for item in read_list(spec.path, spec.format):
             report.lines += 1
+            account.lines += 1
             if progress is not None and report.lines % 4096 == 0:
                 progress(report.lines, total_lines)
+            if isinstance(item, Ignored):
+                report.ignored += 1
+                account.ignored += 1
+                continue
             if isinstance(item, Rejected):
                 report.rejected.append(item)
+                account.rejected += 1
                 continue
             category = item.category or info.category or DEFAULT_CATEGORY
             row_key = (spec.name, category)
-            if row_key not in list_rows:
-                list_rows[row_key] = len(list_table)
+            tag = list_rows.get(row_key, len(list_table))
+            size = len(entries)
+            short = _add_line(item, tag, entries, report, account, allow_public_suffix, known)
+            if row_key not in list_rows and len(entries) > size:  # a row once it has an entry
+                list_rows[row_key] = tag
                 deterrence = info.deterrence or (("en", DEFAULT_DETERRENCE[spec.action], ""),)
                 list_table.append(ListInfo(spec.name, spec.action, category, deterrence))
-            short = _add_line(item, list_rows[row_key], entries, report, allow_public_suffix, known)
             if short is not None:
-                short_links.append((item, list_rows[row_key], short))
+                short_links.append((item, tag, short))
     if progress is not None:
         progress(report.lines, total_lines)
     _add_short_link_targets(entries, short_links, resolve, report, allow_public_suffix)
@@ -266,11 +400,11 @@ def _add_short_link_targets(
         hops, failure = outcomes.get(url, ([], "not resolved"))
         if failure is not None:  # reported; the short link and any hops reached still compile
             reason = f"short link kept, target not resolved: {failure}"
-            report.rejected.append(Rejected(item.path, item.line, reason))
+            report.warnings.append(Rejected(item.path, item.line, reason))
         for hop in hops:
             try:
                 expression = entry_expression(hop, allow_public_suffix=allow_public_suffix)
-            except (InvalidURLError, PublicSuffixEntryError):
+            except (InvalidURLError, EntryError):
                 continue
             if (expression, tag) not in entries:
                 entries[(expression, tag)] = None
@@ -282,10 +416,12 @@ def _add_line(
     tag: int,
     entries: dict[tuple[str, int], None],
     report: CompileReport,
+    account: InputReport,
     allow_public_suffix: bool,
     shorteners: frozenset[str],
 ) -> str | None:
-    """Add the line's entry; return the line's URL if it is a short link, else None."""
+    """Account for the line (entry, duplicate or rejected) and add its entry; return the
+    line's URL if it is a short link, else None."""
     short = None
     readings = [item.url]
     if "&amp;" in item.url:  # lists scraped from HTML; compile both readings, lose neither
@@ -293,10 +429,11 @@ def _add_line(
     for index, url in enumerate(readings):
         try:
             expression = entry_expression(url, allow_public_suffix=allow_public_suffix)
-        except (InvalidURLError, PublicSuffixEntryError) as exc:
+        except (InvalidURLError, EntryError) as exc:
             if index == 0:
                 reason = exc.reason if isinstance(exc, InvalidURLError) else str(exc)
                 report.rejected.append(Rejected(item.path, item.line, reason))
+                account.rejected += 1
                 return None
             continue
         if index == 0 and shorteners and shortener_of(f"http://{expression}", shorteners):
@@ -304,10 +441,16 @@ def _add_line(
         if (expression, tag) in entries:
             if index == 0:
                 report.duplicates += 1
+                account.duplicates += 1
             continue
         entries[(expression, tag)] = None
         if index:
             report.html_unescaped += 1
+        else:
+            account.entries += 1
+            warning = host_coverage_warning(expression)
+            if warning is not None:
+                report.warnings.append(Rejected(item.path, item.line, warning))
     return short
 
 
@@ -341,5 +484,9 @@ def load_shorteners(path: str | os.PathLike[str] = DEFAULT_SHORTENERS) -> list[s
 
 
 def _count_lines(path: Path) -> int:
+    """About the number of lines (LF, CRLF or CR endings), for the progress bar."""
+    total = 0
     with open(path, "rb") as handle:
-        return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            total += chunk.count(b"\n") + chunk.count(b"\r") - chunk.count(b"\r\n")
+    return total

@@ -21,6 +21,7 @@
     source = "lists/hotline.txt"       # a file, or an http(s) URL
     action = "block"
     max_shrink = 0.5                   # optional; else [repository] max_shrink (default 0.5)
+    format = "text"                    # optional: "text" or "csv" (default: by .csv suffix)
 
 A source that is down is logged and its last good copy is used; a publish only happens when
 the lists changed, or when the current version would otherwise expire.
@@ -59,7 +60,7 @@ from .publish import (
     SourceShrinkError,
 )
 from .signing import load_private_key
-from .sources import Rejected
+from .sources import ListFormat, Rejected, format_of
 from .units import parse_duration
 
 log = logging.getLogger("linkscreen_server")
@@ -77,16 +78,26 @@ class ListSource:
     action: Action = Action.BLOCK
     max_shrink: float | None = None
     """Overrides ``[repository] max_shrink`` for this list."""
+    format: ListFormat | None = None
+    """How to read it; None: CSV when the file or URL path ends in ``.csv``, else text."""
 
     @property
     def is_url(self) -> bool:
         return self.source.startswith(("http://", "https://"))
 
     @property
+    def list_format(self) -> ListFormat:
+        path = urllib.parse.urlsplit(self.source).path if self.is_url else self.source
+        return format_of(path, self.format)
+
+    @property
     def suffix(self) -> str:
         """The copy's file suffix: ``.csv`` for a CSV source, else ``.txt``."""
-        path = urllib.parse.urlsplit(self.source).path if self.is_url else self.source
-        return ".csv" if path.lower().endswith(".csv") else ".txt"
+        return ".csv" if self.list_format is ListFormat.CSV else ".txt"
+
+    def spec(self, copy: Path) -> ListSpec:
+        """The compiler's view of a copy of this source."""
+        return ListSpec(self.name, copy, self.action, self.list_format)
 
 
 @dataclass
@@ -116,6 +127,7 @@ class Config:
                 item["source"] if "://" in item["source"] else str(base / item["source"]),
                 Action(item.get("action", "block")),
                 float(item["max_shrink"]) if "max_shrink" in item else None,
+                ListFormat(item["format"]) if "format" in item else None,
             )
             for item in data.get("lists", [])
         ]
@@ -213,7 +225,7 @@ class Publisher:
                 continue  # never fetched yet: published once it arrives
             if path == pending:
                 used_pending.append(source)
-            specs.append(ListSpec(source.name, path, source.action))
+            specs.append(source.spec(path))
             digest.update(source.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
         return specs, digest.hexdigest(), used_pending
 
@@ -266,7 +278,7 @@ class Publisher:
                 result.delta_bytes,
                 " (rebased)" if result.rebased else "",
             )
-            for rejected in report.rejected if report else []:
+            for rejected in [*report.rejected, *report.warnings] if report else []:
                 log.warning("%s", rejected)
             return result
 
@@ -280,7 +292,7 @@ class Publisher:
         scratch = scratch.with_name(scratch.name + source.suffix)
         scratch.write_bytes(data)
         try:
-            _, report = compile_bundle([ListSpec(source.name, scratch, source.action)], self.key)
+            _, report = compile_bundle([source.spec(scratch)], self.key)
         finally:
             scratch.unlink(missing_ok=True)
         return report.rejected
