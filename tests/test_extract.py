@@ -61,11 +61,19 @@ class TestDots:
 
     @pytest.mark.parametrize("dot", [" dot ", " DOT ", " Dot "])
     def test_spaced_dot_words_are_loose(self, dot: str) -> None:
-        _check(f"go bad{dot}example/a", "http://bad.example/a", "refang", "loose")
+        _check(f"go bad{dot}example/a", "http://bad.example/a", "dot-word", "loose")
 
-    @pytest.mark.parametrize("dot", ["，", "。", "．", "｡", "・", "·"])
-    def test_dot_lookalikes(self, dot: str) -> None:
-        _check(f"bad{dot}example/a", "http://bad.example/a", "dot-variant", "strict")
+    @pytest.mark.parametrize("dot", ["，", "。", "｡", "・", "·", "•", "、"])
+    def test_punctuation_dots_are_a_prose_reading(self, dot: str) -> None:
+        _check(f"bad{dot}example/a", "http://bad.example/a", "dot-variant", "loose")
+
+    @pytest.mark.parametrize("dot", ["．", "﹒", "․", "⋅", "∙", "٠"])
+    def test_symbol_dots_are_a_confusable_reading(self, dot: str) -> None:
+        _check(f"bad{dot}example/a", "http://bad.example/a", "confusable", "loose")
+
+    def test_the_separate_reading_is_kept(self) -> None:
+        _check("see bad.example/a。Then more", "http://bad.example/a", None)
+        _check("see bad.example/a，ok", "http://bad.example/a", None)
 
 
 class TestSlashesAndColons:

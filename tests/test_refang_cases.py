@@ -19,12 +19,8 @@ DATA = Path(__file__).parent / "data" / "refang_cases.tsv"
 _COMMA_LISTS = "commas between numbers are lists in chat ('1,2,3,4'), not a defanged IP address"
 _ONE_SIDED = "a bracket on one side of a dot word ('foodot]com') is an ioc-fanger quirk"
 DEVIATIONS = {
-    18: _COMMA_LISTS, 19: _COMMA_LISTS, 167: _COMMA_LISTS, 168: _COMMA_LISTS,
-    169: _COMMA_LISTS, 170: _COMMA_LISTS, 174: _COMMA_LISTS, 175: _COMMA_LISTS,
-    176: _COMMA_LISTS,
     141: _ONE_SIDED, 142: _ONE_SIDED, 143: _ONE_SIDED, 144: _ONE_SIDED, 145: _ONE_SIDED,
     146: _ONE_SIDED,
-    594: "'1.)1[.1.)1' mixes half brackets; ioc-extractor's own refang quirk",
 }  # fmt: skip
 
 

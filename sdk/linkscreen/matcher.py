@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ._evidence import PROSE_TECHNIQUES, weigh
 from ._format import FINGERPRINT_BYTES, SHORTENER_POLICY_WARN, tag_at
 from ._probe import NativeProbe, Probe, make_probe
 from .bundle import Bundle
@@ -23,7 +24,17 @@ from .canonical import canonical_variants, host_only_variants
 from .errors import InvalidURLError, URLLimitError
 from .expressions import canonical_expressions
 from .extract import Candidate, extract_links
-from .results import Action, Finding, Findings, Match, MatchKind, Signal, Technique, Verdict
+from .results import (
+    Action,
+    Finding,
+    Findings,
+    Match,
+    MatchKind,
+    Signal,
+    Technique,
+    Tier,
+    Verdict,
+)
 from .shortlinks import shortener_of
 
 __all__ = ["Matcher"]
@@ -86,7 +97,8 @@ class Matcher:
         plan = self._plan(url)
         rows = self._probe.lookup(list(plan.expressions)) if plan.expressions else []
         matches = self._matches(plan.expressions, rows)
-        return self._verdict(url, plan, matches, tuple(Technique(t) for t in techniques))
+        kinds = tuple(Technique(t) for t in techniques)
+        return self._verdict(url, plan, matches, kinds, weigh(url, kinds, (), matches, False))
 
     def scan_text(self, text: str, context_hosts: Iterable[str] = ()) -> Findings:
         """One finding per candidate link in ``text`` (strict and loose), in text order.
@@ -96,25 +108,55 @@ class Matcher:
         expression of the message is probed once. ``Findings.complete`` is False when a limit
         cut the scan short; ``Findings.action`` is then at least ``incomplete_action``.
         """
-        candidates = extract_links(text, context_hosts)
+        candidates = extract_links(text, context_hosts, tlds=self._tlds())
         plans: dict[str, _Plan] = {}
         for candidate in candidates:
             if candidate.url not in plans:
                 plans[candidate.url] = self._plan(candidate.url)
         wanted = list(dict.fromkeys(e for plan in plans.values() for e in plan.expressions))
         row_of = dict(zip(wanted, self._probe.lookup(wanted), strict=True)) if wanted else {}
-        findings = []
-        notes = list(candidates.notes)
+        matched: list[tuple[Candidate, _Plan, tuple[Match, ...]]] = []
+        clean: set[str] = set()  # entries matched by readings with no prose, code or look-alike
         for candidate in candidates:
             plan = plans[candidate.url]
-            rows = [row_of[e] for e in plan.expressions]
-            verdict = self._verdict(
-                candidate.url, plan, self._matches(plan.expressions, rows), candidate.techniques
+            if any(row_of[e] >= 0 for e in plan.expressions):
+                matches = self._matches(plan.expressions, [row_of[e] for e in plan.expressions])
+            else:
+                matches = ()
+            matched.append((candidate, plan, matches))
+            if matches and not (
+                set(candidate.techniques) & PROSE_TECHNIQUES
+                or Signal.CODE in candidate.signals
+                or Signal.LOOKALIKE in candidate.signals
+            ):
+                clean.update(m.expression for m in matches)
+        chosen: dict[tuple[int, int], Finding] = {}
+        notes = list(candidates.notes)
+        for candidate, plan, matches in matched:
+            if candidate.tier is not Tier.STRICT and not matches and plan.complete:
+                continue  # a loose reading that matched nothing is not shown
+            corroborated = any(m.expression in clean for m in matches)
+            judged = weigh(
+                candidate.url, candidate.techniques, candidate.signals, matches, corroborated
             )
-            findings.append(_finding(candidate, verdict))
+            verdict = self._verdict(candidate.url, plan, matches, candidate.techniques, judged)
+            finding = _finding(candidate, verdict)
+            key = (candidate.start, candidate.end)
+            held = chosen.get(key)
+            if held is None or _rank(finding) > _rank(held):
+                chosen[key] = finding
             if not plan.complete:
                 notes.extend(f"{candidate.url[:80]!r}: {note}" for note in plan.notes)
+        findings = sorted(chosen.values(), key=lambda f: (f.start, -f.end))
         return Findings(findings, notes, self._incomplete)
+
+    def _tlds(self) -> frozenset[str] | None:
+        """The bundle's top-level domains when it carries its own Public Suffix List."""
+        tlds = getattr(self._bundle, "top_level_domains", None)
+        if callable(tlds):
+            value = tlds()
+            return value if isinstance(value, frozenset) else frozenset(value)
+        return None
 
     def _plan(self, url: str) -> _Plan:
         try:
@@ -149,9 +191,13 @@ class Matcher:
         plan: _Plan,
         matches: tuple[Match, ...],
         techniques: tuple[Technique, ...],
+        judged: tuple[Action | None, tuple[Signal, ...], tuple[str, ...]],
     ) -> Verdict:
+        cap, signals, notes = judged
         if matches:
             action = matches[0].action
+            if cap is not None and cap.severity < action.severity:
+                action = cap
         elif plan.shortened and self._bundle.shortener_policy == SHORTENER_POLICY_WARN:
             action = Action.WARN
         else:
@@ -167,8 +213,8 @@ class Matcher:
             techniques,
             plan.error,
             plan.shortened,
-            plan.signals,
-            plan.notes,
+            (*plan.signals, *signals),
+            (*plan.notes, *notes),
         )
 
     def _matches(self, expressions: Iterable[str], rows: list[int]) -> tuple[Match, ...]:
@@ -194,6 +240,15 @@ class Matcher:
                     break
         found.sort(key=lambda m: -m.action.severity)
         return tuple(found)
+
+
+def _rank(finding: Finding) -> tuple[int, bool, bool]:
+    """Which reading of one span a finding reports: most severe, then matched, then strict."""
+    return (
+        finding.action.severity,
+        bool(finding.verdict.matches),
+        finding.tier is Tier.STRICT,
+    )
 
 
 def _finding(candidate: Candidate, verdict: Verdict) -> Finding:

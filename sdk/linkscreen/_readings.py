@@ -1,0 +1,675 @@
+"""Every plausible reading of the links in one view of a message.
+
+Where text is ambiguous, each plausible reading is kept and the bundle decides
+(docs/extraction.md, "Ambiguities"):
+
+- **where a link ends**: trailing punctuation, non-ASCII text, quotes and brackets glued to
+  it, an emoticon, a JSON ``\\n``, links joined by ``,`` or ``;``: the token and its cut
+  readings;
+- **a broken scheme** (``ttps://``, ``htps://``, ``https;//``, ``note:host``): the token and
+  what follows the separator;
+- **joints** between two link-ish pieces: a line break, spaces around a dot or slash, a spaced
+  ``dot``/``slash`` word, a dot or comma look-alike, ``_ , *`` or an emoji between letters:
+  every contiguous run of pieces, each joint inside it joined (up to ``MAX_JOINTS`` per
+  reading), and each piece on its own (the joint as a separator);
+- **a space as a dot** before a top-level-domain word and a path: hosts of 2 to 5 labels.
+
+Each reading is one token handed to the same plausibility test (a scheme, ``www.``, or a host
+whose last label is a top-level domain), so no ambiguity adds a way to see a link where
+there is none, only more ways to read one.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from . import _fold
+from ._refang import DOT_WORDS, SLASH_WORDS
+from ._views import View
+from .results import Technique
+
+__all__ = ["MAX_JOINTS", "MAX_READINGS_PER_TOKEN", "Found", "Reader"]
+
+#: Joints joined in one reading; a longer chain is read in overlapping runs of this many.
+MAX_JOINTS = 16
+#: Cut readings of one token (where it ends, where it starts, its comma-separated parts).
+MAX_READINGS_PER_TOKEN = 24
+#: Words read as labels before a top-level-domain word ("sites google com/x": 3 labels).
+MAX_SPACED_LABELS = 4
+
+_DELIMS = "\\s<>\"'`{}|\\[\\]^"
+#: A token (run of non-delimiters) holding ".", ":" or "%", matched only from a token start
+#: and with possessive runs, so a scan is linear even over one 64 KiB token.
+_TOKEN = re.compile(rf"(?<![^{_DELIMS}])[^{_DELIMS}.:%]*+[.:%][^{_DELIMS}]*+")
+_SCHEME_IN_TOKEN = re.compile(r"(?:https?|ftp)(?::|%3a)", re.IGNORECASE)
+_WEB_SCHEME_START = re.compile(r"(?:https?|ftp):", re.IGNORECASE)
+_TRAILING = ".,;:!?'\")]}>*_~"
+_LEADING = "([{<*_~'\"\\"
+_IPV4ISH = re.compile(r"(?:\d+|0x[0-9a-f]+)(?:\.(?:\d+|0x[0-9a-f]+)){0,3}", re.IGNORECASE)
+_HOST_END = re.compile(r"[/\\?#]")
+_BRACKET_URL = re.compile(r"(?:https?|ftp)://\[[0-9A-Fa-f:.]+\][^\s<>\"'`{}|\[\]^]*", re.I)
+_BARE_SUSPECT = re.compile(r"[:/%@\[]")
+_EMOTICON_END = re.compile(r"[:;=8xX]-?[()DPpO03/\\|\]\[]+$")
+_JSON_ESCAPE = re.compile(r"\\[nrtu\"]")
+_GLUED_COLON = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]{0,15})[:;]/?(?!/)")
+_SPLITTER = re.compile(r"[,;]")
+_UNDERSCORE_SCHEME = re.compile(r"(?:h[tx]{2}ps?|ftp)[:;]?_+(?=[A-Za-z0-9])", re.IGNORECASE)
+_PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
+_JSON_UNICODE = re.compile(r"\\u([0-9A-Fa-f]{4})")
+
+
+def _unescape(url: str) -> str:
+    """``url`` with JSON escapes (``\\/``, ``\\u002F``) and up to 3 rounds of %-escapes undone."""
+    text = _JSON_UNICODE.sub(lambda m: chr(int(m.group(1), 16)), url).replace("\\/", "/")
+    for _ in range(3):
+        if "%" not in text:
+            break
+        decoded = _PERCENT.sub(lambda m: chr(int(m.group(1), 16)), text)
+        if decoded == text:
+            break
+        text = decoded
+    return "".join(c for c in text if c.isprintable() and not c.isspace())
+
+
+#: Top-level domains read after a glued "dot" ("baddotcom"); any TLD after "bad dot-xyz".
+_GLUED_TLDS = frozenset(
+    {
+        "com",
+        "net",
+        "org",
+        "info",
+        "biz",
+        "io",
+        "co",
+        "me",
+        "ru",
+        "de",
+        "uk",
+        "us",
+        "xyz",
+        "top",
+        "site",
+        "online",
+        "app",
+        "dev",
+        "cn",
+        "in",
+        "br",
+        "fr",
+    }
+)
+_CONFUSABLE_SCRIPTS = ("CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE")
+_SPACE_AS_DOT = re.compile(r"(?<=[A-Za-z0-9]) (?P<tld>[A-Za-z]{2,24})(?=/[A-Za-z0-9_~%-])")
+_LABEL_WORDS = re.compile(
+    rf"(?:(?<![A-Za-z0-9.-])[A-Za-z0-9][A-Za-z0-9.-]{{0,62}} ){{1,{MAX_SPACED_LABELS}}}$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """One reading: the link text and its span in the original message."""
+
+    url: str
+    start: int
+    end: int
+    techniques: tuple[Technique, ...]
+    loose: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Joint:
+    start: int  # in the view
+    end: int
+    text: str  # what the joint reads as when joined
+    technique: Technique
+
+
+def _joint_pattern() -> re.Pattern[str]:
+    dot_words = "|".join(re.escape(w) for w in sorted(DOT_WORDS, key=len, reverse=True))
+    glued_words = "|".join(
+        re.escape(w) for w in sorted(DOT_WORDS, key=len, reverse=True) if not w.isascii()
+    )
+    slash_words = "|".join(re.escape(w) for w in sorted(SLASH_WORDS, key=len, reverse=True))
+    return re.compile(
+        rf"""
+          (?P<line>(?<=\S)[ \t]*(?:\r?\n[ \t]*){{1,2}}(?=\S))
+        | (?P<scheme_gap>(?<=://)[ \t]+(?=\S))
+        | (?P<spdot>(?<=\S)[ \t]+\.[ \t]*(?=\S))
+        | (?P<prosedot>(?<=\S)\.[ \t]+(?=\S))
+        | (?P<spslash>(?<=\S)(?:[ \t]+/[ \t]*|/[ \t]+)(?=\S)|(?<=\S)[ \t]+/(?=\s|$))
+        | (?P<slashword>(?<=\S)[ \t]+(?:{slash_words})[ \t]+(?=\S))
+        | (?P<dotcom>(?<=[A-Za-z0-9])[ \t]+dot-?com(?![A-Za-z0-9]))
+        | (?P<dotword>(?<=\S)[ \t]+(?:{dot_words})[ \t]+(?=\S))
+        | (?P<glueddotword>(?<=[A-Za-z0-9])(?:{glued_words}|dotcom(?=\W|$)|-dot-com)
+            (?=\W|[A-Za-z0-9]|$))
+        | (?P<dottld>(?<=[A-Za-z0-9])(?:[ \t]+|[-_]?)(?:dot|DOT|Dot)[-_]?
+            (?=[A-Za-z]{{2,12}}(?![A-Za-z0-9])))
+        | (?P<capsword>(?<=[a-z0-9])(?:Dot|DOT)(?=[A-Z0-9])|(?<=[A-Z0-9])DOT(?=[A-Za-z0-9]))
+        | (?P<capsslash>(?<=[A-Za-z0-9])(?:SLASH|Slash)(?=[A-Za-z0-9]))
+        | (?P<punct>(?<=[A-Za-z0-9])[,_*#$~+=&!?](?=[A-Za-z0-9]))
+        """,
+        re.VERBOSE | re.IGNORECASE,
+    )
+
+
+_JOINTS = _joint_pattern()
+_JOINT_GATE = re.compile(
+    r"\n|[ \t]\.|\.[ \t]|[ \t]/|/[ \t]|:// | (?:dot|slash)|dot|DOT|Dot|SLASH|Slash"
+    r"|[A-Za-z0-9][,_*#$~+=&!?][A-Za-z0-9]",
+)
+
+
+@functools.cache
+def _unicode_joints() -> re.Pattern[str]:
+    tables = _fold.data()
+    return re.compile(
+        rf"(?P<dotlike>(?<=\S)[ \t]*[{tables.dot_class}][ \t]*(?=\S))"
+        rf"|(?P<commalike>(?<=[^\W_])[{tables.comma_class}](?=[^\W_]))"
+        rf"|(?P<emoji>(?<=[A-Za-z0-9])[{tables.emoji_class}]+(?=[A-Za-z0-9]))"
+        r"|(?P<symbol>(?<=[A-Za-z0-9])[^\w\s\x00-\x7f](?=[A-Za-z0-9]))"
+    )
+
+
+class Reader:
+    """Finds readings in views, for one set of top-level domains (from the bundle's PSL)."""
+
+    __slots__ = ("_tlds",)
+
+    def __init__(self, tlds: frozenset[str]) -> None:
+        self._tlds = tlds
+
+    # ---- tokens ---------------------------------------------------------------------------
+
+    def tokens(self, view: View, out: list[Found], *, loose: bool) -> None:
+        """Readings of every token of ``view`` (the token, its cuts, its broken scheme)."""
+        text = view.text
+        if "://[" in text:
+            for match in _BRACKET_URL.finditer(text):
+                start, end = _trim(match.group())
+                self._emit(
+                    view,
+                    match.start() + start,
+                    match.start() + end,
+                    out,
+                    loose,
+                    (Technique.NUMERIC_IP,),
+                )
+        for match in _TOKEN.finditer(text):
+            self._token(view, match.start(), match.end(), out, loose, ())
+
+    def _token(
+        self,
+        view: View,
+        start: int,
+        end: int,
+        out: list[Found],
+        loose: bool,
+        extra: tuple[Technique, ...],
+    ) -> None:
+        text = view.text
+        lead, trail = _trim(text[start:end])
+        if trail <= lead:
+            return
+        start, end = start + lead, start + trail
+        url = text[start:end]
+        if _BARE_SUSPECT.search(url) is None and url.isascii():  # a bare "a.b": cheap test
+            last = url[url.rfind(".") + 1 :].lower()
+            if (
+                last not in self._tlds
+                and not last.isdigit()
+                and not last.startswith("0x")
+                and not _SPLITTER.search(url)
+                and not _UNDERSCORE_SCHEME.match(url)
+            ):
+                return
+        self._emit(view, start, end, out, loose, extra)
+        cuts = _cuts(url)
+        for cut_start, cut_end in cuts[:MAX_READINGS_PER_TOKEN]:
+            self._emit(
+                view, start + cut_start, start + cut_end, out, True, (*extra, Technique.LINK_END)
+            )
+        self._repair_scheme(view, start, end, out, extra)
+        if "%" in url or "\\" in url:
+            decoded = _unescape(url)
+            if decoded != url:
+                self._emit_text(
+                    decoded, view, start, end, out, True, (*extra, Technique.PERCENT_ENCODED)
+                )
+
+    def _repair_scheme(
+        self, view: View, start: int, end: int, out: list[Found], extra: tuple[Technique, ...]
+    ) -> None:
+        """An unknown or broken scheme never hides a link: read what follows its separator."""
+        url = view.text[start:end]
+        underscored = _UNDERSCORE_SCHEME.match(url)
+        if underscored:
+            rest = url[underscored.end() :]
+            for reading in dict.fromkeys([rest, rest.replace("_", "/")]):
+                self._emit_text(
+                    "http://" + reading, view, start, end, out, True,
+                    (*extra, Technique.SCHEME_REPAIR),
+                )  # fmt: skip
+            return
+        slashes = url.find("//")
+        if slashes > 0 and not _WEB_SCHEME_START.match(url[: slashes + 1]):
+            prefix = url[:slashes]
+            if (len(prefix) <= 16 and prefix.rstrip(":;").replace(" ", "").isalpha()) or (
+                prefix.endswith((":", ";"))
+            ):
+                rest = url[slashes + 2 :]
+                self._emit_text(
+                    "http://" + rest,
+                    view,
+                    start,
+                    end,
+                    out,
+                    True,
+                    (*extra, Technique.SCHEME_REPAIR),
+                )
+            return
+        glued = _GLUED_COLON.match(url)
+        if glued and not _WEB_SCHEME_START.match(url) and "." not in glued.group(1):
+            self._emit(view, start + glued.end(), end, out, True, (*extra, Technique.SCHEME_REPAIR))
+
+    def _emit(
+        self,
+        view: View,
+        start: int,
+        end: int,
+        out: list[Found],
+        loose: bool,
+        extra: tuple[Technique, ...],
+    ) -> None:
+        url = view.text[start:end]
+        scheme = _SCHEME_IN_TOKEN.search(url)
+        if scheme and scheme.start() > 0:  # text glued before the scheme: "see:http://..."
+            start += scheme.start()
+            url = url[scheme.start() :]
+        self._emit_text(url, view, start, end, out, loose, extra)
+
+    def _emit_text(
+        self,
+        url: str,
+        view: View,
+        start: int,
+        end: int,
+        out: list[Found],
+        loose: bool,
+        extra: tuple[Technique, ...],
+    ) -> None:
+        reason = _plausible(url, self._tlds)
+        if reason is None:
+            return
+        techniques = list(extra)
+        if isinstance(reason, Technique):
+            techniques.append(reason)
+        if not _SCHEME_IN_TOKEN.match(url):
+            techniques.append(Technique.NO_SCHEME)
+        elif url[:8].lower().find("%3a") >= 0:
+            techniques.append(Technique.PERCENT_ENCODED)
+        orig_start, orig_end = view.span(start, end)
+        found_techniques = tuple(
+            dict.fromkeys([*view.techniques(orig_start, orig_end), *techniques])
+        )
+        out.append(Found(url, orig_start, orig_end, found_techniques, loose))
+        if url.isupper() and any(c.isalpha() for c in url):
+            lowered = (*found_techniques, Technique.UPPER_CASE)
+            out.append(Found(url.lower(), orig_start, orig_end, lowered, True))
+
+    # ---- joints ---------------------------------------------------------------------------
+
+    def joints(self, view: View, out: list[Found]) -> None:
+        """Readings across ambiguous joints (line breaks, spaced dots, look-alike dots...)."""
+        text = view.text
+        joints: list[_Joint] = []
+        if _JOINT_GATE.search(text):
+            for match in _JOINTS.finditer(text):
+                if match.lastgroup == "dottld":
+                    word = re.match(r"[A-Za-z]+", text[match.end() :])
+                    tld = "" if word is None else word.group().lower()
+                    glued = match.group()[:1].isalpha()  # "baddotcom", not "bad dot-com"
+                    if tld not in self._tlds or (glued and tld not in _GLUED_TLDS):
+                        continue
+                joints.append(_ascii_joint(match))
+        if not text.isascii():
+            joints.extend(_unicode_joint(m) for m in _unicode_joints().finditer(text))
+            joints.sort(key=lambda j: j.start)
+        if not joints:
+            return
+        for chain in _chains(text, joints):
+            self._chain(view, chain, out)
+
+    def _chain(
+        self, view: View, chain: tuple[list[tuple[int, int]], list[_Joint]], out: list[Found]
+    ) -> None:
+        atoms, joints = chain
+        count = len(atoms)
+        for first in range(count):
+            for last in range(first, min(count, first + MAX_JOINTS + 1)):
+                if last == first:
+                    if not _inner_atom(view.text, atoms[first]):
+                        continue
+                    self._token(view, atoms[first][0], atoms[first][1], out, True, ())
+                    continue
+                parts: list[tuple[View, int, int] | tuple[str, int, int]] = []
+                marks = []
+                pieces: list[str] = []
+                joins: list[tuple[int, _Joint]] = []  # (offset in the run, joint)
+                in_path = False
+                for index in range(first, last + 1):
+                    atom_start, atom_end = atoms[index]
+                    parts.append((view, atom_start, atom_end))
+                    pieces.append(view.text[atom_start:atom_end])
+                    in_path = in_path or "/" in pieces[-1].replace("//", "")
+                    if index < last:
+                        joint = joints[index]
+                        lo, hi = view.span(joint.start, joint.end)
+                        if (
+                            in_path
+                            and joint.technique is Technique.DOT_VARIANT
+                            and (joint.end - joint.start == 1)
+                        ):
+                            # "_ , *" stand for dots only in a host: in a path they are kept
+                            parts.append((view, joint.start, joint.end))
+                            pieces.append(view.text[joint.start : joint.end])
+                            continue
+                        joins.append((sum(map(len, pieces)), joint))
+                        parts.append((joint.text, lo, hi))
+                        pieces.append(joint.text)
+                        marks.append((lo, hi, joint.technique))
+                        in_path = in_path or "/" in joint.text
+                if not joins or not _valid_run("".join(pieces), joins):
+                    continue
+                run = _joined(parts, marks)
+                for match in _TOKEN.finditer(run.text):
+                    self._token(run, match.start(), match.end(), out, True, ())
+
+    # ---- a space as a dot -----------------------------------------------------------------
+
+    def space_as_dot(self, view: View, out: list[Found]) -> None:
+        """``sites google com/x``: 2 to 5 labels joined before a TLD word and a path."""
+        text = view.text
+        if " " not in text or "/" not in text:
+            return
+        for match in _SPACE_AS_DOT.finditer(text):
+            if match.group("tld").lower() not in self._tlds:
+                continue
+            at = match.start()  # the space before the TLD word
+            head = _LABEL_WORDS.search(text, max(0, at - 320), at + 1)
+            if head is None:
+                continue
+            words = [(w.start(), w.end()) for w in re.finditer(r"\S+", text[head.start() : at])]
+            words = [(s + head.start(), e + head.start()) for s, e in words][-MAX_SPACED_LABELS:]
+            tail_end = _token_end(text, match.start("tld"))
+            for take in range(1, len(words) + 1):
+                chosen = words[-take:]
+                parts: list[tuple[View, int, int] | tuple[str, int, int]] = []
+                marks = []
+                for index, (word_start, word_end) in enumerate(chosen):
+                    parts.append((view, word_start, word_end))
+                    gap_end = (
+                        chosen[index + 1][0] if index + 1 < len(chosen) else match.start("tld")
+                    )
+                    lo, hi = view.span(word_end, gap_end)
+                    parts.append((".", lo, hi))
+                    marks.append((lo, hi, Technique.SPACE_AS_DOT))
+                parts.append((view, match.start("tld"), tail_end))
+                run = _joined(parts, marks)
+                for token in _TOKEN.finditer(run.text):
+                    self._token(run, token.start(), token.end(), out, True, ())
+
+
+def _joined(
+    parts: list[tuple[View, int, int] | tuple[str, int, int]],
+    marks: Iterable[tuple[int, int, Technique]],
+) -> View:
+    from ._views import joined
+
+    run = joined(parts)
+    run.marks.extend(marks)
+    return run
+
+
+def _token_end(text: str, start: int) -> int:
+    match = re.compile(rf"[^{_DELIMS}]*").match(text, start)
+    return match.end() if match else start
+
+
+def _ascii_joint(match: re.Match[str]) -> _Joint:
+    kind = match.lastgroup or ""
+    start, end = match.start(), match.end()
+    if kind == "line":
+        return _Joint(start, end, "", Technique.LINE_BREAK)
+    if kind == "scheme_gap":
+        return _Joint(start, end, "", Technique.SPACING)
+    if kind == "spdot":
+        return _Joint(start, end, ".", Technique.SPACING)
+    if kind == "prosedot":
+        return _Joint(start, end, ".", Technique.PROSE_SPACING)
+    if kind == "spslash":
+        return _Joint(start, end, "/", Technique.PROSE_SPACING)
+    if kind == "slashword":
+        return _Joint(start, end, "/", Technique.SLASH_WORD)
+    if kind == "dotcom":
+        return _Joint(start, end, ".com", Technique.DOT_WORD)
+    if kind in ("dotword", "dottld", "capsword"):
+        return _Joint(start, end, ".", Technique.DOT_WORD)
+    if kind == "capsslash":
+        return _Joint(start, end, "/", Technique.DOT_WORD)
+    if kind == "glueddotword":
+        word = match.group().lower()
+        return _Joint(start, end, ".com" if word.endswith("com") else ".", Technique.DOT_WORD)
+    return _Joint(start, end, ".", Technique.DOT_VARIANT)  # punct
+
+
+def _unicode_joint(match: re.Match[str]) -> _Joint:
+    char = match.group().strip(" \t")[:1]
+    prose = _fold.data().is_punctuation_dot(char)
+    technique = Technique.DOT_VARIANT if prose else Technique.CONFUSABLE
+    return _Joint(match.start(), match.end(), ".", technique)
+
+
+def _chains(text: str, joints: list[_Joint]) -> list[tuple[list[tuple[int, int]], list[_Joint]]]:
+    """Group joints into chains of pieces (white-space-free atoms) joined by them."""
+    chains: list[tuple[list[tuple[int, int]], list[_Joint]]] = []
+    atoms: list[tuple[int, int]] = []
+    inside: list[_Joint] = []
+    previous_end = -1
+
+    def close() -> None:
+        if inside:
+            atoms.append((previous_end, _atom_end(text, previous_end, len(text))))
+            closing = atoms[-1][0] == atoms[-1][1] and inside[-1].text == "/"
+            if all(s < e for s, e in atoms[:-1]) and (atoms[-1][0] < atoms[-1][1] or closing):
+                chains.append((list(atoms), list(inside)))
+        atoms.clear()
+        inside.clear()
+
+    for joint in joints:
+        if joint.start < previous_end:
+            continue  # overlapping joint: keep the first
+        left_start = _atom_start(text, joint.start, max(previous_end, 0))
+        if left_start >= joint.start:  # nothing before this joint to join
+            close()
+            previous_end = -1
+            continue
+        if inside and left_start == previous_end:
+            atoms.append((previous_end, joint.start))
+        else:
+            close()
+            atoms.append((left_start, joint.start))
+        inside.append(joint)
+        previous_end = joint.end
+    close()
+    return chains
+
+
+_NON_SPACE_BACK = 2048
+
+
+def _atom_start(text: str, end: int, floor: int) -> int:
+    start = end
+    limit = max(floor, end - _NON_SPACE_BACK)
+    while start > limit and not text[start - 1].isspace():
+        start -= 1
+    return start
+
+
+def _atom_end(text: str, start: int, ceiling: int) -> int:
+    match = re.compile(r"\S*").match(text, start, min(ceiling, start + _NON_SPACE_BACK))
+    return match.end() if match else start
+
+
+def _inner_atom(text: str, atom: tuple[int, int]) -> bool:
+    """A piece that is not a whole white-space token (so its own reading is new)."""
+    start, end = atom
+    before = text[start - 1 : start]
+    after = text[end : end + 1]
+    return not ((not before or before.isspace()) and (not after or after.isspace()))
+
+
+def _valid_run(text: str, joins: list[tuple[int, _Joint]]) -> bool:
+    """Guards that keep prose from being read as a link (docs/extraction.md, "Guards")."""
+    if not any(c in text for c in "./:"):
+        return False
+    has_scheme = "://" in text or text[:4].lower() == "www."
+    for at, joint in joins:
+        after = text[at:]
+        if joint.technique is Technique.PROSE_SPACING and joint.text == ".":
+            # "ok. me too": a full stop then a space is how sentences end; it closes a gap
+            # only with a scheme, a deliberate space before a dot, or a path after it
+            deliberate = any(j.technique is Technique.SPACING for _, j in joins)
+            if not (has_scheme or deliberate or "/" in after):
+                return False
+        # "I have to go.\nTo be honest": a sentence ends, the next begins
+        if (
+            joint.technique is Technique.LINE_BREAK
+            and text[at - 1 : at] in ".!?,"
+            and after[:1].isupper()
+            and not has_scheme
+        ):
+            return False
+    return True
+
+
+def _trim(token: str) -> tuple[int, int]:
+    """Offsets of the link inside a token: leading brackets and trailing punctuation cut."""
+    start, end = 0, len(token)
+    while start < end and token[start] in _LEADING:
+        start += 1
+    while end > start and token[end - 1] in _TRAILING:
+        if token[end - 1] == ")" and token.count("(", start, end) >= token.count(")", start, end):
+            break  # a balanced ")" belongs to the URL (Wikipedia-style paths)
+        end -= 1
+    return start, end
+
+
+def _cuts(url: str) -> list[tuple[int, int]]:
+    """Other places the link in a token may start and end (beyond the trimmed token)."""
+    starts = [0]
+    ends = [len(url)]
+    if not url.isascii():
+        first = _first_ascii_link_start(url)
+        if first > 0:
+            starts.append(first)
+        for index, char in enumerate(url):
+            if not char.isascii() and "." in url[:index]:
+                ends.append(index)
+                break
+    if "\\" in url:
+        escape = _JSON_ESCAPE.search(url)
+        if escape:
+            ends.append(escape.start())
+    emoticon = _EMOTICON_END.search(url)
+    if emoticon and emoticon.start() > 0:
+        ends.append(emoticon.start())
+    cuts: list[tuple[int, int]] = []
+    for start in starts:
+        for end in ends:
+            if end - start > 2 and (start, end) != (0, len(url)):
+                trimmed_start, trimmed_end = _trim(url[start:end])
+                cuts.append((start + trimmed_start, start + trimmed_end))
+    if _SPLITTER.search(url):
+        at = 0
+        for piece in _SPLITTER.split(url):
+            if piece and len(piece) < len(url):
+                lead, trail = _trim(piece)
+                cuts.append((at + lead, at + trail))
+            at += len(piece) + 1
+    return list(dict.fromkeys(c for c in cuts if c[1] > c[0]))
+
+
+def _first_ascii_link_start(url: str) -> int:
+    for index, char in enumerate(url):
+        if char.isascii() and char.isalnum():
+            return index if index > 0 else 0
+    return 0
+
+
+def host_of(url: str) -> tuple[str, bool]:
+    """The host part of a link-ish string, and whether it had a scheme."""
+    rest = url
+    scheme = _SCHEME_IN_TOKEN.match(url)
+    if scheme:
+        rest = url[scheme.end() :].lstrip("/\\")
+        if rest[:4].lower() == "%2f%":
+            rest = re.sub(r"^(?:%2f)+", "", rest, flags=re.IGNORECASE)
+    cut = _HOST_END.search(rest)
+    host = (rest if cut is None else rest[: cut.start()]).rpartition("@")[2]
+    if host.startswith("["):
+        return host, bool(scheme)
+    return host.partition(":")[0], bool(scheme)
+
+
+def _plausible(url: str, tlds: frozenset[str]) -> Technique | str | None:
+    """Why ``url`` could be a link (a technique, "" for plain), or None if it cannot."""
+    host, has_scheme = host_of(url)
+    if not host or host[0] in ".-":
+        return None
+    if not has_scheme and "@" in url.split("/", 1)[0]:
+        return None  # an e-mail address, not a link
+    if host.startswith("[") and host.endswith("]"):
+        return "" if has_scheme else None
+    labels = host.rstrip(".").split(".")
+    last = labels[-1].lower()
+    if _IPV4ISH.fullmatch(host.rstrip(".")):
+        return Technique.NUMERIC_IP if (has_scheme or len(labels) == 4 or "/" in url) else None
+    if last in tlds or (last.startswith("xn--") and len(last) > 4):
+        return "" if (len(labels) >= 2 or has_scheme) else None
+    if has_scheme and len(labels) >= 2 and not last.isascii():
+        return Technique.IDN
+    if has_scheme and "%" in host:
+        return Technique.PERCENT_ENCODED
+    return None
+
+
+def lookalike(host: str) -> bool:
+    """Mixed scripts in one label (Latin with Cyrillic, Greek...): a spoofing signal."""
+    import unicodedata
+
+    for label in host.split("."):
+        if label.isascii():
+            continue
+        scripts = set()
+        for char in label:
+            if char.isalpha():
+                name = unicodedata.name(char, "")
+                scripts.add(
+                    next(
+                        (s for s in _CONFUSABLE_SCRIPTS if name.startswith(s)),
+                        "LATIN" if char.isascii() or name.startswith("LATIN") else "OTHER",
+                    )
+                )
+        if len(scripts) > 1 or (scripts & set(_CONFUSABLE_SCRIPTS) and "LATIN" in scripts):
+            return True
+        skeleton = _fold.data().skeleton
+        if (
+            scripts
+            and scripts <= set(_CONFUSABLE_SCRIPTS)
+            and all(ord(c) in skeleton or unicodedata.normalize("NFKD", c).isascii() for c in label)
+        ):
+            return True
+    return False

@@ -1,0 +1,117 @@
+"""Undo defanging that only ever appears where someone meant a link (the strict reading).
+
+``hxxp``, ``[.]``, ``(dot)``, ``[:]``, ``(slash)``, ``*dot*``, ``(punto)``, ``[点]``... are
+rewritten in place, each rewrite mapped back to the original text (``_views``). Forms that
+ordinary prose also produces (``word. word``, ``a / b``, `` slash ``, a space as a dot) are
+not rewritten here: they are ambiguous and ``_readings`` keeps both readings of them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ._views import View
+from .results import Technique
+
+__all__ = ["DOT_WORDS", "SLASH_WORDS", "refang"]
+
+#: "dot" in the languages of our users' chats (bracketed anywhere, spaced in ``_readings``).
+DOT_WORDS = (
+    "dot", "d0t", "punto", "punkt", "point", "ponto", "punt", "punct", "pont", "piste",
+    "kropka", "titik", "nokta", "tochka", "tocka", "точка", "крапка", "τελεία", "telia",
+    "点", "點", "ドット", "닷", "점", "נקודה", "نقطة", "نقطه", "डॉट", "ডট", "จุด",
+    "chấm", "cham", "tečka", "bodka", "prik", "nukta", "pika", "tuldok", "taškas", "punktum",
+    "punkts", "točka", "pikë", "puntu", "punktur", "тачка", "бинду", "बिंदु", "বিন্দু",
+    "წერტილი", "կետ", "புள்ளி", "చుక్క", "ڈاٹ", "نقطہ", "ነጥብ", "てん", "도트", "нүкте",
+)  # fmt: skip
+#: "slash" likewise.
+SLASH_WORDS = (
+    "forward slash", "forwardslash", "fwd slash", "slash", "barra", "slesh", "слэш", "слеш",
+    "斜杠", "斜線", "スラッシュ", "슬래시",
+    "ukośnik", "schrägstrich", "garis miring", "eğik çizgi",
+)  # fmt: skip
+
+_DOT_ALT = "|".join(re.escape(w) for w in sorted(DOT_WORDS, key=len, reverse=True))
+_SLASH_ALT = "|".join(re.escape(w) for w in sorted(SLASH_WORDS, key=len, reverse=True))
+#: Symmetric wrappers of a disguised dot word: ``*dot*``, ``_dot_``, ``~dot~``, ``-dot-``.
+_WRAP = r"[*_~=+|\-#:^]"
+
+# Every alternative starts with a definite character, so the regex engine can skip ahead;
+# word-boundary conditions are checked in _replace instead of with lookbehinds.
+_REFANG = re.compile(
+    rf"""
+      (?P<scheme>(?:h(?:xx{{1,2}}|\*\*|XX)ps?|f[x*]p|x{{4}}[xs]?)(?=\]?\[?:))      # hxxp hxxxp fxp
+    | (?P<bscheme>[\[(](?:https?|ftp)[\])](?=\[?:)|(?:https?|ftp)\](?=:))  # [http]: http]:
+    | (?P<sep>(?:https?|ftp)(?:\s+:\s*/{{2,3}}|:/{{3}}|:\s+/{{2}}|:/{{2}}\s+|/{{2}}|;/{{2}})\s*)
+    | (?P<colonslashes>[\[(]://[\])]|[\[(]:/[\])]/?|:[\[(]//[\])])  # [://] [:/] :[//]
+    | (?P<halfdot>(?<=[A-Za-z0-9])(?:\[\.|\.\]|\(\.|\.\)|\{{\.|\.\}})(?=[A-Za-z0-9]))  # a[.b
+    | (?P<colon>[\[({{]:[\])}}]|[\[(]colon[\])])                             # [:] (colon)
+    | (?P<slashes>:\s*/\s+/(?!/))                                         # : / /
+    | (?P<dot>\[\s?(?:[.,]|{_DOT_ALT})\s?\]|\(\s?(?:[.,]|{_DOT_ALT})\s?\)
+        |\{{\s?(?:[.,]|{_DOT_ALT})\s?\}}|<\s?(?:\.|{_DOT_ALT})\s?>
+        |[\[({{<\])}}>](?:\.|{_DOT_ALT})[\[({{<\])}}>]|\\\.|\^\.)  # [.] ].[ [.)
+    | (?P<wrapdot>\s?{_WRAP}{{1,2}}(?:dot|d0t|dt|dawt){_WRAP}{{1,2}}\s?)  # *dot* _dot_ ~dot~
+    | (?P<gluedot>(?-i:DOT)(?=[a-z0-9]))                                   # fooDOTcom
+    | (?P<slash>[\[({{]\s?(?:/|{_SLASH_ALT})\s?[\])}}])                      # [/] (slash)
+    | (?P<www>[\[(]www[\])](?=\.))                                         # [www].
+    | (?P<hyphen>\[-\])                                                    # [-]
+    | (?P<at>\[@\])                                                        # [@]
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+_REPLACEMENTS = {
+    "colonslashes": "://",
+    "halfdot": ".",
+    "colon": ":",
+    "slashes": "://",
+    "dot": ".",
+    "wrapdot": ".",
+    "gluedot": ".",
+    "slash": "/",
+    "www": "www",
+    "hyphen": "-",
+    "at": "@",
+}
+#: Alternatives that must start a word ("hxxp" but not "ahxxp").
+_WORD_START = frozenset({"scheme", "sep", "bscheme"})
+
+
+def _replace(match: re.Match[str]) -> str | None:
+    kind = match.lastgroup or ""
+    text = match.group()
+    before = match.string[match.start() - 1 : match.start()]
+    if kind in _WORD_START and before.isalnum():
+        return None
+    if kind == "gluedot":  # "fooDOTcom", not "DOTS" or "ADOT"
+        return "." if before.islower() or before.isdigit() else None
+    if kind == "wrapdot":  # "bad_dot_site", "bad *dot* site" but not "a_dot" at a word's end
+        after = match.string[match.end() : match.end() + 1]
+        inner = text.strip()
+        if inner[0] != inner[-1] and {inner[0], inner[-1]} != {"[", "]"}:
+            return None
+        return "." if before.isalnum() and after.isalnum() else None
+    if kind in _REPLACEMENTS:
+        return _REPLACEMENTS[kind]
+    if kind == "scheme":
+        lowered = text.lower()
+        if lowered.startswith("x"):  # "xxxx" stands for http, "xxxxx"/"xxxxs" for https
+            return "https" if len(lowered) == 5 else "http"
+        base = "ftp" if lowered[0] == "f" else "http"
+        return base + ("s" if lowered.endswith("s") and base == "http" else "")
+    if kind == "bscheme":
+        return text.strip("[]()").lower()
+    scheme = re.match(r"[a-z]+", text, re.IGNORECASE)
+    fixed = (scheme.group().lower() if scheme else "http") + "://"
+    return None if fixed == text else fixed  # "sep": a mangled scheme separator
+
+
+_GATE = re.compile(
+    r"[\[\](){}<>\\^;]|xx|\*\*|DOT|dot|d0t|dt|dawt|f[*x]p|: |:///|(?:https?|ftp)(?: |//)", re.I
+)
+
+
+def refang(view: View) -> View:
+    """The strict reading: every unambiguous defang undone."""
+    if _GATE.search(view.text) is None:
+        return view
+    return view.rewrite(_REFANG, _replace, Technique.REFANG)
