@@ -21,8 +21,8 @@ demo: $(STAMP)
 	$(BIN)/python examples/demo.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check sdk server tests benchmarks examples native/build_native.py
-	$(BIN)/ruff format --check sdk server tests benchmarks examples native/build_native.py
+	$(BIN)/ruff check sdk server tests benchmarks examples native/build_native.py setup.py
+	$(BIN)/ruff format --check sdk server tests benchmarks examples native/build_native.py setup.py
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -2,9 +2,18 @@
 
 The safe surface lives here; raw format helpers stay in private modules. Data flows one way:
 text -> candidates -> canonical URL -> expressions -> hashes -> probe -> verdict.
+
+Importing the package is cheap on purpose (an app imports it at start-up, on a phone): only the
+pure, local parts load here. What needs cryptography, the C core or the network (``Bundle``,
+``Matcher``, ``Updater``, ``Expander``, ...) loads on first use through PEP 562's module
+``__getattr__``: ``linkscreen.Updater`` works as usual, and ``import linkscreen`` never loads an
+HTTP client, ``ssl`` or ``socket``. Add a new heavy public name to ``_LAZY``, not as an import.
 """
 
 from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
 
 from .canonical import MAX_URL_CHARS, canonical_variants, canonicalize
 from .errors import (
@@ -53,11 +62,39 @@ __version__ = "0.1.0"
 #: change an expression must bump it, because old bundles would stop matching.
 CANONICALIZATION_VERSION = 1
 
-from .bundle import Bundle  # noqa: E402  (reads CANONICALIZATION_VERSION above)
-from .expander import Expander, Expansion  # noqa: E402
-from .keys import load_public_key  # noqa: E402
-from .matcher import Matcher  # noqa: E402
-from .updater import Updater, UpdateResult, UpdateStatus  # noqa: E402
+#: Public name -> the module that defines it, imported on first access (PEP 562).
+_LAZY: dict[str, str] = {
+    "Bundle": ".bundle",  # cryptography (signature check), mmap
+    "Expander": ".expander",  # network: opt-in short-link expansion
+    "Expansion": ".expander",
+    "Matcher": ".matcher",  # the C core or its pure twin
+    "UpdateResult": ".updater",  # network: the update loop
+    "UpdateStatus": ".updater",
+    "Updater": ".updater",
+    "load_public_key": ".keys",  # cryptography
+}
+
+if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ supplies these
+    from .bundle import Bundle
+    from .expander import Expander, Expansion
+    from .keys import load_public_key
+    from .matcher import Matcher
+    from .updater import Updater, UpdateResult, UpdateStatus
+
+
+def __getattr__(name: str) -> object:
+    """Import a heavy public name on first use and keep it (later lookups skip this)."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "CANONICALIZATION_VERSION",

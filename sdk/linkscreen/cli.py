@@ -1,19 +1,32 @@
 """The ``linkscreen`` command: look at what the SDK does to a URL, from a shell.
 
 Each subcommand prints one JSON object per input so its output can be piped and diffed.
+Run it as ``linkscreen`` or ``python -m linkscreen``.
+
+Exit status:
+
+- 0: every input was processed; the verdicts, blocks included, are in the output;
+- 1: some inputs were refused (a URL that cannot be read, a bad --jsonl line); each has an
+  error record in the output and the rest were processed;
+- 2: the command could not run as asked: bad arguments, a bundle that is refused, a key that
+  cannot be read, a file that cannot be opened, input that is not UTF-8; one line on stderr
+  says what and where, never a traceback;
+- 130: interrupted (Ctrl-C); 141: the reader of stdout went away (as with | head).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from . import _format as fmt
 from .bundle import Bundle, _parse
 from .canonical import canonical_variants, canonicalize
-from .errors import BundleError, InvalidKeyError, InvalidURLError
+from .errors import BundleError, InvalidURLError, LinkscreenError
 from .expressions import canonical_expressions
 from .matcher import Matcher
 
@@ -120,8 +133,49 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Exit statuses; the module docstring says when each is used.
+EXIT_OK = 0
+EXIT_SOME_INPUTS_REFUSED = 1
+EXIT_CANNOT_RUN = 2
+EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141
+
+
+def version_text() -> str:
+    """``linkscreen X.Y.Z (C core: ...)``: what an app developer quotes in a bug report."""
+    from . import __version__
+    from ._probe import NATIVE_AVAILABLE, native_enabled
+
+    if native_enabled():
+        core = "C core"
+    elif NATIVE_AVAILABLE:
+        core = "pure Python, C core disabled by LINKSCREEN_PURE"
+    else:
+        core = "pure Python, C core not built"
+    return f"linkscreen {__version__} ({core})"
+
+
+class _VersionAction(argparse.Action):
+    """``--version``, computed only when asked (it loads the matcher to say which one runs)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        kwargs.setdefault("help", "print the version and which matcher runs, then exit")
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: Any, **_kwargs: Any) -> None:
+        print(version_text())
+        parser.exit(EXIT_OK)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="linkscreen", description=__doc__)
+    summary, _, statuses = (__doc__ or "").partition("Exit status")
+    parser = argparse.ArgumentParser(
+        prog="linkscreen",
+        description=summary.strip(),
+        epilog="exit status" + statuses.rstrip(),  # the docstring's list, as written
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action=_VersionAction)
     commands = parser.add_subparsers(dest="command", required=True)
     canon = commands.add_parser(
         "canonicalize", help="print canonical URL, readings and lookup expressions per URL"
@@ -150,16 +204,32 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _fail(message: str) -> int:
+    print(f"linkscreen: {message}", file=sys.stderr)
+    return EXIT_CANNOT_RUN
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; a user's mistake is one line on stderr and status 2."""
     args = build_parser().parse_args(argv)
     try:
         result: int = args.func(args)
-    except (BundleError, InvalidKeyError) as exc:
-        print(f"linkscreen: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 2
+        sys.stdout.flush()
+    except LinkscreenError as exc:
+        return _fail(f"{type(exc).__name__}: {exc}")
+    except UnicodeDecodeError as exc:
+        return _fail(f"input is not UTF-8 text: {exc.reason}")
+    except BrokenPipeError:
+        # The reader left (``linkscreen scan ... | head``): stop quietly, and keep Python from
+        # complaining again when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except OSError as exc:
-        print(f"linkscreen: {exc}", file=sys.stderr)
-        return 2
+        where = f"{exc.filename}: " if exc.filename else ""
+        return _fail(f"{where}{exc.strerror or exc}")
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return EXIT_INTERRUPTED
     return result
 
 
