@@ -31,7 +31,7 @@ test: lint typecheck native-check
 	$(BIN)/python -m pytest -q
 	LINKSCREEN_PURE=1 $(BIN)/python -m pytest -q -m "not native_only" tests/test_matcher.py \
 		tests/test_bundle_vectors.py tests/test_bundle_security.py tests/test_accuracy.py \
-		tests/test_extraction_corpus.py tests/test_fail_closed.py
+		tests/test_extraction_corpus.py tests/test_fail_closed.py tests/test_conversation.py
 
 # The C core's own tests, under AddressSanitizer and UndefinedBehaviorSanitizer.
 native-check:

@@ -16,6 +16,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 from .canonical import MAX_URL_CHARS, canonical_variants, canonicalize
+from .conversation import Conversation
 from .errors import (
     BlockedAddressError,
     BundleCorruptError,
@@ -110,6 +111,7 @@ __all__ = [
     "BundleSignatureError",
     "Candidate",
     "Candidates",
+    "Conversation",
     "DeltaError",
     "DownloadError",
     "DownloadHTTPError",

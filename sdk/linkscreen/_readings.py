@@ -26,7 +26,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from . import _fold
+from . import _fold, _wrappers
 from ._refang import DOT_WORDS, SLASH_WORDS
 from ._views import View
 from .results import Technique
@@ -176,10 +176,11 @@ def _unicode_joints() -> re.Pattern[str]:
 class Reader:
     """Finds readings in views, for one set of top-level domains (from the bundle's PSL)."""
 
-    __slots__ = ("_tlds",)
+    __slots__ = ("_rules", "_tlds")
 
-    def __init__(self, tlds: frozenset[str]) -> None:
+    def __init__(self, tlds: frozenset[str], rules: tuple[_wrappers.WrapperRule, ...] = ()) -> None:
         self._tlds = tlds
+        self._rules = rules
 
     # ---- tokens ---------------------------------------------------------------------------
 
@@ -315,9 +316,15 @@ class Reader:
             dict.fromkeys([*view.techniques(orig_start, orig_end), *techniques])
         )
         out.append(Found(url, orig_start, orig_end, found_techniques, loose))
+        lowered = url.lower()
+        if Technique.WRAPPER not in extra and (
+            "?" in url or lowered.find("http", 8) >= 0 or lowered.find("www.", 8) >= 0
+        ):
+            for target in _wrappers.targets(url, self._rules):
+                self._emit_text(target, view, start, end, out, True, (*extra, Technique.WRAPPER))
         if url.isupper() and any(c.isalpha() for c in url):
-            lowered = (*found_techniques, Technique.UPPER_CASE)
-            out.append(Found(url.lower(), orig_start, orig_end, lowered, True))
+            shouted = (*found_techniques, Technique.UPPER_CASE)
+            out.append(Found(url.lower(), orig_start, orig_end, shouted, True))
 
     # ---- joints ---------------------------------------------------------------------------
 

@@ -20,12 +20,14 @@ import argparse
 import json
 import os
 import sys
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
 from . import _format as fmt
 from .bundle import Bundle, _parse
 from .canonical import canonical_variants, canonicalize
+from .conversation import Conversation
 from .errors import BundleError, InvalidURLError, LinkscreenError
 from .expressions import canonical_expressions
 from .matcher import Matcher
@@ -65,14 +67,21 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _scan_record(matcher: Matcher, text: str) -> dict[str, object]:
-    return matcher.scan_text(text).to_dict()
+#: Conversations ``scan --jsonl`` keeps context for at once; the least recently used goes.
+MAX_CLI_CONVERSATIONS = 10_000
+
+
+def _scan_record(
+    matcher: Matcher, text: str, context: Conversation | None = None
+) -> dict[str, object]:
+    return matcher.scan_text(text, context=context).to_dict()
 
 
 def _cmd_scan(args: argparse.Namespace) -> int:
     """One JSON object per input line; a bad input line gets an error record, never dropped."""
     matcher = Matcher(_open(args))
     status = 0
+    conversations: OrderedDict[str, Conversation] = OrderedDict()
     for number, line in enumerate(sys.stdin, 1):
         line = line.rstrip("\n")
         if not args.jsonl:
@@ -85,12 +94,25 @@ def _cmd_scan(args: argparse.Namespace) -> int:
             text = message["text"]
             if not isinstance(text, str):
                 raise TypeError("'text' is not a string")
-        except (ValueError, KeyError, TypeError) as exc:
-            reason = f"line {number}: not a JSON object with a string 'text' ({exc})"
+            name = message.get("conversation")
+            if name is not None and not isinstance(name, (str, int)):
+                raise TypeError("'conversation' is not a string or number")
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            reason = (
+                f"line {number}: not a JSON object with a string 'text' and an optional "
+                f"string 'conversation' ({exc})"
+            )
             print(json.dumps({"id": None, "line": number, "error": reason}))
             status = 1
             continue
-        record = {"id": message.get("id"), **_scan_record(matcher, text)}
+        context = None
+        if name is not None:
+            key = str(name)
+            context = conversations.pop(key, None) or Conversation()
+            conversations[key] = context
+            if len(conversations) > MAX_CLI_CONVERSATIONS:
+                conversations.popitem(last=False)
+        record = {"id": message.get("id"), **_scan_record(matcher, text, context)}
         print(json.dumps(record, ensure_ascii=False))
     return status
 
@@ -193,7 +215,10 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--bundle", required=True)
     scan.add_argument("--public-key", action="append", required=True, metavar="KEY")
     scan.add_argument(
-        "--jsonl", action="store_true", help='input lines are {"id": ..., "text": ...} objects'
+        "--jsonl",
+        action="store_true",
+        help='input lines are {"id": ..., "text": ..., "conversation": ...} objects; '
+        "messages of one conversation share context (recent hosts and paths)",
     )
     scan.set_defaults(func=_cmd_scan)
 

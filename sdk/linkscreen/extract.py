@@ -31,6 +31,7 @@ from ._evidence import code_shaped
 from ._readings import Found, Reader, host_of, lookalike
 from ._refang import refang
 from ._views import View
+from ._wrappers import WrapperRule, default_rules
 from .psl import top_level_domains
 from .results import Signal, Technique, Tier
 
@@ -49,7 +50,7 @@ WINDOW_OVERLAP = 1024
 #: grows to the end of the token.
 _CUT_SEARCH = 4096
 #: Hosts a path without a host is combined with (the most recent ones).
-MAX_CONTEXT_HOSTS = 3
+MAX_CONTEXT_HOSTS = 4
 
 _WHITE_SPACE = re.compile(r"\s")
 
@@ -78,11 +79,22 @@ class Candidates(Sequence[Candidate]):
     """The candidates of one message (an immutable sequence), and whether a limit cut the
     work short (``complete``; ``notes`` say which)."""
 
-    __slots__ = ("_items", "notes")
+    __slots__ = ("_items", "hosts", "notes", "paths")
 
-    def __init__(self, items: Iterable[Candidate] = (), notes: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        items: Iterable[Candidate] = (),
+        notes: Iterable[str] = (),
+        hosts: Iterable[str] = (),
+        paths: Iterable[str] = (),
+    ) -> None:
         self._items: tuple[Candidate, ...] = tuple(items)
         self.notes: tuple[str, ...] = tuple(notes)
+        self.hosts: tuple[str, ...] = tuple(hosts)
+        """Hosts the message names (strict or loose readings), in text order: context for
+        the messages after it (:class:`linkscreen.Conversation` keeps them)."""
+        self.paths: tuple[str, ...] = tuple(paths)
+        """Host-less paths the message holds ("album/9"), for a host named later."""
 
     @overload
     def __getitem__(self, index: int) -> Candidate: ...
@@ -136,15 +148,16 @@ _HOSTLESS_PATH = re.compile(
     r"(?<![\w./:@-])(?P<path>/?[A-Za-z0-9_~%-]+(?:/[A-Za-z0-9_~%.=&?-]+)+/?)(?![\w/])"
 )
 
-_READERS: dict[frozenset[str], Reader] = {}
+_READERS: dict[tuple[frozenset[str], tuple[WrapperRule, ...]], Reader] = {}
 
 
-def _reader(tlds: frozenset[str]) -> Reader:
-    reader = _READERS.get(tlds)
+def _reader(tlds: frozenset[str], rules: tuple[WrapperRule, ...]) -> Reader:
+    key = (tlds, rules)
+    reader = _READERS.get(key)
     if reader is None:
         if len(_READERS) > 8:
             _READERS.clear()
-        reader = _READERS[tlds] = Reader(tlds)
+        reader = _READERS[key] = Reader(tlds, rules)
     return reader
 
 
@@ -153,6 +166,8 @@ def extract_links(
     context_hosts: Iterable[str] = (),
     *,
     tlds: frozenset[str] | None = None,
+    context_paths: Iterable[str] = (),
+    wrappers: Iterable[WrapperRule] = (),
 ) -> Candidates:
     """Every candidate link in ``text``, every plausible reading, with spans in ``text``.
 
@@ -160,20 +175,31 @@ def extract_links(
     link, most recent last); a host-less path such as "content/123" is combined with them
     and with hosts named anywhere in the same text. ``tlds`` is the set of top-level domains
     a host must end in (the bundle's Public Suffix List; default: the pinned snapshot).
-    Every candidate is returned, however many; only text past ``MAX_TEXT_CHARS`` is left
-    unread, and then ``complete`` is False.
+    ``context_paths`` are host-less paths of earlier messages: each is combined with every
+    host this message names. ``wrappers`` are redirect-wrapper rules beyond the SDK's own
+    list (the bundle's). Every candidate is returned, however many; only text past
+    ``MAX_TEXT_CHARS`` is left unread, and then ``complete`` is False.
     """
     notes: list[str] = []
     if len(text) > MAX_TEXT_CHARS:
         notes.append(f"only the first {MAX_TEXT_CHARS} of {len(text)} characters were read")
         text = text[:MAX_TEXT_CHARS]
-    reader = _reader(tlds if tlds is not None else top_level_domains())
+    rules = (*default_rules(), *wrappers) if wrappers else default_rules()
+    reader = _reader(tlds if tlds is not None else top_level_domains(), tuple(rules))
     results: dict[tuple[int, int, str], Candidate] = {}
     given = [host for host in context_hosts if host]
+    pending = [path.strip("/") for path in context_paths if path.strip("/")]
+    paths: list[str] = []
     for offset, window in _windows(text):
-        _extract_window(window, offset, reader, given, results)
+        _extract_window(window, offset, reader, given, results, pending, paths)
     candidates = sorted(results.values(), key=lambda c: (c.start, c.tier != STRICT, -c.end))
-    return Candidates(candidates, dict.fromkeys(notes))
+    hosts = [
+        host_of(c.url)[0]
+        for c in candidates
+        if Technique.CONTEXT_HOST not in c.techniques and Signal.LOOKALIKE not in c.signals
+    ]
+    named = [h.lower() for h in hosts if "." in h and not h.startswith("[")]
+    return Candidates(candidates, dict.fromkeys(notes), dict.fromkeys(named), dict.fromkeys(paths))
 
 
 def _windows(text: str) -> Iterator[tuple[int, str]]:
@@ -207,6 +233,8 @@ def _extract_window(
     reader: Reader,
     context_hosts: list[str],
     results: dict[tuple[int, int, str], Candidate],
+    pending: list[str],
+    paths: list[str],
 ) -> None:
     strict = refang(_fold.fold(text))
     found: list[Found] = []
@@ -239,7 +267,9 @@ def _extract_window(
         if key in results or key in window_results:
             continue
         window_results[key] = _candidate(item, offset, text)
-    _add_context_paths(strict, offset, window_results, results, context_hosts)
+    _add_context_paths(strict, offset, window_results, results, context_hosts, paths)
+    if pending:
+        _add_pending_paths(window_results, pending)
     results.update(window_results)
 
 
@@ -263,10 +293,19 @@ def _add_context_paths(
     found: dict[tuple[int, int, str], Candidate],
     earlier: dict[tuple[int, int, str], Candidate],
     context: list[str],
+    paths: list[str],
 ) -> None:
     """Combine host-less paths with hosts named in the message (before or after) or given."""
     if "/" not in view.text:
         return
+    linked = [(c.start, c.end) for c in found.values() if c.tier == STRICT]
+    spans = []
+    for match in _HOSTLESS_PATH.finditer(view.text):
+        start, end = view.span(match.start("path"), match.end("path"))
+        start, end = start + offset, end + offset
+        if not any(s <= start < e for s, e in linked):  # not part of a link already found
+            spans.append((start, end, match.group("path").lstrip("/")))
+            paths.append(match.group("path").strip("/"))
     named = [
         (c.start, c.end, c.tier, host_of(c.url)[0])
         for c in [*found.values(), *earlier.values()]
@@ -274,19 +313,31 @@ def _add_context_paths(
     ]
     if not named and not context:
         return
-    linked = [(c.start, c.end) for c in found.values() if c.tier == STRICT]
-    for match in _HOSTLESS_PATH.finditer(view.text):
-        start, end = view.span(match.start("path"), match.end("path"))
-        start, end = start + offset, end + offset
-        if any(s <= start < e for s, e in linked):
-            continue  # part of a link already found
+    for start, end, path in spans:
         apart = [item for item in named if item[1] <= start or item[0] >= end]
         nearest = sorted(apart, key=lambda item: (item[2] != STRICT, abs(item[0] - start)))
         hosts = [h for _, _, _, h in nearest if h and "." in h]
         hosts = list(dict.fromkeys([*hosts, *reversed(context)]))[:MAX_CONTEXT_HOSTS]
-        path = match.group("path").lstrip("/")
         for host in hosts:
             url = f"{host}/{path}"
             key = (start, end, url)
             if key not in found and key not in earlier:
                 found[key] = Candidate(url, start, end, (Technique.CONTEXT_HOST,), LOOSE, ())
+
+
+def _add_pending_paths(found: dict[tuple[int, int, str], Candidate], pending: list[str]) -> None:
+    """Paths of earlier messages, joined to each host this message names (at its span)."""
+    for candidate in list(found.values()):
+        if Technique.CONTEXT_HOST in candidate.techniques or Signal.LOOKALIKE in candidate.signals:
+            continue
+        host = host_of(candidate.url)[0]
+        if "." not in host:
+            continue
+        for path in pending[-MAX_CONTEXT_HOSTS:]:
+            url = f"{host}/{path}"
+            key = (candidate.start, candidate.end, url)
+            if key not in found:
+                techniques = (*candidate.techniques, Technique.CONTEXT_HOST)
+                found[key] = Candidate(
+                    url, candidate.start, candidate.end, techniques, LOOSE, candidate.signals
+                )

@@ -19,8 +19,10 @@ from dataclasses import dataclass
 from ._evidence import PROSE_TECHNIQUES, weigh
 from ._format import FINGERPRINT_BYTES, SHORTENER_POLICY_WARN, tag_at
 from ._probe import NativeProbe, Probe, make_probe
+from ._wrappers import WrapperRule, parse_rules
 from .bundle import Bundle
 from .canonical import canonical_variants, host_only_variants
+from .conversation import Conversation
 from .errors import InvalidURLError, URLLimitError
 from .expressions import canonical_expressions
 from .extract import Candidate, extract_links
@@ -100,15 +102,36 @@ class Matcher:
         kinds = tuple(Technique(t) for t in techniques)
         return self._verdict(url, plan, matches, kinds, weigh(url, kinds, (), matches, False))
 
-    def scan_text(self, text: str, context_hosts: Iterable[str] = ()) -> Findings:
+    def scan_text(
+        self,
+        text: str,
+        context_hosts: Iterable[str] = (),
+        *,
+        context: Conversation | None = None,
+    ) -> Findings:
         """One finding per candidate link in ``text`` (strict and loose), in text order.
 
         ``context_hosts`` are hosts the conversation is about, for host-less paths
-        ("content/123"); see :func:`linkscreen.extract_links`. Every distinct lookup
+        ("content/123"); see :func:`linkscreen.extract_links`. ``context`` is the message's
+        :class:`linkscreen.Conversation`: its recent hosts and paths are joined with this
+        message's, and this message's are remembered for the next. Every distinct lookup
         expression of the message is probed once. ``Findings.complete`` is False when a limit
         cut the scan short; ``Findings.action`` is then at least ``incomplete_action``.
         """
-        candidates = extract_links(text, context_hosts, tlds=self._tlds())
+        hosts = list(context_hosts)
+        paths: tuple[str, ...] = ()
+        if context is not None:
+            hosts = [*context.hosts, *hosts]
+            paths = context.paths
+        candidates = extract_links(
+            text,
+            hosts,
+            tlds=self._tlds(),
+            context_paths=paths,
+            wrappers=self._wrapper_rules(),
+        )
+        if context is not None:
+            context.remember(candidates.hosts, candidates.paths)
         plans: dict[str, _Plan] = {}
         for candidate in candidates:
             if candidate.url not in plans:
@@ -154,9 +177,15 @@ class Matcher:
         """The bundle's top-level domains when it carries its own Public Suffix List."""
         tlds = getattr(self._bundle, "top_level_domains", None)
         if callable(tlds):
-            value = tlds()
-            return value if isinstance(value, frozenset) else frozenset(value)
-        return None
+            tlds = tlds()
+        return tlds if isinstance(tlds, frozenset) else None
+
+    def _wrapper_rules(self) -> tuple[WrapperRule, ...]:
+        """The bundle's redirect-wrapper rules (its section 8, when the reader exposes it)."""
+        rules = getattr(self._bundle, "redirect_wrappers", None)
+        if isinstance(rules, str):
+            return parse_rules(rules, "bundle redirect-wrapper section")
+        return tuple(r for r in rules or () if isinstance(r, WrapperRule))
 
     def _plan(self, url: str) -> _Plan:
         try:

@@ -1,0 +1,182 @@
+"""Unwrap redirect links locally: ``google.com/url?q=TARGET``, ``l.facebook.com/l.php?u=``...
+
+The target of a redirect wrapper is a candidate of its own (technique ``wrapper``), found
+without any network request. Two mechanisms:
+
+- **generic**: any query value or path segment that is itself a web URL (``http://``,
+  ``https%3A%2F%2F``, ``//host``, ``www.``) is a target, whatever the wrapper's host;
+- **rules** (``data/redirect_wrappers.txt``, extended by the bundle's redirect-wrapper
+  section): a host, a path and the parameters that carry the target, for wrappers whose
+  target has no scheme or is encoded (Proofpoint, Bing's base64).
+
+Rules are plain text lines, the same in the data file and in the bundle (docs/extraction.md,
+"Redirect wrappers").
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import functools
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+__all__ = [
+    "MAX_TARGETS",
+    "MAX_WRAP_DEPTH",
+    "WrapperRule",
+    "default_rules",
+    "parse_rules",
+    "targets",
+]
+
+#: Targets taken from one link (a hostile link may carry hundreds of parameters).
+MAX_TARGETS = 8
+#: Wrappers inside wrappers unwrapped (a safe-links URL around a Google redirect...).
+MAX_WRAP_DEPTH = 3
+#: Rules read from one source (the SDK list or a bundle's section).
+MAX_RULES = 4096
+_DECODINGS = frozenset({"percent", "proofpoint-v2", "proofpoint-v3", "base64url"})
+_PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
+_EMBEDDED = re.compile(r"(?:https?|ftp)(?::|%3a)(?://|%2f%2f)|//|www\.", re.IGNORECASE)
+_PATH_URL = re.compile(r"/((?:https?|ftp)(?::|%3a)/*)", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class WrapperRule:
+    """One redirect wrapper: where it lives and which parameters carry the target."""
+
+    host: str
+    path: str
+    parameters: tuple[str, ...]
+    decoding: str = "percent"
+
+    def host_matches(self, host: str) -> bool:
+        pattern = self.host
+        if pattern.endswith(".*"):
+            base = pattern[:-2]
+            head = host.rpartition(".")[0]
+            # "google.*" also covers second-level registries ("google.co.uk")
+            return _host_matches(base, head) or _host_matches(base, head.rpartition(".")[0])
+        return _host_matches(pattern, host)
+
+    def path_matches(self, path: str) -> bool:
+        if self.path.endswith("*"):
+            return path.startswith(self.path[:-1])
+        return path == self.path or path == self.path + "/"
+
+
+def _host_matches(pattern: str, host: str) -> bool:
+    if pattern.startswith("*."):
+        return host.endswith(pattern[1:]) and len(host) > len(pattern) - 1
+    return host == pattern
+
+
+def parse_rules(text: str, source: str = "rules") -> tuple[WrapperRule, ...]:
+    """Rules from their text form; a malformed line raises ValueError naming it."""
+    rules: list[WrapperRule] = []
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        fields = line.split()
+        if len(fields) not in (3, 4) or not fields[1].startswith("/"):
+            raise ValueError(f"{source} line {number}: expected HOST /PATH PARAMS [DECODING]")
+        decoding = fields[3] if len(fields) == 4 else "percent"
+        if decoding not in _DECODINGS:
+            raise ValueError(f"{source} line {number}: unknown decoding {decoding!r}")
+        parameters = tuple(p for p in fields[2].split(",") if p)
+        rules.append(WrapperRule(fields[0].lower(), fields[1], parameters, decoding))
+        if len(rules) > MAX_RULES:
+            raise ValueError(f"{source}: more than {MAX_RULES} rules")
+    return tuple(rules)
+
+
+@functools.cache
+def default_rules() -> tuple[WrapperRule, ...]:
+    """The SDK's own list (``data/redirect_wrappers.txt``)."""
+    text = (resources.files("linkscreen") / "data" / "redirect_wrappers.txt").read_text("utf-8")
+    return parse_rules(text, "redirect_wrappers.txt")
+
+
+def _unquote(text: str, rounds: int = 3) -> str:
+    for _ in range(rounds):
+        if "%" not in text:
+            break
+        decoded = _PERCENT.sub(lambda m: chr(int(m.group(1), 16)), text)
+        if decoded == text:
+            break
+        text = decoded
+    return text
+
+
+def _decode(value: str, decoding: str) -> str:
+    if decoding == "proofpoint-v2":
+        value = re.sub(r"-([0-9A-Fa-f]{2})", lambda m: chr(int(m.group(1), 16)), value)
+        return value.replace("_", "/")
+    if decoding == "base64url":
+        payload = value[2:] if value[:2] in ("a1", "a0") else value
+        try:
+            raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+        except (binascii.Error, ValueError):
+            return ""
+        return raw.decode("utf-8", "replace")
+    return _unquote(value.replace("+", " ") if " " not in value else value)
+
+
+def _split(url: str) -> tuple[str, str, str]:
+    """``(host, path, query)`` of a link-ish string (no canonicalisation)."""
+    rest = url.split("://", 1)[1] if "://" in url[:12] else url.lstrip("/")
+    rest = rest.split("#", 1)[0]
+    authority, slash, tail = rest.partition("/")
+    host = authority.rpartition("@")[2].partition(":")[0].lower()
+    path, _, query = ("/" + tail if slash else "/").partition("?")
+    return host, path, query
+
+
+def targets(url: str, rules: tuple[WrapperRule, ...]) -> list[str]:
+    """Links a redirect link carries (most direct first), at most ``MAX_TARGETS``."""
+    found: list[str] = []
+    frontier = [url]
+    for _ in range(MAX_WRAP_DEPTH):
+        next_frontier = []
+        for link in frontier:
+            for target in _targets_once(link, rules):
+                if target not in found and target != url:
+                    found.append(target)
+                    next_frontier.append(target)
+                if len(found) >= MAX_TARGETS:
+                    return found
+        if not next_frontier:
+            break
+        frontier = next_frontier
+    return found
+
+
+def _targets_once(url: str, rules: tuple[WrapperRule, ...]) -> list[str]:
+    if "?" not in url and "/" not in url.split("://", 1)[-1]:
+        return []
+    host, path, query = _split(url)
+    out: list[str] = []
+    if "urldefense.com" in host and path.startswith("/v3/__"):
+        inner = path[len("/v3/__") :] + ("?" + query if query else "")
+        out.append(inner.split("__;", 1)[0])
+    embedded = _PATH_URL.search(path)
+    if embedded:  # web.archive.org/web/2020/https://..., proxies
+        out.append(_unquote(path[embedded.start(1) :] + ("?" + query if query else "")))
+    pairs = [part.partition("=") for part in query.split("&") if part] if query else []
+    for _, _, value in pairs:
+        decoded = _unquote(value)
+        if _EMBEDDED.match(decoded):
+            out.append(decoded)
+    for rule in rules:
+        if not (rule.host_matches(host) and rule.path_matches(path)):
+            continue
+        if rule.parameters == ("*",):
+            out.append(_decode(query, rule.decoding))
+            continue
+        for name, _, value in pairs:
+            if name in rule.parameters and value:
+                out.append(_decode(value, rule.decoding))
+    return [t.strip() for t in dict.fromkeys(out) if t and "." in t]
