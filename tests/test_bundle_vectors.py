@@ -61,5 +61,7 @@ def test_header_fields(bundle: linkscreen.Bundle) -> None:
         ("hotline", "block", "csam"),
         ("watch", "warn", "suspicious"),
     ]
-    assert bundle.lists[0].message("en-GB") == ("This link was blocked.", "https://help.example/")
+    message = bundle.lists[0].message("en-GB")
+    assert message is not None
+    assert (message.text, message.help_link) == ("This link was blocked.", "https://help.example/")
     assert bundle.shortener_domains == {"short.example", "tiny.test"}

@@ -5,6 +5,7 @@ Real processes, as a shell user runs them (``python -m linkscreen`` and the cons
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -54,6 +55,16 @@ def test_console_script_is_installed() -> None:
         pytest.skip("not running from an environment with the console script installed")
     result = subprocess.run([script, "--version"], capture_output=True, text=True, check=False)
     assert result.stdout.startswith("linkscreen ")
+
+
+def test_check_shows_the_deterrence_message_for_a_locale() -> None:
+    url = "http://blocked-host.example/"
+    result = _run("check", "--bundle", BUNDLE, "--public-key", KEY, "--locale", "en-GB", url)
+    assert result.returncode == 0, result.stderr
+    message = json.loads(result.stdout)["message"]
+    assert message["list_id"] == "hotline"
+    assert message["locale"] == "en"
+    assert message["text"]
 
 
 def test_help_documents_the_exit_statuses() -> None:

@@ -17,6 +17,7 @@ Exit status:
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -61,8 +62,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
     bundle = _open(args)
     matcher = Matcher(bundle)
     for url in args.urls:
-        record = matcher.check_url(url).to_dict()
+        verdict = matcher.check_url(url)
+        record = verdict.to_dict()
         record["stale"] = bundle.stale
+        if args.locale:
+            message = verdict.message(args.locale)
+            record["message"] = None if message is None else dataclasses.asdict(message)
         print(json.dumps(record, ensure_ascii=False))
     return 0
 
@@ -208,6 +213,13 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="check URLs against a bundle (one JSON per URL)")
     check.add_argument("--bundle", required=True)
     check.add_argument("--public-key", action="append", required=True, metavar="KEY")
+    check.add_argument(
+        "--locale",
+        action="append",
+        metavar="TAG",
+        help="add the deterrence message an app would show for this BCP 47 locale (repeat for "
+        "a preference list)",
+    )
     check.add_argument("urls", nargs="+", metavar="URL")
     check.set_defaults(func=_cmd_check)
 

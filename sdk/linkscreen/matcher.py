@@ -261,7 +261,7 @@ class Matcher:
             while True:  # rows with equal fingerprints: the expression is on several lists
                 info = parts.lists[tag_at(parts.tags, bits, row)]
                 kind = MatchKind.of(expression)
-                found.append(Match(info.id, info.action, info.category, kind, expression))
+                found.append(Match(info.id, info.action, info.category, kind, expression, info))
                 row += 1
                 if row >= count or (
                     table[row * FINGERPRINT_BYTES : (row + 1) * FINGERPRINT_BYTES] != fingerprint

@@ -9,7 +9,9 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, overload
+from typing import Any, TypeAlias, overload
+
+from . import locales
 
 
 class Action(enum.StrEnum):
@@ -102,9 +104,31 @@ class Signal(enum.StrEnum):
     """A ``block`` list matched but the evidence rule answered ``warn`` (see ``notes``)."""
 
 
+#: A locale, or a person's locales in order of preference (``"pt-BR"``, ``["pt-BR", "en"]``).
+Locales: TypeAlias = str | Iterable[str] | None
+
+
+@dataclass(frozen=True)
+class Deterrence:
+    """What the app shows a person instead of a listed link: the operator's words and help link.
+
+    Immutable; safe to share between threads.
+    """
+
+    text: str
+    """The message, in ``locale``; plain text (the app escapes it for its markup)."""
+    help_link: str
+    """Where the person can get help (a hotline, a counselling service); "" when none."""
+    locale: str
+    """The locale of ``text`` as the operator wrote it, which may differ from the one asked
+    for (``pt`` for ``pt-BR``, the list's default when nothing closer exists)."""
+    list_id: str
+    """The list whose message this is."""
+
+
 @dataclass(frozen=True)
 class ListInfo:
-    """One row of a bundle's list table."""
+    """One row of a bundle's list table. Immutable; safe to share between threads."""
 
     id: str
     """The operator's name for the list (``iwf``, ``platform-own``)."""
@@ -114,14 +138,22 @@ class ListInfo:
     """The operator's category label for the entries in this row."""
     deterrence: tuple[tuple[str, str, str], ...] = ()
     """``(locale, text, help link)`` triples shown to the person instead of the link."""
+    default_locale: str | None = None
+    """The operator's default locale for this list (one of ``deterrence``'s), shown when none
+    of the person's locales has a message; None in bundles written before it existed."""
 
-    def message(self, locale: str) -> tuple[str, str] | None:
-        """Deterrence text and help link for ``locale``, its language, or English; else None."""
-        table = {loc: (text, link) for loc, text, link in self.deterrence}
-        for key in (locale, locale.split("-")[0], "en"):
-            if key in table:
-                return table[key]
-        return next(iter(table.values()), None)
+    def message(self, locale: Locales = None) -> Deterrence | None:
+        """The deterrence message for ``locale`` (a BCP 47 tag or a preference list).
+
+        Case-insensitive, ``_`` as ``-``, shortened a subtag at a time (``pt-BR`` -> ``pt``,
+        ``zh-Hant-TW`` -> ``zh-Hant`` -> ``zh``), then the list's default locale (``en``, then
+        the first message, for older bundles). None only when the list has no message.
+        """
+        chosen = locales.lookup([m[0] for m in self.deterrence], locale, self.default_locale)
+        if chosen is None:
+            return None
+        tag, text, link = self.deterrence[chosen]
+        return Deterrence(text, link, tag, self.id)
 
 
 @dataclass(frozen=True)
@@ -134,6 +166,12 @@ class Match:
     kind: MatchKind
     expression: str
     """The lookup expression that matched (computed on the device from the URL)."""
+    list_info: ListInfo | None = field(default=None, repr=False)
+    """The matching list's row (its deterrence messages), so the app need not look it up."""
+
+    def message(self, locale: Locales = None) -> Deterrence | None:
+        """The matching list's deterrence message for ``locale``; see :meth:`ListInfo.message`."""
+        return None if self.list_info is None else self.list_info.message(locale)
 
 
 @dataclass(frozen=True)
@@ -184,6 +222,21 @@ class Verdict:
         """What the most severe match covers (host, path prefix or exact page)."""
         return self.matches[0].kind if self.matches else None
 
+    def message(self, locale: Locales = None) -> Deterrence | None:
+        """What to show instead of the link: the deterrence message of the first matching
+        list whose action is the verdict's (most severe first), in ``locale``.
+
+        None when nothing matched, and when no matching list asks for the verdict's action
+        (a ``block`` match held back to ``warn``): the operator's text for a block would not
+        fit a warning, so the app shows its own. Locale rules: :meth:`ListInfo.message`.
+        """
+        for match in self.matches:
+            if match.action == self.action:
+                found = match.message(locale)
+                if found is not None:
+                    return found
+        return None
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "url": self.url,
@@ -232,6 +285,10 @@ class Finding:
     @property
     def techniques(self) -> tuple[Technique, ...]:
         return self.verdict.techniques
+
+    def message(self, locale: Locales = None) -> Deterrence | None:
+        """The deterrence message to show in place of this link; see :meth:`Verdict.message`."""
+        return self.verdict.message(locale)
 
     def to_dict(self) -> dict[str, Any]:
         """The ``--jsonl`` finding record."""
@@ -320,6 +377,17 @@ class Findings(Sequence[Finding]):
         if self.notes and self._incomplete_action.severity > worst.severity:
             return self._incomplete_action
         return worst
+
+    def message(self, locale: Locales = None) -> Deterrence | None:
+        """The deterrence message for the message as a whole: that of the first finding, in
+        text order, whose action is ``action``. None when no finding carries one (nothing
+        matched, or only the incomplete-scan policy raised ``action``)."""
+        for finding in self._items:
+            if finding.action == self.action:
+                found = finding.message(locale)
+                if found is not None:
+                    return found
+        return None
 
     def to_dict(self) -> dict[str, Any]:
         """The ``--jsonl`` record of a message (without its id)."""
