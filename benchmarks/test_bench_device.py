@@ -26,7 +26,7 @@ import pytest
 
 from linkscreen_server.compiler import ListSpec, compile_bundle
 
-from bundles import TEST_PUBLIC, TEST_KEY
+from bundles import TEST_KEY, TEST_PUBLIC
 from corpus import generated_urls
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -182,7 +182,12 @@ def test_sdk_install_size(recorder: Any, sdk_venv: Path) -> None:
     added = {name: kb for name, kb in sizes.items() if not _is_excluded(name)}
     group = "SDK-only install, site-packages MB (<= 5)"
     recorder(group, "cryptography + cffi (+ pycparser, pip, setuptools)", excluded / 1024, "MB")
-    recorder(group, "added by the SDK (linkscreen + its other dependencies)", sum(added.values()) / 1024, "MB")
+    recorder(
+        group,
+        "added by the SDK (linkscreen + its other dependencies)",
+        sum(added.values()) / 1024,
+        "MB",
+    )
     biggest = sorted(added.items(), key=lambda item: -item[1])[:6]
     for name, kb in biggest:
         recorder("SDK-only install, largest entries", name, kb / 1024, "MB")

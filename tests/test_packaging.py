@@ -170,7 +170,9 @@ def test_sdist_holds_everything_a_build_needs(dists: Dists) -> None:
     shipped_sources = [
         name
         for name in _tracked_files()
-        if name.startswith(("sdk/", "server/", "native/", "tests/vectors/", "docs/"))
+        if name.startswith(
+            ("sdk/", "server/", "native/", "scripts/", "tests/vectors/", "docs/", "LICENSES/")
+        )
     ]
     missing = sorted(set(shipped_sources) - names)
     assert not missing, f"sdist lacks {missing[:10]}"
@@ -188,8 +190,9 @@ def test_wheel_is_abi3_and_carries_licences_and_data(dists: Dists) -> None:
         info = next(n for n in names if n.endswith(".dist-info/METADATA"))
         metadata = archive.read(info).decode()
     dist_info = info.rsplit("/", 1)[0]
-    assert {f"{dist_info}/licenses/LICENSE", f"{dist_info}/licenses/NOTICE"} <= names
-    assert "License-Expression: Apache-2.0 AND CC-BY-SA-4.0" in metadata
+    licence_files = {f"{dist_info}/licenses/{name}" for name in _licence_files()}
+    assert licence_files <= names
+    assert f"License-Expression: {_declared_expression()}" in metadata
     assert [n for n in names if n.startswith("linkscreen/_native") and n.endswith(".abi3.so")]
     # Every file of both packages (modules and data) lands in the wheel.
     packaged = {
@@ -201,11 +204,46 @@ def test_wheel_is_abi3_and_carries_licences_and_data(dists: Dists) -> None:
     assert not missing, f"wheel lacks {missing[:10]}"
 
 
-def test_licence_files_say_what_is_shipped() -> None:
+#: Words in a file's head that say it carries someone else's licence, and the SPDX id each
+#: needs in the package's License-Expression.
+THIRD_PARTY_MARKERS = {
+    "CC BY-SA": "CC-BY-SA-4.0",
+    "Unicode License": "Unicode-3.0",
+    "Mozilla Public License": "MPL-2.0",
+    "MPL-2.0": "MPL-2.0",
+}
+
+
+def _licence_files() -> list[str]:
+    return ["LICENSE", "NOTICE", *(f"LICENSES/{p.name}" for p in (ROOT / "LICENSES").iterdir())]
+
+
+def _declared_expression() -> str:
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    return str(project["license"])
+
+
+def test_every_third_party_data_file_is_in_notice_and_the_licence_expression() -> None:
+    """A shipped file whose header names another licence must be attributed in NOTICE, and
+    that licence must be in the SPDX expression (PEP 639) with its text where it needs one."""
     assert "Apache License" in (ROOT / "LICENSE").read_text()
     notice = (ROOT / "NOTICE").read_text()
-    assert "CC BY-SA 4.0" in notice
-    assert "server/linkscreen_server/data/url_shorteners.txt" in notice
+    expression = _declared_expression()
+    shipped = [n for n in _tracked_files() if n.startswith(("sdk/", "server/", "native/"))]
+    found = 0
+    for name in shipped:
+        head = (ROOT / name).read_bytes()[:2000].decode("utf-8", "replace")
+        for marker, spdx in THIRD_PARTY_MARKERS.items():
+            if marker in head:
+                found += 1
+                assert name in notice, f"NOTICE does not attribute {name} ({marker})"
+                assert spdx in expression, f"{spdx} ({name}) missing from License-Expression"
+    assert found >= 2  # the shortener list and the Unicode data, at least
+    for spdx in ("Unicode-3.0", "MPL-2.0"):
+        if spdx in expression:
+            assert (ROOT / "LICENSES" / f"{spdx}.txt").exists()
 
 
 # ---- installing -------------------------------------------------------------------------------
