@@ -156,10 +156,19 @@ def _joint_pattern() -> re.Pattern[str]:
 
 
 _JOINTS = _joint_pattern()
-_JOINT_GATE = re.compile(
-    r"\n|[ \t]\.|\.[ \t]|[ \t]/|/[ \t]|:// | (?:dot|slash)|dot|DOT|Dot|SLASH|Slash"
-    r"|[A-Za-z0-9][,_*#$~+=&!?][A-Za-z0-9]",
+#: Words that make a joint when spaced ("bad punto example", "a slash b", "x dotcom").
+_JOINT_WORDS = frozenset(
+    [*DOT_WORDS, *(w for w in SLASH_WORDS if " " not in w), "dotcom", "dot-com", "slash"]
 )
+_JOINT_MARKS = ("\n", " .", ". ", " /", "/ ", "\t", "dot", "DOT", "Dot", "SLASH", "Slash")
+_JOINT_PUNCT = re.compile(r"[A-Za-z0-9][,_*#$~+=&!?][A-Za-z0-9]")
+
+
+def _may_have_joints(text: str) -> bool:
+    """Cheap tests, a superset of what can start a ``_JOINTS`` match."""
+    if any(mark in text for mark in _JOINT_MARKS) or _JOINT_PUNCT.search(text):
+        return True
+    return not _JOINT_WORDS.isdisjoint(text.lower().split())
 
 
 @functools.cache
@@ -187,6 +196,8 @@ class Reader:
     def tokens(self, view: View, out: list[Found], *, loose: bool) -> None:
         """Readings of every token of ``view`` (the token, its cuts, its broken scheme)."""
         text = view.text
+        if "." not in text and ":" not in text and "%" not in text:
+            return
         if "://[" in text:
             for match in _BRACKET_URL.finditer(text):
                 start, end = _trim(match.group())
@@ -332,7 +343,7 @@ class Reader:
         """Readings across ambiguous joints (line breaks, spaced dots, look-alike dots...)."""
         text = view.text
         joints: list[_Joint] = []
-        if _JOINT_GATE.search(text):
+        if _may_have_joints(text):
             for match in _JOINTS.finditer(text):
                 if match.lastgroup == "dottld":
                     word = re.match(r"[A-Za-z]+", text[match.end() :])
@@ -616,6 +627,7 @@ def _first_ascii_link_start(url: str) -> int:
     return 0
 
 
+@functools.lru_cache(maxsize=8192)
 def host_of(url: str) -> tuple[str, bool]:
     """The host part of a link-ish string, and whether it had a scheme."""
     rest = url

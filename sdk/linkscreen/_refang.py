@@ -105,13 +105,25 @@ def _replace(match: re.Match[str]) -> str | None:
     return None if fixed == text else fixed  # "sep": a mangled scheme separator
 
 
-_GATE = re.compile(
-    r"[\[\](){}<>\\^;]|xx|\*\*|DOT|dot|d0t|dt|dawt|f[*x]p|: |:///|(?:https?|ftp)(?: |//)", re.I
-)
+_GATE_CHARS = re.compile(r"[\[\](){}<>\\^;*]")
+_GATE_WORDS = (
+    "xx", "dot", "d0t", "dawt", "fxp", ": ", ":///", "http ", "https ", "ftp ", "http//", "https//",
+    "ftp//",
+)  # fmt: skip
+
+
+def _may_be_defanged(text: str) -> bool:
+    """Cheap tests, a superset of what can start a ``_REFANG`` match."""
+    if _GATE_CHARS.search(text):
+        return True
+    lowered = text.lower()
+    return any(word in lowered for word in _GATE_WORDS) or (
+        "dt" in lowered and any(c in text for c in "_~=+|-#:")
+    )
 
 
 def refang(view: View) -> View:
     """The strict reading: every unambiguous defang undone."""
-    if _GATE.search(view.text) is None:
+    if not _may_be_defanged(view.text):
         return view
     return view.rewrite(_REFANG, _replace, Technique.REFANG)

@@ -6,6 +6,7 @@ message and the techniques of the rewrites that touched it. A view never loses t
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,6 +28,9 @@ class View:
     marks: list[Mark] = field(default_factory=list)
     monotone: bool = True
     """False when part of the text was reordered (a reversed bidi run)."""
+    _index: tuple[int, list[Mark], list[int], int] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def source(self, index: int) -> int:
         if self.origin is None:
@@ -48,7 +52,15 @@ class View:
         """Techniques of the rewrites that touched the original span ``[start, end)``."""
         if not self.marks:
             return []
-        return list(dict.fromkeys(t for s, e, t in self.marks if s < end and e > start))
+        index = self._index
+        if index is None or index[0] != len(self.marks):
+            ordered = sorted(self.marks)
+            longest = max(e - s for s, e, _ in ordered)
+            index = self._index = (len(self.marks), ordered, [m[0] for m in ordered], longest)
+        _, ordered, starts, longest = index
+        lo = bisect.bisect_left(starts, start - longest)
+        hi = bisect.bisect_left(starts, end)
+        return list(dict.fromkeys(t for s, e, t in ordered[lo:hi] if e > start))
 
     def origin_slice(self, start: int, end: int) -> list[int]:
         if self.origin is None:

@@ -141,6 +141,20 @@ _SPACED_LETTERS = re.compile(
     r"(?<![\w./:-])[\w./:?=&%~-](?P<sep>  ?|[_*~+])"
     r"(?:[\w./:?=&%~-](?P=sep)){2,}[\w./:?=&%~-](?![\w./:-])"
 )
+
+
+def _may_be_spaced(text: str) -> bool:
+    """Three one-character words in a row, or a separator other than a space between them."""
+    if any(sep in text for sep in "_*~+") and _SPACED_LETTERS_GATE.search(text):
+        return True
+    run = 0
+    for word in text.split(" "):
+        run = run + 1 if len(word) == 1 or (not word and run) else 0
+        if run >= 3:
+            return True
+    return False
+
+
 _SPACED_LETTERS_GATE = re.compile(
     r"(?:^|[ _*~+])[\w./:-](?:  ?|[_*~+])[\w./:-](?:  ?|[_*~+])[\w./:-]"
 )
@@ -148,16 +162,20 @@ _HOSTLESS_PATH = re.compile(
     r"(?<![\w./:@-])(?P<path>/?[A-Za-z0-9_~%-]+(?:/[A-Za-z0-9_~%.=&?-]+)+/?)(?![\w/])"
 )
 
-_READERS: dict[tuple[frozenset[str], tuple[WrapperRule, ...]], Reader] = {}
+#: Readers by (top-level domains, rules), compared by identity: the same bundle passes the
+#: same objects every time, and hashing them per message would cost more than reading it.
+_READERS: dict[tuple[int, int], tuple[frozenset[str], tuple[WrapperRule, ...], Reader]] = {}
 
 
 def _reader(tlds: frozenset[str], rules: tuple[WrapperRule, ...]) -> Reader:
-    key = (tlds, rules)
-    reader = _READERS.get(key)
-    if reader is None:
-        if len(_READERS) > 8:
-            _READERS.clear()
-        reader = _READERS[key] = Reader(tlds, rules)
+    key = (id(tlds), id(rules))
+    held = _READERS.get(key)
+    if held is not None and held[0] is tlds and held[1] is rules:
+        return held[2]
+    if len(_READERS) > 8:
+        _READERS.clear()
+    reader = Reader(tlds, rules)
+    _READERS[key] = (tlds, rules, reader)
     return reader
 
 
@@ -184,8 +202,9 @@ def extract_links(
     if len(text) > MAX_TEXT_CHARS:
         notes.append(f"only the first {MAX_TEXT_CHARS} of {len(text)} characters were read")
         text = text[:MAX_TEXT_CHARS]
-    rules = (*default_rules(), *wrappers) if wrappers else default_rules()
-    reader = _reader(tlds if tlds is not None else top_level_domains(), tuple(rules))
+    extra = tuple(wrappers)
+    rules = (*default_rules(), *extra) if extra else default_rules()
+    reader = _reader(tlds if tlds is not None else top_level_domains(), rules)
     results: dict[tuple[int, int, str], Candidate] = {}
     given = [host for host in context_hosts if host]
     pending = [path.strip("/") for path in context_paths if path.strip("/")]
@@ -242,7 +261,7 @@ def _extract_window(
     reader.joints(strict, found)
     reader.space_as_dot(strict, found)
     alternatives = []
-    if _SPACED_LETTERS_GATE.search(strict.text):
+    if _may_be_spaced(strict.text):
         letters = strict.rewrite(
             _SPACED_LETTERS,
             lambda m: m.group().replace(m.group("sep"), ""),
@@ -306,6 +325,8 @@ def _add_context_paths(
         if not any(s <= start < e for s, e in linked):  # not part of a link already found
             spans.append((start, end, match.group("path").lstrip("/")))
             paths.append(match.group("path").strip("/"))
+    if not spans:
+        return
     named = [
         (c.start, c.end, c.tier, host_of(c.url)[0])
         for c in [*found.values(), *earlier.values()]

@@ -66,13 +66,15 @@ class Matcher:
     the verdict is at least this action. The default ``warn`` never lets a cut pass silently.
     """
 
-    __slots__ = ("_bundle", "_incomplete", "_probe")
+    __slots__ = ("_bundle", "_incomplete", "_probe", "_rules", "_tld_set")
 
     def __init__(self, bundle: Bundle, *, incomplete_action: Action = Action.WARN) -> None:
         parts = bundle._parts
         self._bundle = bundle
         self._probe: Probe = make_probe(parts)
         self._incomplete = Action(incomplete_action)
+        self._tld_set = self._bundle_tlds()
+        self._rules = self._bundle_rules()
 
     @property
     def bundle(self) -> Bundle:
@@ -126,9 +128,9 @@ class Matcher:
         candidates = extract_links(
             text,
             hosts,
-            tlds=self._tlds(),
+            tlds=self._tld_set,
             context_paths=paths,
-            wrappers=self._wrapper_rules(),
+            wrappers=self._rules,
         )
         if context is not None:
             context.remember(candidates.hosts, candidates.paths)
@@ -173,14 +175,14 @@ class Matcher:
         findings = sorted(chosen.values(), key=lambda f: (f.start, -f.end))
         return Findings(findings, notes, self._incomplete)
 
-    def _tlds(self) -> frozenset[str] | None:
+    def _bundle_tlds(self) -> frozenset[str] | None:
         """The bundle's top-level domains when it carries its own Public Suffix List."""
         tlds = getattr(self._bundle, "top_level_domains", None)
         if callable(tlds):
             tlds = tlds()
         return tlds if isinstance(tlds, frozenset) else None
 
-    def _wrapper_rules(self) -> tuple[WrapperRule, ...]:
+    def _bundle_rules(self) -> tuple[WrapperRule, ...]:
         """The bundle's redirect-wrapper rules (its section 8, when the reader exposes it)."""
         rules = getattr(self._bundle, "redirect_wrappers", None)
         if isinstance(rules, str):
