@@ -1,11 +1,15 @@
-"""Shared test setup: make tests/vectors.py importable and keep hypothesis deterministic in CI."""
+"""Shared test setup: make tests/vectors.py importable, keep hypothesis deterministic in CI, and
+the ``repo`` fixture (an in-memory and a loopback-HTTP update repository) for updater tests."""
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -15,3 +19,27 @@ settings.register_profile(
 )
 settings.register_profile("dev", deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """One linkscreen-server process per module, serving a directory each test gets a slot in."""
+    from server_process import linkscreen_server
+
+    root = tmp_path_factory.mktemp("served")
+    with linkscreen_server("serve", "--dir", str(root), cwd=root) as base:
+        yield root, base
+
+
+@pytest.fixture(params=["memory", "http"])
+def repo(request: pytest.FixtureRequest, tmp_path: Path, served: tuple[Path, str]) -> Any:
+    """A repository with one published version (300 entries), in memory or over loopback HTTP."""
+    from repo_fixtures import HttpRepo, MemoryRepo, entries
+
+    if request.param == "memory":
+        memory = MemoryRepo(tmp_path)
+    else:
+        root, base = served
+        memory = HttpRepo(root / tmp_path.name, server_base=f"{base}{tmp_path.name}/tree/")
+    memory.publish(entries(300))
+    return memory

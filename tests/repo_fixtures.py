@@ -8,13 +8,18 @@ fetcher, answers 404 for a missing file, and logs every request.
 from __future__ import annotations
 
 import hashlib
+import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from linkscreen import Updater
 from linkscreen.errors import DownloadError, DownloadTooLargeError
 from linkscreen.fetch import Request, Response, StdlibFetcher
+from linkscreen.metadata import sign_metadata
 from linkscreen.results import Action
 from linkscreen_server.compiler import ListSpec
 from linkscreen_server.publish import PublishSettings, Repository
@@ -120,3 +125,51 @@ class HttpRepo(MemoryRepo):
     def fetch(self, request: Request) -> Response:
         self.requests.append((request.url, request.etag))
         return StdlibFetcher().fetch(request)
+
+
+def base_of(repo: MemoryRepo) -> str:
+    """The base URL an Updater uses for ``repo``."""
+    return repo.server_base if isinstance(repo, HttpRepo) else BASE
+
+
+def make_updater(
+    repo: MemoryRepo,
+    tmp_path: Path,
+    name: str = "client",
+    now: float | Callable[[], float] = NOW,
+    **options: Any,
+) -> Updater:
+    """An Updater on ``repo`` with a fixed (or given) clock, state in ``tmp_path / name``."""
+    clock = now if callable(now) else (lambda: float(now))  # type: ignore[arg-type]
+    return Updater(
+        tmp_path / name, base_of(repo), [repo.root_key.public_key()], fetcher=repo, clock=clock,
+        **options,
+    )  # fmt: skip
+
+
+def blocks(updater: Updater, url: str) -> bool:
+    matcher = updater.matcher()
+    assert matcher is not None
+    return matcher.check_url(url).action is Action.BLOCK
+
+
+def resign(repo: MemoryRepo, path: str, **changes: object) -> None:
+    """Change fields of a signed metadata file and sign it again with the repo's signing key."""
+    document = json.loads(repo.files[path])
+    document["signed"].update(changes)
+    repo.files[path] = sign_metadata(document["signed"], [repo.signing_key])
+
+
+def serve_manifest(repo: MemoryRepo, version: int, signed: dict[str, Any]) -> bytes:
+    """Sign ``signed`` as ``manifests/VERSION.json`` and point the pointer at it (version too)."""
+    raw = sign_metadata(signed, [repo.signing_key])
+    path = f"manifests/{version}.json"
+    repo.files[path] = raw
+    entry = {"path": path, "sha256": hashlib.sha256(raw).hexdigest(), "size": len(raw)}
+    resign(repo, "pointer.json", version=signed["version"], manifest=entry)
+    return raw
+
+
+def manifest_of(repo: MemoryRepo, version: int) -> dict[str, Any]:
+    signed: dict[str, Any] = json.loads(repo.files[f"manifests/{version}.json"])["signed"]
+    return signed

@@ -1,5 +1,6 @@
 """The Updater, scenario by scenario (python-tuf style), against two repositories: an
-in-memory one, and the same tree served by a real linkscreen-server process on loopback.
+in-memory one, and the same tree served by a real linkscreen-server process on loopback (the
+``repo`` fixture, tests/conftest.py). The attacks of issue 10 are in test_updater_attacks.py.
 
 Each test names the situation it plays; every failure must leave the last good state in use.
 """
@@ -8,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,54 +17,12 @@ import linkscreen
 from linkscreen import Updater, UpdateStatus
 from linkscreen.metadata import sign_metadata
 
-from repo_fixtures import BASE, NOW, HttpRepo, MemoryRepo, entries
-from server_process import linkscreen_server
+from repo_fixtures import NOW, MemoryRepo, base_of, blocks, entries, make_updater, resign
 
-
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
-    """One server process for the module, serving a directory each test gets a slot in."""
-    root = tmp_path_factory.mktemp("served")
-    with linkscreen_server("serve", "--dir", str(root), cwd=root) as base:
-        yield root, base
-
-
-@pytest.fixture(params=["memory", "http"])
-def repo(request: pytest.FixtureRequest, tmp_path: Path, served: tuple[Path, str]) -> MemoryRepo:
-    if request.param == "memory":
-        memory = MemoryRepo(tmp_path)
-    else:
-        root, base = served
-        slot = root / tmp_path.name
-        memory = HttpRepo(slot, server_base=f"{base}{tmp_path.name}/tree/")
-    memory.publish(entries(300))
-    return memory
-
-
-def _base(repo: MemoryRepo) -> str:
-    return repo.server_base if isinstance(repo, HttpRepo) else BASE
-
-
-def _updater(repo: MemoryRepo, tmp_path: Path, name: str = "client", now: float = NOW) -> Updater:
-    return Updater(
-        tmp_path / name,
-        _base(repo),
-        [repo.root_key.public_key()],
-        fetcher=repo,
-        clock=lambda: now,
-    )
-
-
-def _blocks(updater: Updater, url: str) -> bool:
-    matcher = updater.matcher()
-    assert matcher is not None
-    return matcher.check_url(url).action is linkscreen.Action.BLOCK
-
-
-def _resign(repo: MemoryRepo, path: str, **changes: object) -> None:
-    document = json.loads(repo.files[path])
-    document["signed"].update(changes)
-    repo.files[path] = sign_metadata(document["signed"], [repo.signing_key])
+_base = base_of
+_updater = make_updater
+_blocks = blocks
+_resign = resign
 
 
 def test_first_refresh_downloads_the_full_bundle(repo: MemoryRepo, tmp_path: Path) -> None:

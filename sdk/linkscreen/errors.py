@@ -19,6 +19,7 @@ __all__ = [
     "DownloadTooLargeError",
     "ExpiredMetadataError",
     "HashMismatchError",
+    "InconsistentMetadataError",
     "InvalidKeyError",
     "InvalidURLError",
     "LinkscreenError",
@@ -26,9 +27,12 @@ __all__ = [
     "MetadataSignatureError",
     "RepositoryError",
     "RollbackError",
+    "StorageError",
     "URLLimitError",
     "UnknownSigningKeyError",
     "UnsupportedBundleVersionError",
+    "UnusablePayloadError",
+    "UpgradeRequiredError",
 ]
 
 
@@ -106,6 +110,24 @@ class RollbackError(MetadataError):
     """The repository offers an older version than the one already trusted."""
 
 
+class InconsistentMetadataError(MetadataError):
+    """Signed files disagree: a manifest is not the version its pointer names, a pointer names
+    another root than the trusted one, or one version number names two different contents (a
+    forked repository)."""
+
+
+class UpgradeRequiredError(RepositoryError):
+    """A validly signed payload uses a format or canonicalisation version newer than this SDK.
+
+    It is never committed: the app must ship a newer SDK to use it. The last good state stays.
+    """
+
+
+class UnusablePayloadError(RepositoryError):
+    """A payload the signed metadata names fails the bundle checks (corrupt or inconsistent
+    structure, a bad signature on the full bundle). It is never committed."""
+
+
 class HashMismatchError(RepositoryError):
     """A downloaded file, or the state a delta produced, does not match the signed hash."""
 
@@ -132,6 +154,13 @@ class DownloadHTTPError(DownloadError):
     def __init__(self, message: str, status: int) -> None:
         super().__init__(message)
         self.status = status
+
+
+class StorageError(LinkscreenError):
+    """The state directory cannot be read or written (full or read-only disk, permissions).
+
+    The last good state stays in use; nothing half-written is left behind.
+    """
 
 
 class BlockedAddressError(DownloadError):

@@ -16,6 +16,7 @@ accept only well-formed, correctly signed, unexpired metadata and do no I/O.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 
 from .errors import (
     ExpiredMetadataError,
+    InconsistentMetadataError,
     MetadataError,
     MetadataSignatureError,
     RollbackError,
@@ -35,12 +37,22 @@ from .errors import (
 from .keys import key_id_of, raw_bytes
 
 __all__ = [
+    "MAX_DELTAS",
+    "MAX_MANIFEST_BYTES",
+    "MAX_METADATA_BYTES",
+    "MAX_POINTER_BYTES",
+    "MAX_ROOT_BYTES",
     "MAX_ROOT_STEPS",
+    "Delta",
     "FileInfo",
     "Manifest",
     "Pointer",
     "Root",
     "canonical_json",
+    "is_safe_path",
+    "is_sha256_hex",
+    "key_table",
+    "peek_manifest_version",
     "peek_root_version",
     "sign_metadata",
     "verify_manifest",
@@ -52,6 +64,15 @@ __all__ = [
 MAX_POINTER_BYTES = 16 * 1024
 MAX_ROOT_BYTES = 64 * 1024
 MAX_MANIFEST_BYTES = 256 * 1024
+#: No metadata file is parsed past this size, whoever hands it over.
+MAX_METADATA_BYTES = MAX_MANIFEST_BYTES
+#: A file path in metadata: relative, "/"-separated segments of safe characters, none starting
+#: with a dot (so no "." or ".."), no empty segment, no escapes, no backslash: a path names a
+#: file under the base URL.
+_SAFE_PATH = re.compile(
+    r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}(?:/[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}){0,7}"
+)
+_SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 
 
 def canonical_json(value: Any) -> bytes:
@@ -68,10 +89,16 @@ def sign_metadata(signed: Mapping[str, Any], keys: list[Ed25519PrivateKey]) -> b
 
 
 def _parse(raw: bytes, kind: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    if not isinstance(raw, bytes | bytearray | memoryview):
+        raise MetadataError(f"{kind}: metadata must be bytes")
+    if len(raw) > MAX_METADATA_BYTES:
+        raise MetadataError(f"{kind}: {len(raw)} bytes exceeds {MAX_METADATA_BYTES}")
     try:
-        document = json.loads(raw)
+        document = json.loads(bytes(raw))
         signed, signatures = document["signed"], document["signatures"]
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, IndexError, RecursionError):
+        # RecursionError: "[" x 16,000 nests deeper than the parser's stack; ValueError covers
+        # bad UTF-8, bad JSON and integers too long to convert.
         raise MetadataError(f"{kind}: not signed metadata JSON") from None
     if not isinstance(signed, dict) or not isinstance(signatures, list):
         raise MetadataError(f"{kind}: malformed signed metadata")
@@ -187,15 +214,27 @@ class FileInfo:
         if not isinstance(value, dict):
             raise MetadataError(f"{kind}: file entry is not an object")
         path, sha256 = value.get("path"), value.get("sha256")
-        if not isinstance(path, str) or ".." in path.split("/") or path.startswith("/"):
-            raise MetadataError(f"{kind}: unsafe file path {path!r}")
-        if not isinstance(sha256, str) or len(sha256) != 64:
+        if not is_safe_path(path):
+            raise MetadataError(f"{kind}: unsafe file path {str(path)[:100]!r}")
+        if not is_sha256_hex(sha256):
             raise MetadataError(f"{kind}: bad sha256 for {path}")
-        return cls(path, sha256, _int(value, "size", kind))
+        return cls(str(path), str(sha256), _int(value, "size", kind))
+
+
+def is_safe_path(path: object) -> bool:
+    """A path metadata may name: relative segments of ``[A-Za-z0-9._-]`` that do not start
+    with a dot (so no ``.`` or ``..`` segment, no hidden file)."""
+    return isinstance(path, str) and _SAFE_PATH.fullmatch(path) is not None
+
+
+def is_sha256_hex(value: object) -> bool:
+    return isinstance(value, str) and _SHA256_HEX.fullmatch(value) is not None
 
 
 #: Root versions a client will walk forward in one refresh.
 MAX_ROOT_STEPS = 32
+#: Deltas one manifest may offer (one per earlier state of the chain; chains are short).
+MAX_DELTAS = 1024
 
 
 def peek_root_version(raw: bytes) -> int:
@@ -206,6 +245,12 @@ def peek_root_version(raw: bytes) -> int:
     """
     signed, _ = _parse(raw, "pointer")
     return _int(signed, "root_version", "pointer")
+
+
+def peek_manifest_version(raw: bytes) -> int:
+    """The version a manifest states, read before its signature is checked."""
+    signed, _ = _parse(raw, "manifest")
+    return _int(signed, "version", "manifest")
 
 
 @dataclass(frozen=True)
@@ -261,18 +306,20 @@ def verify_manifest(
     _check_signatures("manifest", signed, signatures, root.signing_keys)
     version = _int(signed, "version", "manifest")
     if version != pointer.version:
-        raise MetadataError(f"manifest v{version} does not match pointer v{pointer.version}")
+        raise InconsistentMetadataError(
+            f"manifest v{version} does not match pointer v{pointer.version}"
+        )
     expires = _int(signed, "expires", "manifest")
     _check_expiry("manifest", version, expires, now, leeway)
     state = signed.get("state")
-    if not isinstance(state, dict) or not isinstance(state.get("sha256"), str):
+    if not isinstance(state, dict) or not is_sha256_hex(state.get("sha256")):
         raise MetadataError("manifest: state missing")
     deltas_raw = signed.get("deltas", [])
-    if not isinstance(deltas_raw, list):
-        raise MetadataError("manifest: deltas is not a list")
+    if not isinstance(deltas_raw, list) or len(deltas_raw) > MAX_DELTAS:
+        raise MetadataError(f"manifest: deltas is not a list of at most {MAX_DELTAS}")
     deltas = []
     for entry in deltas_raw:
-        if not isinstance(entry, dict) or not isinstance(entry.get("from_sha256"), str):
+        if not isinstance(entry, dict) or not is_sha256_hex(entry.get("from_sha256")):
             raise MetadataError("manifest: malformed delta entry")
         deltas.append(Delta(entry["from_sha256"], FileInfo.parse(entry, "manifest")))
     return Manifest(

@@ -1,16 +1,18 @@
 """Keep the newest verified bundle on the device, like a TUF client (docs/protocol.md).
 
-``Updater.refresh()`` fetches the short-lived pointer (conditionally: nothing new costs one
-small request answered 304), walks the root chain from the shipped root keys, checks versions
-never go back, fetches the manifest, then a delta from the current state when there is one and
-a full bundle otherwise (or when the delta does not produce the signed state). Every download is
-size-capped and hash-checked before use.
+The Updater only fetches, persists and orchestrates; every trust decision is the pure
+:class:`linkscreen.trust.TrustedSet`'s. ``refresh()`` fetches the short-lived pointer
+(conditionally: nothing new costs one small request answered 304, still checked against the
+trusted pointer's expiry), walks the root chain from the shipped root keys, fetches the
+manifest, then a delta from the current state when there is one and a full bundle otherwise.
 
 State lives in ``state_dir``: content-addressed payload files, the manifest and roots, and
 ``current.json``, which is replaced with ``os.replace`` as the single commit point. A process
-killed at any moment leaves either the old or the new state, never a mix. A file lock lets
-several processes share one directory. Requests carry no client identifier: every client at
-one version sends the same bytes.
+killed at any moment leaves either the old or the new state, never a mix; a torn or missing
+``current.json`` or payload heals to the last good version found on disk, or is refetched.
+``refresh()`` never raises for network, repository or disk trouble and keeps within its
+deadline, waiting for the state lock included. Requests carry no client identifier: every
+client at one version sends the same bytes.
 """
 
 from __future__ import annotations
@@ -18,55 +20,52 @@ from __future__ import annotations
 import enum
 import hashlib
 import json
-import mmap
 import os
+import re
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from ._filelock import FileLock
-from ._files import write_atomically
-from .bundle import Bundle, _parse, verify
-from .delta import apply_delta
+from ._files import remove_temporaries, write_atomically
 from .errors import (
-    BundleError,
-    DownloadError,
+    DeltaError,
     DownloadHTTPError,
     DownloadTimeoutError,
-    DownloadTooLargeError,
-    HashMismatchError,
+    LinkscreenError,
     MetadataError,
     RepositoryError,
-    RollbackError,
+    StorageError,
+    UpgradeRequiredError,
 )
 from .fetch import Fetcher, Request, Response, StdlibFetcher, guarded_fetch
 from .keys import PublicKeyLike, key_id_of, trusted_keys
 from .matcher import Matcher
-from .metadata import (
-    MAX_MANIFEST_BYTES,
-    MAX_POINTER_BYTES,
-    MAX_ROOT_BYTES,
-    MAX_ROOT_STEPS,
-    FileInfo,
-    Manifest,
-    Root,
-    peek_root_version,
-    verify_manifest,
-    verify_pointer,
-    verify_root,
-)
+from .metadata import MAX_MANIFEST_BYTES, MAX_POINTER_BYTES, MAX_ROOT_BYTES, FileInfo, Root
+from .trust import TrustedSet, TrustedVersion, staleness
 
-__all__ = ["FetchResponse", "LegacyFetcher", "UpdateResult", "UpdateStatus", "Updater"]
+__all__ = [
+    "DEFAULT_REFRESH_DEADLINE_S",
+    "FetchResponse",
+    "LegacyFetcher",
+    "UpdateResult",
+    "UpdateStatus",
+    "Updater",
+]
 
-#: Largest bundle or delta accepted, whatever a manifest says.
-MAX_DOWNLOAD_BYTES = 512 * 1024 * 1024
 #: Longest a refresh may take, waiting for the state lock included (a slow or hostile server
 #: cannot keep it, or the lock, longer).
 DEFAULT_REFRESH_DEADLINE_S = 120.0
 #: The same for every client: nothing here identifies the device, app or person.
 REQUEST_HEADERS = {"User-Agent": "linkscreen-updater", "Accept": "*/*"}
+#: The layout version of ``current.json`` written by this SDK.
+STATE_FORMAT = 2
+_PAYLOAD_NAME = re.compile(r"payload-([0-9a-f]{64})\.bin")
+_MANIFEST_NAME = re.compile(r"manifest-([0-9]{1,12})\.json")
 
 
 @dataclass(frozen=True)
@@ -106,36 +105,104 @@ class UpdateStatus(enum.StrEnum):
 
 @dataclass(frozen=True)
 class UpdateResult:
+    """What one refresh did. The last good state stays in use whatever ``status`` says."""
+
     status: UpdateStatus
     version: int
     """The version in use after the refresh."""
     requests: int
     bytes_downloaded: int
-    error: RepositoryError | None = None
+    error: LinkscreenError | None = None
+    """Why the refresh failed: a RepositoryError (network, repository) or a StorageError."""
     delta_error: RepositoryError | None = None
     """Why a delta was not used, when a full download replaced it."""
+    stale: bool = False
+    """The state in use may be out of date (see ``stale_reason``); it still matches."""
+    stale_reason: str | None = None
+
+    @property
+    def upgrade_required(self) -> bool:
+        """The repository serves a validly signed version this SDK cannot use: the app must
+        ship a newer SDK to get it (it was not committed; the last good state stays)."""
+        return isinstance(self.error, UpgradeRequiredError)
+
+    @property
+    def ok(self) -> bool:
+        return self.status is not UpdateStatus.FAILED
 
 
 @dataclass
 class _State:
+    """``current.json``: the commit record (what is trusted) and bookkeeping."""
+
+    format: int = STATE_FORMAT
     version: int = 0
     state_sha256: str = ""
     payload: str = ""
     manifest: str = ""
+    manifest_sha256: str = ""
     pointer_etag: str | None = None
+    pointer_expires: int = 0
+    manifest_expires: int = 0
     last_success: float = 0.0
-    expires: int = 0
+    unusable_manifest_sha256: str = ""
+    """A signed version this SDK cannot use: not downloaded again until the repository moves on."""
+    recovered: bool = field(default=False, compare=False)
+
+    @property
+    def trusted(self) -> TrustedVersion:
+        return TrustedVersion(
+            self.version,
+            self.manifest_sha256,
+            self.state_sha256,
+            self.pointer_expires,
+            self.manifest_expires,
+        )
+
+    def to_json(self) -> bytes:
+        record = asdict(self)
+        record.pop("recovered")
+        return json.dumps(record, indent=1).encode()
 
     @classmethod
-    def load(cls, path: Path) -> _State:
-        if not path.exists():
-            return cls()
-        data = json.loads(path.read_text("utf-8"))
-        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+    def from_json(cls, raw: bytes) -> _State:
+        """Parse ``current.json``; raises ValueError for anything torn or malformed."""
+        data = json.loads(raw)
+        if not isinstance(data, dict):
+            raise ValueError("current.json is not an object")
+        if "expires" in data and "manifest_expires" not in data:  # the layout before format 2
+            data["manifest_expires"] = data["expires"]
+            data.setdefault("pointer_expires", data["expires"])
+        state = cls()
+        for spec in fields(cls):
+            if spec.name in data and spec.name != "recovered":
+                setattr(state, spec.name, data[spec.name])
+        if not (
+            isinstance(state.version, int)
+            and isinstance(state.payload, str)
+            and isinstance(state.state_sha256, str)
+            and isinstance(state.manifest, str)
+            and isinstance(state.manifest_sha256, str)
+            and isinstance(state.pointer_expires, int)
+            and isinstance(state.manifest_expires, int)
+            and isinstance(state.last_success, int | float)
+            and isinstance(state.unusable_manifest_sha256, str)
+            and (state.pointer_etag is None or isinstance(state.pointer_etag, str))
+        ):
+            raise ValueError("current.json has a field of the wrong type")
+        if state.payload and _PAYLOAD_NAME.fullmatch(state.payload) is None:
+            raise ValueError("current.json names an unexpected payload file")
+        if state.manifest and _MANIFEST_NAME.fullmatch(state.manifest) is None:
+            raise ValueError("current.json names an unexpected manifest file")
+        return state
 
 
 class Updater:
-    """Fetches and verifies bundles into ``state_dir``; hands out a Matcher on the newest one."""
+    """Fetches and verifies bundles into ``state_dir``; hands out a Matcher on the newest one.
+
+    Several Updaters (threads or processes) may share one ``state_dir``: refreshes are
+    serialised by a file lock; ``matcher()`` reads the committed state without the lock.
+    """
 
     def __init__(
         self,
@@ -146,13 +213,14 @@ class Updater:
         *,
         leeway_s: float = 300.0,
         update_period_s: float = 12 * 3600,
-        clock: Any = time.time,
+        clock: Callable[[], float] = time.time,
         deadline_s: float = DEFAULT_REFRESH_DEADLINE_S,
     ) -> None:
         self.dir = Path(state_dir)
-        self.dir.mkdir(parents=True, exist_ok=True)
         self.base_url = base_url.rstrip("/") + "/"
-        self._anchors = {key_id_of(k).hex(): k for k in trusted_keys(public_keys).values()}
+        self._anchors: dict[str, Ed25519PublicKey] = {
+            key_id_of(k).hex(): k for k in trusted_keys(public_keys).values()
+        }
         if fetcher is None:
             fetcher = StdlibFetcher()
         self._fetch: Fetcher = fetcher if isinstance(fetcher, Fetcher) else _LegacyAdapter(fetcher)
@@ -161,173 +229,349 @@ class Updater:
         self._clock = clock
         self.deadline_s = deadline_s
         self._matcher: tuple[str, Matcher] | None = None
+        self._verified_payload: tuple[str, tuple[int, int, int]] | None = None
 
     # ---- public ----------------------------------------------------------------------------
     def refresh(self) -> UpdateResult:
-        """Bring the state up to date. Never raises for repository or network trouble: the
-        result says what failed, and the last good state stays in use."""
+        """Bring the state up to date within ``deadline_s``.
+
+        Never raises for network, repository or disk trouble: the result says what failed,
+        and the last good state stays in use.
+        """
         counter = _Counter(self._fetch, self.deadline_s)
+        state = _State()
         lock = FileLock(self.dir / ".lock")
-        if not lock.acquire(self.deadline_s):
-            busy = DownloadTimeoutError(f"{self.dir}: another refresh held the state lock")
-            return UpdateResult(UpdateStatus.FAILED, self.version, 0, 0, busy)
         try:
-            state = _State.load(self.dir / "current.json")
-            try:
-                return self._refresh(state, counter)
-            except RepositoryError as exc:
-                return UpdateResult(
-                    UpdateStatus.FAILED, state.version, counter.requests, counter.bytes, exc
-                )
+            self.dir.mkdir(parents=True, exist_ok=True)
+            acquired = lock.acquire(self.deadline_s)
+        except OSError as exc:
+            return self._result(UpdateStatus.FAILED, self._load(), counter, _storage_error(exc))
+        if not acquired:
+            busy = DownloadTimeoutError(f"{self.dir}: another refresh held the state lock")
+            return self._result(UpdateStatus.FAILED, self._load(), counter, busy)
+        try:
+            remove_temporaries([self.dir, self.dir / "roots"])
+            state = self._load()
+            return self._refresh(state, counter)
+        except LinkscreenError as exc:
+            return self._result(UpdateStatus.FAILED, state, counter, exc)
+        except OSError as exc:
+            return self._result(UpdateStatus.FAILED, state, counter, _storage_error(exc))
+        except Exception as exc:  # the promise: a result, never an exception
+            failure = RepositoryError(f"refresh failed unexpectedly: {type(exc).__name__}: {exc}")
+            failure.__cause__ = exc
+            return self._result(UpdateStatus.FAILED, state, counter, failure)
         finally:
             lock.release()
 
     def matcher(self) -> Matcher | None:
-        """A Matcher on the current verified state, or None before the first good refresh."""
-        state = _State.load(self.dir / "current.json")
-        if not state.payload:
+        """A Matcher on the current verified state; None before the first good refresh or
+        when nothing verified is left on disk (the next refresh refetches). Never raises for
+        a torn or missing state file or payload: it falls back to the last good one."""
+        try:
+            state = self._load()
+            if not state.payload:
+                return None
+            if self._matcher is None or self._matcher[0] != state.state_sha256:
+                from .bundle import Bundle, _parse  # the bundle reader's payload parser
+
+                data = (self.dir / state.payload).read_bytes()
+                if hashlib.sha256(data).hexdigest() != state.state_sha256:
+                    return None
+                bundle = Bundle(_parse(memoryview(data), data, 0), b"", len(data), state.payload)
+                self._matcher = (state.state_sha256, Matcher(bundle))
+            return self._matcher[1]
+        except (OSError, LinkscreenError):
             return None
-        if self._matcher is None or self._matcher[0] != state.state_sha256:
-            bundle = _open_payload(self.dir / state.payload, state.state_sha256)
-            self._matcher = (state.state_sha256, Matcher(bundle))
-        return self._matcher[1]
 
     @property
     def version(self) -> int:
-        return _State.load(self.dir / "current.json").version
+        """The version in use (0 before the first good refresh)."""
+        return self._load().version
 
     def is_stale(self, now: float | None = None) -> bool:
-        """Past the bundle's expiry, or two update periods without a successful check."""
-        state = _State.load(self.dir / "current.json")
-        now = self._clock() if now is None else now
-        if not state.payload:
-            return True
-        return now > state.expires or now - state.last_success > 2 * self.update_period_s
+        """No verified bundle, past the trusted pointer's or the version's expiry (a frozen or
+        unreachable repository), or two update periods without a successful check."""
+        return self.stale_reason(now) is not None
+
+    def stale_reason(self, now: float | None = None) -> str | None:
+        """Why the state is stale, or None when it is fresh."""
+        state = self._load()
+        return staleness(
+            state.trusted,
+            now=self._clock() if now is None else now,
+            leeway_s=self.leeway_s,
+            last_success=state.last_success,
+            update_period_s=self.update_period_s,
+            has_payload=bool(state.payload) and self._payload_present(state),
+        ).reason
 
     # ---- the protocol ----------------------------------------------------------------------
     def _refresh(self, state: _State, fetch: _Counter) -> UpdateResult:
         now = self._clock()
-        root = self._trusted_root(now, fetch)
-        response = fetch(self.base_url + "pointer.json", MAX_POINTER_BYTES, state.pointer_etag)
-        if response.status == 304 and state.payload:
+        core = TrustedSet(self._anchors, now=now, leeway_s=self.leeway_s, trusted=state.trusted)
+        self._load_roots(core, fetch)
+        has_payload = bool(state.payload) and self._payload_verified(state)
+        response = fetch(
+            self.base_url + "pointer.json",
+            MAX_POINTER_BYTES,
+            state.pointer_etag if has_payload else None,
+        )
+        if response.status == 304:
+            core.confirm_unchanged()  # past the pointer's expiry: frozen, not up to date
             state.last_success = now
             self._commit(state)
-            return UpdateResult(UpdateStatus.UP_TO_DATE, state.version, fetch.requests, fetch.bytes)
-        target_root = peek_root_version(response.body)
-        if target_root - root.version > MAX_ROOT_STEPS:
-            raise MetadataError(f"pointer names root {target_root}, too far past {root.version}")
-        while root.version < target_root:  # key rotation: walk the new roots first
-            root = self._fetch_root(root, fetch, now)
-        pointer = verify_pointer(response.body, root, now=now, leeway=self.leeway_s)
-        if pointer.version < state.version:
-            raise RollbackError(
-                f"repository offers version {pointer.version}, {state.version} is trusted"
-            )
-        if pointer.version == state.version and state.payload:
+            return self._result(UpdateStatus.UP_TO_DATE, state, fetch)
+        for _version in core.roots_to_fetch(response.body):  # key rotation: new roots first
+            self._fetch_root(core, fetch)
+        pointer = core.update_pointer(response.body)
+        if core.up_to_date and has_payload:
+            confirmed = core.confirmed()
             state.pointer_etag, state.last_success = response.etag, now
+            state.pointer_expires, state.manifest_sha256 = (
+                confirmed.pointer_expires,
+                confirmed.manifest_sha256,
+            )
             self._commit(state)
-            return UpdateResult(UpdateStatus.UP_TO_DATE, state.version, fetch.requests, fetch.bytes)
-        manifest_raw = self._download(fetch, pointer.manifest, MAX_MANIFEST_BYTES)
-        manifest = verify_manifest(manifest_raw, root, pointer, now=now, leeway=self.leeway_s)
-        payload, status, delta_error = self._new_payload(state, manifest, root, fetch)
+            return self._result(UpdateStatus.UP_TO_DATE, state, fetch)
+        if pointer.manifest.sha256 == state.unusable_manifest_sha256:
+            raise UpgradeRequiredError(
+                f"version {pointer.version} needs a newer SDK (already downloaded and refused)"
+            )
+        manifest_raw = self._download(core, fetch, pointer.manifest, MAX_MANIFEST_BYTES)
+        manifest = core.update_manifest(manifest_raw)
+        try:
+            payload, status, delta_error = self._new_payload(state, core, fetch, has_payload)
+        except UpgradeRequiredError:
+            state.unusable_manifest_sha256 = pointer.manifest.sha256
+            self._commit(state)
+            raise
         payload_name = f"payload-{manifest.state_sha256}.bin"
-        write_atomically(self.dir / payload_name, payload)
         manifest_name = f"manifest-{manifest.version}.json"
-        write_atomically(self.dir / manifest_name, manifest.raw)
-        old = state.payload
+        trusted = core.committed()
         new_state = _State(
-            manifest.version,
-            manifest.state_sha256,
-            payload_name,
-            manifest_name,
-            response.etag,
-            now,
-            manifest.expires,
+            version=trusted.version,
+            state_sha256=trusted.state_sha256,
+            payload=payload_name,
+            manifest=manifest_name,
+            manifest_sha256=trusted.manifest_sha256,
+            pointer_etag=response.etag,
+            pointer_expires=trusted.pointer_expires,
+            manifest_expires=trusted.manifest_expires,
+            last_success=now,
         )
-        self._commit(new_state)
-        self._clean(keep={payload_name, manifest_name, old})
-        return UpdateResult(
-            status, manifest.version, fetch.requests, fetch.bytes, None, delta_error
-        )
+        written: list[Path] = []
+        try:
+            for name, data in ((payload_name, payload), (manifest_name, manifest_raw)):
+                write_atomically(self.dir / name, data)
+                written.append(self.dir / name)
+            self._commit(new_state)
+        except BaseException:
+            for path in written:  # not committed: do not keep a full disk full
+                if path.name not in (state.payload, state.manifest):
+                    path.unlink(missing_ok=True)
+            raise
+        self._verified_payload = None
+        self._clean(keep={payload_name, manifest_name, state.payload, state.manifest})
+        return self._result(status, new_state, fetch, None, delta_error)
 
     def _new_payload(
-        self, state: _State, manifest: Manifest, root: Root, fetch: _Counter
+        self, state: _State, core: TrustedSet, fetch: _Counter, has_payload: bool
     ) -> tuple[bytes, UpdateStatus, RepositoryError | None]:
-        delta = manifest.delta_from(state.state_sha256) if state.payload else None
-        delta_error = None
+        delta = core.delta_from(state.state_sha256) if has_payload else None
+        delta_error: RepositoryError | None = None
         if delta is not None:
             try:
-                data = self._download(fetch, delta.file, MAX_DOWNLOAD_BYTES)
+                data = self._download(core, fetch, delta.file)
                 old = (self.dir / state.payload).read_bytes()
-                payload = apply_delta(old, data)
-                if hashlib.sha256(payload).hexdigest() != manifest.state_sha256:
-                    raise HashMismatchError("the delta did not produce the signed state")
-                return payload, UpdateStatus.UPDATED_DELTA, None
-            except (RepositoryError, OSError) as exc:  # fall back to the full bundle
-                delta_error = exc if isinstance(exc, RepositoryError) else DownloadError(str(exc))
-        data = self._download(fetch, manifest.full, MAX_DOWNLOAD_BYTES)
-        signers = {bytes.fromhex(keyid): key for keyid, key in root.signing_keys.items()}
-        try:
-            _key_id, payload_view = verify(data, signers)
-        except BundleError as exc:
-            raise HashMismatchError(f"full bundle refused: {exc}") from None
-        payload = bytes(payload_view)
-        if hashlib.sha256(payload).hexdigest() != manifest.state_sha256:
-            raise HashMismatchError("full bundle does not hold the signed state")
-        return payload, UpdateStatus.UPDATED_FULL, delta_error
+                return core.accept_delta(old, delta, data), UpdateStatus.UPDATED_DELTA, None
+            except UpgradeRequiredError:
+                raise  # the full bundle holds the same state: no use fetching it
+            except DownloadTimeoutError:
+                raise  # no time left for a full download either
+            except RepositoryError as exc:  # fall back to the full bundle
+                delta_error = exc
+            except OSError as exc:
+                delta_error = DeltaError(f"stored state unreadable: {exc.strerror or exc}")
+        manifest = core.manifest
+        assert manifest is not None
+        data = self._download(core, fetch, manifest.full)
+        return core.accept_full_bundle(data), UpdateStatus.UPDATED_FULL, delta_error
 
-    def _download(self, fetch: _Counter, info: FileInfo, cap: int) -> bytes:
-        if info.size > cap:
-            raise DownloadTooLargeError(f"{info.path}: {info.size} bytes exceeds {cap}")
-        response = fetch(self.base_url + info.path, info.size, None)
-        if len(response.body) != info.size:
-            raise HashMismatchError(
-                f"{info.path}: {len(response.body)} bytes, expected {info.size}"
-            )
-        if hashlib.sha256(response.body).hexdigest() != info.sha256:
-            raise HashMismatchError(f"{info.path}: SHA-256 does not match the signed metadata")
-        return response.body
+    def _download(
+        self, core: TrustedSet, fetch: _Counter, info: FileInfo, limit: int | None = None
+    ) -> bytes:
+        cap = core.download_cap(info) if limit is None else core.download_cap(info, limit)
+        body = fetch(self.base_url + info.path, cap, None).body
+        core.check_file(info, body)
+        return body
 
     # ---- roots -----------------------------------------------------------------------------
-    def _trusted_root(self, now: float, fetch: _Counter) -> Root:
-        """Walk the stored roots from the shipped keys (each signed by the one before it);
-        on first use, fetch root 1, which the shipped keys must have signed."""
-        root: Root | None = None
+    def _load_roots(self, core: TrustedSet, fetch: _Counter) -> None:
+        """Walk the stored roots from the shipped keys; a stored root that no longer verifies
+        (a damaged disk) is dropped with every later one, and refetched. On first use, fetch
+        root 1, which the shipped keys must have signed."""
+        roots = self.dir / "roots"
         version = 1
-        while (self.dir / "roots" / f"{version}.json").exists():
-            raw = (self.dir / "roots" / f"{version}.json").read_bytes()
-            root = self._verify_root(raw, root, version, now)
+        while (roots / f"{version}.json").exists():
+            try:
+                core.update_root((roots / f"{version}.json").read_bytes())
+            except (MetadataError, OSError):
+                for stale in roots.glob("*.json"):
+                    if stale.stem.isdigit() and int(stale.stem) >= version:
+                        stale.unlink(missing_ok=True)
+                break
             version += 1
-        return root if root is not None else self._fetch_root(None, fetch, now)
+        if core.root is None:
+            self._fetch_root(core, fetch)
 
-    def _fetch_root(self, previous: Root | None, fetch: _Counter, now: float) -> Root:
-        version = 1 if previous is None else previous.version + 1
-        response = fetch(self.base_url + f"roots/{version}.json", MAX_ROOT_BYTES, None)
-        root = self._verify_root(response.body, previous, version, now)
-        write_atomically(self.dir / "roots" / f"{version}.json", response.body)
+    def _fetch_root(self, core: TrustedSet, fetch: _Counter) -> Root:
+        version = core.root_version + 1
+        body = fetch(self.base_url + f"roots/{version}.json", MAX_ROOT_BYTES, None).body
+        root = core.update_root(body)
+        write_atomically(self.dir / "roots" / f"{version}.json", body)
         return root
 
-    def _verify_root(self, raw: bytes, previous: Root | None, version: int, now: float) -> Root:
-        keys = previous.root_keys if previous is not None else self._anchors
-        threshold = previous.threshold if previous is not None else 1
-        return verify_root(
-            raw,
-            keys,
-            threshold,
-            expected_version=version,
-            now=now,
-            leeway=self.leeway_s,
-            check_expiry=False,
-        )
-
     # ---- storage ---------------------------------------------------------------------------
+    def _load(self) -> _State:
+        """``current.json``, or the last good state found on disk when it is torn or missing."""
+        path = self.dir / "current.json"
+        try:
+            state = _State.from_json(path.read_bytes())
+        except FileNotFoundError:
+            return self._recover()
+        except (OSError, ValueError, RecursionError):
+            return self._recover()
+        if state.payload and not self._payload_present(state):
+            recovered = self._recover()
+            if recovered.payload:
+                return recovered
+        return state
+
+    def _recover(self) -> _State:
+        """The newest stored manifest whose signature verifies (with the stored roots) and
+        whose payload is on disk with the right hash; failing that, the newest verified
+        manifest's version with no payload (rollback protection kept; the next refresh
+        refetches); failing that, nothing. Reads only: the next refresh commits."""
+        try:
+            names = [entry.name for entry in self.dir.iterdir()]
+        except OSError:
+            return _State()
+        versions = sorted(
+            (int(match.group(1)) for name in names if (match := _MANIFEST_NAME.fullmatch(name))),
+            reverse=True,
+        )
+        if not versions:
+            return _State()
+        core = TrustedSet(self._anchors, now=self._clock(), leeway_s=self.leeway_s)
+        roots = self.dir / "roots"
+        try:
+            while (roots / f"{core.root_version + 1}.json").exists():
+                core.update_root((roots / f"{core.root_version + 1}.json").read_bytes())
+        except (MetadataError, OSError):
+            pass  # walk as far as the stored roots verify
+        if core.root is None:
+            return _State()
+        floor: _State | None = None
+        for version in versions:
+            name = f"manifest-{version}.json"
+            try:
+                raw = (self.dir / name).read_bytes()
+                manifest = core.recover_manifest(raw)
+            except (OSError, LinkscreenError):
+                continue
+            state = _State(
+                version=manifest.version,
+                state_sha256=manifest.state_sha256,
+                manifest=name,
+                manifest_sha256=hashlib.sha256(raw).hexdigest(),
+                manifest_expires=manifest.expires,
+                recovered=True,
+            )
+            payload = f"payload-{manifest.state_sha256}.bin"
+            if self._file_has_hash(self.dir / payload, manifest.state_sha256):
+                state.payload = payload
+                return state
+            floor = floor or state
+        return floor or _State()
+
+    def _payload_present(self, state: _State) -> bool:
+        try:
+            return (self.dir / state.payload).is_file()
+        except OSError:
+            return False
+
+    def _payload_verified(self, state: _State) -> bool:
+        """The stored payload is on disk with its signed hash (cached by file identity)."""
+        path = self.dir / state.payload
+        try:
+            info = path.stat()
+        except OSError:
+            return False
+        identity = (info.st_ino, info.st_size, info.st_mtime_ns)
+        if self._verified_payload == (state.state_sha256, identity):
+            return True
+        if not self._file_has_hash(path, state.state_sha256):
+            return False
+        self._verified_payload = (state.state_sha256, identity)
+        return True
+
+    @staticmethod
+    def _file_has_hash(path: Path, sha256: str) -> bool:
+        try:
+            digest = hashlib.sha256()
+            with open(path, "rb") as handle:
+                while chunk := handle.read(1 << 20):
+                    digest.update(chunk)
+        except OSError:
+            return False
+        return digest.hexdigest() == sha256
+
     def _commit(self, state: _State) -> None:
-        write_atomically(self.dir / "current.json", json.dumps(state.__dict__, indent=1).encode())
+        write_atomically(self.dir / "current.json", state.to_json())
 
     def _clean(self, keep: set[str]) -> None:
-        for path in self.dir.iterdir():
-            if path.name.startswith(("payload-", "manifest-")) and path.name not in keep:
-                path.unlink(missing_ok=True)
+        """Remove payloads and manifests no longer needed: the new state and the one before
+        it stay (the fallback if the new one is damaged)."""
+        try:
+            for path in self.dir.iterdir():
+                if path.name.startswith(("payload-", "manifest-")) and path.name not in keep:
+                    path.unlink(missing_ok=True)
+        except OSError:
+            return  # committed already; leftovers go at the next successful refresh
+
+    def _result(
+        self,
+        status: UpdateStatus,
+        state: _State,
+        fetch: _Counter,
+        error: LinkscreenError | None = None,
+        delta_error: RepositoryError | None = None,
+    ) -> UpdateResult:
+        verdict = staleness(
+            state.trusted,
+            now=self._clock(),
+            leeway_s=self.leeway_s,
+            last_success=state.last_success,
+            update_period_s=self.update_period_s,
+            has_payload=bool(state.payload),
+        )
+        return UpdateResult(
+            status,
+            state.version,
+            fetch.requests,
+            fetch.bytes,
+            error,
+            delta_error,
+            verdict.stale,
+            verdict.reason,
+        )
+
+
+def _storage_error(exc: OSError) -> StorageError:
+    error = StorageError(f"state directory: {exc.strerror or exc} ({exc.filename or ''})")
+    error.__cause__ = exc
+    return error
 
 
 class _Counter:
@@ -340,10 +584,10 @@ class _Counter:
         self.bytes = 0
 
     def __call__(self, url: str, max_bytes: int, etag: str | None) -> Response:
-        self.requests += 1
         remaining = self._deadline - time.monotonic()
         if remaining <= 0:
             raise DownloadTimeoutError(f"{url}: the refresh deadline passed")
+        self.requests += 1
         request = Request(
             url, headers=REQUEST_HEADERS, max_bytes=max_bytes, deadline_s=remaining, etag=etag
         )
@@ -354,12 +598,3 @@ class _Counter:
         if response.status != 200:
             raise DownloadHTTPError(f"{url}: HTTP {response.status}", response.status)
         return response
-
-
-def _open_payload(path: Path, sha256: str) -> Bundle:
-    """Map a stored payload, check it is the state the signed manifest named, and parse it."""
-    with open(path, "rb") as handle:
-        mapping = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-    if hashlib.sha256(mapping).hexdigest() != sha256:
-        raise HashMismatchError(f"{path}: stored state does not match its manifest")
-    return Bundle(_parse(memoryview(mapping), mapping, 0), b"", len(mapping), str(path))
