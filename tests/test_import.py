@@ -24,6 +24,7 @@ NOT_ON_IMPORT = (
     "cryptography",
     "linkscreen.bundle",
     "linkscreen.expander",
+    "linkscreen.extract",
     "linkscreen.matcher",
     "linkscreen.redirects",
     "linkscreen.updater",

@@ -4,8 +4,9 @@ The safe surface lives here; raw format helpers stay in private modules. Data fl
 text -> candidates -> canonical URL -> expressions -> hashes -> probe -> verdict.
 
 Importing the package is cheap on purpose (an app imports it at start-up, on a phone): only the
-pure, local parts load here. What needs cryptography, the C core or the network (``Bundle``,
-``Matcher``, ``Updater``, ``Expander``, ...) loads on first use through PEP 562's module
+pure, local parts load here. What needs cryptography, the C core, the network or large tables
+(``Bundle``, ``Matcher``, ``Updater``, ``Expander``, ``extract_links``, ...) loads on first use
+through PEP 562's module
 ``__getattr__``: ``linkscreen.Updater`` works as usual, and ``import linkscreen`` never loads an
 HTTP client, ``ssl`` or ``socket``. Add a new heavy public name to ``_LAZY``, not as an import.
 """
@@ -45,11 +46,11 @@ from .errors import (
     URLLimitError,
 )
 from .expressions import MAX_EXPRESSIONS, expressions
-from .extract import Candidate, Candidates, extract_links
 from .psl import PSL_SNAPSHOT_VERSION, registrable_domain
 from .results import (
     Action,
     BundleInfo,
+    Deterrence,
     Finding,
     Findings,
     ListInfo,
@@ -70,18 +71,22 @@ CANONICALIZATION_VERSION = 1
 #: Public name -> the module that defines it, imported on first access (PEP 562).
 _LAZY: dict[str, str] = {
     "Bundle": ".bundle",  # cryptography (signature check), mmap
+    "Candidate": ".extract",  # extraction: Unicode tables and many patterns
+    "Candidates": ".extract",
     "Expander": ".expander",  # network: opt-in short-link expansion
     "Expansion": ".expander",
     "Matcher": ".matcher",  # the C core or its pure twin
     "UpdateResult": ".updater",  # network: the update loop
     "UpdateStatus": ".updater",
     "Updater": ".updater",
+    "extract_links": ".extract",
     "load_public_key": ".keys",  # cryptography
 }
 
 if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ supplies these
     from .bundle import Bundle
     from .expander import Expander, Expansion
+    from .extract import Candidate, Candidates, extract_links
     from .keys import load_public_key
     from .matcher import Matcher
     from .updater import Updater, UpdateResult, UpdateStatus
@@ -117,6 +122,7 @@ __all__ = [
     "Candidates",
     "Conversation",
     "DeltaError",
+    "Deterrence",
     "DownloadError",
     "DownloadHTTPError",
     "DownloadTimeoutError",
