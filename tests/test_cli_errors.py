@@ -6,6 +6,7 @@ Real processes, as a shell user runs them (``python -m linkscreen`` and the cons
 from __future__ import annotations
 
 import json
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -112,6 +113,36 @@ def test_user_mistakes_are_one_line_and_status_2(args: list[str], says: str) -> 
     assert result.stderr.count("\n") == 1, result.stderr
     assert result.stderr.startswith("linkscreen: ")
     assert says in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "closed", "says"),
+    [
+        (["scan", "--bundle", BUNDLE, "--public-key", KEY], "stdin", "standard input is closed"),
+        (["check", "--bundle", BUNDLE, "--public-key", KEY, "http://a.test/"], "stdout", ""),
+    ],
+)
+def test_closed_standard_streams_are_status_2(args: list[str], closed: str, says: str) -> None:
+    streams = {"stdin": "0<&-", "stdout": "1>&-"}
+    command = " ".join([shlex.quote(sys.executable), "-m", "linkscreen", *map(shlex.quote, args)])
+    result = subprocess.run(
+        ["/bin/sh", "-c", f"{command} {streams[closed]}"], capture_output=True, text=True
+    )
+    assert result.returncode == EXIT_CANNOT_RUN
+    assert "Traceback" not in result.stderr
+    assert says in result.stderr
+
+
+def test_a_full_disk_is_one_line() -> None:
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    command = [sys.executable, "-m", "linkscreen", "check", "--bundle", BUNDLE, "--public-key"]
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [*command, KEY, "http://a.test/"], stdout=full, stderr=subprocess.PIPE, text=True
+        )
+    assert result.returncode == EXIT_CANNOT_RUN
+    assert result.stderr.strip() == "linkscreen: No space left on device"
 
 
 def test_bad_arguments_are_status_2_without_traceback() -> None:

@@ -242,13 +242,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _fail(message: str) -> int:
-    print(f"linkscreen: {message}", file=sys.stderr)
+    if sys.stderr is not None:
+        print(f"linkscreen: {message}", file=sys.stderr)
     return EXIT_CANNOT_RUN
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; a user's mistake is one line on stderr and status 2."""
     args = build_parser().parse_args(argv)
+    if sys.stdout is None:  # started with stdout closed (>&-): nowhere to write results
+        return _fail("standard output is closed")
+    if args.command == "scan" and sys.stdin is None:
+        return _fail("standard input is closed")
     try:
         result: int = args.func(args)
         sys.stdout.flush()
