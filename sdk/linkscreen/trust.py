@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -58,7 +59,18 @@ from .metadata import (
     verify_root,
 )
 
-__all__ = ["MAX_PAYLOAD_BYTES", "Staleness", "TrustedSet", "TrustedVersion", "staleness"]
+if TYPE_CHECKING:
+    from .bundle import Bundle
+
+__all__ = [
+    "MAX_PAYLOAD_BYTES",
+    "Staleness",
+    "TrustedSet",
+    "TrustedVersion",
+    "check_usable",
+    "payload_bundle",
+    "staleness",
+]
 
 #: Largest bundle or delta accepted, whatever a manifest says.
 MAX_PAYLOAD_BYTES = 512 * 1024 * 1024
@@ -305,16 +317,23 @@ class TrustedSet:
         return self.manifest
 
 
+def payload_bundle(payload: bytes, path: str = "<memory>") -> Bundle:
+    """A Bundle on a verified bare payload (no envelope): the one place the update code uses
+    the bundle reader's payload entry point. Raises BundleError subclasses (or, for a reader
+    bug on hostile input, anything: see :func:`check_usable`)."""
+    from .bundle import Bundle, _parse  # the bundle reader's one payload parser
+
+    return Bundle(_parse(memoryview(payload), payload, 0), b"", len(payload), path)
+
+
 def check_usable(payload: bytes) -> None:
     """This SDK can parse and use ``payload`` (through the bundle reader's own checks).
 
     A newer format or canonicalisation version raises UpgradeRequiredError; any structural
     problem UnusablePayloadError. Signed input is still untrusted here: nothing else escapes.
     """
-    from .bundle import _parse  # the bundle reader's one payload parser (see its module)
-
     try:
-        _parse(memoryview(payload), payload, 0)
+        payload_bundle(payload)
     except UnsupportedBundleVersionError as exc:
         raise UpgradeRequiredError(f"this SDK cannot use the payload: {exc}") from None
     except BundleError as exc:

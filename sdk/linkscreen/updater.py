@@ -46,7 +46,7 @@ from .fetch import Fetcher, Request, Response, StdlibFetcher, guarded_fetch
 from .keys import PublicKeyLike, key_id_of, trusted_keys
 from .matcher import Matcher
 from .metadata import MAX_MANIFEST_BYTES, MAX_POINTER_BYTES, MAX_ROOT_BYTES, FileInfo, Root
-from .trust import TrustedSet, TrustedVersion, staleness
+from .trust import TrustedSet, TrustedVersion, payload_bundle, staleness
 
 __all__ = [
     "DEFAULT_REFRESH_DEADLINE_S",
@@ -273,12 +273,10 @@ class Updater:
             if not state.payload:
                 return None
             if self._matcher is None or self._matcher[0] != state.state_sha256:
-                from .bundle import Bundle, _parse  # the bundle reader's payload parser
-
-                data = (self.dir / state.payload).read_bytes()
+                data = (self.dir / state.payload).read_bytes()  # read, never mapped
                 if hashlib.sha256(data).hexdigest() != state.state_sha256:
                     return None
-                bundle = Bundle(_parse(memoryview(data), data, 0), b"", len(data), state.payload)
+                bundle = payload_bundle(data, str(self.dir / state.payload))
                 self._matcher = (state.state_sha256, Matcher(bundle))
             return self._matcher[1]
         except (OSError, LinkscreenError):

@@ -47,16 +47,31 @@ class ResolveCache:
         self.path = path
         self.max_age_s = max_age_s
         self.entries: dict[str, dict[str, object]] = {}
+        self.load_error: str | None = None
+        """Why an existing cache file could not be read (it is then treated as empty and
+        rewritten on save); None when it was read or did not exist."""
         if path is not None and path.exists():
-            data = json.loads(path.read_text(encoding="utf-8"))
-            self.entries = dict(data.get("resolutions", {}))
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+                resolutions = data["resolutions"]
+                if not isinstance(resolutions, dict):
+                    raise TypeError("resolutions is not an object")
+                self.entries = {
+                    str(url): entry for url, entry in resolutions.items() if isinstance(entry, dict)
+                }
+            except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
+                self.load_error = f"{path}: unreadable resolve cache, ignored ({exc})"
 
     def get(self, url: str, now: float) -> Resolution | None:
         entry = self.entries.get(url)
-        if entry is None or now - float(str(entry["resolved_at"])) > self.max_age_s:
-            return None
+        try:
+            if entry is None or now - float(str(entry["resolved_at"])) > self.max_age_s:
+                return None
+        except (KeyError, ValueError):
+            return None  # a damaged entry is resolved again
         hops = entry.get("hops") or []
-        assert isinstance(hops, list)
+        if not isinstance(hops, list):
+            return None
         error = entry.get("error")
         return Resolution(
             url,
