@@ -23,6 +23,8 @@ from linkscreen_server.signing import generate_keypair, load_private_key
 
 from server_process import linkscreen_server
 
+TOKEN = "t0k3n-for-tests-only-0123456789abcdef"
+
 
 def _entries(start: int, count: int = 2000) -> str:
     return "\n".join(f"http://h{i}.bad.example/p/{i}" for i in range(start, start + count)) + "\n"
@@ -98,7 +100,7 @@ def test_updater_over_http_full_then_304_then_delta(
 
 
 def test_admin_upload(published: dict[str, object], tmp_path: Path) -> None:
-    (tmp_path / "admin.token").write_text("s3cret\n")
+    (tmp_path / "admin.token").write_text(TOKEN + "\n")
     (tmp_path / "server.toml").write_text(
         '[repository]\ndir = "repo"\nsigning_key = "keys/signing"\n'
         '[server]\nadmin_token_file = "admin.token"\n'
@@ -109,9 +111,7 @@ def test_admin_upload(published: dict[str, object], tmp_path: Path) -> None:
     ) as base:
         url = base + "admin/lists/hotline"
 
-        def post(
-            body: bytes, token: str = "s3cret", query: str = ""
-        ) -> tuple[int, dict[str, object]]:
+        def post(body: bytes, token: str = TOKEN, query: str = "") -> tuple[int, dict[str, object]]:
             request = urllib.request.Request(
                 url + query, data=body, method="POST", headers={"Authorization": f"Bearer {token}"}
             )

@@ -19,6 +19,7 @@ from linkscreen._files import write_atomically
 from linkscreen.errors import LinkscreenError
 
 from .compiler import DEFAULT_FPR, ListMeta, ListSpec, Resolver, compile_bundle, load_shorteners
+from .config import DEFAULT_HEADER_TIMEOUT_S, DEFAULT_MAX_CONNECTIONS
 from .publish import DEFAULT_MAX_SHRINK, RefusedError
 from .resolver import DEFAULT_MAX_AGE_S, ResolveCache, resolve_all
 from .signing import generate_keypair, load_private_key
@@ -222,32 +223,72 @@ def _cmd_publish(args: argparse.Namespace) -> int:
     return 0
 
 
+SERVER_EXTRA_HINT = "pip install 'linkscreen[server]'"
+
+
+def _need_server_extra(command: str) -> None:
+    """Exit with one line, not a traceback, when the server extra is not installed."""
+    try:
+        import httptools  # noqa: F401
+        import starlette  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ImportError:
+        raise SystemExit(
+            f"linkscreen-server {command} needs the server extra: {SERVER_EXTRA_HINT}"
+        ) from None
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
+    _need_server_extra("serve")
+    from .app import create_app
+    from .config import Config
     from .publish import LEGACY_STATE
-    from .service import Config, Publisher, create_app
+    from .service import PublisherWorker, serve
 
-    if (Path(args.dir) / LEGACY_STATE).exists():
+    tree = Path(args.dir)
+    if (tree / LEGACY_STATE).exists():
         print(
-            f"linkscreen-server: warning: {Path(args.dir) / LEGACY_STATE} holds an older "
+            f"linkscreen-server: warning: {tree / LEGACY_STATE} holds an older "
             "publisher's bookkeeping inside the served tree; the next publish moves it out",
             file=sys.stderr,
         )
-    publisher = Publisher(Config.load(args.config)) if args.config else None
-    app = create_app(Path(args.dir), publisher)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
-    return 0
+    config = Config.load(args.config) if args.config else None
+    worker = PublisherWorker(config) if config is not None else None
+    try:
+        if worker is not None and config is not None:
+            app = create_app(
+                tree,
+                upload=worker.upload if config.admin_token else None,
+                token=config.admin_token,
+                list_names=[source.name for source in config.lists],
+            )
+        else:
+            app = create_app(tree)
+        serve(
+            app,
+            host=args.host,
+            port=args.port,
+            header_timeout_s=args.header_timeout
+            or (config.header_timeout_s if config else DEFAULT_HEADER_TIMEOUT_S),
+            max_connections=args.max_connections
+            or (config.max_connections if config else DEFAULT_MAX_CONNECTIONS),
+        )
+    finally:
+        if worker is not None:
+            worker.close()
+    return EXIT_OK
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    _need_server_extra("run")
     import logging
 
-    from .service import Config, run_forever
+    from .config import Config
+    from .service import run_forever
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     run_forever(Config.load(args.config), accept_shrink=args.force)
-    return 0
+    return EXIT_OK
 
 
 def _cmd_keygen(args: argparse.Namespace) -> int:
@@ -393,6 +434,16 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
     serve.add_argument("--config", type=Path, help="server.toml: enables the admin API")
+    serve.add_argument(
+        "--header-timeout",
+        type=_duration,
+        help="seconds a client has to send a request head (default 10s)",
+    )
+    serve.add_argument(
+        "--max-connections",
+        type=int,
+        help="open connections before the longest-idle one is closed (default 4096)",
+    )
     serve.set_defaults(func=_cmd_serve)
 
     run = commands.add_parser("run", help="poll sources, publish and serve (long-running)")

@@ -1,153 +1,47 @@
 """The long-running server: follow list sources, publish on change, serve the tree over HTTP.
 
-``server.toml``::
+Configured by ``server.toml`` (:mod:`linkscreen_server.config`). A source that is down is logged
+and its last good copy is used; a publish only happens when the lists changed, or when the
+current version would otherwise expire.
 
-    [repository]
-    dir = "repo"                  # the published tree
-    state_dir = "repo.state"      # bookkeeping and source copies; never inside the tree
-    signing_key = "keys/signing"  # key file or key directory
-    poll = "12h"                  # how often sources are checked (twice a day by default)
-    bundle_lifetime = "72h"
-    pointer_lifetime = "24h"
-    max_shrink = 0.5              # a list losing more than half its entries is refused
-
-    [server]
-    host = "127.0.0.1"
-    port = 8080
-    admin_token_file = "admin.token"   # enables POST /admin/lists/NAME (Bearer token)
-
-    [[lists]]
-    name = "hotline"
-    source = "lists/hotline.txt"       # a file, or an http(s) URL
-    action = "block"
-    max_shrink = 0.5                   # optional; else [repository] max_shrink (default 0.5)
-    format = "text"                    # optional: "text" or "csv" (default: by .csv suffix)
-
-A source that is down is logged and its last good copy is used; a publish only happens when
-the lists changed, or when the current version would otherwise expire.
+Every compile and publish of a serving process runs in one **worker process**
+(:class:`PublisherWorker`), never on the event loop: a 150k-line upload must not stall
+``pointer.json`` for every client. The worker is the only publisher of the process; the
+inter-process lock serialises it with any ``publish`` run from the command line.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
-import hmac
 import logging
+import multiprocessing
 import os
+import signal
 import threading
 import time
-import tomllib
-import urllib.parse
 import urllib.request
-from dataclasses import dataclass, field
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
 
 from linkscreen._files import write_atomically
-from linkscreen.results import Action
+from linkscreen.errors import LinkscreenError
 
+from .app import create_app
 from .compiler import ListSpec, compile_bundle
-from .publish import (
-    DEFAULT_MAX_SHRINK,
-    PublishResult,
-    PublishSettings,
-    Repository,
-    SourceShrinkError,
-)
+from .config import Config, ListSource
+from .publish import PublishResult, Repository, SourceShrinkError
 from .signing import load_private_key
-from .sources import ListFormat, Rejected, format_of
-from .units import parse_duration
+from .sources import Rejected
 
 log = logging.getLogger("linkscreen_server")
 
 #: Largest list upload or fetched source accepted.
 MAX_LIST_BYTES = 256 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class ListSource:
-    """A named list and where it comes from: a file or an http(s) URL, with its action."""
-
-    name: str
-    source: str
-    action: Action = Action.BLOCK
-    max_shrink: float | None = None
-    """Overrides ``[repository] max_shrink`` for this list."""
-    format: ListFormat | None = None
-    """How to read it; None: CSV when the file or URL path ends in ``.csv``, else text."""
-
-    @property
-    def is_url(self) -> bool:
-        return self.source.startswith(("http://", "https://"))
-
-    @property
-    def list_format(self) -> ListFormat:
-        path = urllib.parse.urlsplit(self.source).path if self.is_url else self.source
-        return format_of(path, self.format)
-
-    @property
-    def suffix(self) -> str:
-        """The copy's file suffix: ``.csv`` for a CSV source, else ``.txt``."""
-        return ".csv" if self.list_format is ListFormat.CSV else ".txt"
-
-    def spec(self, copy: Path) -> ListSpec:
-        """The compiler's view of a copy of this source."""
-        return ListSpec(self.name, copy, self.action, self.list_format)
-
-
-@dataclass
-class Config:
-    repo_dir: Path
-    signing_key: Path
-    lists: list[ListSource]
-    state_dir: Path | None = None
-    poll_s: int = 12 * 3600
-    settings: PublishSettings = field(default_factory=PublishSettings)
-    host: str = "127.0.0.1"
-    port: int = 8080
-    admin_token: str | None = None
-
-    @classmethod
-    def load(cls, path: Path) -> Config:
-        data = tomllib.loads(path.read_text("utf-8"))
-        base = path.parent
-        repo = data.get("repository", {})
-        server = data.get("server", {})
-        token = None
-        if "admin_token_file" in server:
-            token = (base / server["admin_token_file"]).read_text("utf-8").strip()
-        lists = [
-            ListSource(
-                item["name"],
-                item["source"] if "://" in item["source"] else str(base / item["source"]),
-                Action(item.get("action", "block")),
-                float(item["max_shrink"]) if "max_shrink" in item else None,
-                ListFormat(item["format"]) if "format" in item else None,
-            )
-            for item in data.get("lists", [])
-        ]
-        settings = PublishSettings(
-            bundle_lifetime_s=parse_duration(repo.get("bundle_lifetime", "72h")),
-            pointer_lifetime_s=parse_duration(repo.get("pointer_lifetime", "24h")),
-            max_shrink=float(repo.get("max_shrink", DEFAULT_MAX_SHRINK)),
-            list_max_shrink={s.name: s.max_shrink for s in lists if s.max_shrink is not None},
-        )
-        return cls(
-            repo_dir=base / repo.get("dir", "repo"),
-            state_dir=base / repo["state_dir"] if "state_dir" in repo else None,
-            signing_key=base / repo["signing_key"],
-            lists=lists,
-            poll_s=parse_duration(repo.get("poll", "12h")),
-            settings=settings,
-            host=server.get("host", "127.0.0.1"),
-            port=int(server.get("port", 8080)),
-            admin_token=token,
-        )
 
 
 class Publisher:
@@ -328,151 +222,172 @@ class Publisher:
         return result
 
 
-def create_app(repo_dir: Path, publisher: Publisher | None = None) -> Starlette:
-    """Static files of the tree (ETag, If-None-Match/304, Range) plus the admin API."""
-    token = publisher.config.admin_token if publisher else None
+# ---- the worker process ---------------------------------------------------------------
 
-    async def upload(request: Request) -> Response:
-        if publisher is None or token is None:
-            return JSONResponse({"error": "the admin API is not enabled"}, status_code=404)
-        supplied = request.headers.get("authorization", "")
-        if not hmac.compare_digest(supplied.encode(), f"Bearer {token}".encode()):
-            return JSONResponse({"error": "missing or wrong bearer token"}, status_code=401)
-        name = request.path_params["name"]
-        source = publisher.source_named(name)
-        if source is None:
-            return JSONResponse({"error": f"no list named {name!r}"}, status_code=404)
-        body = await request.body()
-        if len(body) > MAX_LIST_BYTES:
-            return JSONResponse(
-                {"error": f"upload larger than {MAX_LIST_BYTES} bytes"}, status_code=413
-            )
-        rejected = publisher.check_upload(source, body)
-        if rejected:
-            return JSONResponse(
-                {
-                    "error": f"{len(rejected)} line(s) rejected; nothing changed",
-                    "rejected": [f"line {r.line}: {r.reason}" for r in rejected],
-                },
-                status_code=422,
-            )
-        force = request.query_params.get("force", "") in ("1", "true", "yes")
-        try:
-            result = publisher.accept_upload(source, body, accept_shrink=force)
-        except SourceShrinkError as exc:
-            return JSONResponse(
-                {"error": f"refused: {exc}", "shrunk": [str(item) for item in exc.shrunk]},
-                status_code=409,
-            )
-        return JSONResponse({"published": True, "version": result.version})
-
-    async def health(request: Request) -> Response:
-        del request
-        return JSONResponse({"ok": True})
-
-    files = _NoDotFiles(directory=str(repo_dir), check_dir=False)
-    routes = [
-        Route("/admin/lists/{name}", upload, methods=["POST", "PUT"]),
-        Route("/admin/health", health),
-        Mount("/", app=_MetadataCache(repo_dir, files)),
-    ]
-    return Starlette(routes=routes)
+_WORKER_PUBLISHER: Publisher | None = None
+_LOG_FORMAT = "%(asctime)s %(levelname)s %(message)s"
 
 
-#: Cache-Control per kind of file: the pointer changes (clients revalidate), the rest never do.
-POINTER_CACHE = "public, max-age=60, must-revalidate"
-IMMUTABLE_CACHE = "public, max-age=31536000, immutable"
+def _worker_start(config: Config, level: int) -> None:
+    global _WORKER_PUBLISHER
+    logging.basicConfig(level=level, format=_LOG_FORMAT)
+    parent = multiprocessing.parent_process()
+    if parent is not None:  # never outlive the server (killed with -9, or crashed)
+
+        def exit_with_parent() -> None:
+            parent.join()
+            os._exit(0)
+
+        threading.Thread(target=exit_with_parent, daemon=True, name="parent-watch").start()
+    _WORKER_PUBLISHER = Publisher(config)
 
 
-class _MetadataCache:
-    """Serve the small, hot metadata files from memory; everything else from ``files``.
+def _worker() -> Publisher:
+    assert _WORKER_PUBLISHER is not None, "not in a publisher worker"
+    return _WORKER_PUBLISHER
 
-    Clients poll ``pointer.json`` (and fetch a manifest on change) far more often than they
-    download bundles, so these answers skip the file system: one ``stat`` decides whether the
-    cached bytes are current. ETag is the content's SHA-256; If-None-Match gives 304.
+
+def _job_ready() -> bool:
+    return _WORKER_PUBLISHER is not None
+
+
+def _job_poll(reason: str, force: bool, accept_shrink: bool) -> int | None:
+    """Pull every source and publish if anything changed (or ``force``); the new version."""
+    publisher = _worker()
+    for problem in publisher.pull_sources():
+        log.warning("%s", problem)
+    if not force and reason == "poll":
+        # Republish before the current version's metadata expires, even with nothing new.
+        settings, poll = publisher.config.settings, publisher.config.poll_s
+        due = min(settings.pointer_lifetime_s, settings.bundle_lifetime_s) - 2 * poll
+        force = time.time() - publisher.last_publish > due
+    result = publisher.publish(reason=reason, force=force, accept_shrink=accept_shrink)
+    if result is None and reason == "poll":
+        log.info("sources unchanged; nothing to publish")
+    return None if result is None else result.version
+
+
+def _job_upload(name: str, data: bytes, force: bool) -> tuple[int, dict[str, Any]]:
+    """Check an admin upload with the real compiler and publish it: (HTTP status, body)."""
+    publisher = _worker()
+    source = publisher.source_named(name)
+    if source is None:
+        return 404, {"error": f"no list named {name!r}"}
+    rejected = publisher.check_upload(source, data)
+    if rejected:
+        return 422, {
+            "error": f"{len(rejected)} line(s) rejected; nothing changed",
+            "rejected": [f"line {r.line}: {r.reason}" for r in rejected],
+        }
+    try:
+        result = publisher.accept_upload(source, data, accept_shrink=force)
+    except SourceShrinkError as exc:
+        return 409, {"error": f"refused: {exc}", "shrunk": [str(item) for item in exc.shrunk]}
+    except LinkscreenError as exc:
+        return 409, {"error": f"refused: {exc}"}
+    return 200, {"published": True, "version": result.version}
+
+
+class PublisherWorker:
+    """One child process that owns the :class:`Publisher`: compiles never touch the event loop.
+
+    Jobs run one at a time, in order. A worker that dies (killed, out of memory) is replaced on
+    the next job; the job that was running reports the failure.
     """
 
-    def __init__(self, root: Path, files: Any) -> None:
-        self.root = root
-        self.files = files
-        self.cache: dict[str, tuple[int, int, bytes, bytes]] = {}
+    def __init__(self, config: Config) -> None:
+        Publisher(config)  # check the key and the state here, where the error is readable
+        self.config = config
+        self._pool = self._start()
 
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        path = scope.get("path", "/").lstrip("/")
-        small = path == "pointer.json" or (
-            path.startswith(("roots/", "manifests/"))
-            and path.endswith(".json")
-            and ".." not in path
-        )
-        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or not small:
-            await self._with_cache_headers(scope, receive, send, path)
-            return
-        entry = self._load(path)
-        if entry is None:
-            await self.files(scope, receive, send)
-            return
-        body, etag = entry
-        cache = POINTER_CACHE if path == "pointer.json" else IMMUTABLE_CACHE
-        headers = [(b"etag", etag), (b"cache-control", cache.encode())]
-        supplied = dict(scope["headers"]).get(b"if-none-match")
-        if supplied is not None and etag in [t.strip() for t in supplied.split(b",")]:
-            await send({"type": "http.response.start", "status": 304, "headers": headers})
-            await send({"type": "http.response.body", "body": b""})
-            return
-        headers += [
-            (b"content-type", b"application/json"),
-            (b"content-length", str(len(body)).encode()),
-        ]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send(
-            {"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body}
+    def _start(self) -> ProcessPoolExecutor:
+        pool = self._new_pool()
+        pool.submit(_job_ready)  # start the process now, not on the first upload
+        return pool
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        level = logging.getLogger("linkscreen_server").getEffectiveLevel()
+        return ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_worker_start,
+            initargs=(self.config, level),
         )
 
-    def _load(self, path: str) -> tuple[bytes, bytes] | None:
-        target = self.root / path
+    def call(self, job: Any, *args: Any) -> Any:
+        """Run ``job(*args)`` in the worker and wait (from a thread that may block)."""
         try:
-            stat = target.stat()
-        except OSError:
-            return None
-        cached = self.cache.get(path)
-        if cached is not None and cached[0] == stat.st_mtime_ns and cached[1] == stat.st_size:
-            return cached[2], cached[3]
-        body = target.read_bytes()
-        etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'.encode()
-        self.cache[path] = (stat.st_mtime_ns, stat.st_size, body, etag)
-        return body, etag
+            return self._pool.submit(job, *args).result()
+        except BrokenProcessPool:
+            self._pool = self._start()
+            raise
 
-    async def _with_cache_headers(self, scope: Any, receive: Any, send: Any, path: str) -> None:
-        """Content-addressed bundles and deltas never change: tell caches so."""
-        if not path.startswith(("bundles/", "deltas/")):
-            await self.files(scope, receive, send)
-            return
+    async def call_async(self, job: Any, *args: Any) -> Any:
+        """Run ``job(*args)`` in the worker without blocking the event loop."""
+        try:
+            return await asyncio.wrap_future(self._pool.submit(job, *args))
+        except BrokenProcessPool:
+            self._pool = self._start()
+            raise
 
-        async def send_immutable(message: dict[str, Any]) -> None:
-            if message["type"] == "http.response.start" and message.get("status") in (
-                200,
-                206,
-                304,
-            ):
-                message = {
-                    **message,
-                    "headers": [
-                        *message.get("headers", []),
-                        (b"cache-control", IMMUTABLE_CACHE.encode()),
-                    ],
-                }
-            await send(message)
+    async def upload(self, name: str, data: bytes, force: bool) -> tuple[int, dict[str, Any]]:
+        try:
+            result: tuple[int, dict[str, Any]] = await self.call_async(
+                _job_upload, name, data, force
+            )
+        except BrokenProcessPool:
+            return 503, {"error": "the publisher worker stopped; try again"}
+        return result
 
-        await self.files(scope, receive, send_immutable)
+    def app(self) -> Starlette:
+        return create_app(
+            self.config.repo_dir,
+            upload=self.upload if self.config.admin_token else None,
+            token=self.config.admin_token,
+            list_names=[source.name for source in self.config.lists],
+        )
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
-class _NoDotFiles(StaticFiles):
-    """StaticFiles that never serves a dotfile (temporary files, a legacy ``.linkscreen``)."""
+def serve(
+    app: Any,
+    *,
+    host: str,
+    port: int,
+    header_timeout_s: float,
+    max_connections: int,
+    log_level: str = "warning",
+) -> None:
+    """Serve ``app`` with uvicorn behind the connection guard (:mod:`linkscreen_server.guard`)."""
+    import uvicorn
 
-    def lookup_path(self, path: str) -> tuple[str, Any]:
-        if any(part.startswith(".") for part in Path(path).parts):
-            return "", None
-        return super().lookup_path(path)
+    from .guard import guarded_protocol, raise_open_file_limit
+
+    protocol = guarded_protocol(
+        header_timeout=header_timeout_s,
+        max_connections=raise_open_file_limit(max_connections),
+    )
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        http=protocol,
+        log_level=log_level,
+        access_log=False,
+        lifespan="off",
+    )
+    if threading.current_thread() is threading.main_thread():
+        # uvicorn shuts down gracefully, then re-raises SIGTERM: make that a normal exit, so
+        # the caller's cleanup (stopping the worker) runs.
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    uvicorn.Server(config).run()
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    del signum, frame
+    raise SystemExit(0)
 
 
 def run_forever(
@@ -482,36 +397,29 @@ def run_forever(
 
     ``accept_shrink`` lets the first publish through the shrink guard (``run --force``).
     """
-    import uvicorn
-
-    publisher = Publisher(config)
-    for problem in publisher.pull_sources():
-        log.warning("%s", problem)
-    publisher.publish(reason="start", force=True, accept_shrink=accept_shrink)
+    worker = PublisherWorker(config)
     stop = stop or threading.Event()
+    try:
+        worker.call(_job_poll, "start", True, accept_shrink)
 
-    def poll() -> None:
-        while not stop.wait(config.poll_s):
-            for problem in publisher.pull_sources():
-                log.warning("%s", problem)
-            # Republish when lists changed, or before the current version's metadata expires.
-            due = (
-                time.time() - publisher.last_publish
-                > min(config.settings.pointer_lifetime_s, config.settings.bundle_lifetime_s)
-                - 2 * config.poll_s
-            )
-            if publisher.publish(reason="poll", force=due) is None:
-                log.info("sources unchanged; nothing to publish")
+        def poll() -> None:
+            while not stop.wait(config.poll_s):
+                try:
+                    worker.call(_job_poll, "poll", False, False)
+                except LinkscreenError as exc:
+                    log.error("poll failed: %s", exc)
+                except BrokenProcessPool:
+                    log.error("the publisher worker stopped; a new one takes the next poll")
 
-    threading.Thread(target=poll, daemon=True, name="linkscreen-poll").start()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(config.repo_dir, publisher),
+        threading.Thread(target=poll, daemon=True, name="linkscreen-poll").start()
+        serve(
+            worker.app(),
             host=config.host,
             port=config.port,
+            header_timeout_s=config.header_timeout_s,
+            max_connections=config.max_connections,
             log_level="info",
-            access_log=False,
         )
-    )
-    server.run()
-    stop.set()
+    finally:
+        stop.set()
+        worker.close()
