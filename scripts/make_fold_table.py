@@ -37,6 +37,8 @@ FILES = (
     "confusables.txt",
     "emoji-data.txt",
 )
+#: Letters fancy-text tools substitute where Unicode has no small capital (q), not in UTS #39.
+FANCY_SUBSTITUTES = {0x01EB: "q", 0xA7AF: "q"}
 #: Blank-looking characters that are not Default_Ignorable (fillers of fancy-text tools).
 EXTRA_FILLERS = (0x2800,)
 #: Scripts whose letters are never used to imitate Latin ones inside a Latin host: text in
@@ -208,6 +210,7 @@ def build(ucd: Path) -> str:
                 target = confusables[ord(lower)]
         if re.fullmatch(r"[A-Za-z0-9]{1,2}", target):
             skeleton[point] = target.lower()
+    skeleton.update(FANCY_SUBSTITUTES)
     for point, name in names.items():
         if point in fold or point in skeleton or point in separators:
             continue

@@ -34,14 +34,14 @@ TECHNIQUES = sorted({row["technique"] for row in POSITIVES})
 
 @pytest.fixture(scope="module")
 def matcher(tmp_path_factory: pytest.TempPathFactory) -> linkscreen.Matcher:
-    entries = sorted({row["entry"] for row in POSITIVES})
+    entries = sorted({row["entry"] for row in ROWS if row["kind"] in ("positive", "entry")})
     data = compile_lists(tmp_path_factory.mktemp("corpus"), {"hotline": (entries, Action.BLOCK)})
     return linkscreen.Matcher(open_bytes(data))
 
 
 def test_corpus_size() -> None:
-    assert len(POSITIVES) >= 400
-    assert len(BENIGN) >= 2000
+    assert len(POSITIVES) >= 1000
+    assert len(BENIGN) >= 5000
     assert min(Counter(row["technique"] for row in POSITIVES).values()) >= 20
 
 
@@ -50,14 +50,27 @@ def test_corpus_file_is_what_the_generator_makes() -> None:
     assert (DATA / "extraction_corpus.jsonl").read_text("utf-8") == expected
 
 
-def _found(matcher: linkscreen.Matcher, row: dict[str, Any]) -> bool:
-    """Found: some finding matched the row's own entry and answered warn or block."""
+def _scan(matcher: linkscreen.Matcher, row: dict[str, Any]) -> linkscreen.Findings:
+    """The row's message, after its earlier messages (if any) in one conversation."""
+    conversation = linkscreen.Conversation()
+    for earlier in row.get("context", ()):
+        matcher.scan_text(earlier, context=conversation)
+    return matcher.scan_text(row["text"], context=conversation)
+
+
+def _hits(matcher: linkscreen.Matcher, row: dict[str, Any]) -> list[linkscreen.Finding]:
+    """Findings that matched the row's own entry and answered warn or block."""
     entry = linkscreen.expressions(row["entry"])[0]
-    return any(
-        finding.action is not Action.ALLOW
+    return [
+        finding
+        for finding in _scan(matcher, row)
+        if finding.action is not Action.ALLOW
         and any(match.expression == entry for match in finding.verdict.matches)
-        for finding in matcher.scan_text(row["text"])
-    )
+    ]
+
+
+def _found(matcher: linkscreen.Matcher, row: dict[str, Any]) -> bool:
+    return bool(_hits(matcher, row))
 
 
 @pytest.fixture(scope="module")
@@ -87,6 +100,13 @@ def test_overall_recall_and_table(recall: dict[str, tuple[int, list[str]]]) -> N
         )
     print(f"  {'TOTAL':28s} {total:5d} {total - missed:6d} {1 - missed / total:7.1%}")
     assert 1 - missed / total >= 0.97
+
+
+def test_lookalike_hits_warn_and_never_block(matcher: linkscreen.Matcher) -> None:
+    rows = [r for r in POSITIVES if r["technique"] in make_extraction_corpus.LOOKALIKE_TECHNIQUES]
+    assert rows
+    for row in rows:
+        assert all(f.action is Action.WARN for f in _hits(matcher, row)), row["text"]
 
 
 def test_no_alarm_in_benign_messages(matcher: linkscreen.Matcher) -> None:

@@ -37,6 +37,7 @@ PROSE_TECHNIQUES = frozenset(
         Technique.LINE_BREAK,
         Technique.DOT_VARIANT,
         Technique.PROSE_SPACING,
+        Technique.SPOKEN_DOT,
         Technique.CONTEXT_HOST,
     }
 )
@@ -80,10 +81,13 @@ _REVERSED_ROOTS = frozenset(
 )
 _CODE_BEFORE = re.compile(
     r"(?:\bimport|\bpackage|\bextends|\bimplements|\bstatic|\bthrows|\bclass|\bdef"
-    r"|\bvar|\bconst|\bval|@|->|::)\s*$"
+    r"|\bvar|\bconst|\bval|@|->|::|require\(\s*['\"]|import\(\s*['\"])\s*$"
 )
-_CODE_AFTER = re.compile(r"(?:[(\[{=]|\s*=\s|:(?=[^\s/])|\.[A-Za-z_$])")
-#: A word as prose has it: letters only, not longer than most dictionary words.
+_CODE_AFTER = re.compile(r"(?:[(\[{=]|\s*=\s|:(?=[^\s/])|\.[A-Za-z_$]|\s+import\b)")
+#: A character that continues an identifier: a reading glued to one is a piece of it.
+_IDENTIFIER = re.compile(r"[A-Za-z0-9_$]")
+#: Characters of context ``code_shaped`` is given on each side.
+CONTEXT_CHARS = 12
 _WORD = re.compile(r"[A-Za-z]{1,12}")
 
 
@@ -105,6 +109,14 @@ def code_shaped(url: str, before: str, after: str) -> bool:
         return True
     if _CODE_BEFORE.search(before):
         return True
+    if (before[-1:] and _IDENTIFIER.fullmatch(before[-1])) or (
+        after[:1] and _IDENTIFIER.fullmatch(after[0])
+    ):
+        return True  # "user_profile.group.chat_id": a piece of a longer identifier
+    line = before.rpartition("\n")[2]
+    at_line_start = not line.strip(" \t") and ("\n" in before or len(before) < CONTEXT_CHARS)
+    if at_line_start and after[:2] in (": ", ":\t"):
+        return True  # a YAML or config key: "cfg.live.chat: on"
     return _CODE_AFTER.match(after[:8]) is not None
 
 

@@ -2406,6 +2406,7 @@ SKELETON: dict[int, str] = {
     0x1BF: "p",
     0x1C0: "l",
     0x1C1: "ll",
+    0x1EB: "q",
     0x21C: "3",
     0x222: "8",
     0x223: "8",

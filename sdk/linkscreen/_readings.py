@@ -156,6 +156,8 @@ def _joint_pattern() -> re.Pattern[str]:
 
 
 _JOINTS = _joint_pattern()
+#: Dot words that mean nothing else in chat (English "dot" is written out only for links).
+_LINK_ONLY_DOT_WORDS = frozenset({"dot", "d0t", "dawt"})
 #: Words that make a joint when spaced ("bad punto example", "a slash b", "x dotcom").
 _JOINT_WORDS = frozenset(
     [*DOT_WORDS, *(w for w in SLASH_WORDS if " " not in w), "dotcom", "dot-com", "slash"]
@@ -473,6 +475,9 @@ def _ascii_joint(match: re.Match[str]) -> _Joint:
         return _Joint(start, end, "/", Technique.SLASH_WORD)
     if kind == "dotcom":
         return _Joint(start, end, ".com", Technique.DOT_WORD)
+    if kind == "dotword" and match.group().strip(" \t").lower() not in _LINK_ONLY_DOT_WORDS:
+        # "punto", "point", "точка" are everyday words: spaced, they are prose-shaped
+        return _Joint(start, end, ".", Technique.SPOKEN_DOT)
     if kind in ("dotword", "dottld", "capsword"):
         return _Joint(start, end, ".", Technique.DOT_WORD)
     if kind == "capsslash":

@@ -51,7 +51,7 @@ _REFANG = re.compile(
         |\{{\s?(?:[.,]|{_DOT_ALT})\s?\}}|<\s?(?:\.|{_DOT_ALT})\s?>
         |[\[({{<\])}}>](?:\.|{_DOT_ALT})[\[({{<\])}}>]|\\\.|\^\.)  # [.] ].[ [.)
     | (?P<wrapdot>\s?{_WRAP}{{1,2}}(?:dot|d0t|dt|dawt){_WRAP}{{1,2}}\s?)  # *dot* _dot_ ~dot~
-    | (?P<gluedot>(?-i:DOT)(?=[a-z0-9]))                                   # fooDOTcom
+    | (?P<gluedot>(?-i:DOT)(?=[a-z0-9])|(?<=[A-Za-z0-9])d0t(?=[A-Za-z0-9]))  # fooDOTcom a d0t b
     | (?P<slash>[\[({{]\s?(?:/|{_SLASH_ALT})\s?[\])}}])                      # [/] (slash)
     | (?P<www>[\[(]www[\])](?=\.))                                         # [www].
     | (?P<hyphen>\[-\])                                                    # [-]
@@ -82,7 +82,9 @@ def _replace(match: re.Match[str]) -> str | None:
     before = match.string[match.start() - 1 : match.start()]
     if kind in _WORD_START and before.isalnum():
         return None
-    if kind == "gluedot":  # "fooDOTcom", not "DOTS" or "ADOT"
+    if kind == "gluedot":  # "fooDOTcom", not "DOTS" or "ADOT"; "bad0d0tsite"
+        if text.lower() == "d0t":
+            return "."
         return "." if before.islower() or before.isdigit() else None
     if kind == "wrapdot":  # "bad_dot_site", "bad *dot* site" but not "a_dot" at a word's end
         after = match.string[match.end() : match.end() + 1]

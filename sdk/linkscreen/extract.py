@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import overload
 
 from . import _fold
-from ._evidence import code_shaped
+from ._evidence import CONTEXT_CHARS, code_shaped
 from ._readings import Found, Reader, host_of, lookalike
 from ._refang import refang
 from ._views import View
@@ -297,8 +297,8 @@ def _candidate(item: Found, offset: int, text: str) -> Candidate:
     signals: tuple[Signal, ...] = ()
     if Technique.LOOKALIKE in item.techniques or (not host.isascii() and lookalike(host)):
         signals = (Signal.LOOKALIKE,)
-    before = text[max(0, item.start - 12) : item.start]
-    if code_shaped(item.url, before, text[item.end : item.end + 8]):
+    before = text[max(0, item.start - CONTEXT_CHARS) : item.start]
+    if code_shaped(item.url, before, text[item.end : item.end + CONTEXT_CHARS]):
         signals = (*signals, Signal.CODE)
     tier = LOOSE if item.loose else STRICT
     return Candidate(

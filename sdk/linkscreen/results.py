@@ -75,6 +75,8 @@ class Technique(enum.StrEnum):
     LINE_BREAK = "line-break"
     DOT_VARIANT = "dot-variant"
     PROSE_SPACING = "prose-spacing"
+    SPOKEN_DOT = "spoken-dot"
+    """A spaced word for "dot" that is also an everyday word ("a las 5 en punto")."""
     CONTEXT_HOST = "context-host"
     # a skeleton reading (UTS #39 confusables): may warn, never block
     LOOKALIKE = "lookalike"

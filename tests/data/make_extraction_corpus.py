@@ -140,6 +140,131 @@ def positive(technique: str, host: str, path: str, rng: random.Random) -> str | 
         if path.endswith("/") or path.count("/") < 2:
             return None
         return f"the site is {host} ok? then go to {path.lstrip('/')} on it"
+    return more_positive(technique, host, path, url, say, rng)
+
+
+# ---- techniques added for issue 9 (each researched as a class, not copied from a corpus) ----
+
+SMALL_CAPS = dict(zip("abcdefghijklmnopqrstuvwxyz", "ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘǫʀꜱᴛᴜᴠᴡxʏᴢ", strict=True))
+LINK_END_TAILS = [
+    "😀",
+    "🔥🔥",
+    "』",
+    "】",
+    "»",
+    "”",
+    "“",
+    "好的",
+    "です",
+    ":P",
+    ":D",
+    ":-)",
+    ";)",
+    "\\n",
+]
+LINK_END_HEADS = ["『", "【", "«", "“", "„", "看这个", "これ", "→"]
+SYMBOL_DOTS = ["․", "﹒", "•", "⋅", "∙", "۔", "●", "◦"]
+SLASH_LOOKALIKES = ["∕", "⁄", "⧸", "╱", "／"]
+OTHER_DOT_WORDS = ["punto", "点", "точка", "kropka", "titik", "nokta", "punkt", "ponto", "pont"]
+DISGUISED_DOTS = ["d0t", "*dot*", "_dot_", "~dot~", "=dot=", "#dot#"]
+BROKEN_SCHEMES = ["ttps://", "htps://", "hxxxp://", "https;//", "h ttp://", "http:/ /", "ttp://",
+                  "https___", "htttps://", "hpts://"]  # fmt: skip
+FILLERS = ["\u2800", "\u3164", "\uffa0", "\u115f", "\u180e", "\u034f", "\ufe0f"]
+WRAPPERS = [
+    "https://www.google.com/url?q={enc}&sa=D",
+    "https://l.facebook.com/l.php?u={enc}&h=AT0x",
+    "https://nam12.safelinks.protection.outlook.com/?url={enc}&data=05%7C01",
+    "https://vk.com/away.php?to={enc}",
+    "https://www.youtube.com/redirect?event=video&q={enc}",
+    "https://duckduckgo.com/l/?uddg={enc}",
+]
+
+
+def _styled(text: str, table: dict[str, str]) -> str:
+    return "".join(table.get(c, c) for c in text)
+
+
+def regional(text: str) -> str:
+    return "\u200b".join(chr(0x1F1E6 + ord(c) - 97) if "a" <= c <= "z" else c for c in text)
+
+
+def more_positive(
+    technique: str, host: str, path: str, url: str, say: str, rng: random.Random
+) -> str | None:
+    """The techniques of issue 9's "Why" and "Build" lists."""
+    if technique == "bracket-then-period":
+        return f"(see {url}). (the good one)"
+    if technique == "spaced-dots-newline":
+        spaced = host.replace(".", " . ") + path.replace("/", " / ").rstrip()
+        return f"{say} {spaced}\nthanks a lot"
+    if technique == "space-as-dot-multi":
+        if host.count(".") < 2 or path == "/":
+            return None
+        return f"{say} {host.replace('.', ' ')}{path}"
+    if technique == "link-end":
+        head = rng.choice(["", *LINK_END_HEADS])
+        return f"{say} {head}{url}{rng.choice(LINK_END_TAILS)}"
+    if technique == "joined-list":
+        return f"{say} http://other{rng.randrange(99)}.test/a{rng.choice([',', ';', ', '])}{url}"
+    if technique == "json-escaped":
+        escaped = url.replace("/", rng.choice(["\\/", "\\u002F"]))
+        return f'{{"msg":"{say}","link":"{escaped}"}}'
+    if technique == "line-break-separate":
+        return f"{url}\nNext line of chat"
+    if technique == "broken-scheme":
+        return f"{say} {rng.choice(BROKEN_SCHEMES)}{host}{path}"
+    if technique == "symbol-dots":
+        return f"{say} {_dots(host, rng.choice(SYMBOL_DOTS))}{path}"
+    if technique == "slash-lookalikes":
+        if path == "/":
+            return None
+        return f"{say} {host}{path.replace('/', rng.choice(SLASH_LOOKALIKES))}"
+    if technique == "small-capitals":
+        return f"{say} {_styled(host, SMALL_CAPS)}{path}"
+    if technique == "regional-indicators":
+        if any(not c.isalpha() for c in host.replace(".", "")):
+            return None
+        return f"{say} {regional(host)}{path}"
+    if technique == "combining-marks":
+        mark = rng.choice(["\u0336", "\u0332", "\u0335", "\u0338", "\u20e5"])
+        return f"{say} {''.join(c + mark for c in host)}{path}"
+    if technique == "fillers":
+        filler = rng.choice(FILLERS)
+        chars = list(host)
+        for _ in range(2):
+            chars.insert(rng.randrange(1, len(chars)), filler)
+        return f"{say} {''.join(chars)}{path}"
+    if technique == "bidi-reversed":
+        return f"{say} \u202e{url[::-1]}\u202c ok"
+    if technique == "dot-words-other-languages":
+        word = rng.choice(OTHER_DOT_WORDS)
+        joint = rng.choice([f" {word} ", f"({word})", f"[{word}]"])
+        if not word.isascii() and rng.random() < 0.5:
+            joint = word
+        return f"{say} {_dots(host, joint)}{path}"
+    if technique == "disguised-dot-words":
+        word = rng.choice(DISGUISED_DOTS)
+        return f"{say} {_dots(host, rng.choice([word, f' {word} ']))}{path}"
+    if technique == "dotcom-word":
+        if not host.endswith(".com"):
+            return None
+        form = rng.choice([" dotcom", "dotcom", "-dot-com", " dot-com", " dot com", "DOTcom"])
+        return f"{say} {host[: -len('.com')]}{form}{path}"
+    if technique == "punctuation-as-dot":
+        return f"{say} {_dots(host, rng.choice([',', '_', '*', '🔴', '⚫', '!']))}{path}"
+    if technique == "redirect-wrapper":
+        enc = quote(url, safe="") if rng.random() < 0.7 else url
+        return f"{say} {rng.choice(WRAPPERS).format(enc=enc)}"
+    if technique == "double-encoded":
+        return f"{say} {quote(quote(url, safe=''), safe='')}"
+    if technique == "context-path-first":
+        if path.endswith("/") or path.count("/") < 2:
+            return None
+        return f"go to {path.lstrip('/')} on the site {host} later"
+    if technique == "context-loose-host":
+        if path.endswith("/") or path.count("/") < 2:
+            return None
+        return f"it is on {host.replace('.', ' . ')} and then {path.lstrip('/')} there"
     return None
 
 
@@ -147,7 +272,15 @@ TECHNIQUES = [
     "scheme-defang", "bracket-dots", "dot-words", "slash-colon-words", "spacing", "space-as-dot",
     "spaced-letters", "dot-variants", "fullwidth-math", "invisible", "percent-encoded", "markup",
     "trailing-punctuation", "line-break", "upper-case", "no-scheme-www", "context-host",
+    "bracket-then-period", "spaced-dots-newline", "space-as-dot-multi", "link-end",
+    "joined-list", "json-escaped", "line-break-separate", "broken-scheme", "symbol-dots",
+    "slash-lookalikes", "small-capitals", "regional-indicators", "combining-marks", "fillers",
+    "bidi-reversed", "dot-words-other-languages", "disguised-dot-words", "dotcom-word",
+    "punctuation-as-dot", "redirect-wrapper", "double-encoded", "context-path-first",
+    "context-loose-host",
 ]  # fmt: skip
+#: Techniques whose hits come through a look-alike skeleton: found, but warn, never block.
+LOOKALIKE_TECHNIQUES = frozenset({"small-capitals", "regional-indicators"})
 
 
 def idn_positives(rng: random.Random) -> list[dict[str, str]]:
@@ -234,7 +367,7 @@ BENIGN_TEMPLATES = [
     "call me maybe? {phone}",
     "wow!!! ok... fine.",
     "the answer is {n}. period.",
-    "he said 'hello.world' is a classic program",
+    "he said hello world is a classic program",
     "Mr. Smith and Dr. Jones arrived at {time}",
 ]
 NAMES = ["sam", "alex", "maria", "li", "omar", "zoe", "ben", "ana", "kai", "noor"]
@@ -271,16 +404,26 @@ def benign(rng: random.Random, count: int) -> list[dict[str, str]]:
     return rows
 
 
-def generate() -> list[dict[str, str]]:
+def generate() -> list[dict[str, object]]:
     rng = random.Random(2026)
     synthetic = synthetic_entries(rng, 400)
     feed = feed_entries()
-    rows: list[dict[str, str]] = []
+    rows: list[dict[str, object]] = []
     for technique in TECHNIQUES:
         made = 0
         pool = synthetic[:]
         rng.shuffle(pool)
-        pool = feed[:8] + pool if technique not in ("spaced-letters",) else pool
+        if technique == "space-as-dot-multi":
+            pool = [h for h in feed if h[0].count(".") >= 2] + [
+                (f"www.{h}", p) if i % 2 else (f"{h.split('.')[0]}.co.uk", p)
+                for i, (h, p) in enumerate(pool)
+            ]
+        elif technique == "dotcom-word":
+            pool = [h for h in feed if h[0].endswith(".com")] + [
+                (h.rsplit(".", 1)[0] + ".com", p) for h, p in pool
+            ]
+        elif technique not in ("spaced-letters", "regional-indicators"):
+            pool = feed[:8] + pool
         for host, path in pool:
             text = positive(technique, host, path, rng)
             if text is None:
@@ -299,11 +442,110 @@ def generate() -> list[dict[str, str]]:
         rng.shuffle(feed)
     rows += ip_positives(rng)
     rows += idn_positives(rng)
+    rows += conversation_positives(rng, synthetic)
+    rows += [{"kind": "entry", "entry": f"http://{host}/"} for host in WORD_PAIR_HOSTS]
     rows += benign(rng, 2200)
+    rows += more_benign(rng)
     return rows
 
 
-def render(rows: list[dict[str, str]]) -> str:
+def conversation_positives(
+    rng: random.Random, entries: list[tuple[str, str]]
+) -> list[dict[str, object]]:
+    """A link split across messages of one conversation: path first, or host first."""
+    rows: list[dict[str, object]] = []
+    pages = [(h, p) for h, p in entries if not p.endswith("/") and p.count("/") >= 2]
+    for index, (host, path) in enumerate(pages[: 2 * PER_TECHNIQUE]):
+        spaced = host if index % 4 < 2 else host.replace(".", " . ")
+        if index % 2:
+            messages = [f"the pics are in {path.lstrip('/')}", f"on {spaced} ok"]
+        else:
+            messages = [f"it's on {spaced}", rng.choice(SAY), f"then {path.lstrip('/')}"]
+        rows.append(
+            {
+                "kind": "positive",
+                "technique": "conversation",
+                "context": messages[:-1],
+                "text": messages[-1],
+                "entry": f"http://{host}{path}",
+            }
+        )
+    return rows
+
+
+#: Whole-host entries whose names are everyday words: benign prose must not alarm on them.
+WORD_PAIR_HOSTS = [
+    "log.in", "buy.now", "sign.in", "go.to", "all.in", "group.chat", "sign.up", "top.up",
+    "check.in", "see.you", "work.shop", "pay.later", "me.too", "good.game",
+    "ok.me", "back.up", "fun.com", "live.chat", "web.app", "main.run", "data.io",
+]  # fmt: skip
+#: Prose that reads as those hosts only through a prose-shaped joint (never literally).
+WORD_PAIR_PROSE = [
+    "log in/out", "Log In/Log Out", "buy now/pay later", "Buy Now/Pay Later", "sign in/register",
+    "Sign In/Sign Up", "log in slash sign up", "I have to go.\nTo be honest it was fine",
+    "hello，world", "hello・world", "all in/out?", "check in/out at 11", "top up/down",
+    "group chat/call", "see you/bye", "me too/same", "good game/well played",
+    "hello_world", "go to/from work", "back up/restore", "shop,work,sleep", "buy now!pay later",
+    "work shop/class", "live chat/email", "sign in · sign up", "OK ME/TOO", "go.\nTo the store",
+    "wait!what", "yes?no", "fun.\nCom on", "well,done", "run*walk", "login/logout",
+    "LOG IN / OUT", "log in/out please", "you can log in/out any time", "all in, all out",
+]  # fmt: skip
+#: Dotted code identifiers and config keys (they may hit word-named hosts by subdomain).
+CODE_LINES = [
+    "import com.acme.group.chat.Message;", "package org.example.live.chat;",
+    "val x = com.acme.web.app.Main()", 'android:name="com.acme.group.chat.App"',
+    "group.chat.enabled=true", "spring.datasource.url: jdbc:h2:mem", "logger = main.run.log()",
+    "self.group.chat = None", "print(data.io.read())", "cfg.live.chat: on",
+    "at com.acme.main.run(Main.java:42)", "from data.io import reader", "obj.webApp.Run()",
+    "@com.acme.group.chat.Inject", "config.backUp = false", "user_profile.group.chat_id = 7",
+    "err: main.run(): exit 1", "const go = require('go.to')", "x?.group?.chat",
+    "set log.in.level=DEBUG",
+]  # fmt: skip
+LOG_LINES = [
+    "2026-03-01T12:00:01Z INFO [main] com.acme.group.chat.Server - started on :8080",
+    "Mar  1 12:00:01 host sshd[231]: Accepted publickey for bob from 10.0.0.5 port 5122",
+    "WARN worker.py:42 retry 3/5 after timeout=30s", "GET /api/v1/users 200 12ms",
+    "ERROR main.run() failed: connection reset by peer", "kernel: eth0: link up 1000Mbps",
+    "DEBUG data.io.Reader - read 512 bytes", 'level=info msg="log in ok" user=alice',
+    "[2026-03-01 12:00] user alice log in/out", "job=backup status=done took=2.1s",
+]  # fmt: skip
+CHAT_OTHER = [
+    "¿Vienes mañana?Sí, claro", "obrigado!Até amanhã", "ça va?Oui,merci", "Danke!Bis morgen",
+    "как дела?Нормально", "你好，世界。明天见", "今日は。元気？", "안녕하세요.반가워요",
+    "Merhaba!Nasılsın", "Cześć.Do jutra", "Xin chào.Hẹn gặp lại", "Halo.Sampai jumpa",
+    "नमस्ते।कल मिलते हैं", "مرحبا.أراك غدا", "Ciao!A domani", "Hej.Vi ses",
+]  # fmt: skip
+FILE_NAMES = [
+    "report_final.v2.docx", "IMG_2026.03.01_1200.jpg", "backup.tar.gz", "notes.md", "main.go",
+    "archive.zip", "setup.cfg", "data.csv.gz", "video.mp4", "app.apk", "index.js.map",
+]  # fmt: skip
+EMAILS = ["mail me at sam@example.org", "cc: ana.li@mail.example.com", "bob+news@example.net"]
+
+
+def _fancy(text: str) -> str:
+    return "".join(chr(0x1D41A + ord(c) - 97) if "a" <= c <= "z" else c for c in text)
+
+
+def more_benign(rng: random.Random) -> list[dict[str, str]]:
+    """Benign classes of issue 9: word pairs against word-named hosts, code, logs, e-mail,
+    file names, chat in other scripts, fancy-text prose (2,900 messages)."""
+    rows = []
+    fills = ["", "ok ", "hey ", "so ", "pls ", "you can ", "just "]
+    ends = ["", " thanks", " :)", " lol", "!", " ok?"]
+    for _ in range(900):
+        phrase = rng.choice(WORD_PAIR_PROSE)
+        rows.append({"kind": "benign", "text": f"{rng.choice(fills)}{phrase}{rng.choice(ends)}"})
+    for lines, count in ((CODE_LINES, 400), (LOG_LINES, 400), (CHAT_OTHER, 400), (EMAILS, 200)):
+        rows += [{"kind": "benign", "text": rng.choice(lines)} for _ in range(count)]
+    for _ in range(300):
+        text = f"sent you {rng.choice(FILE_NAMES)}, open {rng.choice(FILE_NAMES)}"
+        rows.append({"kind": "benign", "text": text})
+    for _ in range(300):
+        rows.append({"kind": "benign", "text": _fancy(rng.choice(WORD_PAIR_PROSE).lower())})
+    return rows
+
+
+def render(rows: list[dict[str, object]]) -> str:
     return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
 
 
