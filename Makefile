@@ -5,7 +5,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: demo test lint typecheck bench native-check clean
+# The Matrix environment (Synapse, matrix-nio[e2e], linkscreen): its own venv, reused while
+# examples/matrix/requirements.txt and the packaging files are unchanged.
+MATRIX_VENV := build/matrix-venv
+
+.PHONY: demo test lint typecheck bench native-check clean test-matrix demo-matrix
 
 $(STAMP): pyproject.toml setup.py native/build_native.py native/linkscreen_core.c native/linkscreen_core.h
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +36,22 @@ test: lint typecheck native-check
 	LINKSCREEN_PURE=1 $(BIN)/python -m pytest -q -m "not native_only" tests/test_matcher.py \
 		tests/test_bundle_vectors.py tests/test_bundle_security.py tests/test_accuracy.py \
 		tests/test_extraction_corpus.py tests/test_fail_closed.py tests/test_conversation.py
+	$(MAKE) --no-print-directory test-matrix
+
+# End to end in a real E2EE messenger (tests/matrix). Skips, saying so, only when the package
+# index cannot be reached to build the Matrix environment (exit 75 from environment.py).
+test-matrix: $(STAMP)
+	@$(BIN)/python examples/matrix/environment.py $(MATRIX_VENV); status=$$?; \
+	if [ $$status -eq 75 ]; then \
+		echo "SKIPPED tests/matrix: the package index is unreachable, so the Matrix environment could not be built"; \
+		exit 0; \
+	fi; \
+	[ $$status -eq 0 ] || exit $$status; \
+	$(MATRIX_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/matrix
+
+demo-matrix: $(STAMP)
+	@$(BIN)/python examples/matrix/environment.py $(MATRIX_VENV)
+	$(MATRIX_VENV)/bin/python examples/matrix/demo.py
 
 # The C core's own tests, under AddressSanitizer and UndefinedBehaviorSanitizer.
 native-check:

@@ -1,0 +1,167 @@
+"""The list operator's side of the Matrix demo: keys, signed versions, a static update server.
+
+Uses the real commands (``linkscreen-server keygen / root / publish / serve``) as separate
+processes, in a directory of its own, serving on a free loopback port.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from types import TracebackType
+
+#: Deterrence texts per list and locale: (text, help link). Bob reads German.
+DETERRENCE = {
+    "hotline": {
+        "en": (
+            "This link was removed: it may lead to sexual images of children. Viewing them "
+            "harms children and is a crime. Confidential help is available.",
+            "https://help.example/get-help",
+        ),
+        "de": (
+            "Dieser Link wurde entfernt: Er kann zu sexuellen Darstellungen von Kindern führen. "
+            "Das Ansehen schadet Kindern und ist strafbar. Vertrauliche Hilfe gibt es hier.",
+            "https://help.example/de/hilfe",
+        ),
+    },
+    "watch": {
+        "en": (
+            "Careful: this site is known for adults contacting children.",
+            "https://help.example/safety",
+        ),
+        "de": (
+            "Vorsicht: Auf dieser Seite nehmen Erwachsene Kontakt zu Kindern auf.",
+            "https://help.example/de/sicherheit",
+        ),
+    },
+}
+CATEGORIES = {"hotline": "csam", "watch": "grooming"}
+
+
+def meta_toml() -> str:
+    """The operator's ``--meta`` file: category and deterrence texts of each list."""
+    lines = []
+    for name, texts in DETERRENCE.items():
+        lines += [f"[lists.{name}]", f"category = {json.dumps(CATEGORIES[name])}", ""]
+        for locale, (text, link) in texts.items():
+            lines += [f"[lists.{name}.deterrence.{locale}]", f"text = {json.dumps(text)}"]
+            lines += [f"help = {json.dumps(link)}", ""]
+    return "\n".join(lines)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class ListOperator:
+    """A hotline's operator: publishes versions of its lists and serves them on loopback."""
+
+    def __init__(self, directory: Path, python: str = sys.executable) -> None:
+        self.directory = directory
+        self.python = python
+        self.repo = directory / "repo"
+        self.root_public_key = directory / "keys" / "root" / "signing.pub"
+        self.meta = directory / "meta.toml"
+        self.url = ""
+        self._server: subprocess.Popen[bytes] | None = None
+
+    def _run(self, *args: str) -> str:
+        command = [self.python, "-m", "linkscreen_server.cli", *args]
+        result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=300)
+        if result.returncode:
+            raise RuntimeError(f"linkscreen-server {args[0]}: {result.stderr.strip()}")
+        return result.stdout
+
+    def create(self) -> None:
+        """Keys and root metadata: what the app ships is the root public key."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.meta.write_text(meta_toml(), encoding="utf-8")
+        self._run("keygen", "--out", str(self.directory / "keys" / "root"))
+        self._run("keygen", "--out", str(self.directory / "keys" / "signing"))
+        self._run(
+            "root",
+            "--dir",
+            str(self.repo),
+            "--root-key",
+            str(self.directory / "keys" / "root"),
+            "--signing-pub",
+            str(self.directory / "keys" / "signing" / "signing.pub"),
+        )
+
+    def publish(self, lists: dict[str, tuple[str, str]]) -> str:
+        """Publish the next version of ``{name: (entries text, action)}``; the command's output."""
+        arguments: list[str] = []
+        for name, (entries, action) in sorted(lists.items()):
+            source = self.directory / f"{name}.txt"
+            source.write_text(entries, encoding="utf-8")
+            arguments += ["--list", f"{name}={source}:{action}"]
+        return self._run(
+            "publish",
+            "--dir",
+            str(self.repo),
+            *arguments,
+            "--meta",
+            str(self.meta),
+            "--key",
+            str(self.directory / "keys" / "signing"),
+        )
+
+    def serve(self) -> str:
+        """Start ``linkscreen-server serve`` on a free loopback port; its base URL."""
+        port = _free_port()
+        self._server = subprocess.Popen(
+            [
+                self.python,
+                "-m",
+                "linkscreen_server.cli",
+                "serve",
+                "--dir",
+                str(self.repo),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.url = f"http://127.0.0.1:{port}/"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.url + "pointer.json", timeout=1):
+                    return self.url
+            except urllib.error.HTTPError:
+                return self.url
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise TimeoutError("the update server did not start")
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.terminate()
+            try:
+                self._server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._server.kill()
+            self._server = None
+
+    def __enter__(self) -> ListOperator:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.stop()
