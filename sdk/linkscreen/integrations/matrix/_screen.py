@@ -4,21 +4,22 @@ A :class:`MessageScreen` takes the newest matcher from its source on every messa
 attribute read: the background refresher swaps it), scans the text with the hosts the room
 mentioned recently, and renders what the person sees. It does no I/O unless the person asks to
 expand a short link (the opt-in :class:`~linkscreen.Expander`). Thread-safe: the room context
-is the only mutable state and is held under a lock; it lives in memory only, bounded in rooms
-and hosts, and is never persisted.
+(one :class:`~linkscreen.Conversation` per room: recent hosts and host-less paths) is the only
+mutable state; it lives in memory only, bounded in rooms, hosts and paths, never persisted.
 """
 
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict, deque
-from collections.abc import Callable, Iterator
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from ...conversation import Conversation
 from ...extract import extract_links
 from ...matcher import Matcher
-from ...results import Action, Findings, Tier
+from ...results import Action, Tier
 from ._render import (
     Deterrence,
     Notices,
@@ -35,10 +36,8 @@ if TYPE_CHECKING:  # the Expander is the app's, opt-in: no network code loads wi
 
 __all__ = ["MessageScreen"]
 
-#: Recent hosts kept per room for host-less follow-ups ("now /view/123"): a conversation
-#: names few hosts at a time, and each one kept is one more lookup per host-less path.
-MAX_ROOM_HOSTS = 8
-#: Rooms whose context is kept (least recently active dropped first): bounded memory.
+#: Rooms whose context (a :class:`~linkscreen.Conversation`) is kept; the least recently active
+#: is dropped first: bounded memory.
 MAX_ROOMS = 512
 
 MatcherSource = Callable[[], "Matcher | None"]
@@ -71,7 +70,7 @@ class MessageScreen:
         self.locale = locale
         self.notices = notices or Notices()
         self.unchecked_action = Action(unchecked_action)
-        self._rooms: OrderedDict[str, deque[str]] = OrderedDict()
+        self._rooms: OrderedDict[str, Conversation] = OrderedDict()
         self._lock = threading.Lock()
         self._lookup: tuple[Matcher, Deterrence] | None = None
 
@@ -85,8 +84,7 @@ class MessageScreen:
             parts = render_unchecked(body, spans, self.unchecked_action, self.notices)
             action = self.unchecked_action if spans else Action.ALLOW
             return RenderedMessage(parts, action, False, room_id, event_id, sender, None)
-        findings = matcher.scan_text(body, self._hosts(room_id))
-        self._remember(room_id, findings)
+        findings = matcher.scan_text(body, context=self._conversation(room_id))
         parts = render(body, findings, self._deterrence(matcher), self.locale, self.notices)
         return RenderedMessage(
             parts,
@@ -135,32 +133,12 @@ class MessageScreen:
         with self._lock:
             self._rooms.pop(room_id, None)
 
-    def _hosts(self, room_id: str) -> list[str]:
-        """The room's recent hosts, oldest first (the order ``scan_text`` expects)."""
+    def _conversation(self, room_id: str) -> Conversation:
+        """The room's context, created on first use; the least recently active room past
+        ``MAX_ROOMS`` is forgotten."""
         with self._lock:
-            hosts = self._rooms.get(room_id)
-            return list(hosts) if hosts else []
-
-    def _remember(self, room_id: str, findings: Findings) -> None:
-        named = list(_strict_hosts(findings))
-        if not named:
-            return
-        with self._lock:
-            hosts = self._rooms.pop(room_id, None) or deque(maxlen=MAX_ROOM_HOSTS)
-            for host in named:
-                if host in hosts:
-                    hosts.remove(host)
-                hosts.append(host)
-            self._rooms[room_id] = hosts
+            conversation = self._rooms.pop(room_id, None) or Conversation()
+            self._rooms[room_id] = conversation
             while len(self._rooms) > MAX_ROOMS:
                 self._rooms.popitem(last=False)
-
-
-def _strict_hosts(findings: Findings) -> Iterator[str]:
-    """Hosts of the links a messenger would linkify, in text order (canonical form)."""
-    for finding in findings:
-        canonical = finding.verdict.canonical
-        if finding.tier is Tier.STRICT and canonical:
-            host = canonical.split("/", 3)[2]
-            if host:
-                yield host
+            return conversation
