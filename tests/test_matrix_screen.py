@@ -28,7 +28,11 @@ from linkscreen_server.compiler import ListMeta, ListSpec, compile_bundle
 from bundles import FIXED, TEST_KEY, open_bytes
 from repo_fixtures import BASE, MemoryRepo, entries
 
-HOTLINE = ["http://bad.example/", "http://files.example/shared/abuse-album/"]
+HOTLINE = [
+    "http://bad.example/",
+    "http://files.example/shared/abuse-album/",
+    "http://bad2.example/",
+]
 WATCH = ["http://grooming-chat.example/rooms/"]
 META = {
     "hotline": ListMeta(
@@ -36,6 +40,7 @@ META = {
         (
             ("de", "Link entfernt.", "https://help.example/de"),
             ("en", "Link removed.", "https://help.example/en"),
+            ("pt", "Link removido.", "https://help.example/pt"),
         ),
     ),
     "watch": ListMeta("grooming", (("en", "Careful with this site.", "https://help.example/w"),)),
@@ -75,6 +80,22 @@ def test_blocked_link_is_replaced_by_the_lists_deterrence_text_and_help_link(
 def test_deterrence_text_follows_the_persons_locale(matcher: Matcher) -> None:
     assert screened(matcher, "http://bad.example/", "de-AT").hidden[0].text == "Link entfernt."
     assert screened(matcher, "http://bad.example/", "fr").hidden[0].text == "Link removed."
+    brazil = screened(matcher, "http://bad.example/", "pt-BR").hidden[0]
+    assert (brazil.text, brazil.help_link) == ("Link removido.", "https://help.example/pt")
+    assert screened(matcher, "http://bad.example/", ["xx", "DE"]).hidden[0].text == "Link entfernt."
+
+
+def test_block_held_back_to_warn_shows_the_apps_warning_not_the_block_text(
+    matcher: Matcher,
+) -> None:
+    # a prose-shaped reading (space as a dot) of a host-level block entry: evidence says warn
+    shown = screened(matcher, "go to bad2 example/x now")
+    assert shown.action is Action.WARN
+    (warning,) = shown.warnings
+    assert warning.notice == Notices().warning
+    assert "Link removed." not in shown.plain
+    # every reading (go.to.bad2..., to.bad2..., bad2...) overlaps: one notice before their union
+    assert shown.plain == f"[⚠ {Notices().warning}] go to bad2 example/x now"
 
 
 def test_obfuscated_link_is_hidden_over_its_whole_written_span(matcher: Matcher) -> None:

@@ -14,12 +14,20 @@ any messenger can use it and tests assert exactly what is shown. Invariants:
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from ...results import Action, Finding, Findings, ListInfo, Tier
+from ...results import Action, Deterrence, Finding, Findings, Locales, Tier
 
-__all__ = ["Notices", "Part", "PartKind", "RenderedMessage", "render", "render_unchecked"]
+__all__ = [
+    "Notices",
+    "Part",
+    "PartKind",
+    "RenderedMessage",
+    "hidden_part",
+    "render",
+    "render_unchecked",
+]
 
 
 class PartKind(enum.StrEnum):
@@ -153,29 +161,14 @@ class RenderedMessage:
         }
 
 
-#: ``(list id, locale) -> (text, help link)`` for the deterrence text of a list, or None.
-Deterrence = Callable[[str, str], "tuple[str, str] | None"]
-
-
-def list_deterrence(lists: Iterable[ListInfo]) -> Deterrence:
-    """Deterrence texts from a bundle's list table (locale fallback as the list defines it)."""
-    table = {info.id: info for info in lists}
-
-    def lookup(list_id: str, locale: str) -> tuple[str, str] | None:
-        info = table.get(list_id)
-        return None if info is None else info.message(locale)
-
-    return lookup
-
-
 def render(
     text: str,
     findings: Findings,
-    deterrence: Deterrence,
-    locale: str,
+    locale: Locales,
     notices: Notices = Notices(),
 ) -> tuple[Part, ...]:
-    """The parts of ``text`` as the person sees them, given its findings."""
+    """The parts of ``text`` as the person sees them, given its findings; deterrence texts
+    in ``locale`` (a BCP 47 tag or preference list, the lists' fallback rules)."""
     parts: list[Part] = []
     if not findings.complete:
         parts.append(Part(PartKind.NOTICE, notices.incomplete))
@@ -183,7 +176,7 @@ def render(
     for start, end, group in _merged_spans(findings):
         if start > at:
             parts.append(Part(PartKind.TEXT, text[at:start]))
-        parts.append(_flagged_part(text[start:end], group, deterrence, locale, notices))
+        parts.append(_flagged_part(text[start:end], group, locale, notices))
         at = end
     if at < len(text):
         parts.append(Part(PartKind.TEXT, text[at:]))
@@ -250,25 +243,17 @@ def _union(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def _flagged_part(
-    written: str,
-    group: list[Finding],
-    deterrence: Deterrence,
-    locale: str,
-    notices: Notices,
-) -> Part:
+def _flagged_part(written: str, group: list[Finding], locale: Locales, notices: Notices) -> Part:
     worst = max(group, key=lambda f: _RANK[_treatment(f) or PartKind.LINK])
     kind = _treatment(worst) or PartKind.LINK
     ordered = (worst, *(f for f in group if f is not worst))
     if kind is PartKind.HIDDEN:
-        message = _list_message(worst, Action.BLOCK, deterrence, locale)
-        text, link = message if message else (notices.blocked, "")
-        return Part(PartKind.HIDDEN, text, help_link=link, findings=ordered)
+        return hidden_part(worst.message(locale), ordered, notices)
     if kind is PartKind.WARNING:
-        # a warn list's own text; a block list held back to warn is not shown as a block
-        message = _list_message(worst, Action.WARN, deterrence, locale)
-        if message:
-            return Part(PartKind.WARNING, written, message[0], message[1], ordered)
+        # a warn list's own text; a block match held back to warn has none (not a block text)
+        message = worst.message(locale)
+        if message is not None and message.text:
+            return Part(PartKind.WARNING, written, message.text, message.help_link, ordered)
         if worst.verdict.shortened:
             notice = notices.shortened
         elif not worst.verdict.complete:
@@ -281,12 +266,10 @@ def _flagged_part(
     return Part(PartKind.LINK, written, findings=ordered)
 
 
-def _list_message(
-    finding: Finding, action: Action, deterrence: Deterrence, locale: str
-) -> tuple[str, str] | None:
-    """The deterrence text, in ``locale``, of the first matched list whose action is ``action``."""
-    for list_id in dict.fromkeys(m.list_id for m in finding.verdict.matches if m.action is action):
-        message = deterrence(list_id, locale)
-        if message and message[0]:
-            return message
-    return None
+def hidden_part(
+    message: Deterrence | None, findings: tuple[Finding, ...], notices: Notices
+) -> Part:
+    """A blocked link's part: the list's deterrence text and help link, or the app's own."""
+    if message is None or not message.text:
+        return Part(PartKind.HIDDEN, notices.blocked, findings=findings)
+    return Part(PartKind.HIDDEN, message.text, help_link=message.help_link, findings=findings)

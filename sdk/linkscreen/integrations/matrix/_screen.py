@@ -19,14 +19,13 @@ from typing import TYPE_CHECKING
 from ...conversation import Conversation
 from ...extract import extract_links
 from ...matcher import Matcher
-from ...results import Action, Tier
+from ...results import Action, Locales, Tier
 from ._render import (
-    Deterrence,
     Notices,
     Part,
     PartKind,
     RenderedMessage,
-    list_deterrence,
+    hidden_part,
     render,
     render_unchecked,
 )
@@ -48,7 +47,8 @@ class MessageScreen:
 
     ``matcher`` is a :class:`~linkscreen.Matcher` or a callable returning the newest one (for
     example :meth:`BackgroundRefresher.matcher`), or None before the first bundle arrives.
-    ``locale`` picks the deterrence texts (BCP 47, the list's fallback rules); ``notices`` are
+    ``locale`` picks the deterrence texts (a BCP 47 tag or a preference list; ``pt-BR`` falls
+    back to ``pt``, then to the list's default locale); ``notices`` are
     the app's own texts in that locale. ``unchecked_action`` is the app's policy for links in
     a message that arrives before any bundle: ``warn`` (default) flags them, ``block`` hides
     them; they are never shown as checked.
@@ -58,7 +58,7 @@ class MessageScreen:
         self,
         matcher: Matcher | MatcherSource | None,
         *,
-        locale: str = "en",
+        locale: Locales = "en",
         notices: Notices | None = None,
         unchecked_action: Action = Action.WARN,
     ) -> None:
@@ -72,7 +72,6 @@ class MessageScreen:
         self.unchecked_action = Action(unchecked_action)
         self._rooms: OrderedDict[str, Conversation] = OrderedDict()
         self._lock = threading.Lock()
-        self._lookup: tuple[Matcher, Deterrence] | None = None
 
     def screen(
         self, body: str, *, room_id: str = "", event_id: str = "", sender: str = ""
@@ -85,7 +84,7 @@ class MessageScreen:
             action = self.unchecked_action if spans else Action.ALLOW
             return RenderedMessage(parts, action, False, room_id, event_id, sender, None)
         findings = matcher.scan_text(body, context=self._conversation(room_id))
-        parts = render(body, findings, self._deterrence(matcher), self.locale, self.notices)
+        parts = render(body, findings, self.locale, self.notices)
         return RenderedMessage(
             parts,
             findings.action,
@@ -105,28 +104,13 @@ class MessageScreen:
         expansion = expander.expand(finding.url)
         verdict = expansion.verdict
         if verdict.action is Action.BLOCK:
-            matcher = self._source()
-            message = None
-            if matcher is not None:
-                lookup = self._deterrence(matcher)
-                message = next(filter(None, (lookup(i, self.locale) for i in verdict.lists)), None)
-            text, link = message if message and message[0] else (self.notices.blocked, "")
-            shown = Part(PartKind.HIDDEN, text, help_link=link, findings=part.findings)
+            shown = hidden_part(verdict.message(self.locale), part.findings, self.notices)
         elif verdict.action is Action.WARN or not expansion.complete:
             notice = self.notices.warning if expansion.complete else self.notices.incomplete
             shown = replace(part, kind=PartKind.WARNING, notice=notice)
         else:
             shown = replace(part, kind=PartKind.LINK, notice="")
         return shown, expansion
-
-    def _deterrence(self, matcher: Matcher) -> Deterrence:
-        """The deterrence lookup of ``matcher``'s bundle, built once per bundle."""
-        cached = self._lookup
-        if cached is not None and cached[0] is matcher:
-            return cached[1]
-        lookup = list_deterrence(matcher.bundle.lists)
-        self._lookup = (matcher, lookup)
-        return lookup
 
     def forget(self, room_id: str) -> None:
         """Drop a room's context (the person left it, or cleared it)."""
