@@ -14,7 +14,7 @@ import pytest
 
 from linkscreen import InvalidURLError, canonicalize
 from linkscreen.expressions import canonical_expressions
-from linkscreen.psl import public_suffix, registrable_domain
+from linkscreen.psl import snapshot
 
 from corpus import phishing_urls
 from timing import median_us
@@ -46,8 +46,7 @@ def bare_urlsplit(url: str) -> object:
 
 
 def _clear_psl_cache() -> None:
-    registrable_domain.cache_clear()
-    public_suffix.cache_clear()
+    snapshot().clear_cache()
 
 
 def _per_url_median_us(func: Callable[[str], object], cold: bool) -> float:

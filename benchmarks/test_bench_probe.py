@@ -79,7 +79,7 @@ def test_probe_thirty_expressions(benchmark: Any, recorder: Any, world: dict[str
     """The largest lookup a URL can make: 5 hosts x 6 paths (target <= 3 us, C core)."""
     if not _probe.NATIVE_AVAILABLE:
         pytest.skip("C core not built")
-    probe = _probe.NativeProbe(world["bundle"]._parts)
+    probe = _probe.NativeProbe(world["bundle"])
     sets = [
         linkscreen.expressions(f"http://a.b.c.d.h{i}.example.org/1/2/3/4/5/p{i}.html?q={i}")
         for i in range(5000)
@@ -95,7 +95,7 @@ def test_probe_thirty_expressions(benchmark: Any, recorder: Any, world: dict[str
 def test_probe_expressions_of_one_url(
     benchmark: Any, recorder: Any, world: dict[str, Any], name: str
 ) -> None:
-    parts = world["bundle"]._parts
+    parts = world["bundle"]
     entries = world["entries"]
     if name == "linkscreen_c":
         if not _probe.NATIVE_AVAILABLE:

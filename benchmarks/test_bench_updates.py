@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from linkscreen import Updater
-from linkscreen.delta import apply_delta
+from linkscreen.bundle.delta import apply_delta
 from linkscreen_server.compiler import ListSpec
 from linkscreen_server.publish import PublishSettings, payload_of
 

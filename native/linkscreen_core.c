@@ -22,6 +22,10 @@ static inline uint64_t load_le64(const uint8_t *p) {
            ((uint64_t)p[6] << 48) | ((uint64_t)p[7] << 56);
 }
 
+static inline uint32_t load_le32(const uint8_t *p) {
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
 void ls_murmur3_x64_128(const uint8_t *data, size_t len, uint32_t seed, uint64_t out[2]) {
     const uint64_t c1 = 0x87c37b91114253d5ULL;
     const uint64_t c2 = 0x4cf5ad432745937fULL;
@@ -213,26 +217,67 @@ int ls_bloom_contains(const uint8_t *bits, uint64_t m, uint32_t k, uint32_t seed
 
 /* ---- Fingerprint table -------------------------------------------------------------------- */
 
-int64_t ls_fingerprint_find(const uint8_t *table, uint64_t n, const uint8_t fp[16]) {
-    uint64_t lo = 0, hi = n; /* first row >= fp lies in [lo, hi] */
+/* Rows [*lo, *hi) whose implicit prefix (the first prefix_bytes bytes) equals fp's. */
+static void bucket_range(uint32_t prefix_bytes, const uint8_t *buckets, uint64_t n,
+                         const uint8_t *fp, uint64_t *lo, uint64_t *hi) {
+    if (prefix_bytes == 0) {
+        *lo = 0;
+        *hi = n;
+        return;
+    }
+    uint64_t first = load_le32(buckets + 4 * (size_t)fp[0]);
+    uint64_t last = load_le32(buckets + 4 * ((size_t)fp[0] + 1));
+    if (prefix_bytes == 1) {
+        *lo = first;
+        *hi = last;
+        return;
+    }
+    /* p = 2: leading byte t's run in the bitmap starts at bit 256 t + offset[t]; in it, each
+     * second byte s has one 1-bit per row, then a 0-bit. */
+    const uint8_t *bitmap = buckets + LS_BUCKET_OFFSETS_BYTES;
+    uint64_t bit = 256u * fp[0] + first, end = 256u * ((uint64_t)fp[0] + 1) + last;
+    uint64_t ones = 0, start = 0;
+    uint32_t zeros = 0;
+    for (; bit < end; bit++) {
+        if (bitmap[bit >> 3] >> (bit & 7) & 1) {
+            ones++;
+        } else if (zeros++ == fp[1]) {
+            break;
+        } else if (zeros == fp[1]) {
+            start = ones;
+        }
+    }
+    *lo = first + start;
+    *hi = first + ones;
+}
+
+int64_t ls_table_find(const uint8_t *rows, uint64_t n, uint32_t prefix_bytes,
+                      const uint8_t *buckets, const uint8_t fp[16]) {
+    size_t width = LS_FINGERPRINT_BYTES - prefix_bytes;
+    const uint8_t *rest = fp + prefix_bytes;
+    uint64_t lo, hi;
+    bucket_range(prefix_bytes, buckets, n, fp, &lo, &hi);
+    uint64_t end = hi; /* first row >= rest lies in [lo, hi] */
     while (lo < hi) {
         uint64_t mid = lo + (hi - lo) / 2;
-        if (memcmp(table + mid * LS_FINGERPRINT_BYTES, fp, LS_FINGERPRINT_BYTES) < 0) {
+        if (memcmp(rows + mid * width, rest, width) < 0) {
             lo = mid + 1;
         } else {
             hi = mid;
         }
     }
-    if (lo < n && memcmp(table + lo * LS_FINGERPRINT_BYTES, fp, LS_FINGERPRINT_BYTES) == 0) {
-        return (int64_t)lo;
-    }
+    if (lo < end && memcmp(rows + lo * width, rest, width) == 0) return (int64_t)lo;
     return -1;
 }
 
-size_t ls_lookup_many(const uint8_t *bloom, uint64_t m, uint32_t k, uint32_t seed,
-                      const uint8_t *table, uint64_t n, const uint8_t salt[16],
-                      const uint8_t *buf, const uint32_t *offsets, size_t count,
-                      int64_t *rows) {
+int64_t ls_fingerprint_find(const uint8_t *table, uint64_t n, const uint8_t fp[16]) {
+    return ls_table_find(table, n, 0, NULL, fp);
+}
+
+size_t ls_lookup_table(const uint8_t *bloom, uint64_t m, uint32_t k, uint32_t seed,
+                       const uint8_t *table, uint64_t n, uint32_t prefix_bytes,
+                       const uint8_t *buckets, const uint8_t salt[16], const uint8_t *buf,
+                       const uint32_t *offsets, size_t count, int64_t *rows) {
     size_t matched = 0;
     for (size_t i = 0; i < count; i++) {
         const uint8_t *expr = buf + offsets[i];
@@ -241,15 +286,23 @@ size_t ls_lookup_many(const uint8_t *bloom, uint64_t m, uint32_t k, uint32_t see
         if (!ls_bloom_contains(bloom, m, k, seed, expr, len)) continue;
         uint8_t fp[LS_FINGERPRINT_BYTES];
         ls_fingerprint(salt, expr, len, fp);
-        rows[i] = ls_fingerprint_find(table, n, fp);
+        rows[i] = ls_table_find(table, n, prefix_bytes, buckets, fp);
         if (rows[i] >= 0) matched++;
     }
     return matched;
 }
 
-int64_t ls_first_match(const uint8_t *bloom, uint64_t m, uint32_t k, uint32_t seed,
-                       const uint8_t *table, uint64_t n, const uint8_t salt[16],
-                       const uint8_t *joined, size_t len) {
+size_t ls_lookup_many(const uint8_t *bloom, uint64_t m, uint32_t k, uint32_t seed,
+                      const uint8_t *table, uint64_t n, const uint8_t salt[16],
+                      const uint8_t *buf, const uint32_t *offsets, size_t count,
+                      int64_t *rows) {
+    return ls_lookup_table(bloom, m, k, seed, table, n, 0, NULL, salt, buf, offsets, count, rows);
+}
+
+int64_t ls_first_match_table(const uint8_t *bloom, uint64_t m, uint32_t k, uint32_t seed,
+                             const uint8_t *table, uint64_t n, uint32_t prefix_bytes,
+                             const uint8_t *buckets, const uint8_t salt[16],
+                             const uint8_t *joined, size_t len) {
     size_t start = 0;
     int64_t index = 0;
     while (start <= len) {
@@ -260,10 +313,16 @@ int64_t ls_first_match(const uint8_t *bloom, uint64_t m, uint32_t k, uint32_t se
         if (ls_bloom_contains(bloom, m, k, seed, expr, expr_len)) {
             uint8_t fp[LS_FINGERPRINT_BYTES];
             ls_fingerprint(salt, expr, expr_len, fp);
-            if (ls_fingerprint_find(table, n, fp) >= 0) return index;
+            if (ls_table_find(table, n, prefix_bytes, buckets, fp) >= 0) return index;
         }
         index++;
         start = end + 1;
     }
     return -1;
+}
+
+int64_t ls_first_match(const uint8_t *bloom, uint64_t m, uint32_t k, uint32_t seed,
+                       const uint8_t *table, uint64_t n, const uint8_t salt[16],
+                       const uint8_t *joined, size_t len) {
+    return ls_first_match_table(bloom, m, k, seed, table, n, 0, NULL, salt, joined, len);
 }

@@ -10,6 +10,8 @@
 #define LS_FINGERPRINT_BYTES 16
 #define LS_SALT_BYTES 16
 #define LS_SHA256_BYTES 32
+/* The 257 little-endian u32 row offsets that open a BUCKETS section (bundle format 2). */
+#define LS_BUCKET_OFFSETS_BYTES 1028
 
 /* MurmurHash3 x64-128 (Appleby), the two little-endian 64-bit halves h1, h2. */
 void ls_murmur3_x64_128(const uint8_t *data, size_t len, uint32_t seed, uint64_t out[2]);
@@ -45,5 +47,25 @@ size_t ls_lookup_many(const uint8_t *bloom, uint64_t m, uint32_t k, uint32_t see
 int64_t ls_first_match(const uint8_t *bloom, uint64_t m, uint32_t k, uint32_t seed,
                        const uint8_t *table, uint64_t n, const uint8_t salt[16],
                        const uint8_t *joined, size_t len);
+
+/* Bundle format 2 stores rows without their first prefix_bytes (0, 1 or 2) bytes and finds a
+ * row's bucket through the BUCKETS section (docs/bundle-format.md 2.7); buckets may be NULL
+ * when prefix_bytes is 0. The caller has checked the section as the bundle reader does. */
+
+/* Index of the first row equal to fp in such a table, or -1. */
+int64_t ls_table_find(const uint8_t *rows, uint64_t n, uint32_t prefix_bytes,
+                      const uint8_t *buckets, const uint8_t fp[16]);
+
+/* ls_lookup_many over such a table. */
+size_t ls_lookup_table(const uint8_t *bloom, uint64_t m, uint32_t k, uint32_t seed,
+                       const uint8_t *table, uint64_t n, uint32_t prefix_bytes,
+                       const uint8_t *buckets, const uint8_t salt[16], const uint8_t *buf,
+                       const uint32_t *offsets, size_t count, int64_t *rows);
+
+/* ls_first_match over such a table. */
+int64_t ls_first_match_table(const uint8_t *bloom, uint64_t m, uint32_t k, uint32_t seed,
+                             const uint8_t *table, uint64_t n, uint32_t prefix_bytes,
+                             const uint8_t *buckets, const uint8_t salt[16],
+                             const uint8_t *joined, size_t len);
 
 #endif

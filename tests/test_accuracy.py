@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 import linkscreen
-from linkscreen import _format as fmt
 from linkscreen._probe import NATIVE_AVAILABLE
+from linkscreen.bundle import format as fmt
 from linkscreen.results import Action
 from linkscreen_server.compiler import ListSpec, compile_bundle
 
@@ -74,7 +74,7 @@ def test_measured_bloom_fpr_is_within_1_2x_of_configured(tmp_path: Path, fpr: fl
     path.write_text("\n".join(entries) + "\n")
     data, _ = compile_bundle([ListSpec("l", path)], TEST_KEY, fpr=fpr, bloom_seed=5)
     header = open_bytes(data).header
-    bloom = open_bytes(data)._parts.bloom
+    bloom = open_bytes(data).payload.bloom
     probes = 1_000_000
     hits = 0
     if NATIVE_AVAILABLE:

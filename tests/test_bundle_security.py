@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import linkscreen
-from linkscreen import _format as fmt
+from linkscreen.bundle import format as fmt
 from linkscreen.results import Action
 
 from bundles import OTHER_KEY, TEST_KEY, TEST_PUBLIC, compile_lists, open_bytes
@@ -118,7 +118,7 @@ def test_other_canonicalisation_version_is_refused(bundle_bytes: bytes) -> None:
         (56, struct.pack("<Q", 2**40), "BLOOM section"),
         (64, struct.pack("<Q", 2**50), "FINGERPRINTS section"),
         (72, struct.pack("<I", 3), "do not fit"),
-        (128 + 8, struct.pack("<Q", 2**60), "outside the payload"),
+        (128 + 8, struct.pack("<Q", 2**60), "does not start where the layout says"),
     ],
 )
 def test_signed_but_malformed_payload_is_refused_before_use(
@@ -152,7 +152,7 @@ def test_bloom_hit_without_fingerprint_is_allow(tmp_path: Path) -> None:
     bundle = open_bytes(data)
     header = bundle.header
     matcher = linkscreen.Matcher(bundle)
-    bloom = bundle._parts.bloom
+    bloom = bundle.payload.bloom
     rng = random.Random(11)
     forged = 0
     for _ in range(400):

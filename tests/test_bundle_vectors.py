@@ -1,4 +1,4 @@
-"""tests/vectors: the committed tiny bundle answers as documented, and regenerates byte-exact."""
+"""tests/vectors: the committed bundles answer as documented, and regenerate byte-exact."""
 
 from __future__ import annotations
 
@@ -10,22 +10,29 @@ from typing import Any
 import pytest
 
 import linkscreen
-from linkscreen import _format as fmt
+from linkscreen.bundle import format as fmt
+from linkscreen.psl import PublicSuffixList
 
 VECTORS = Path(__file__).parent / "vectors"
 sys.path.insert(0, str(VECTORS))
 
 import make_vectors  # noqa: E402
 
+KEY = [VECTORS / "test-signing.pub"]
+
+
+def _open(name: str) -> linkscreen.Bundle:
+    return linkscreen.Bundle.open(VECTORS / name, KEY)
+
 
 @pytest.fixture(scope="module")
 def bundle() -> linkscreen.Bundle:
-    return linkscreen.Bundle.open(VECTORS / "tiny.bundle", [VECTORS / "test-signing.pub"])
+    return _open("tiny.bundle")
 
 
-def test_expected_answers(bundle: linkscreen.Bundle) -> None:
+def _check_answers(bundle: linkscreen.Bundle, expected_file: str) -> None:
     matcher = linkscreen.Matcher(bundle)
-    expected: list[dict[str, Any]] = json.loads((VECTORS / "expected.json").read_text())
+    expected: list[dict[str, Any]] = json.loads((VECTORS / expected_file).read_text())
     assert {row["action"] for row in expected} == {"block", "warn", "allow"}
     for row in expected:
         verdict = matcher.check_url(row["url"])
@@ -33,6 +40,25 @@ def test_expected_answers(bundle: linkscreen.Bundle) -> None:
         assert list(verdict.lists) == row["lists"], row["url"]
         assert (None if verdict.match is None else str(verdict.match)) == row["match"]
         assert list(verdict.expressions) == row["expressions"]
+
+
+@pytest.mark.parametrize(
+    ("name", "prefix_bytes"), [("tiny.bundle", 0), ("tiny-p1.bundle", 1), ("tiny-p2.bundle", 2)]
+)
+def test_expected_answers(name: str, prefix_bytes: int) -> None:
+    bundle = _open(name)
+    assert bundle.header.fingerprint_prefix_bytes == prefix_bytes
+    _check_answers(bundle, "expected.json")
+
+
+def test_format_1_vectors_still_read_and_answer() -> None:
+    """Bundles from before the PSL travelled keep working, on the SDK's snapshot."""
+    old = _open("tiny-v1.bundle")
+    assert old.header.format_version == 1
+    assert not old.psl_embedded
+    assert old.public_suffix_list is linkscreen.psl.snapshot()
+    assert old.psl_matches  # compiled with the snapshot the SDK ships
+    _check_answers(old, "expected-v1.json")
 
 
 def test_intermediate_hashes(bundle: linkscreen.Bundle) -> None:
@@ -45,6 +71,18 @@ def test_intermediate_hashes(bundle: linkscreen.Bundle) -> None:
         assert int(row["murmur3_x64_128_h2"], 16) < 2**64
 
 
+def test_psl_vectors(bundle: linkscreen.Bundle) -> None:
+    vectors = json.loads((VECTORS / "psl.json").read_text())
+    section = bundle.section(fmt.Section.PSL)
+    assert section is not None
+    assert section.hex() == vectors["section_hex"]
+    psl = PublicSuffixList.from_section(bytes.fromhex(vectors["section_hex"]), vectors["version"])
+    assert [list(run) for run in psl.rules.runs()] == list(vectors["runs"].values())
+    assert psl.sha256 == vectors["sha256"]
+    for host, registrable in vectors["registrable_domains"]:
+        assert psl.registrable_domain(host) == registrable, host
+
+
 def test_vectors_regenerate_byte_identical(tmp_path: Path) -> None:
     """Same inputs, salt, seed and time give the same bytes; and the files cannot drift."""
     for name, content in make_vectors.generate(tmp_path).items():
@@ -53,7 +91,10 @@ def test_vectors_regenerate_byte_identical(tmp_path: Path) -> None:
 
 def test_header_fields(bundle: linkscreen.Bundle) -> None:
     info = bundle.info()
-    assert info.psl_version == linkscreen.PSL_SNAPSHOT_VERSION
+    assert info.format_version == fmt.FORMAT_VERSION == 2
+    assert info.psl_version == "tiny-vectors-1"
+    assert info.psl_embedded
+    assert info.psl_sha256 == bundle.public_suffix_list.sha256
     assert bundle.psl_matches
     assert info.canonicalization_version == linkscreen.CANONICALIZATION_VERSION
     assert (info.created, info.expires) == (1_767_225_600, 1_767_225_600 + 72 * 3600)

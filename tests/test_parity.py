@@ -33,8 +33,7 @@ def test_native_and_pure_give_identical_verdicts(tmp_path: Path) -> None:
     listed = _urls(5_000, seed=1)
     data = compile_lists(tmp_path, {"hotline": (listed, Action.BLOCK)}, fpr=0.01)
     bundle = open_bytes(data)
-    parts = bundle._parts
-    native, pure = _probe.NativeProbe(parts), _probe.PureProbe(parts)
+    native, pure = _probe.NativeProbe(bundle), _probe.PureProbe(bundle)
     matcher = linkscreen.Matcher(bundle)
     probes = listed + _urls(100_000, seed=2)
     hits = 0

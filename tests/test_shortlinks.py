@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import linkscreen
-from linkscreen import _format as fmt
+from linkscreen.bundle import format as fmt
 from linkscreen.redirects import REQUEST_HEADERS
 from linkscreen.results import Action
 

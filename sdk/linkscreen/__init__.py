@@ -20,8 +20,10 @@ from .canonical import MAX_URL_CHARS, canonical_variants, canonicalize
 from .conversation import Conversation
 from .errors import (
     BlockedAddressError,
+    BundleClosedError,
     BundleCorruptError,
     BundleError,
+    BundleFileError,
     BundleSignatureError,
     DeltaError,
     DownloadError,
@@ -114,8 +116,10 @@ __all__ = [
     "Action",
     "BlockedAddressError",
     "Bundle",
+    "BundleClosedError",
     "BundleCorruptError",
     "BundleError",
+    "BundleFileError",
     "BundleInfo",
     "BundleSignatureError",
     "Candidate",

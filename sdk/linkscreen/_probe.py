@@ -2,21 +2,20 @@
 
 Two implementations with one answer: the C core (``linkscreen._native``) and a pure-Python
 twin, chosen at import time. ``LINKSCREEN_PURE=1`` forces the twin, so tests run both. A probe
-only reads the mapped tables; it is immutable and thread-safe.
+only reads the bundle's tables; it is immutable and thread-safe.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 from typing import TYPE_CHECKING, Any, Protocol
 
 import mmh3
 
-from ._format import FINGERPRINT_BYTES
+from .bundle.format import Section, fingerprint
 
 if TYPE_CHECKING:
-    from .bundle import _Parts
+    from .bundle import Bundle
 
 try:
     from ._native import ffi as _ffi
@@ -42,11 +41,11 @@ class Probe(Protocol):
 class PureProbe:
     """mmh3 for the Bloom positions, hashlib for fingerprints, binary search in Python."""
 
-    def __init__(self, parts: _Parts) -> None:
-        header = parts.header
-        self._bloom = parts.bloom
-        self._table = parts.fingerprints
-        self._rows = header.fingerprint_count
+    def __init__(self, bundle: Bundle) -> None:
+        payload = bundle.payload
+        header = payload.header
+        self._bloom = payload.bloom
+        self._table = payload.table
         self._m = header.bloom_bits
         self._k = header.bloom_k
         self._seed = header.bloom_seed
@@ -62,54 +61,44 @@ class PureProbe:
             bit = ((h1 + i * h2) & _MASK64) % m
             if not bloom[bit >> 3] >> (bit & 7) & 1:
                 return -1
-        wanted = hashlib.sha256(self._salt + expression).digest()[:FINGERPRINT_BYTES]
-        return find_row(self._table, self._rows, wanted)
-
-
-def find_row(table: memoryview, rows: int, wanted: bytes) -> int:
-    """Index of the first row equal to ``wanted`` in the sorted table, or -1."""
-    lo, hi = 0, rows
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if bytes(table[mid * FINGERPRINT_BYTES : (mid + 1) * FINGERPRINT_BYTES]) < wanted:
-            lo = mid + 1
-        else:
-            hi = mid
-    if lo < rows and table[lo * FINGERPRINT_BYTES : (lo + 1) * FINGERPRINT_BYTES] == wanted:
-        return lo
-    return -1
+        rows = self._table.find(fingerprint(self._salt, expression))
+        return rows.start if rows else -1
 
 
 class NativeProbe:
     """The C core: one call probes every expression of a URL."""
 
-    def __init__(self, parts: _Parts) -> None:
+    def __init__(self, bundle: Bundle) -> None:
         assert _ffi is not None
-        header = parts.header
+        payload = bundle.payload
+        header = payload.header
         # One buffer export of the base object (never of a memoryview slice, whose export
         # would pin it); the section pointers are offsets into it.
-        self._base: Any = _ffi.from_buffer("uint8_t[]", parts.base)
-        self._bloom: Any = self._base + parts.bloom_offset
-        self._table: Any = self._base + parts.fingerprints_offset
+        self._base: Any = _ffi.from_buffer("uint8_t[]", memoryview(payload.data).obj)
+        start = bundle.buffer_offset
+
+        def section(section_id: Section) -> Any:
+            where = payload.sections.get(section_id)
+            return _ffi.NULL if where is None else self._base + start + where[0]
+
         self._salt: Any = _ffi.new("uint8_t[16]", header.salt)
-        self._rows = header.fingerprint_count
-        self._m = header.bloom_bits
-        self._k = header.bloom_k
-        self._seed = header.bloom_seed
-        #: The leading arguments every C lookup takes: Bloom (bits, m, k, seed), table, salt.
+        #: The leading arguments every C lookup takes: Bloom (bits, m, k, seed), table (rows,
+        #: n, implicit prefix bytes, buckets) and salt.
         self._tables = (
-            self._bloom,
-            self._m,
-            self._k,
-            self._seed,
-            self._table,
-            self._rows,
+            section(Section.BLOOM),
+            header.bloom_bits,
+            header.bloom_k,
+            header.bloom_seed,
+            section(Section.FINGERPRINTS),
+            header.fingerprint_count,
+            header.fingerprint_prefix_bytes,
+            section(Section.BUCKETS),
             self._salt,
         )
 
     def lookup(self, expressions: list[str]) -> list[int]:
         joined = "\n".join(expressions).encode("ascii")
-        first = _lib.ls_first_match(*self._tables, joined, len(joined))
+        first = _lib.ls_first_match_table(*self._tables, joined, len(joined))
         if first < 0:  # the common case: nothing listed, one call, no output buffer
             return [-1] * len(expressions)
         return self._lookup_all(expressions)
@@ -122,7 +111,7 @@ class NativeProbe:
             total += len(expression)  # canonical expressions are ASCII: chars == bytes
             offsets[index + 1] = total
         rows = _ffi.new("int64_t[]", count)
-        _lib.ls_lookup_many(
+        _lib.ls_lookup_table(
             *self._tables,
             "".join(expressions).encode("ascii"),
             _ffi.new("uint32_t[]", offsets),
@@ -132,6 +121,6 @@ class NativeProbe:
         return list(rows)
 
 
-def make_probe(parts: _Parts) -> Probe:
+def make_probe(bundle: Bundle) -> Probe:
     """The C probe when enabled, else the pure twin."""
-    return NativeProbe(parts) if native_enabled() else PureProbe(parts)
+    return NativeProbe(bundle) if native_enabled() else PureProbe(bundle)

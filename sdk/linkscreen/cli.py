@@ -25,8 +25,8 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
-from . import _format as fmt
-from .bundle import Bundle, _parse
+from .bundle import Bundle
+from .bundle import format as fmt
 from .canonical import canonical_variants, canonicalize
 from .conversation import Conversation
 from .errors import BundleError, InvalidURLError, LinkscreenError
@@ -124,40 +124,80 @@ def _cmd_scan(args: argparse.Namespace) -> int:
 
 def _cmd_inspect(args: argparse.Namespace) -> int:
     if args.public_key:
-        info = Bundle.open(args.bundle, public_keys=args.public_key).info().to_dict()
-        info["verified"] = True
-        print(json.dumps(info, indent=2, ensure_ascii=False))
+        with Bundle.open(args.bundle, public_keys=args.public_key) as bundle:
+            record = describe(bundle.payload, bundle.key_id, bundle.size_bytes, verified=True)
+        print(json.dumps({"path": args.bundle, **record}, indent=2, ensure_ascii=False))
         return 0
-    # Diagnostics only: without a key the header is shown, marked unverified. The SDK itself
-    # never reads a payload byte before the signature checks out.
+    # Diagnostics only: without a key the bundle is parsed and shown, marked unverified. The
+    # SDK itself never reads a payload byte before the signature checks out.
     with open(args.bundle, "rb") as handle:
         data = handle.read(fmt.MAX_BUNDLE_BYTES + 1)
     if len(data) < fmt.OVERHEAD:
         raise BundleError(f"truncated: {len(data)} bytes")
-    envelope = fmt.ENVELOPE.unpack_from(data)
-    parts = _parse(memoryview(data)[fmt.ENVELOPE.size : len(data) - fmt.SIGNATURE_BYTES], data)
-    header = parts.header
-    record = {
-        "path": args.bundle,
-        "verified": False,
-        "key_id": envelope[4].hex(),
-        "size_bytes": len(data),
-        "format_version": header.format_version,
-        "canonicalization_version": header.canonicalization_version,
-        "psl_version": header.psl_version,
-        "created": header.created,
-        "expires": header.expires,
-        "sequence": header.sequence,
-        "entries": header.fingerprint_count,
-        "bloom_bits": header.bloom_bits,
-        "bloom_k": header.bloom_k,
-        "lists": [
-            {"id": i.id, "action": str(i.action), "category": i.category} for i in parts.lists
-        ],
-        "shortener_domains": len(parts.shortener_domains),
-    }
-    print(json.dumps(record, indent=2, ensure_ascii=False))
+    names = [spec.name for spec in fmt.ENVELOPE_FIELDS]
+    envelope = dict(zip(names, fmt.ENVELOPE.unpack_from(data), strict=True))
+    if envelope["magic"] != fmt.MAGIC or envelope["payload_length"] != len(data) - fmt.OVERHEAD:
+        raise BundleError("not a linkscreen bundle, or its payload length is wrong")
+    payload = fmt.parse_payload(memoryview(data)[fmt.ENVELOPE.size : -fmt.SIGNATURE_BYTES])
+    record = describe(payload, envelope["key_id"], len(data), verified=False)
+    print(json.dumps({"path": args.bundle, **record}, indent=2, ensure_ascii=False))
     return 0
+
+
+def describe(payload: fmt.Payload, key_id: bytes, size: int, *, verified: bool) -> dict[str, Any]:
+    """What ``inspect`` prints: every header field and section, by the format's own tables."""
+    from .psl import PublicSuffixList
+
+    header = payload.header
+    names: dict[int, str] = {spec.id: spec.name for spec in fmt.SECTIONS}
+    fields: dict[str, Any] = {}
+    for spec in fmt.HEADER_FIELDS:
+        if not spec.reserved:
+            value = getattr(header, spec.name)
+            fields[spec.name] = value.hex() if isinstance(value, bytes) else value
+    if payload.psl is not None:
+        psl = PublicSuffixList(payload.psl, header.psl_version)
+        runs = {
+            name: len(run) for name, run in zip(fmt.PSL_RUN_NAMES, payload.psl.runs(), strict=True)
+        }
+        psl_record = {"version": psl.version, "embedded": True, "sha256": psl.sha256,
+                      "rules": psl.rule_count, **runs}  # fmt: skip
+    else:
+        psl_record = {"version": header.psl_version, "embedded": False}
+    policy = "warn" if payload.shortener_policy == fmt.SHORTENER_POLICY_WARN else "allow"
+    return {
+        "verified": verified,
+        "key_id": key_id.hex(),
+        "size_bytes": size,
+        "format_version": header.format_version,
+        "entries": header.fingerprint_count,
+        "bits_per_entry": round(size * 8 / max(header.fingerprint_count, 1), 2),
+        "header": fields,
+        "sections": [
+            {
+                "id": section_id,
+                "name": names.get(section_id, "unknown"),
+                "offset": offset,
+                "length": length,
+            }
+            for section_id, (offset, length) in payload.sections.items()
+        ],
+        "psl": psl_record,
+        "lists": [
+            {
+                "id": info.id,
+                "action": str(info.action),
+                "category": info.category,
+                "deterrence": [
+                    {"locale": locale, "text": text, "help_link": link}
+                    for locale, text, link in info.deterrence
+                ],
+            }
+            for info in payload.lists
+        ],
+        "shortener_domains": len(payload.shortener_domains),
+        "shortener_policy": policy,
+    }
 
 
 #: Exit statuses; the module docstring says when each is used.

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 __all__ = [
     "BlockedAddressError",
+    "BundleClosedError",
     "BundleCorruptError",
     "BundleError",
+    "BundleFileError",
     "BundleSignatureError",
     "DeltaError",
     "DownloadError",
@@ -76,6 +78,14 @@ class BundleError(LinkscreenError):
 
 class BundleCorruptError(BundleError):
     """The bundle is truncated, oversized or structurally malformed."""
+
+
+class BundleFileError(BundleError):
+    """The bundle file cannot be read: it is missing, a directory, or not readable."""
+
+
+class BundleClosedError(BundleError):
+    """The Bundle object was closed; open the bundle again to use it."""
 
 
 class BundleSignatureError(BundleError):

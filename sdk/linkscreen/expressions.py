@@ -4,12 +4,15 @@ For a canonical URL the expressions are at most 5 hosts (the exact host, then th
 domain and up to three more labels in front of it: Safe Browsing v5's rule) times at most 6
 paths (path with query, path, ``/`` and up to three leading directories). A list entry is one
 such expression, so ``bad.example/`` blocks the host and every subdomain.
+
+The registrable domain comes from a :class:`~linkscreen.psl.PublicSuffixList`: a Matcher passes
+its bundle's list; without one, the SDK's snapshot is used.
 """
 
 from __future__ import annotations
 
 from .canonical import canonicalize
-from .psl import registrable_domain
+from .psl import PublicSuffixList, snapshot
 
 __all__ = ["MAX_EXPRESSIONS", "MAX_HOSTS", "MAX_PATHS", "expressions", "split_canonical"]
 
@@ -22,9 +25,13 @@ MAX_EXPRESSIONS = MAX_HOSTS * MAX_PATHS
 _DIRECTORY_PREFIXES = MAX_PATHS - 2
 
 
-def expressions(url: str) -> list[str]:
-    """Canonicalise ``url`` and return its lookup expressions, most specific host first."""
-    return canonical_expressions(canonicalize(url))
+def expressions(url: str, psl: PublicSuffixList | None = None) -> list[str]:
+    """Canonicalise ``url`` and return its lookup expressions, most specific host first.
+
+    ``psl`` is the Public Suffix List to use (a bundle's ``public_suffix_list``); without it,
+    the SDK's snapshot.
+    """
+    return canonical_expressions(canonicalize(url), psl)
 
 
 def split_canonical(canonical: str) -> tuple[str, str, str | None]:
@@ -36,18 +43,18 @@ def split_canonical(canonical: str) -> tuple[str, str, str | None]:
     return host, path, query if has_query else None
 
 
-def canonical_expressions(canonical: str) -> list[str]:
+def canonical_expressions(canonical: str, psl: PublicSuffixList | None = None) -> list[str]:
     """Expressions of an already canonical URL (as returned by ``canonicalize``)."""
     host, path, query = split_canonical(canonical)
     paths = lookup_paths(path, query)
-    return [h + p for h in lookup_hosts(host) for p in paths]
+    return [h + p for h in lookup_hosts(host, psl) for p in paths]
 
 
-def lookup_hosts(host: str) -> list[str]:
+def lookup_hosts(host: str, psl: PublicSuffixList | None = None) -> list[str]:
     """Exact host, then the registrable domain and up to three labels more; IPs: host only."""
     if host[0] == "[" or (host[-1].isdigit() and _is_ipv4(host)):
         return [host]
-    base = registrable_domain(host)
+    base = (snapshot() if psl is None else psl).registrable_domain(host)
     if base is None or base == host:
         return [host]
     hosts = [host]

@@ -10,7 +10,7 @@ from typing import TypeAlias
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from ._format import key_id
+from .bundle.format import key_id
 from .errors import InvalidKeyError
 
 __all__ = ["PublicKeyLike", "key_id_of", "load_public_key", "trusted_keys"]

@@ -17,10 +17,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ._evidence import PROSE_TECHNIQUES, weigh
-from ._format import FINGERPRINT_BYTES, SHORTENER_POLICY_WARN, tag_at
 from ._probe import NativeProbe, Probe, make_probe
 from ._wrappers import WrapperRule, parse_rules
 from .bundle import Bundle
+from .bundle.format import SHORTENER_POLICY_WARN, fingerprint
 from .canonical import canonical_variants, host_only_variants
 from .conversation import Conversation
 from .errors import InvalidURLError, URLLimitError
@@ -64,14 +64,28 @@ class Matcher:
     ``incomplete_action`` is the app's policy for a check that a limit cut short (a URL too
     long or too deeply escaped to read past its host, a message past the scanned length):
     the verdict is at least this action. The default ``warn`` never lets a cut pass silently.
+    A Matcher keeps what it needs of its bundle, so it goes on working after ``bundle.close()``.
     """
 
-    __slots__ = ("_bundle", "_incomplete", "_probe", "_rules", "_tld_set")
+    __slots__ = (
+        "_bundle",
+        "_incomplete",
+        "_payload",
+        "_probe",
+        "_psl",
+        "_rules",
+        "_shortener_policy",
+        "_shorteners",
+        "_tld_set",
+    )
 
     def __init__(self, bundle: Bundle, *, incomplete_action: Action = Action.WARN) -> None:
-        parts = bundle._parts
         self._bundle = bundle
-        self._probe: Probe = make_probe(parts)
+        self._payload = bundle.payload
+        self._psl = bundle.public_suffix_list  # host expressions from the server's own list
+        self._shorteners = bundle.shortener_domains
+        self._shortener_policy = bundle.shortener_policy
+        self._probe: Probe = make_probe(bundle)
         self._incomplete = Action(incomplete_action)
         self._tld_set = self._bundle_tlds()
         self._rules = self._bundle_rules()
@@ -176,11 +190,8 @@ class Matcher:
         return Findings(findings, notes, self._incomplete)
 
     def _bundle_tlds(self) -> frozenset[str] | None:
-        """The bundle's top-level domains when it carries its own Public Suffix List."""
-        tlds = getattr(self._bundle, "top_level_domains", None)
-        if callable(tlds):
-            tlds = tlds()
-        return tlds if isinstance(tlds, frozenset) else None
+        """The top-level domains of the bundle's Public Suffix List (computed once per list)."""
+        return self._psl.top_level_domains()
 
     def _bundle_rules(self) -> tuple[WrapperRule, ...]:
         """The bundle's redirect-wrapper rules (its section 8, when the reader exposes it)."""
@@ -196,23 +207,24 @@ class Matcher:
             return self._host_only_plan(url, exc)
         except InvalidURLError as exc:
             return _Plan(None, (), exc.reason)
+        psl = self._psl
         if len(variants) == 1:
-            expressions = tuple(canonical_expressions(variants[0]))
+            expressions = tuple(canonical_expressions(variants[0], psl))
         else:
             expressions = tuple(
-                dict.fromkeys(e for variant in variants for e in canonical_expressions(variant))
+                dict.fromkeys(e for v in variants for e in canonical_expressions(v, psl))
             )
-        shortened = shortener_of(variants[0], self._bundle.shortener_domains) is not None
+        shortened = shortener_of(variants[0], self._shorteners) is not None
         return _Plan(variants[0], expressions, shortened=shortened)
 
-    @staticmethod
-    def _host_only_plan(url: str, limit: URLLimitError) -> _Plan:
+    def _host_only_plan(self, url: str, limit: URLLimitError) -> _Plan:
         try:
             hosts = host_only_variants(url)
         except InvalidURLError as exc:
             reason = f"not checked: {limit.reason}; the host cannot be read ({exc.reason})"
             return _Plan(None, (), limit.reason, (Signal.UNCHECKED,), (reason,))
-        expressions = tuple(dict.fromkeys(e for h in hosts for e in canonical_expressions(h)))
+        psl = self._psl
+        expressions = tuple(dict.fromkeys(e for h in hosts for e in canonical_expressions(h, psl)))
         reason = f"only the host was checked: {limit.reason}"
         return _Plan(None, expressions, limit.reason, (Signal.HOST_ONLY,), (reason,))
 
@@ -229,7 +241,7 @@ class Matcher:
             action = matches[0].action
             if cap is not None and cap.severity < action.severity:
                 action = cap
-        elif plan.shortened and self._bundle.shortener_policy == SHORTENER_POLICY_WARN:
+        elif plan.shortened and self._shortener_policy == SHORTENER_POLICY_WARN:
             action = Action.WARN
         else:
             action = Action.ALLOW
@@ -250,25 +262,16 @@ class Matcher:
 
     def _matches(self, expressions: Iterable[str], rows: list[int]) -> tuple[Match, ...]:
         found: list[Match] = []
-        parts = self._bundle._parts
-        table, count, bits = (
-            parts.fingerprints,
-            parts.header.fingerprint_count,
-            parts.header.tag_bits,
-        )
+        payload = self._payload
+        salt = payload.header.salt
         for expression, row in zip(expressions, rows, strict=True):
             if row < 0:
                 continue
-            fingerprint = table[row * FINGERPRINT_BYTES : (row + 1) * FINGERPRINT_BYTES]
-            while True:  # rows with equal fingerprints: the expression is on several lists
-                info = parts.lists[tag_at(parts.tags, bits, row)]
-                kind = MatchKind.of(expression)
+            kind = MatchKind.of(expression)
+            # Every row with this fingerprint: an expression on several lists has one each.
+            for match in payload.table.find(fingerprint(salt, expression.encode("ascii"))):
+                info = payload.lists[payload.tag(match)]
                 found.append(Match(info.id, info.action, info.category, kind, expression, info))
-                row += 1
-                if row >= count or (
-                    table[row * FINGERPRINT_BYTES : (row + 1) * FINGERPRINT_BYTES] != fingerprint
-                ):
-                    break
         found.sort(key=lambda m: -m.action.severity)
         return tuple(found)
 

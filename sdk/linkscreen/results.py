@@ -425,6 +425,11 @@ class BundleInfo:
     size_bytes: int
     lists: tuple[ListInfo, ...] = field(default=())
     shortener_domains: int = 0
+    psl_embedded: bool = False
+    """Whether the bundle carries its Public Suffix List (else the SDK's snapshot is used)."""
+    psl_sha256: str = ""
+    """SHA-256 of the bundle's encoded PSL rules ("" when it carries none)."""
+    psl_rules: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -446,4 +451,10 @@ class BundleInfo:
                 for info in self.lists
             ],
             "shortener_domains": self.shortener_domains,
+            "psl": {
+                "version": self.psl_version,
+                "embedded": self.psl_embedded,
+                "sha256": self.psl_sha256,
+                "rules": self.psl_rules,
+            },
         }

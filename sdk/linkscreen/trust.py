@@ -245,7 +245,7 @@ class TrustedSet:
         self.check_file(delta.file, data)
         if hashlib.sha256(old_payload).hexdigest() != delta.from_sha256:
             raise DeltaError("the stored state is not the one this delta starts from")
-        from .delta import apply_delta
+        from .bundle.delta import apply_delta
 
         try:
             payload = apply_delta(old_payload, data)
@@ -321,9 +321,9 @@ def payload_bundle(payload: bytes, path: str = "<memory>") -> Bundle:
     """A Bundle on a verified bare payload (no envelope): the one place the update code uses
     the bundle reader's payload entry point. Raises BundleError subclasses (or, for a reader
     bug on hostile input, anything: see :func:`check_usable`)."""
-    from .bundle import Bundle, _parse  # the bundle reader's one payload parser
+    from .bundle import Bundle, parse_verified  # the bundle reader's one payload parser
 
-    return Bundle(_parse(memoryview(payload), payload, 0), b"", len(payload), path)
+    return Bundle(parse_verified(memoryview(payload)), b"", len(payload), path, 0)
 
 
 def check_usable(payload: bytes) -> None:

@@ -14,9 +14,10 @@ import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 
-from linkscreen import _format as fmt
 from linkscreen._files import write_atomically
+from linkscreen.bundle import format as fmt
 from linkscreen.errors import LinkscreenError
+from linkscreen.psl import PublicSuffixList
 
 from .compiler import DEFAULT_FPR, ListMeta, ListSpec, Resolver, compile_bundle, load_shorteners
 from .config import DEFAULT_HEADER_TIMEOUT_S, DEFAULT_MAX_CONNECTIONS
@@ -24,6 +25,7 @@ from .publish import DEFAULT_MAX_SHRINK, RefusedError
 from .resolver import DEFAULT_MAX_AGE_S, ResolveCache, resolve_all
 from .signing import generate_keypair, load_private_key
 from .sources import ListFormat
+from .suffixes import PslFileError, load_psl
 from .units import parse_duration
 
 #: Exit codes (docs/server-cli.md): 0 done; 1 done, but some input needs attention; 2 bad
@@ -212,6 +214,7 @@ def _cmd_publish(args: argparse.Namespace) -> int:
         meta=_load_meta(args.meta),
         force_rebase=args.rebase,
         accept_shrink=args.force,
+        psl=_load_psl(args.psl),
     )
     report = result.report
     for rejected in [*report.rejected, *report.warnings] if report else []:
@@ -328,6 +331,7 @@ def _cmd_compile(args: argparse.Namespace) -> int:
         allow_public_suffix=args.force_public_suffix,
         progress=progress,
         resolve=_resolver(args) if args.resolve_shortlinks else None,
+        psl=_load_psl(args.psl),
     )
     for rejected in [*report.rejected, *report.warnings]:
         print(rejected, file=sys.stderr)
@@ -337,6 +341,19 @@ def _cmd_compile(args: argparse.Namespace) -> int:
         print(report.summary())
         print(f"wrote {out}")
     return 0
+
+
+def _load_psl(path: Path | None) -> PublicSuffixList | None:
+    """``--psl FILE``, or None for the default (tldextract's pinned snapshot)."""
+    if path is None:
+        return None
+    try:
+        return load_psl(path)
+    except PslFileError as exc:
+        raise SystemExit(f"--psl: {exc}") from None
+
+
+_PSL_HELP = "public_suffix_list.dat to compile with and ship (default: tldextract's snapshot)"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -360,6 +377,7 @@ def build_parser() -> argparse.ArgumentParser:
     comp.add_argument("--expires", type=_duration, default=72 * 3600, help="lifetime, e.g. 72h")
     comp.add_argument("--meta", type=Path, help="TOML with per-list category and deterrence text")
     comp.add_argument("--shorteners", type=Path, help="shortener domains file (default: bundled)")
+    comp.add_argument("--psl", type=Path, metavar="FILE", help=_PSL_HELP)
     comp.add_argument(
         "--force-public-suffix",
         action="store_true",
@@ -427,6 +445,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="publish even if a list shrank by more than --max-shrink, to nothing, or is left out",
     )
+    publish.add_argument("--psl", type=Path, metavar="FILE", help=_PSL_HELP)
     publish.set_defaults(func=_cmd_publish)
 
     serve = commands.add_parser("serve", help="serve a repository over HTTP")

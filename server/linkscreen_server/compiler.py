@@ -19,16 +19,17 @@ from urllib.parse import unquote
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from linkscreen import _format as fmt
 from linkscreen._probe import NATIVE_AVAILABLE
+from linkscreen.bundle import format as fmt
 from linkscreen.canonical import canonicalize
 from linkscreen.errors import InvalidURLError
 from linkscreen.expressions import MAX_HOSTS, lookup_hosts, lookup_paths, split_canonical
-from linkscreen.psl import is_shared_suffix
+from linkscreen.psl import PublicSuffixList
 from linkscreen.results import Action, ListInfo
 from linkscreen.shortlinks import shortener_of
 
 from .sources import Ignored, ListFormat, Rejected, SourceLine, read_list
+from .suffixes import default_psl
 from .writer import BundleParams, build_bundle
 
 DEFAULT_FPR = 1e-4
@@ -201,8 +202,11 @@ def _hint(text: str) -> str:
     return f"; {hint}" if hint else ""
 
 
-def entry_expression(url: str, *, allow_public_suffix: bool = False) -> str:
-    """The one expression a list line stands for.
+def entry_expression(
+    url: str, *, allow_public_suffix: bool = False, psl: PublicSuffixList | None = None
+) -> str:
+    """The one expression a list line stands for; ``psl`` (default: the server's list, see
+    ``suffixes``) decides what a public suffix is.
 
     Raises InvalidURLError (the canonicaliser cannot read it) or an EntryError: not a URL,
     a whole public suffix, or a path prefix deeper than clients look.
@@ -223,7 +227,8 @@ def entry_expression(url: str, *, allow_public_suffix: bool = False) -> str:
             + _hint(odd)
         )
     host_wide = path == "/" and not query and host[0] != "[" and not host[-1].isdigit()
-    if host_wide and not allow_public_suffix and is_shared_suffix(host):
+    psl = psl if psl is not None else default_psl()
+    if host_wide and not allow_public_suffix and psl.is_shared_suffix(host):
         raise PublicSuffixEntryError(
             f"would block the whole public suffix {host!r}; "
             "pass --force-public-suffix to compile it anyway"
@@ -242,14 +247,15 @@ def entry_expression(url: str, *, allow_public_suffix: bool = False) -> str:
     return expression
 
 
-def host_coverage_warning(expression: str) -> str | None:
+def host_coverage_warning(expression: str, psl: PublicSuffixList | None = None) -> str | None:
     """Why a host-wide entry does not reach all its subdomains, or None if it does."""
     host, _, rest = expression.partition("/")
     if rest or host.startswith("[") or host[-1].isdigit():
         return None
-    if host in lookup_hosts(f"sub.{host}"):
+    psl = psl if psl is not None else default_psl()
+    if host in lookup_hosts(f"sub.{host}", psl):
         return None
-    if is_shared_suffix(host):
+    if psl.is_shared_suffix(host):
         return (
             f"{host!r} is blocked, but not the sites under it: clients stop at the "
             "registrable domain, and a public suffix is none"
@@ -281,8 +287,14 @@ def compile_bundle(
     resolve: Resolver | None = None,
     chain: ChainParams | None = None,
     capacity_factor: float = 1.0,
+    psl: PublicSuffixList | None = None,
 ) -> tuple[bytes, CompileReport]:
-    """Compile ``specs`` into signed bundle bytes and a report. Pure but for reading the lists."""
+    """Compile ``specs`` into signed bundle bytes and a report. Pure but for reading the lists.
+
+    ``psl`` is the Public Suffix List to compile with and ship in the bundle (default: the
+    pinned tldextract snapshot, see ``suffixes``).
+    """
+    psl = psl if psl is not None else default_psl()
     if not specs:
         raise ValueError("at least one --list is needed")
     names = [spec.name for spec in specs]
@@ -321,7 +333,7 @@ def compile_bundle(
             row_key = (spec.name, category)
             tag = list_rows.get(row_key, len(list_table))
             size = len(entries)
-            short = _add_line(item, tag, entries, report, account, allow_public_suffix, known)
+            short = _add_line(item, tag, entries, report, account, allow_public_suffix, known, psl)
             if row_key not in list_rows and len(entries) > size:  # a row once it has an entry
                 list_rows[row_key] = tag
                 deterrence = info.deterrence or (("en", DEFAULT_DETERRENCE[spec.action], ""),)
@@ -330,7 +342,7 @@ def compile_bundle(
                 short_links.append((item, tag, short))
     if progress is not None:
         progress(report.lines, total_lines)
-    _add_short_link_targets(entries, short_links, resolve, report, allow_public_suffix)
+    _add_short_link_targets(entries, short_links, resolve, report, allow_public_suffix, psl)
     if not list_table:  # an empty bundle is valid: it matches nothing
         list_table.append(ListInfo(specs[0].name, specs[0].action, DEFAULT_CATEGORY, ()))
     report.lists = len({info.id for info in list_table})
@@ -374,7 +386,7 @@ def compile_bundle(
         bloom_k=k,
         bloom_bits=m,
     )
-    data = build_bundle(params, list_table, rows, bloom, domains, shortener_policy, key)
+    data = build_bundle(params, list_table, rows, bloom, domains, shortener_policy, key, psl)
     report.size_bytes = len(data)
     report.stage_seconds["assemble+sign"] = clock() - started
     return data, report
@@ -390,6 +402,7 @@ def _add_short_link_targets(
     resolve: Resolver | None,
     report: CompileReport,
     allow_public_suffix: bool,
+    psl: PublicSuffixList,
 ) -> None:
     """Short-link entries stay; when resolving, every hop is added with the entry's list."""
     report.short_links = len(short)
@@ -403,7 +416,7 @@ def _add_short_link_targets(
             report.warnings.append(Rejected(item.path, item.line, reason))
         for hop in hops:
             try:
-                expression = entry_expression(hop, allow_public_suffix=allow_public_suffix)
+                expression = entry_expression(hop, allow_public_suffix=allow_public_suffix, psl=psl)
             except (InvalidURLError, EntryError):
                 continue
             if (expression, tag) not in entries:
@@ -419,6 +432,7 @@ def _add_line(
     account: InputReport,
     allow_public_suffix: bool,
     shorteners: frozenset[str],
+    psl: PublicSuffixList,
 ) -> str | None:
     """Account for the line (entry, duplicate or rejected) and add its entry; return the
     line's URL if it is a short link, else None."""
@@ -428,7 +442,7 @@ def _add_line(
         readings.append(item.url.replace("&amp;", "&"))
     for index, url in enumerate(readings):
         try:
-            expression = entry_expression(url, allow_public_suffix=allow_public_suffix)
+            expression = entry_expression(url, allow_public_suffix=allow_public_suffix, psl=psl)
         except (InvalidURLError, EntryError) as exc:
             if index == 0:
                 reason = exc.reason if isinstance(exc, InvalidURLError) else str(exc)
@@ -448,7 +462,7 @@ def _add_line(
             report.html_unescaped += 1
         else:
             account.entries += 1
-            warning = host_coverage_warning(expression)
+            warning = host_coverage_warning(expression, psl)
             if warning is not None:
                 report.warnings.append(Rejected(item.path, item.line, warning))
     return short

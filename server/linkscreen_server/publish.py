@@ -37,15 +37,17 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from linkscreen import _format as fmt
 from linkscreen._files import write_atomically
-from linkscreen.delta import make_delta
+from linkscreen.bundle import format as fmt
+from linkscreen.bundle.delta import make_delta
 from linkscreen.errors import LinkscreenError, MetadataError
 from linkscreen.keys import key_id_of
 from linkscreen.metadata import Root, key_table, sign_metadata, verify_root
+from linkscreen.psl import PublicSuffixList
 
 from .compiler import ChainParams, CompileReport, ListMeta, ListSpec, compile_bundle
 from .locking import exclusive_lock
+from .writer import payload_of
 
 log = logging.getLogger("linkscreen_server")
 
@@ -153,10 +155,6 @@ class PublishResult:
 
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def payload_of(bundle: bytes) -> bytes:
-    return bundle[fmt.ENVELOPE.size : len(bundle) - fmt.SIGNATURE_BYTES]
 
 
 def default_state_dir(tree: str | os.PathLike[str]) -> Path:
@@ -375,6 +373,7 @@ class Repository:
         now: float | None = None,
         force_rebase: bool = False,
         accept_shrink: bool | Collection[str] = False,
+        psl: PublicSuffixList | None = None,
     ) -> PublishResult:
         """Compile ``specs`` as the next version and publish it with deltas; pointer last.
 
@@ -382,7 +381,8 @@ class Repository:
         Refused before anything is written: a key the current root does not authorise
         (:class:`UnauthorisedKeyError`); a list that shrank by more than its allowed share,
         to nothing, or is left out (:class:`SourceShrinkError`), unless ``accept_shrink`` is
-        true or names it.
+        true or names it. ``psl`` is the Public Suffix List to compile with and ship (default:
+        tldextract's pinned snapshot).
         """
         with self.lock():
             self.migrate_legacy_state()
@@ -396,6 +396,7 @@ class Repository:
                 now=time.time() if now is None else now,
                 force_rebase=force_rebase,
                 accept_shrink=accept_shrink,
+                psl=psl,
             )
 
     def _publish_locked(
@@ -410,6 +411,7 @@ class Repository:
         now: float,
         force_rebase: bool,
         accept_shrink: bool | Collection[str],
+        psl: PublicSuffixList | None,
     ) -> PublishResult:
         if self.root_version() == 0:
             raise PublishError(f"{self.dir}: no root metadata; run `linkscreen-server root` first")
@@ -446,15 +448,16 @@ class Repository:
             full_size = int(history[-1]["full_size"])
             rebase = int(chain["delta_bytes"]) > settings.rebase_share * full_size
         if not rebase and chain is not None:
-            previous = payload_of((self.dir / history[-1]["bundle"]).read_bytes())
-            header = fmt.PayloadHeader.unpack(previous)
-            bloom_start = _section_offset(previous, fmt.Section.BLOOM)
+            previous = fmt.parse_payload(
+                payload_of((self.dir / history[-1]["bundle"]).read_bytes())
+            )
+            header = previous.header
             chain_params = ChainParams(
                 bytes.fromhex(chain["salt"]),
                 header.bloom_seed,
                 header.bloom_k,
                 header.bloom_bits,
-                previous[bloom_start : bloom_start + header.bloom_bits // 8],
+                bytes(previous.bloom),
             )
         data, report = compile_bundle(
             specs,
@@ -469,6 +472,7 @@ class Repository:
             chain=chain_params,
             capacity_factor=settings.capacity_factor,
             salt=None if chain_params else secrets.token_bytes(fmt.SALT_BYTES),
+            psl=psl,
         )
         previous_lists: dict[str, int] = dict(state.get("lists", {}))
         shrunk = _shrunk(previous_lists, report.list_entries, settings)
@@ -489,6 +493,7 @@ class Repository:
                 now=now,
                 force_rebase=True,
                 accept_shrink=accept_shrink,
+                psl=psl,
             )
         payload = payload_of(data)
         state_sha = _sha256(payload)
@@ -635,14 +640,3 @@ def _capacity(chain: ChainParams, fpr: float) -> int:
     import math
 
     return int(-chain.bloom_bits * math.log(2) ** 2 / math.log(fpr))
-
-
-def _section_offset(payload: bytes, section: fmt.Section) -> int:
-    header = fmt.PayloadHeader.unpack(payload)
-    for index in range(header.section_count):
-        section_id, _, offset, _ = fmt.SECTION_ENTRY.unpack_from(
-            payload, fmt.PAYLOAD_HEADER.size + index * fmt.SECTION_ENTRY.size
-        )
-        if section_id == section:
-            return int(offset)
-    raise PublishError(f"previous bundle has no {section.name} section")

@@ -1,20 +1,22 @@
 """Assemble and sign bundle bytes from hashed entries (layout: docs/bundle-format.md).
 
 The writer takes fingerprints, not URLs: by the time bytes are laid out, no plaintext list
-entry is in reach. The same inputs give the same bytes (Ed25519 signatures are deterministic).
+entry is in reach. It lays out nothing itself: ``linkscreen.bundle.format.build_payload`` is
+the one layout, shared with the client's delta applier. The same inputs give the same bytes
+(Ed25519 signatures are deterministic).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from linkscreen import CANONICALIZATION_VERSION
-from linkscreen import _format as fmt
+from linkscreen.bundle import format as fmt
 from linkscreen.keys import key_id_of
-from linkscreen.psl import PSL_SNAPSHOT_VERSION
+from linkscreen.psl import PublicSuffixList
 from linkscreen.results import ListInfo
 
 
@@ -37,8 +39,12 @@ def build_bundle(
     shorteners: Sequence[str],
     shortener_policy: int,
     key: Ed25519PrivateKey,
+    psl: PublicSuffixList,
+    extra_sections: Mapping[int, bytes] | None = None,
 ) -> bytes:
-    """Signed bundle bytes. ``rows`` are ``(fingerprint, list index)`` sorted ascending."""
+    """Signed bundle bytes. ``rows`` are ``(fingerprint, list index)`` sorted ascending;
+    ``psl`` is the Public Suffix List the entries were compiled with (it travels along);
+    ``extra_sections`` are further carried sections by id (redirect-wrapper rules)."""
     header = fmt.PayloadHeader(
         format_version=fmt.FORMAT_VERSION,
         canonicalization_version=CANONICALIZATION_VERSION,
@@ -53,17 +59,16 @@ def build_bundle(
         bloom_bits=params.bloom_bits,
         fingerprint_count=len(rows),
         list_count=len(lists),
-        psl_version=PSL_SNAPSHOT_VERSION,
+        fingerprint_prefix_bytes=fmt.fingerprint_prefix_bytes_for(len(rows)),
+        psl_version=psl.version,
     )
-    payload = fmt.assemble_payload(
-        header,
-        fmt.encode_lists(list(lists)),
-        fmt.encode_shorteners(list(shorteners), shortener_policy),
-        bloom,
-        b"".join(fingerprint for fingerprint, _ in rows),
-        fmt.pack_tags([tag for _, tag in rows], header.tag_bits),
-    )
-    return sign_payload(payload, key)
+    carried = {
+        **(extra_sections or {}),
+        fmt.Section.LISTS: fmt.encode_lists(list(lists)),
+        fmt.Section.SHORTENERS: fmt.encode_shorteners(list(shorteners), shortener_policy),
+        fmt.Section.PSL: psl.encode(),
+    }
+    return sign_payload(fmt.build_payload(header, carried, bloom, rows), key)
 
 
 def sign_payload(payload: bytes, key: Ed25519PrivateKey) -> bytes:
@@ -78,3 +83,8 @@ def sign_payload(payload: bytes, key: Ed25519PrivateKey) -> bytes:
     )
     signed = envelope + payload
     return signed + key.sign(signed)
+
+
+def payload_of(bundle: bytes) -> bytes:
+    """The payload bytes of a signed bundle (what a delta and a manifest's state hash cover)."""
+    return bundle[fmt.ENVELOPE.size : len(bundle) - fmt.SIGNATURE_BYTES]
