@@ -35,7 +35,7 @@ test: lint typecheck native-check
 	$(BIN)/python -m pytest -q
 	LINKSCREEN_PURE=1 $(BIN)/python -m pytest -q -m "not native_only" tests/test_matcher.py \
 		tests/test_bundle_vectors.py tests/test_bundle_security.py tests/test_accuracy.py \
-		tests/test_extraction_corpus.py tests/test_fail_closed.py tests/test_conversation.py
+		tests/test_extraction_corpus.py tests/test_fail_closed.py tests/test_conversation.py tests/test_evidence.py
 	$(MAKE) --no-print-directory test-matrix
 
 # End to end in a real E2EE messenger (tests/matrix). Skips, saying so, only when the package

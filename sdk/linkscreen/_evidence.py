@@ -105,6 +105,8 @@ def code_shaped(url: str, before: str, after: str) -> bool:
         return True
     if any("_" in label or "$" in label for label in labels):
         return True
+    if any(c in url for c in "(){}=;"):
+        return True  # "print(obj.group.chat": a call, not a host
     if any(any(c.isupper() for c in label) for label in labels[1:]) and not url.isupper():
         return True
     if _CODE_BEFORE.search(before):

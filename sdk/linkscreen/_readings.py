@@ -127,50 +127,74 @@ class _Joint:
     technique: Technique
 
 
-def _joint_pattern() -> re.Pattern[str]:
+def _joint_families() -> dict[str, str]:
+    """Alternatives of the joint pattern, by family; each family has a cheap gate."""
     dot_words = "|".join(re.escape(w) for w in sorted(DOT_WORDS, key=len, reverse=True))
     glued_words = "|".join(
         re.escape(w) for w in sorted(DOT_WORDS, key=len, reverse=True) if not w.isascii()
     )
     slash_words = "|".join(re.escape(w) for w in sorted(SLASH_WORDS, key=len, reverse=True))
-    return re.compile(
-        rf"""
-          (?P<line>(?<=\S)[ \t]*(?:\r?\n[ \t]*){{1,2}}(?=\S))
-        | (?P<scheme_gap>(?<=://)[ \t]+(?=\S))
-        | (?P<spdot>(?<=\S)[ \t]+\.[ \t]*(?=\S))
-        | (?P<prosedot>(?<=\S)\.[ \t]+(?=\S))
-        | (?P<spslash>(?<=\S)(?:[ \t]+/[ \t]*|/[ \t]+)(?=\S)|(?<=\S)[ \t]+/(?=\s|$))
-        | (?P<slashword>(?<=\S)[ \t]+(?:{slash_words})[ \t]+(?=\S))
-        | (?P<dotcom>(?<=[A-Za-z0-9])[ \t]+dot-?com(?![A-Za-z0-9]))
-        | (?P<dotword>(?<=\S)[ \t]+(?:{dot_words})[ \t]+(?=\S))
-        | (?P<glueddotword>(?<=[A-Za-z0-9])(?:{glued_words}|dotcom(?=\W|$)|-dot-com)
-            (?=\W|[A-Za-z0-9]|$))
-        | (?P<dottld>(?<=[A-Za-z0-9])(?:[ \t]+|[-_]?)(?:dot|DOT|Dot)[-_]?
-            (?=[A-Za-z]{{2,12}}(?![A-Za-z0-9])))
-        | (?P<capsword>(?<=[a-z0-9])(?:Dot|DOT)(?=[A-Z0-9])|(?<=[A-Z0-9])DOT(?=[A-Za-z0-9]))
-        | (?P<capsslash>(?<=[A-Za-z0-9])(?:SLASH|Slash)(?=[A-Za-z0-9]))
-        | (?P<punct>(?<=[A-Za-z0-9])[,_*#$~+=&!?](?=[A-Za-z0-9]))
-        """,
-        re.VERBOSE | re.IGNORECASE,
-    )
+    return {
+        "line": r"(?P<line>(?<=\S)[ \t]*(?:\r?\n[ \t]*){1,2}(?=\S))",
+        "scheme": r"(?P<scheme_gap>(?<=://)[ \t]+(?=\S))",
+        "dots": r"(?P<spdot>(?<=\S)[ \t]+\.[ \t]*(?=\S))|(?P<prosedot>(?<=\S)\.[ \t]+(?=\S))",
+        "slash": r"(?P<spslash>(?<=\S)(?:[ \t]+/[ \t]*|/[ \t]+)(?=\S)|(?<=\S)[ \t]+/(?=\s|$))",
+        "words": (
+            rf"(?P<slashword>(?<=\S)[ \t]+(?i:{slash_words})[ \t]+(?=\S))"
+            r"|(?P<dotcom>(?<=[A-Za-z0-9])[ \t]+(?i:dot-?com)(?![A-Za-z0-9]))"
+            rf"|(?P<dotword>(?<=\S)[ \t]+(?i:{dot_words})[ \t]+(?=\S))"
+        ),
+        "glued": (
+            rf"(?P<glueddotword>(?<=[A-Za-z0-9])(?:{glued_words}|(?i:dotcom)(?=\W|$)"
+            r"|(?i:-dot-com))(?=\W|[A-Za-z0-9]|$))"
+            r"|(?P<dottld>(?<=[A-Za-z0-9])(?:[ \t]+|[-_]?)(?:dot|DOT|Dot)[-_]?"
+            r"(?=[A-Za-z]{2,12}(?![A-Za-z0-9])))"
+            r"|(?P<capsword>(?<=[a-z0-9])(?:Dot|DOT)(?=[A-Z0-9])|(?<=[A-Z0-9])DOT(?=[A-Za-z0-9]))"
+            r"|(?P<capsslash>(?<=[A-Za-z0-9])(?:SLASH|Slash)(?=[A-Za-z0-9]))"
+        ),
+        "punct": r"(?P<punct>(?<=[A-Za-z0-9])[,_*#$~+=&!?](?=[A-Za-z0-9]))",
+    }
 
 
-_JOINTS = _joint_pattern()
+_FAMILIES = _joint_families()
+_PATTERNS: dict[tuple[str, ...], re.Pattern[str]] = {}
+
+
+def _joint_pattern(families: tuple[str, ...]) -> re.Pattern[str]:
+    pattern = _PATTERNS.get(families)
+    if pattern is None:
+        pattern = _PATTERNS[families] = re.compile("|".join(_FAMILIES[f] for f in families))
+    return pattern
+
+
 #: Dot words that mean nothing else in chat (English "dot" is written out only for links).
 _LINK_ONLY_DOT_WORDS = frozenset({"dot", "d0t", "dawt"})
 #: Words that make a joint when spaced ("bad punto example", "a slash b", "x dotcom").
 _JOINT_WORDS = frozenset(
     [*DOT_WORDS, *(w for w in SLASH_WORDS if " " not in w), "dotcom", "dot-com", "slash"]
 )
-_JOINT_MARKS = ("\n", " .", ". ", " /", "/ ", "\t", "dot", "DOT", "Dot", "SLASH", "Slash")
 _JOINT_PUNCT = re.compile(r"[A-Za-z0-9][,_*#$~+=&!?][A-Za-z0-9]")
+_GLUED_MARKS = ("dot", "DOT", "Dot", "SLASH", "Slash", "d0t")
 
 
-def _may_have_joints(text: str) -> bool:
-    """Cheap tests, a superset of what can start a ``_JOINTS`` match."""
-    if any(mark in text for mark in _JOINT_MARKS) or _JOINT_PUNCT.search(text):
-        return True
-    return not _JOINT_WORDS.isdisjoint(text.lower().split())
+def _families_in(text: str) -> tuple[str, ...]:
+    """The joint families whose cheap gate passes for ``text``, in pattern order."""
+    found = []
+    if "\n" in text:
+        found.append("line")
+    if ":// " in text:
+        found.append("scheme")
+    if " ." in text or ". " in text or ".\t" in text or "\t." in text:
+        found.append("dots")
+    if " /" in text or "/ " in text:
+        found.append("slash")
+    if " " in text and not _JOINT_WORDS.isdisjoint(text.lower().split()):
+        found.append("words")
+    if not text.isascii() or any(mark in text for mark in _GLUED_MARKS):
+        found.append("glued")
+    if _JOINT_PUNCT.search(text):
+        found.append("punct")
+    return tuple(found)
 
 
 @functools.cache
@@ -345,8 +369,9 @@ class Reader:
         """Readings across ambiguous joints (line breaks, spaced dots, look-alike dots...)."""
         text = view.text
         joints: list[_Joint] = []
-        if _may_have_joints(text):
-            for match in _JOINTS.finditer(text):
+        families = _families_in(text)
+        if families:
+            for match in _joint_pattern(families).finditer(text):
                 if match.lastgroup == "dottld":
                     word = re.match(r"[A-Za-z]+", text[match.end() :])
                     tld = "" if word is None else word.group().lower()
@@ -428,6 +453,9 @@ class Reader:
                 chosen = words[-take:]
                 parts: list[tuple[View, int, int] | tuple[str, int, int]] = []
                 marks = []
+                head_start = _atom_start(text, chosen[0][0], 0)
+                if text[head_start : chosen[0][0]].endswith("//"):  # "http://log in/out"
+                    parts.append((view, head_start, chosen[0][0]))
                 for index, (word_start, word_end) in enumerate(chosen):
                     parts.append((view, word_start, word_end))
                     gap_end = (

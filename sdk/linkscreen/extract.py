@@ -96,6 +96,11 @@ class Candidates(Sequence[Candidate]):
         self.paths: tuple[str, ...] = tuple(paths)
         """Host-less paths the message holds ("album/9"), for a host named later."""
 
+    def __setattr__(self, name: str, value: object) -> None:
+        if hasattr(self, "paths"):
+            raise AttributeError("Candidates is immutable")
+        object.__setattr__(self, name, value)
+
     @overload
     def __getitem__(self, index: int) -> Candidate: ...
     @overload

@@ -400,7 +400,7 @@ def benign(rng: random.Random, count: int) -> list[dict[str, str]]:
             word4=rng.choice(WORDS_PROSE),
             phone=f"+1 555 01{rng.randrange(10, 99)}",
         )
-        rows.append({"kind": "benign", "text": text})
+        rows.append({"kind": "benign", "category": "chat", "text": text})
     return rows
 
 
@@ -534,14 +534,23 @@ def more_benign(rng: random.Random) -> list[dict[str, str]]:
     ends = ["", " thanks", " :)", " lol", "!", " ok?"]
     for _ in range(900):
         phrase = rng.choice(WORD_PAIR_PROSE)
-        rows.append({"kind": "benign", "text": f"{rng.choice(fills)}{phrase}{rng.choice(ends)}"})
-    for lines, count in ((CODE_LINES, 400), (LOG_LINES, 400), (CHAT_OTHER, 400), (EMAILS, 200)):
-        rows += [{"kind": "benign", "text": rng.choice(lines)} for _ in range(count)]
+        text = f"{rng.choice(fills)}{phrase}{rng.choice(ends)}"
+        rows.append({"kind": "benign", "category": "word-pair", "text": text})
+    classes = (
+        ("code", CODE_LINES, 400), ("log", LOG_LINES, 400), ("chat-other-scripts", CHAT_OTHER, 400),
+        ("email", EMAILS, 200),
+    )  # fmt: skip
+    for category, lines, count in classes:
+        rows += [
+            {"kind": "benign", "category": category, "text": rng.choice(lines)}
+            for _ in range(count)
+        ]
     for _ in range(300):
         text = f"sent you {rng.choice(FILE_NAMES)}, open {rng.choice(FILE_NAMES)}"
-        rows.append({"kind": "benign", "text": text})
+        rows.append({"kind": "benign", "category": "filename", "text": text})
     for _ in range(300):
-        rows.append({"kind": "benign", "text": _fancy(rng.choice(WORD_PAIR_PROSE).lower())})
+        text = _fancy(rng.choice(WORD_PAIR_PROSE).lower())
+        rows.append({"kind": "benign", "category": "fancy-word-pair", "text": text})
     return rows
 
 

@@ -1,0 +1,96 @@
+"""Properties of extraction and scanning that must hold for any input (hypothesis).
+
+- spans always index the original text, whatever it holds;
+- inserting invisible characters (format characters, fillers) anywhere never loses a finding;
+- every plausible reading is kept: a listed link stays found whatever prose follows it;
+- a look-alike (skeleton) reading never blocks.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import linkscreen
+from linkscreen import Action
+
+from bundles import compile_lists, open_bytes
+
+DATA = Path(__file__).parent / "data" / "extraction_corpus.jsonl"
+ROWS = [json.loads(line) for line in DATA.read_text("utf-8").splitlines()]
+POSITIVES = [r for r in ROWS if r["kind"] == "positive" and not r.get("context")]
+INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u2800", "\u3164"]
+ALPHABET = " .[]()/:-_,*hxtpsdoa0\u200b\u202e。・ｂ\n\t🔥ᴀ\u0336%\\@?=&#"
+
+
+@pytest.fixture(scope="module")
+def matcher(tmp_path_factory: pytest.TempPathFactory) -> linkscreen.Matcher:
+    entries = sorted({r["entry"] for r in ROWS if r["kind"] in ("positive", "entry")})
+    data = compile_lists(tmp_path_factory.mktemp("props"), {"h": (entries, Action.BLOCK)})
+    return linkscreen.Matcher(open_bytes(data))
+
+
+def _found(matcher: linkscreen.Matcher, text: str, entry: str) -> Action:
+    """The most severe action of a finding on ``entry`` (allow when none)."""
+    expression = linkscreen.expressions(entry)[0]
+    actions = [
+        f.action
+        for f in matcher.scan_text(text)
+        if any(m.expression == expression for m in f.verdict.matches)
+    ]
+    return max(actions, key=lambda a: a.severity, default=Action.ALLOW)
+
+
+@given(st.text(alphabet=ALPHABET, max_size=240))
+def test_spans_index_the_original_text(text: str) -> None:
+    found = linkscreen.extract_links(text)
+    for candidate in found:
+        assert 0 <= candidate.start < candidate.end <= len(text), candidate
+    assert found.complete
+
+
+@given(st.text(max_size=200))
+def test_any_text_scans(text: str) -> None:
+    for candidate in linkscreen.extract_links(text):
+        assert 0 <= candidate.start < candidate.end <= len(text)
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    row=st.sampled_from(POSITIVES),
+    inserts=st.lists(
+        st.tuples(st.floats(0, 1), st.sampled_from(INVISIBLE)), min_size=1, max_size=4
+    ),
+)
+def test_invisible_characters_never_lose_a_finding(
+    matcher: linkscreen.Matcher, row: dict[str, str], inserts: list[tuple[float, str]]
+) -> None:
+    before = _found(matcher, row["text"], row["entry"])
+    text = row["text"]
+    for where, char in inserts:
+        at = int(where * len(text))
+        text = text[:at] + char + text[at:]
+    after = _found(matcher, text, row["entry"])
+    if before is not Action.ALLOW:
+        assert after is not Action.ALLOW, (row["text"], text)
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    row=st.sampled_from([r for r in POSITIVES if r["technique"] == "no-scheme-www"]),
+    tail=st.sampled_from([". Then more", ".\nNext", "，好的", "!!", ") ok", "😀", ":P", " / x"]),
+)
+def test_prose_after_a_link_keeps_it_found(
+    matcher: linkscreen.Matcher, row: dict[str, str], tail: str
+) -> None:
+    assert _found(matcher, row["text"] + tail, row["entry"]) is not Action.ALLOW
+
+
+def test_lookalike_readings_never_block(matcher: linkscreen.Matcher) -> None:
+    rows = [r for r in POSITIVES if r["technique"] in ("small-capitals", "regional-indicators")]
+    assert rows
+    assert {_found(matcher, r["text"], r["entry"]) for r in rows} <= {Action.WARN, Action.ALLOW}
