@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -172,3 +173,94 @@ def test_check_refuses_a_bundle_with_the_wrong_key(keys: Path, tmp_path: Path) -
     )
     assert result.returncode == 2
     assert "UnknownSigningKeyError" in result.stderr
+
+
+def test_version_names_server_sdk_and_core(tmp_path: Path) -> None:
+    result = _run(SERVER, "--version", cwd=tmp_path)
+    assert result.returncode == 0
+    assert re.fullmatch(
+        r"linkscreen-server \S+ \(linkscreen \S+ \((C core|pure Python.*)\)\)\n", result.stdout
+    )
+
+
+C = "compile --list h=l.txt --key keys --out o"
+USER_ERRORS = [
+    ("compile --list h=missing.txt --key keys --out o", "missing.txt does not exist"),
+    ("compile --list h=lists --key keys --out o", "lists is a directory"),
+    ("compile --list h=l.txt --key keys --out lists", "--out lists is a directory"),
+    ("compile --list h=l.txt --list h=l.txt --key keys --out o", "given twice"),
+    ("compile --list bad --key keys --out o", "expected NAME=FILE"),
+    ("compile --list h=l.txt --key l.txt --out o", "not an unencrypted PEM private key"),
+    ("compile --list h=l.txt --key nokey --out o", "nokey: cannot read signing key"),
+    (f"{C} --salt zz", "32 hex digits"),
+    (f"{C} --seed -5", "seed between"),
+    (f"{C} --bloom-fpr 2", "rate between"),
+    (f"{C} --meta no.toml", "no.toml"),
+    (f"{C} --shorteners no.txt", "no.txt: No such file"),
+    (f"{C} --expires soon", "not a duration"),
+    ("resolve missing.txt", "missing.txt: No such file or directory"),
+    ("keygen --out l.txt", "l.txt: File exists"),
+    ("publish --dir repo --list h=l.txt --key keys", "no root metadata"),
+    ("root --dir repo --root-key keys --signing-pub no.pub", "no.pub: cannot read"),
+    ("serve --dir nothere", "--dir nothere is not a directory"),
+    ("serve --dir lists --port 99999", "is not a TCP port"),
+    ("serve --dir lists --config no.toml", "no.toml: cannot read"),
+    ("run --config no.toml", "no.toml: cannot read"),
+    ("frobnicate", "invalid choice"),
+]
+
+
+def test_user_errors_exit_2_with_a_message_and_no_traceback(
+    keys: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run in-process (the same main() the console script calls) to keep 22 cases fast; the
+    real-process cases below cover the entry point itself."""
+    from linkscreen_server.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "l.txt").write_text("http://a.bad.example/\n")
+    (tmp_path / "lists").mkdir()
+    for command, message in USER_ERRORS:
+        argv = command.split()
+        try:
+            code = main(argv)
+        except SystemExit as exc:  # argparse's usage errors
+            code = exc.code  # type: ignore[assignment]
+        err = capsys.readouterr().err
+        assert code == 2, (argv, err)
+        assert message in err, (argv, err)
+        assert "Traceback" not in err
+
+
+def test_a_port_in_use_is_exit_2_not_a_traceback(keys: Path, tmp_path: Path) -> None:
+    import socket
+
+    (tmp_path / "tree").mkdir()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        result = _run(SERVER, "serve", "--dir", "tree", "--port", port, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "linkscreen-server: cannot serve on 127.0.0.1:" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+_WITHOUT_EXTRA = """
+import sys
+for name in ("uvicorn", "starlette", "httptools"):
+    sys.modules[name] = None  # as if `pip install linkscreen` without [server]
+from linkscreen_server.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("command", [["serve", "--dir", "."], ["run", "--config", "server.toml"]])
+def test_serve_and_run_without_the_server_extra_say_how_to_get_it(
+    tmp_path: Path, command: list[str]
+) -> None:
+    result = _run([sys.executable, "-c", _WITHOUT_EXTRA], *command, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"linkscreen-server: {command[0]} needs the server extra: pip install 'linkscreen[server]'"
+    ]

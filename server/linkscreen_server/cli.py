@@ -1,7 +1,20 @@
-"""The ``linkscreen-server`` command: keys and bundles for list operators.
+"""The ``linkscreen-server`` command: keys, bundles and published trees for list operators.
 
-linkscreen-server keygen --out DIR
+linkscreen-server keygen  --out DIR
 linkscreen-server compile --list NAME=FILE[:block|warn] ... --key KEY --out BUNDLE
+linkscreen-server root    --dir TREE --root-key KEY --signing-pub PUB
+linkscreen-server publish --dir TREE --list NAME=FILE[:block|warn] ... --key KEY
+linkscreen-server serve   --dir TREE [--config server.toml]
+linkscreen-server run     --config server.toml
+(docs/server-cli.md)
+
+Exit status:
+  0    done
+  1    done, but some input needs attention (resolve: a URL could not be followed)
+  2    bad usage or input: a missing or unreadable file, a bad key, a wrong option or config
+  3    refused for safety, nothing changed: an unauthorised key, a root clients would refuse,
+       a list that shrank past the guard
+  130  interrupted
 """
 
 from __future__ import annotations
@@ -13,6 +26,7 @@ import time
 import tomllib
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from linkscreen._files import write_atomically
 from linkscreen.bundle import format as fmt
@@ -61,7 +75,7 @@ def _load_meta(path: Path | None) -> dict[str, ListMeta]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise SystemExit(f"{path}: cannot read list metadata: {exc}") from None
+        raise CommandError(f"{path}: cannot read list metadata: {exc}") from None
     meta = {}
     for name, table in data.get("lists", {}).items():
         messages = tuple(
@@ -176,6 +190,72 @@ def _add_state_dir_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+class CommandError(LinkscreenError):
+    """The command cannot run as given (exit 2); the message says what to fix."""
+
+
+def _positive_float_below_one(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0.0 < value < 1.0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a rate between 0 and 1 (like 1e-4)")
+    return value
+
+
+def _salt(text: str) -> bytes:
+    try:
+        salt = bytes.fromhex(text)
+    except ValueError:
+        salt = b""
+    if len(salt) != fmt.SALT_BYTES:
+        raise argparse.ArgumentTypeError(f"{text!r} is not {fmt.SALT_BYTES * 2} hex digits")
+    return salt
+
+
+def _seed(text: str) -> int:
+    if not text.isdigit() or int(text) >= 2**32:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a seed between 0 and 2^32-1")
+    return int(text)
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a TCP port (0-65535)")
+    return int(text)
+
+
+def _non_negative(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number")
+    return int(text)
+
+
+def _count(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return int(text)
+
+
+def _list_specs(texts: Sequence[str], format: ListFormat | None) -> list[ListSpec]:
+    """``--list`` values, checked: well formed, unique names, readable files."""
+    specs = []
+    for text in texts:
+        try:
+            specs.append(ListSpec.parse(text).with_format(format))
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+    names = [spec.name for spec in specs]
+    for name in sorted({n for n in names if names.count(n) > 1}):
+        raise CommandError(f"--list {name}: the name is given twice; each list needs its own")
+    for spec in specs:
+        if not spec.path.is_file():
+            what = "is a directory" if spec.path.is_dir() else "does not exist"
+            raise CommandError(f"--list {spec.name}: {spec.path} {what}")
+    return specs
+
+
 def _cmd_root(args: argparse.Namespace) -> int:
     """Write the next root version: root keys and the signing keys they authorise."""
     from linkscreen.keys import load_public_key
@@ -200,7 +280,7 @@ def _cmd_root(args: argparse.Namespace) -> int:
 def _cmd_publish(args: argparse.Namespace) -> int:
     from .publish import PublishSettings, Repository
 
-    specs = [ListSpec.parse(text).with_format(args.format) for text in args.list]
+    specs = _list_specs(args.list, args.format)
     settings = PublishSettings(
         bundle_lifetime_s=args.expires,
         pointer_lifetime_s=args.pointer_expires,
@@ -236,9 +316,7 @@ def _need_server_extra(command: str) -> None:
         import starlette  # noqa: F401
         import uvicorn  # noqa: F401
     except ImportError:
-        raise SystemExit(
-            f"linkscreen-server {command} needs the server extra: {SERVER_EXTRA_HINT}"
-        ) from None
+        raise CommandError(f"{command} needs the server extra: {SERVER_EXTRA_HINT}") from None
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
@@ -249,6 +327,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from .service import PublisherWorker, serve
 
     tree = Path(args.dir)
+    if not tree.is_dir():
+        raise CommandError(f"--dir {tree} is not a directory (publish a version into it first)")
     if (tree / LEGACY_STATE).exists():
         print(
             f"linkscreen-server: warning: {tree / LEGACY_STATE} holds an older "
@@ -303,14 +383,9 @@ def _cmd_keygen(args: argparse.Namespace) -> int:
 
 
 def _cmd_compile(args: argparse.Namespace) -> int:
-    try:
-        specs = [ListSpec.parse(text) for text in args.list]
-    except ValueError as exc:
-        raise SystemExit(str(exc)) from None
-    specs = [spec.with_format(args.format) for spec in specs]
-    for spec in specs:
-        if not spec.path.is_file():
-            raise SystemExit(f"--list {spec.name}: no such file {spec.path}")
+    specs = _list_specs(args.list, args.format)
+    if Path(args.out).is_dir():
+        raise CommandError(f"--out {args.out} is a directory; name the bundle file to write")
     key = load_private_key(args.key)
     shorteners = set(load_shorteners(args.shorteners) if args.shorteners else load_shorteners())
     shorteners |= {domain.lower() for domain in args.add_shortener}
@@ -323,7 +398,7 @@ def _cmd_compile(args: argparse.Namespace) -> int:
         created=args.created,
         lifetime_s=args.expires,
         sequence=args.sequence,
-        salt=bytes.fromhex(args.salt) if args.salt else None,
+        salt=args.salt,
         bloom_seed=args.seed,
         meta=_load_meta(args.meta),
         shorteners=sorted(shorteners),
@@ -350,10 +425,30 @@ def _load_psl(path: Path | None) -> PublicSuffixList | None:
     try:
         return load_psl(path)
     except PslFileError as exc:
-        raise SystemExit(f"--psl: {exc}") from None
+        raise CommandError(f"--psl: {exc}") from None
 
 
 _PSL_HELP = "public_suffix_list.dat to compile with and ship (default: tldextract's snapshot)"
+
+
+def version_text() -> str:
+    """``linkscreen-server X.Y.Z (linkscreen X.Y.Z (C core))``."""
+    from linkscreen import __version__
+    from linkscreen.cli import version_text as sdk_version
+
+    return f"linkscreen-server {__version__} ({sdk_version()})"
+
+
+class _VersionAction(argparse.Action):
+    """``--version``: the server's and the SDK's version, and which matcher core runs."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        kwargs.setdefault("help", "print the version, then exit")
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: Any, **_kwargs: Any) -> None:
+        print(version_text())
+        parser.exit(EXIT_OK)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -362,6 +457,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action=_VersionAction)
     commands = parser.add_subparsers(dest="command", required=True)
 
     keygen = commands.add_parser("keygen", help="create an Ed25519 signing key pair")
@@ -373,7 +469,9 @@ def build_parser() -> argparse.ArgumentParser:
     comp.add_argument("--key", required=True, help="signing key file or key directory")
     comp.add_argument("--out", required=True, help="bundle file to write")
     _add_format_option(comp)
-    comp.add_argument("--bloom-fpr", type=float, default=DEFAULT_FPR, help="default 1e-4")
+    comp.add_argument(
+        "--bloom-fpr", type=_positive_float_below_one, default=DEFAULT_FPR, help="default 1e-4"
+    )
     comp.add_argument("--expires", type=_duration, default=72 * 3600, help="lifetime, e.g. 72h")
     comp.add_argument("--meta", type=Path, help="TOML with per-list category and deterrence text")
     comp.add_argument("--shorteners", type=Path, help="shortener domains file (default: bundled)")
@@ -397,10 +495,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="follow short-link entries and add every hop to their list",
     )
     _add_resolve_options(comp)
-    comp.add_argument("--created", type=int, help="Unix time to record (default: now)")
+    comp.add_argument("--created", type=_count, help="Unix time to record (default: now)")
     comp.add_argument("--sequence", type=int, help="sequence number (default: created)")
-    comp.add_argument("--salt", help="32 hex digits (default: random)")
-    comp.add_argument("--seed", type=int, help="Bloom seed, 0..2^32-1 (default: random)")
+    comp.add_argument("--salt", type=_salt, help="32 hex digits (default: random)")
+    comp.add_argument("--seed", type=_seed, help="Bloom seed, 0..2^32-1 (default: random)")
     comp.add_argument("--progress", action="store_true", help="progress bar even when piped")
     comp.add_argument("--quiet", action="store_true", help="print rejected lines only")
     comp.set_defaults(func=_cmd_compile)
@@ -418,7 +516,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     root.add_argument("--expires", type=_duration, default=365 * 86400)
     root.add_argument(
-        "--threshold", type=int, default=1, help="root keys needed to sign the next root"
+        "--threshold", type=_count, default=1, help="root keys needed to sign the next root"
     )
     root.set_defaults(func=_cmd_root)
 
@@ -430,7 +528,9 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument("--key", required=True, help="signing key (authorised by the root)")
     publish.add_argument("--expires", type=_duration, default=72 * 3600)
     publish.add_argument("--pointer-expires", type=_duration, default=24 * 3600)
-    publish.add_argument("--max-chain", type=int, default=14, help="deltas before a rebase")
+    publish.add_argument(
+        "--max-chain", type=_non_negative, default=14, help="deltas before a rebase"
+    )
     publish.add_argument("--rebase", action="store_true", help="start a new chain now")
     publish.add_argument("--meta", type=Path)
     publish.add_argument(
@@ -451,7 +551,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve a repository over HTTP")
     serve.add_argument("--dir", required=True)
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--port", type=_port, default=8080)
     serve.add_argument("--config", type=Path, help="server.toml: enables the admin API")
     serve.add_argument(
         "--header-timeout",
@@ -460,7 +560,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--max-connections",
-        type=int,
+        type=_count,
         help="open connections before the longest-idle one is closed (default 4096)",
     )
     serve.set_defaults(func=_cmd_serve)
@@ -482,7 +582,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    """Run one command; a user's mistake is one line on stderr and an exit status, never a
+    traceback (see the exit statuses in this module's docstring)."""
+    args = build_parser().parse_args(argv)  # usage errors: argparse prints them, exit 2
     try:
         result: int = args.func(args)
     except RefusedError as exc:
@@ -490,7 +592,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_REFUSED
     except LinkscreenError as exc:
         print(f"linkscreen-server: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
+    except OSError as exc:  # the file system or the network, named by the OS
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"linkscreen-server: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("linkscreen-server: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     return result
 
 

@@ -222,6 +222,10 @@ class Publisher:
         return result
 
 
+class ServeError(LinkscreenError):
+    """The HTTP server could not start (the address is in use, or not this host's)."""
+
+
 # ---- the worker process ---------------------------------------------------------------
 
 _WORKER_PUBLISHER: Publisher | None = None
@@ -382,7 +386,14 @@ def serve(
         # uvicorn shuts down gracefully, then re-raises SIGTERM: make that a normal exit, so
         # the caller's cleanup (stopping the worker) runs.
         signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    uvicorn.Server(config).run()
+    try:
+        uvicorn.Server(config).run()
+    except SystemExit as exc:  # uvicorn exits 1 or 3 when it cannot start (port in use, ...)
+        if exc.code:
+            raise ServeError(
+                f"cannot serve on {host}:{port} (the reason is logged above)"
+            ) from None
+        raise
 
 
 def _exit_on_sigterm(signum: int, frame: object) -> None:
