@@ -52,7 +52,16 @@ _NAMED_LETTER = re.compile(
     r"^(?:LATIN LETTER SMALL CAPITAL|REGIONAL INDICATOR SYMBOL LETTER|NEGATIVE SQUARED LATIN"
     r" CAPITAL LETTER|NEGATIVE CIRCLED LATIN CAPITAL LETTER|MODIFIER LETTER CAPITAL|MODIFIER"
     r" LETTER SMALL|LATIN SUBSCRIPT SMALL LETTER|SQUARED LATIN CAPITAL LETTER|CIRCLED LATIN"
-    r" (?:CAPITAL|SMALL) LETTER|PARENTHESIZED LATIN SMALL LETTER) ([A-Z])$"
+    r" (?:CAPITAL|SMALL) LETTER|PARENTHESIZED LATIN (?:SMALL|CAPITAL) LETTER"
+    r"|TAG LATIN (?:SMALL|CAPITAL) LETTER) ([A-Z])$"
+)
+
+
+_DIGITS = ("ZERO", "ONE", "TWO", "THREE", "FOUR", "FIVE", "SIX", "SEVEN", "EIGHT", "NINE")
+_NAMED_DIGIT = re.compile(
+    r"^(?:PARENTHESIZED DIGIT|DIGIT|NEGATIVE CIRCLED DIGIT|DINGBAT NEGATIVE CIRCLED DIGIT"
+    r"|DINGBAT CIRCLED SANS-SERIF DIGIT|DOUBLE CIRCLED DIGIT) (" + "|".join(_DIGITS) + r")"
+    r"(?: FULL STOP| COMMA)?$"
 )
 
 
@@ -180,9 +189,14 @@ def build(ucd: Path) -> str:
     for point, prototype in confusables.items():
         if point < 0x80 or point in drop or point in fold or point in separators:
             continue
-        if prototype in SEPARATOR_TARGETS and not categories.get(point, "").startswith("L"):
-            kind = "p" if categories.get(point, "").startswith("P") else "s"
+        category = categories.get(point, "")
+        if prototype in SEPARATOR_TARGETS and not category.startswith("L"):
+            kind = "p" if category.startswith("P") else "s"
             separators[point] = (SEPARATOR_TARGETS[prototype], kind)
+        elif prototype in (".", "\u00b7") and category.startswith("L"):
+            # letters that look like a dot (Lisu, Canadian syllabics): only ever read as a
+            # dot between two link pieces, never rewritten
+            separators[point] = (".", "s")
     for target, meaning in SEPARATOR_TARGETS.items():  # prototypes are look-alikes too
         point = ord(target)
         if point >= 0x80 and not categories.get(point, "").startswith("L"):
@@ -217,6 +231,10 @@ def build(ucd: Path) -> str:
         named = _NAMED_LETTER.match(name)
         if named:
             skeleton[point] = named.group(1).lower()
+            continue
+        digit = _NAMED_DIGIT.match(name)
+        if digit:
+            skeleton[point] = str(_DIGITS.index(digit.group(1)))
 
     digests = {name: hashlib.sha256((ucd / name).read_bytes()).hexdigest()[:16] for name in FILES}
     versions = {name: _version(ucd / name) for name in FILES if name != "UnicodeData.txt"}

@@ -155,6 +155,12 @@ def weigh(
     extra: list[Signal] = []
     notes: list[str] = []
     host_only = all(m.kind is MatchKind.HOST for m in matches)
+    if Technique.CONTEXT_HOST in kinds and host_only and not corroborated:
+        # a path joined from elsewhere adds evidence only through a path match; the host
+        # alone is judged as its own reading
+        extra.append(Signal.PROSE)
+        notes.append("a context path joined to a host matched only the whole host")
+        return Action.ALLOW, tuple(extra), tuple(notes)
     if (prose or code) and host_only and not corroborated:
         lowered = url.lower()
         supported = (

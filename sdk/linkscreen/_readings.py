@@ -56,6 +56,9 @@ _EMOTICON_END = re.compile(r"[:;=8xX]-?[()DPpO03/\\|\]\[]+$")
 _JSON_ESCAPE = re.compile(r"\\[nrtu\"]")
 _GLUED_COLON = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]{0,15})[:;]/?(?!/)")
 _SPLITTER = re.compile(r"[,;]")
+_SPOKEN_HOST = re.compile(
+    r"(?<![A-Za-z0-9.-])(?:[A-Za-z0-9][A-Za-z0-9-]{0,62} ){1,2}[A-Za-z]{2,24}(?![A-Za-z0-9./-])"
+)
 _UNDERSCORE_SCHEME = re.compile(r"(?:h[tx]{2}ps?|ftp)[:;]?_+(?=[A-Za-z0-9])", re.IGNORECASE)
 _PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
 _JSON_UNICODE = re.compile(r"\\u([0-9A-Fa-f]{4})")
@@ -135,7 +138,7 @@ def _joint_families() -> dict[str, str]:
     )
     slash_words = "|".join(re.escape(w) for w in sorted(SLASH_WORDS, key=len, reverse=True))
     return {
-        "line": r"(?P<line>(?<=\S)[ \t]*(?:\r?\n[ \t]*){1,2}(?=\S))",
+        "line": r"(?P<line>(?<=\S)[ \t]*(?:\r?\n[ \t]*(?:>[ \t]?)*){1,2}(?=\S))",
         "scheme": r"(?P<scheme_gap>(?<=://)[ \t]+(?=\S))",
         "dots": r"(?P<spdot>(?<=\S)[ \t]+\.[ \t]*(?=\S))|(?P<prosedot>(?<=\S)\.[ \t]+(?=\S))",
         "slash": r"(?P<spslash>(?<=\S)(?:[ \t]+/[ \t]*|/[ \t]+)(?=\S)|(?<=\S)[ \t]+/(?=\s|$))",
@@ -147,12 +150,16 @@ def _joint_families() -> dict[str, str]:
         "glued": (
             rf"(?P<glueddotword>(?<=[A-Za-z0-9])(?:{glued_words}|(?i:dotcom)(?=\W|$)"
             r"|(?i:-dot-com))(?=\W|[A-Za-z0-9]|$))"
-            r"|(?P<dottld>(?<=[A-Za-z0-9])(?:[ \t]+|[-_]?)(?:dot|DOT|Dot)[-_]?"
+            r"|(?P<capsword>(?<=[A-Za-z0-9])(?i:dot)(?=[A-Za-z0-9])(?<!dot(?=[a-z0-9]))"
+            r"|(?<=[A-Z0-9])dot(?=[A-Z0-9]))"
+            r"|(?P<dottld>(?<=[A-Za-z0-9])(?:(?:[ \t]+|[-_])(?:dot|DOT|Dot)[-_]?|dot[-_]?)"
             r"(?=[A-Za-z]{2,12}(?![A-Za-z0-9])))"
-            r"|(?P<capsword>(?<=[a-z0-9])(?:Dot|DOT)(?=[A-Z0-9])|(?<=[A-Z0-9])DOT(?=[A-Za-z0-9]))"
             r"|(?P<capsslash>(?<=[A-Za-z0-9])(?:SLASH|Slash)(?=[A-Za-z0-9]))"
         ),
-        "punct": r"(?P<punct>(?<=[A-Za-z0-9])[,_*#$~+=&!?](?=[A-Za-z0-9]))",
+        "punct": (
+            r"(?P<punct>(?<=[A-Za-z0-9])[,_*#$~+=&!?^|](?=[A-Za-z0-9])"
+            r"|(?<=[A-Za-z0-9])[ \t]+[*#~+=^|][ \t]+(?=[A-Za-z0-9]))"
+        ),
     }
 
 
@@ -168,13 +175,12 @@ def _joint_pattern(families: tuple[str, ...]) -> re.Pattern[str]:
 
 
 #: Dot words that mean nothing else in chat (English "dot" is written out only for links).
-_LINK_ONLY_DOT_WORDS = frozenset({"dot", "d0t", "dawt"})
+_LINK_ONLY_DOT_WORDS = frozenset({"dot", "d0t", "dawt", "dott", "d.o.t", "d-o-t", "d_o_t", "d*o*t"})
 #: Words that make a joint when spaced ("bad punto example", "a slash b", "x dotcom").
 _JOINT_WORDS = frozenset(
     [*DOT_WORDS, *(w for w in SLASH_WORDS if " " not in w), "dotcom", "dot-com", "slash"]
 )
-_JOINT_PUNCT = re.compile(r"[A-Za-z0-9][,_*#$~+=&!?][A-Za-z0-9]")
-_GLUED_MARKS = ("dot", "DOT", "Dot", "SLASH", "Slash", "d0t")
+_JOINT_PUNCT = re.compile(r"[A-Za-z0-9](?:[,_*#$~+=&!?^|]| [*#~+=^|] )[A-Za-z0-9]")
 
 
 def _families_in(text: str) -> tuple[str, ...]:
@@ -190,7 +196,8 @@ def _families_in(text: str) -> tuple[str, ...]:
         found.append("slash")
     if " " in text and not _JOINT_WORDS.isdisjoint(text.lower().split()):
         found.append("words")
-    if not text.isascii() or any(mark in text for mark in _GLUED_MARKS):
+    lowered = text.lower()
+    if not text.isascii() or "dot" in lowered or "d0t" in lowered or "slash" in lowered:
         found.append("glued")
     if _JOINT_PUNCT.search(text):
         found.append("punct")
@@ -204,7 +211,7 @@ def _unicode_joints() -> re.Pattern[str]:
         rf"(?P<dotlike>(?<=\S)[ \t]*[{tables.dot_class}][ \t]*(?=\S))"
         rf"|(?P<commalike>(?<=[^\W_])[{tables.comma_class}](?=[^\W_]))"
         rf"|(?P<emoji>(?<=[A-Za-z0-9])[{tables.emoji_class}]+(?=[A-Za-z0-9]))"
-        r"|(?P<symbol>(?<=[A-Za-z0-9])[^\w\s\x00-\x7f](?=[A-Za-z0-9]))"
+        r"|(?P<symbol>(?<=[A-Za-z0-9])[ \t]?[^\w\s\x00-\x7f][ \t]?(?=[A-Za-z0-9]))"
     )
 
 
@@ -216,6 +223,21 @@ class Reader:
     def __init__(self, tlds: frozenset[str], rules: tuple[_wrappers.WrapperRule, ...] = ()) -> None:
         self._tlds = tlds
         self._rules = rules
+
+    @property
+    def tlds(self) -> frozenset[str]:
+        return self._tlds
+
+    def spoken_hosts(self, view: View) -> list[tuple[int, int, str]]:
+        """Hosts written with a space for the dot and no path ("it's on bad example"):
+        ``(start, end, host)`` in the original text. Only context for host-less paths."""
+        found = []
+        for match in _SPOKEN_HOST.finditer(view.text):
+            labels = match.group().split()
+            if labels[-1].lower() in self._tlds and len(labels[-1]) > 1:
+                start, end = view.span(match.start(), match.end())
+                found.append((start, end, ".".join(labels).lower()))
+        return found
 
     # ---- tokens ---------------------------------------------------------------------------
 
@@ -518,6 +540,9 @@ def _ascii_joint(match: re.Match[str]) -> _Joint:
 
 def _unicode_joint(match: re.Match[str]) -> _Joint:
     char = match.group().strip(" \t")[:1]
+    spaced = match.group() != match.group().strip(" \t")
+    if match.lastgroup == "symbol" and spaced and match.group()[:1] != match.group()[-1:]:
+        return _Joint(match.start(), match.end(), ".", Technique.DOT_VARIANT)  # "a •b"
     prose = _fold.data().is_punctuation_dot(char)
     technique = Technique.DOT_VARIANT if prose else Technique.CONFUSABLE
     return _Joint(match.start(), match.end(), ".", technique)

@@ -23,6 +23,7 @@ DOT_WORDS = (
     "chấm", "cham", "tečka", "bodka", "prik", "nukta", "pika", "tuldok", "taškas", "punktum",
     "punkts", "točka", "pikë", "puntu", "punktur", "тачка", "бинду", "बिंदु", "বিন্দু",
     "წერტილი", "կետ", "புள்ளி", "చుక్క", "ڈاٹ", "نقطہ", "ነጥብ", "てん", "도트", "нүкте",
+    "d.o.t", "d-o-t", "d_o_t", "d*o*t", "dawt", "dott",
 )  # fmt: skip
 #: "slash" likewise.
 SLASH_WORDS = (
@@ -34,7 +35,7 @@ SLASH_WORDS = (
 _DOT_ALT = "|".join(re.escape(w) for w in sorted(DOT_WORDS, key=len, reverse=True))
 _SLASH_ALT = "|".join(re.escape(w) for w in sorted(SLASH_WORDS, key=len, reverse=True))
 #: Symmetric wrappers of a disguised dot word: ``*dot*``, ``_dot_``, ``~dot~``, ``-dot-``.
-_WRAP = r"[*_~=+|\-#:^]"
+_WRAP = r"(?:[^\w\s.()\[\]{}<>/\\]|_)"
 
 # Every alternative starts with a definite character, so the regex engine can skip ahead;
 # word-boundary conditions are checked in _replace instead of with lookbehinds.
@@ -51,6 +52,7 @@ _REFANG = re.compile(
         |\{{\s?(?:[.,]|{_DOT_ALT})\s?\}}|<\s?(?:\.|{_DOT_ALT})\s?>
         |[\[({{<\])}}>](?:\.|{_DOT_ALT})[\[({{<\])}}>]|\\\.|\^\.)  # [.] ].[ [.)
     | (?P<wrapdot>\s?{_WRAP}{{1,2}}(?:dot|d0t|dt|dawt){_WRAP}{{1,2}}\s?)  # *dot* _dot_ ~dot~
+    | (?P<dotdot>\.(?:dot|d0t)\.)                                           # bad.DOT.example
     | (?P<gluedot>(?-i:DOT)(?=[a-z0-9])|(?<=[A-Za-z0-9])d0t(?=[A-Za-z0-9]))  # fooDOTcom a d0t b
     | (?P<slash>[\[({{]\s?(?:/|{_SLASH_ALT})\s?[\])}}])                      # [/] (slash)
     | (?P<www>[\[(]www[\])](?=\.))                                         # [www].
@@ -62,6 +64,7 @@ _REFANG = re.compile(
 _REPLACEMENTS = {
     "colonslashes": "://",
     "halfdot": ".",
+    "dotdot": ".",
     "colon": ":",
     "slashes": "://",
     "dot": ".",

@@ -144,7 +144,7 @@ class Candidates(Sequence[Candidate]):
 #: more: "b a d . e x a m p l e", "h_t_t_p_:_/_/_b_a_d".
 _SPACED_LETTERS = re.compile(
     r"(?<![\w./:-])[\w./:?=&%~-](?P<sep>  ?|[_*~+])"
-    r"(?:[\w./:?=&%~-](?P=sep)){2,}[\w./:?=&%~-](?![\w./:-])"
+    r"(?:[\w./:?=&%~-](?P=sep)){2,}[\w./:?=&%~-](?:(?![\w./:-])|\S*)"
 )
 
 
@@ -164,7 +164,8 @@ _SPACED_LETTERS_GATE = re.compile(
     r"(?:^|[ _*~+])[\w./:-](?:  ?|[_*~+])[\w./:-](?:  ?|[_*~+])[\w./:-]"
 )
 _HOSTLESS_PATH = re.compile(
-    r"(?<![\w./:@-])(?P<path>/?[A-Za-z0-9_~%-]+(?:/[A-Za-z0-9_~%.=&?-]+)+/?)(?![\w/])"
+    r"(?<![\w./:@-])(?P<path>/?[A-Za-z0-9_~%-]+(?:/[A-Za-z0-9_~%.=&?-]+)+/?"
+    r"|/[A-Za-z0-9_~%-]+[A-Za-z0-9_~%.=&?-]*/?|[A-Za-z0-9_~%-]+/)(?![\w/])"
 )
 
 #: Readers by (top-level domains, rules), compared by identity: the same bundle passes the
@@ -191,6 +192,7 @@ def extract_links(
     tlds: frozenset[str] | None = None,
     context_paths: Iterable[str] = (),
     wrappers: Iterable[WrapperRule] = (),
+    spoken_hosts: bool = False,
 ) -> Candidates:
     """Every candidate link in ``text``, every plausible reading, with spans in ``text``.
 
@@ -199,9 +201,10 @@ def extract_links(
     and with hosts named anywhere in the same text. ``tlds`` is the set of top-level domains
     a host must end in (the bundle's Public Suffix List; default: the pinned snapshot).
     ``context_paths`` are host-less paths of earlier messages: each is combined with every
-    host this message names. ``wrappers`` are redirect-wrapper rules beyond the SDK's own
-    list (the bundle's). Every candidate is returned, however many; only text past
-    ``MAX_TEXT_CHARS`` is left unread, and then ``complete`` is False.
+    host this message names; with ``spoken_hosts`` a host written with a space for its dot
+    ("bad example") is named too (for the conversation). ``wrappers`` are redirect-wrapper
+    rules beyond the SDK's own list (the bundle's). Every candidate is returned, however
+    many; only text past ``MAX_TEXT_CHARS`` is left unread, and then ``complete`` is False.
     """
     notes: list[str] = []
     if len(text) > MAX_TEXT_CHARS:
@@ -214,15 +217,18 @@ def extract_links(
     given = [host for host in context_hosts if host]
     pending = [path.strip("/") for path in context_paths if path.strip("/")]
     paths: list[str] = []
+    spoken: list[str] = []
     for offset, window in _windows(text):
-        _extract_window(window, offset, reader, given, results, pending, paths)
+        _extract_window(
+            window, offset, reader, given, results, pending, paths, spoken if spoken_hosts else None
+        )
     candidates = sorted(results.values(), key=lambda c: (c.start, c.tier != STRICT, -c.end))
     hosts = [
         host_of(c.url)[0]
         for c in candidates
         if Technique.CONTEXT_HOST not in c.techniques and Signal.LOOKALIKE not in c.signals
     ]
-    named = [h.lower() for h in hosts if "." in h and not h.startswith("[")]
+    named = [h.lower() for h in hosts if "." in h and not h.startswith("[")] + spoken
     return Candidates(candidates, dict.fromkeys(notes), dict.fromkeys(named), dict.fromkeys(paths))
 
 
@@ -259,6 +265,7 @@ def _extract_window(
     results: dict[tuple[int, int, str], Candidate],
     pending: list[str],
     paths: list[str],
+    spoken: list[str] | None,
 ) -> None:
     strict = refang(_fold.fold(text))
     found: list[Found] = []
@@ -281,6 +288,14 @@ def _extract_window(
         look = _fold.skeleton(strict)
         if look is not None:
             alternatives.append(look)
+            if _may_be_spaced(look.text):
+                joined = look.rewrite(
+                    _SPACED_LETTERS,
+                    lambda m: m.group().replace(m.group("sep"), ""),
+                    Technique.SPACED_LETTERS,
+                )
+                if joined is not look:
+                    alternatives.append(joined)
     for view in alternatives:
         reader.tokens(view, found, loose=True)
         reader.joints(view, found)
@@ -291,9 +306,14 @@ def _extract_window(
         if key in results or key in window_results:
             continue
         window_results[key] = _candidate(item, offset, text)
-    _add_context_paths(strict, offset, window_results, results, context_hosts, paths)
+    loose_hosts: list[tuple[int, int, str]] = []
+    if spoken is not None and " " in strict.text:
+        loose_hosts = [(s + offset, e + offset, h) for s, e, h in reader.spoken_hosts(strict)]
+        if spoken is not None:
+            spoken.extend(h for _, _, h in loose_hosts)
+    _add_context_paths(strict, offset, window_results, results, context_hosts, paths, loose_hosts)
     if pending:
-        _add_pending_paths(window_results, pending)
+        _add_pending_paths(window_results, pending, loose_hosts)
     results.update(window_results)
 
 
@@ -318,6 +338,7 @@ def _add_context_paths(
     earlier: dict[tuple[int, int, str], Candidate],
     context: list[str],
     paths: list[str],
+    loose_hosts: list[tuple[int, int, str]],
 ) -> None:
     """Combine host-less paths with hosts named in the message (before or after) or given."""
     if "/" not in view.text:
@@ -337,6 +358,7 @@ def _add_context_paths(
         for c in [*found.values(), *earlier.values()]
         if Signal.LOOKALIKE not in c.signals and Technique.CONTEXT_HOST not in c.techniques
     ]
+    named += [(start, end, LOOSE, host) for start, end, host in loose_hosts]
     if not named and not context:
         return
     for start, end, path in spans:
@@ -351,8 +373,17 @@ def _add_context_paths(
                 found[key] = Candidate(url, start, end, (Technique.CONTEXT_HOST,), LOOSE, ())
 
 
-def _add_pending_paths(found: dict[tuple[int, int, str], Candidate], pending: list[str]) -> None:
+def _add_pending_paths(
+    found: dict[tuple[int, int, str], Candidate],
+    pending: list[str],
+    loose_hosts: list[tuple[int, int, str]],
+) -> None:
     """Paths of earlier messages, joined to each host this message names (at its span)."""
+    for start, end, host in loose_hosts:
+        for path in pending[-MAX_CONTEXT_HOSTS:]:
+            url = f"{host}/{path}"
+            techniques: tuple[Technique, ...] = (Technique.SPACE_AS_DOT, Technique.CONTEXT_HOST)
+            found.setdefault((start, end, url), Candidate(url, start, end, techniques, LOOSE, ()))
     for candidate in list(found.values()):
         if Technique.CONTEXT_HOST in candidate.techniques or Signal.LOOKALIKE in candidate.signals:
             continue

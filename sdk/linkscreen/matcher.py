@@ -145,6 +145,7 @@ class Matcher:
             tlds=self._tld_set,
             context_paths=paths,
             wrappers=self._rules,
+            spoken_hosts=context is not None or "/" in text,
         )
         if context is not None:
             context.remember(candidates.hosts, candidates.paths)

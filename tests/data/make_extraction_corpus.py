@@ -163,10 +163,10 @@ LINK_END_TAILS = [
     "\\n",
 ]
 LINK_END_HEADS = ["『", "【", "«", "“", "„", "看这个", "これ", "→"]
-SYMBOL_DOTS = ["․", "﹒", "•", "⋅", "∙", "۔", "●", "◦"]
+SYMBOL_DOTS = ["․", "﹒", "•", "⋅", "∙", "۔", "●", "◦", " • ", "°", "ꓸ", "^", "|"]
 SLASH_LOOKALIKES = ["∕", "⁄", "⧸", "╱", "／"]
 OTHER_DOT_WORDS = ["punto", "点", "точка", "kropka", "titik", "nokta", "punkt", "ponto", "pont"]
-DISGUISED_DOTS = ["d0t", "*dot*", "_dot_", "~dot~", "=dot=", "#dot#"]
+DISGUISED_DOTS = ["d0t", "*dot*", "_dot_", "~dot~", "=dot=", "#dot#", "d.o.t", "⚫dot⚫", "DoT"]
 BROKEN_SCHEMES = ["ttps://", "htps://", "hxxxp://", "https;//", "h ttp://", "http:/ /", "ttp://",
                   "https___", "htttps://", "hpts://"]  # fmt: skip
 FILLERS = ["\u2800", "\u3164", "\uffa0", "\u115f", "\u180e", "\u034f", "\ufe0f"]
@@ -211,6 +211,14 @@ def more_positive(
         return f'{{"msg":"{say}","link":"{escaped}"}}'
     if technique == "line-break-separate":
         return f"{url}\nNext line of chat"
+    if technique == "line-break-quoted":
+        cut = rng.randrange(len("http://") + 2, len(url) - 1)
+        joint = rng.choice(["\n> ", "\n>", "\n  ", "\r\n> > "])
+        return f"> {say} {url[:cut]}{joint}{url[cut:]}"
+    if technique == "parenthesized-letters":
+        if any(not c.isalpha() for c in host.replace(".", "")):
+            return None
+        return f"{say} {''.join(chr(0x249C + ord(c) - 97) if c.isalpha() else c for c in host)}"
     if technique == "broken-scheme":
         return f"{say} {rng.choice(BROKEN_SCHEMES)}{host}{path}"
     if technique == "symbol-dots":
@@ -224,7 +232,8 @@ def more_positive(
     if technique == "regional-indicators":
         if any(not c.isalpha() for c in host.replace(".", "")):
             return None
-        return f"{say} {regional(host)}{path}"
+        styled = regional(host)
+        return f"{say} {styled if rng.random() < 0.5 else styled.replace(chr(0x200B), ' ')}{path}"
     if technique == "combining-marks":
         mark = rng.choice(["\u0336", "\u0332", "\u0335", "\u0338", "\u20e5"])
         return f"{say} {''.join(c + mark for c in host)}{path}"
@@ -277,10 +286,10 @@ TECHNIQUES = [
     "slash-lookalikes", "small-capitals", "regional-indicators", "combining-marks", "fillers",
     "bidi-reversed", "dot-words-other-languages", "disguised-dot-words", "dotcom-word",
     "punctuation-as-dot", "redirect-wrapper", "double-encoded", "context-path-first",
-    "context-loose-host",
+    "context-loose-host", "line-break-quoted", "parenthesized-letters",
 ]  # fmt: skip
 #: Techniques whose hits come through a look-alike skeleton: found, but warn, never block.
-LOOKALIKE_TECHNIQUES = frozenset({"small-capitals", "regional-indicators"})
+LOOKALIKE_TECHNIQUES = frozenset({"small-capitals", "regional-indicators", "parenthesized-letters"})
 
 
 def idn_positives(rng: random.Random) -> list[dict[str, str]]:
@@ -422,7 +431,7 @@ def generate() -> list[dict[str, object]]:
             pool = [h for h in feed if h[0].endswith(".com")] + [
                 (h.rsplit(".", 1)[0] + ".com", p) for h, p in pool
             ]
-        elif technique not in ("spaced-letters", "regional-indicators"):
+        elif technique not in ("spaced-letters", "regional-indicators", "parenthesized-letters"):
             pool = feed[:8] + pool
         for host, path in pool:
             text = positive(technique, host, path, rng)
@@ -456,7 +465,7 @@ def conversation_positives(
     rows: list[dict[str, object]] = []
     pages = [(h, p) for h, p in entries if not p.endswith("/") and p.count("/") >= 2]
     for index, (host, path) in enumerate(pages[: 2 * PER_TECHNIQUE]):
-        spaced = host if index % 4 < 2 else host.replace(".", " . ")
+        spaced = [host, host.replace(".", " . "), host.replace(".", " "), host][index % 4]
         if index % 2:
             messages = [f"the pics are in {path.lstrip('/')}", f"on {spaced} ok"]
         else:
