@@ -9,9 +9,16 @@ BENCH_STAMP := $(VENV)/.installed-bench
 # examples/matrix/requirements.txt and the packaging files are unchanged.
 MATRIX_VENV := build/matrix-venv
 
-.PHONY: demo test lint typecheck bench native-check clean test-matrix demo-matrix
+# The C core (one header, native/linkscreen.h); ls_wasm.c adds the WebAssembly exports.
+NATIVE_SOURCES := native/ls_api.c native/ls_hash.c native/ls_psl.c native/ls_unicode.c native/ls_url.c
+NATIVE_HEADERS := native/linkscreen.h native/ls_internal.h native/ls_unicode_data.h
+WASI_SYSROOT ?= /usr
+FUZZ_SECONDS ?= 600
 
-$(STAMP): pyproject.toml setup.py native/build_native.py native/linkscreen_core.c native/linkscreen_core.h
+.PHONY: demo test lint typecheck bench native-check wasm wasm-if-possible fuzz clean test-matrix \
+	demo-matrix
+
+$(STAMP): pyproject.toml setup.py native/build_native.py $(NATIVE_SOURCES) $(NATIVE_HEADERS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
@@ -25,13 +32,15 @@ demo: $(STAMP)
 	$(BIN)/python examples/demo.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check sdk server tests benchmarks examples native/build_native.py setup.py
-	$(BIN)/ruff format --check sdk server tests benchmarks examples native/build_native.py setup.py
+	$(BIN)/ruff check sdk server tests benchmarks examples native/build_native.py setup.py \
+		native/unicode/gen_tables.py
+	$(BIN)/ruff format --check sdk server tests benchmarks examples native/build_native.py setup.py \
+		native/unicode/gen_tables.py
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-test: lint typecheck native-check
+test: lint typecheck native-check wasm-if-possible
 	$(BIN)/python -m pytest -q
 	LINKSCREEN_PURE=1 $(BIN)/python -m pytest -q -m "not native_only" tests/test_matcher.py \
 		tests/test_bundle_vectors.py tests/test_bundle_security.py tests/test_accuracy.py \
@@ -58,8 +67,30 @@ native-check:
 	mkdir -p build
 	$(CC) -std=c99 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined \
 		-fno-omit-frame-pointer -fno-sanitize-recover=all -Inative \
-		native/linkscreen_core.c native/test_core.c -o build/test_core
+		$(NATIVE_SOURCES) native/test_core.c -o build/test_core
 	./build/test_core
+
+# The core as a WebAssembly module with zero imports (Debian: clang, lld, wasi-libc,
+# libclang-rt-14-dev-wasm32). tests/test_cross_language_vectors.py runs it in wasmtime.
+build/linkscreen.wasm: $(NATIVE_SOURCES) $(NATIVE_HEADERS) native/ls_wasm.c
+	mkdir -p build
+	clang --target=wasm32-wasi --sysroot=$(WASI_SYSROOT) -O2 -std=c99 -Wall -Wextra -Werror \
+		-Inative -nostartfiles -Wl,--no-entry -Wl,--strip-all \
+		$(NATIVE_SOURCES) native/ls_wasm.c -o $@
+	@echo "build/linkscreen.wasm: $$(wc -c < $@) bytes"
+
+wasm: build/linkscreen.wasm
+
+# `make test` builds the WebAssembly module where the toolchain is installed (CI installs it);
+# elsewhere the WebAssembly vector test says it was skipped and why.
+wasm-if-possible:
+	@if command -v clang >/dev/null 2>&1 && command -v wasm-ld >/dev/null 2>&1 \
+		&& [ -e $(WASI_SYSROOT)/lib/wasm32-wasi/libc.a ]; then $(MAKE) --no-print-directory wasm; \
+	else echo "make wasm skipped: clang, lld or wasi-libc missing"; fi
+
+# A longer libFuzzer run than the 30 s one in `make test` (FUZZ_SECONDS, default 600).
+fuzz: $(STAMP)
+	LINKSCREEN_FUZZ_SECONDS=$(FUZZ_SECONDS) $(BIN)/python -m pytest -q -s tests/test_native_fuzz.py
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m pytest benchmarks -q -s -W ignore::DeprecationWarning --benchmark-enable \

@@ -1,6 +1,8 @@
 /* Unit tests for the C core, built with AddressSanitizer and UBSan by `make native-check`.
- * Expected values: SHA-256 from FIPS 180-2 (B.1-B.3); MurmurHash3 from the mmh3 package. */
-#include "linkscreen_core.h"
+ * Expected values: SHA-256 from FIPS 180-2 (B.1-B.3); MurmurHash3 from the mmh3 package;
+ * canonical URLs from docs/canonicalization.md (the Python reference is checked against the
+ * C core on millions more by tests/test_native_parity.py). */
+#include "linkscreen.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,61 +67,217 @@ static void test_murmur(void) {
 
 static int cmp16(const void *a, const void *b) { return memcmp(a, b, 16); }
 
+static int bloom_has(const uint8_t *bits, uint64_t m, const char *expr, size_t len) {
+    int result = -1;
+    CHECK(ls_bloom_contains(bits, m, 7, 99, (const uint8_t *)expr, len, &result) == LS_OK, "contains");
+    return result;
+}
+
 static void test_bloom_and_table(void) {
     enum { N = 2000, M = 64 * 600 };
     uint8_t *bits = calloc(M / 8, 1);
     uint8_t *table = malloc((size_t)N * 16);
     uint8_t salt[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
     char expr[64];
+    uint8_t *all = malloc((size_t)N * 64);
+    uint64_t *offsets = calloc(N + 1, sizeof(uint64_t));
     for (int i = 0; i < N; i++) {
         int len = snprintf(expr, sizeof expr, "host%d.example/path/%d", i, i * 7);
-        ls_bloom_add(bits, M, 7, 99, (const uint8_t *)expr, (size_t)len);
+        memcpy(all + offsets[i], expr, (size_t)len);
+        offsets[i + 1] = offsets[i] + (uint64_t)len;
         ls_fingerprint(salt, (const uint8_t *)expr, (size_t)len, table + (size_t)i * 16);
     }
+    CHECK(ls_bloom_add_many(bits, M, 7, 99, all, offsets, N) == LS_OK, "add_many");
+    CHECK(ls_bloom_add_many(bits, 0, 7, 99, all, offsets, N) == LS_ERR_ARGUMENT, "m = 0 refused");
     qsort(table, N, 16, cmp16);
     int false_positives = 0;
     for (int i = 0; i < N; i++) {
         int len = snprintf(expr, sizeof expr, "host%d.example/path/%d", i, i * 7);
-        CHECK(ls_bloom_contains(bits, M, 7, 99, (const uint8_t *)expr, (size_t)len), "bloom miss %d", i);
+        CHECK(bloom_has(bits, M, expr, (size_t)len) == 1, "bloom miss %d", i);
         uint8_t fp[16];
+        int64_t row = -2;
         ls_fingerprint(salt, (const uint8_t *)expr, (size_t)len, fp);
-        int64_t row = ls_fingerprint_find(table, N, fp);
+        CHECK(ls_fingerprint_find(table, N, fp, &row) == LS_OK, "find");
         CHECK(row >= 0 && !memcmp(table + row * 16, fp, 16), "fingerprint not found %d", i);
         len = snprintf(expr, sizeof expr, "other%d.example/", i);
-        false_positives += ls_bloom_contains(bits, M, 7, 99, (const uint8_t *)expr, (size_t)len);
+        false_positives += bloom_has(bits, M, expr, (size_t)len);
         ls_fingerprint(salt, (const uint8_t *)expr, (size_t)len, fp);
-        CHECK(ls_fingerprint_find(table, N, fp) == -1, "unlisted fingerprint found %d", i);
+        ls_fingerprint_find(table, N, fp, &row);
+        CHECK(row == -1, "unlisted fingerprint found %d", i);
     }
     CHECK(false_positives < N / 20, "too many Bloom false positives: %d", false_positives);
-    CHECK(ls_fingerprint_find(table, 0, table) == -1, "empty table");
+    int64_t row = 0;
+    ls_fingerprint_find(table, 0, table, &row);
+    CHECK(row == -1, "empty table");
 
-    const char *exprs[] = {"host5.example/path/35", "nothere.example/", "host1999.example/path/13993"};
-    uint8_t buf[128];
-    uint32_t offsets[4] = {0};
-    size_t at = 0;
-    for (int i = 0; i < 3; i++) {
-        memcpy(buf + at, exprs[i], strlen(exprs[i]));
-        at += strlen(exprs[i]);
-        offsets[i + 1] = (uint32_t)at;
-    }
+    ls_tables tables = {bits, M, 7, 99, table, N, salt, 0, NULL};
+    ls_str exprs[3] = {{(const uint8_t *)"host5.example/path/35", 21},
+                       {(const uint8_t *)"nothere.example/", 16},
+                       {(const uint8_t *)"host1999.example/path/13993", 27}};
     int64_t rows[3];
-    size_t matched = ls_lookup_many(bits, M, 7, 99, table, N, salt, buf, offsets, 3, rows);
-    CHECK(matched == 2 && rows[0] >= 0 && rows[1] == -1 && rows[2] >= 0, "lookup_many %zu", matched);
-    const char *joined = "nothere.example/\nhost7.example/path/49\nx/";
-    CHECK(ls_first_match(bits, M, 7, 99, table, N, salt, (const uint8_t *)joined,
-                         strlen(joined)) == 1, "first_match finds the second expression");
-    CHECK(ls_first_match(bits, M, 7, 99, table, N, salt, (const uint8_t *)"a/\nb/", 5) == -1,
-          "first_match with no match");
-    CHECK(ls_first_match(bits, M, 7, 99, table, N, salt, (const uint8_t *)"", 0) == -1,
-          "first_match on empty input");
+    size_t matched = 0;
+    CHECK(ls_lookup(&tables, exprs, 3, rows, &matched) == LS_OK, "lookup");
+    CHECK(matched == 2 && rows[0] >= 0 && rows[1] == -1 && rows[2] >= 0, "lookup %zu", matched);
+    ls_tables bad = tables;
+    bad.bloom_bits = 100;
+    CHECK(ls_lookup(&bad, exprs, 3, rows, &matched) == LS_ERR_ARGUMENT, "m not a multiple of 64");
     free(bits);
     free(table);
+    free(all);
+    free(offsets);
+}
+
+/* Buckets built as docs/bundle-format.md 2.7 says; every lookup must equal the p = 0 one. */
+static void test_buckets(void) {
+    enum { N = 3000 };
+    uint8_t *full = malloc((size_t)N * 16), salt[16] = {9};
+    char expr[32];
+    for (int i = 0; i < N; i++) {
+        int len = snprintf(expr, sizeof expr, "e%d.example/", i);
+        ls_fingerprint(salt, (const uint8_t *)expr, (size_t)len, full + (size_t)i * 16);
+    }
+    qsort(full, N, 16, cmp16);
+    uint8_t bloom[8] = {0};
+    for (uint32_t p = 1; p <= 2; p++) {
+        uint8_t *rows = malloc((size_t)N * (16 - p));
+        uint8_t *buckets = calloc(1028 + (65536 + N + 7) / 8, 1);
+        for (int i = 0; i < N; i++) memcpy(rows + (size_t)i * (16 - p), full + (size_t)i * 16 + p, 16 - p);
+        uint32_t count[257] = {0};
+        for (int i = 0; i < N; i++) count[full[(size_t)i * 16] + 1]++;
+        for (int t = 0; t < 256; t++) count[t + 1] += count[t];
+        for (int t = 0; t <= 256; t++) {
+            for (int b = 0; b < 4; b++) buckets[4 * t + b] = (uint8_t)(count[t] >> (8 * b));
+        }
+        if (p == 2) {
+            uint64_t bit = 0;
+            int row = 0;
+            for (int prefix = 0; prefix < 65536; prefix++) {
+                while (row < N && (full[(size_t)row * 16] << 8 | full[(size_t)row * 16 + 1]) == prefix) {
+                    buckets[1028 + (bit >> 3)] |= (uint8_t)(1u << (bit & 7));
+                    bit++;
+                    row++;
+                }
+                bit++; /* the 0-bit closing the prefix */
+            }
+        }
+        ls_tables plain = {bloom, 64, 1, 0, full, N, salt, 0, NULL};
+        ls_tables bucketed = {bloom, 64, 1, 0, rows, N, salt, p, buckets};
+        for (int i = 0; i < 2 * N; i++) {
+            uint8_t fp[16];
+            int len = snprintf(expr, sizeof expr, "e%d.example/", i);
+            ls_fingerprint(salt, (const uint8_t *)expr, (size_t)len, fp);
+            int64_t a = -2, b = -2;
+            CHECK(ls_table_find(&plain, fp, &a) == LS_OK && ls_table_find(&bucketed, fp, &b) == LS_OK,
+                  "table_find");
+            CHECK(a == b && (i < N) == (a >= 0), "p=%u: %s row %lld vs %lld", p, expr, (long long)a, (long long)b);
+        }
+        ls_tables bad = bucketed;
+        bad.buckets = NULL;
+        int64_t row;
+        CHECK(ls_table_find(&bad, full, &row) == LS_ERR_ARGUMENT, "p > 0 needs buckets");
+        free(rows);
+        free(buckets);
+    }
+    free(full);
+}
+
+static ls_workspace *workspace(void) {
+    static uint64_t *memory; /* test harness only: the library itself keeps no state */
+    ls_workspace *ws = NULL;
+    if (!memory) memory = malloc(ls_workspace_bytes());
+    CHECK(ls_workspace_init(memory, ls_workspace_bytes(), &ws) == LS_OK, "workspace");
+    return ws;
+}
+
+static void expect_canonical(const char *url, const char *want) {
+    ls_str out = {0, 0};
+    ls_status status = ls_canonicalize(workspace(), (const uint8_t *)url, strlen(url), &out);
+    if (!want) {
+        CHECK(status == LS_ERR_INVALID_URL, "%s should be refused, got %s", url, ls_status_name(status));
+        return;
+    }
+    CHECK(status == LS_OK && out.len == strlen(want) && !memcmp(out.ptr, want, out.len),
+          "%s -> %.*s (%s), want %s", url, (int)out.len, out.ptr ? (const char *)out.ptr : "",
+          ls_status_name(status), want);
+}
+
+static void test_canonical(void) {
+    expect_canonical("http://host/%25%32%35", "http://host/%25");
+    expect_canonical("http://www.GOOgle.com/", "http://www.google.com/");
+    expect_canonical("http://3279880203/blah", "http://195.127.0.11/blah");
+    expect_canonical("http://www.google.com/blah/..", "http://www.google.com/");
+    expect_canonical("http://\x01\x80.com/", "http://%01%80.com/");
+    expect_canonical("http://[::ffff:192.0.2.1]/", "http://192.0.2.1/");
+    expect_canonical("http://[FEDC:BA98:0:0:0:0:0:3210]/", "http://[fedc:ba98::3210]/");
+    expect_canonical("http://b\xc3\xbc" "cher.example/", "http://xn--bcher-kva.example/");
+    expect_canonical("hxxp://EXAMPLE.test:8080/a?b", "http://example.test/a?b");
+    expect_canonical("http://0x7f.1/", "http://127.0.0.1/");
+    expect_canonical("http://276.2.3/", NULL);
+    expect_canonical("javascript:alert(1)", NULL);
+    expect_canonical("/relative", NULL);
+    expect_canonical("http://a.example:99999/", NULL);
+    ls_str out;
+    CHECK(ls_canonicalize(NULL, (const uint8_t *)"x", 1, &out) == LS_ERR_ARGUMENT, "NULL workspace");
+
+    ls_str variants[4];
+    size_t count = 0;
+    const char *url = "http://example.com%2F@evil.com/";
+    CHECK(ls_canonical_variants(workspace(), (const uint8_t *)url, strlen(url), variants, &count) == LS_OK &&
+              count == 2 && variants[0].len == 16 && !memcmp(variants[0].ptr, "http://evil.com/", 16),
+          "two readings of %s", url);
+}
+
+static void test_psl_and_check(void) {
+    const char *rules = "// comment\ncom\nco.uk\n*.ck\n!www.ck\n// ===BEGIN PRIVATE DOMAINS===\nblogspot.com\n";
+    ls_psl *psl = NULL;
+    CHECK(ls_psl_new((const uint8_t *)rules, strlen(rules), &psl) == LS_OK, "psl");
+    size_t n = 0, suffix = 0;
+    ls_psl_rule_count(psl, &n);
+    CHECK(n == 5, "5 rules, got %zu", n);
+    struct { const char *host; const char *suffix; } cases[] = {
+        {"a.b.example.co.uk", "co.uk"}, {"x.blogspot.com", "blogspot.com"}, {"a.b.ck", "b.ck"},
+        {"www.ck", "ck"}, {"host.unlisted", "unlisted"}, {"com", "com"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *h = cases[i].host;
+        CHECK(ls_public_suffix(psl, (const uint8_t *)h, strlen(h), &suffix) == LS_OK &&
+                  suffix == strlen(cases[i].suffix) && !strcmp(h + strlen(h) - suffix, cases[i].suffix),
+              "suffix of %s", h);
+    }
+    ls_workspace *ws = workspace();
+    ls_str exprs[30];
+    const char *canonical = "http://a.b.c.d.e.example.co.uk/1/2/3/4/5?q";
+    CHECK(ls_expressions(ws, psl, (const uint8_t *)canonical, strlen(canonical), exprs, &n) == LS_OK &&
+              n == 30 && exprs[29].len == strlen("c.d.e.example.co.uk/1/2/3/") && !memcmp(exprs[29].ptr, "c.d.e.example.co.uk/1/2/3/", exprs[29].len),
+          "30 expressions, got %zu", n);
+
+    enum { M = 64 * 64 };
+    uint8_t bits[M / 8] = {0}, table[16], salt[16] = {0};
+    const char *listed = "example.co.uk/";
+    uint64_t offsets[2] = {0, strlen(listed)};
+    ls_bloom_add_many(bits, M, 7, 99, (const uint8_t *)listed, offsets, 1);
+    ls_fingerprint(salt, (const uint8_t *)listed, strlen(listed), table);
+    ls_tables tables = {bits, M, 7, 99, table, 1, salt, 0, NULL};
+    ls_url_result *result = malloc(sizeof *result);
+    const char *url = "HTTPS://www.Example.co.uk/any/page?x=1#frag";
+    CHECK(ls_check_url(ws, psl, &tables, (const uint8_t *)url, strlen(url), result) == LS_OK &&
+              result->matched == 1 && result->variant_count == 1,
+          "check_url matched %zu", result->matched);
+    url = "mailto:someone@example.co.uk";
+    CHECK(ls_check_url(ws, psl, &tables, (const uint8_t *)url, strlen(url), result) == LS_ERR_INVALID_URL,
+          "mailto refused");
+    free(result);
+    CHECK(ls_psl_free(psl) == LS_OK, "free");
+    CHECK(ls_psl_new(NULL, 0, &psl) == LS_ERR_ARGUMENT, "NULL text");
 }
 
 int main(void) {
     test_sha256();
     test_murmur();
     test_bloom_and_table();
+    test_buckets();
+    test_canonical();
+    test_psl_and_check();
     if (failures) {
         fprintf(stderr, "%d native check(s) failed\n", failures);
         return 1;

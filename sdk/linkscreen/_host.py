@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import ipaddress
 
-import idna
-
 from ._percent import MAX_UNESCAPE_ROUNDS, make_escaper, unescape_fully
+from ._unicode import UnicodeMapError, uts46_remap
 from .errors import InvalidURLError
 
 #: Characters kept out of a canonical host on top of the Safe Browsing set, so that the host
@@ -55,7 +54,7 @@ def _ascii_lower(text: str) -> str:
 
 
 def _map_idn(host: str, url: str) -> tuple[str | None, str]:
-    """Map a non-ASCII host by UTS #46 (non-transitional, no STD3 rules).
+    """Map a non-ASCII host by UTS #46 (non-transitional, no STD3 rules), from pinned tables.
 
     Returns ``(unicode, mapped)`` where ``mapped`` is the mapped Unicode host, or ``(None, host)``
     when the bytes are not a UTF-8 domain UTS #46 accepts: such a host stays as raw bytes and is
@@ -69,8 +68,8 @@ def _map_idn(host: str, url: str) -> tuple[str | None, str]:
         if any(ch in _C0_OR_SPACE for ch in text):
             return None, host
         try:
-            mapped = idna.uts46_remap(text, std3_rules=False)
-        except (idna.IDNAError, UnicodeError, IndexError):
+            mapped = uts46_remap(text)
+        except UnicodeMapError:
             return None, host
         if "%" not in mapped:
             return text, mapped

@@ -248,7 +248,11 @@ def _strip_port(host_port: str, url: str) -> str:
         port = port[1:]
     else:
         host, _, port = host_port.partition(":")
-    if port and not (port.isascii() and port.isdigit() and int(port) <= 65535):
+    # Leading zeros are allowed ("000080"); the length test keeps int() away from the
+    # thousands of digits it refuses with a bare ValueError (its 4,300-digit limit).
+    if port and not (
+        port.isascii() and port.isdigit() and len(port.lstrip("0")) <= 5 and int(port[-6:]) <= 65535
+    ):
         raise InvalidURLError(f"invalid port {port[:20]!r}", url)
     return host
 

@@ -27,6 +27,7 @@ __all__ = [
     "LinkscreenError",
     "MetadataError",
     "MetadataSignatureError",
+    "NativeCoreError",
     "RepositoryError",
     "RollbackError",
     "StorageError",
@@ -176,3 +177,12 @@ class StorageError(LinkscreenError):
 class BlockedAddressError(DownloadError):
     """The host is, or resolves to, an address the request's policy refuses (loopback,
     private, link-local, ...). No connection was opened."""
+
+
+class NativeCoreError(LinkscreenError):
+    """The C core refused a call for a reason other than bad input (not built, workspace too
+    small, a malformed Public Suffix List); ``status`` names the C status code."""
+
+    def __init__(self, message: str, status: str = "") -> None:
+        super().__init__(message)
+        self.status = status

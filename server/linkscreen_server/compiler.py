@@ -19,7 +19,7 @@ from urllib.parse import unquote
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from linkscreen._probe import NATIVE_AVAILABLE
+from linkscreen._probe import NATIVE_AVAILABLE, bloom_add
 from linkscreen.bundle import format as fmt
 from linkscreen.canonical import canonicalize
 from linkscreen.errors import InvalidURLError
@@ -474,12 +474,7 @@ def build_bloom(
     """The Bloom bit array (m bits, LSB-first bytes) of the expressions, on top of ``base``."""
     bits = bytearray(base) if base is not None else bytearray(m // 8)
     if NATIVE_AVAILABLE:
-        from linkscreen._native import ffi, lib
-
-        target = ffi.from_buffer("uint8_t[]", bits)
-        for expression in expressions:
-            lib.ls_bloom_add(target, m, k, seed, expression, len(expression))
-        del target
+        bloom_add(bits, m, k, seed, expressions)  # one C call for the batch
     else:
         for expression in expressions:
             for bit in fmt.bloom_positions(expression, seed, k, m):

@@ -1,7 +1,6 @@
-/* linkscreen C core. See linkscreen_core.h; docs/bundle-format.md specifies what is hashed. */
-#include "linkscreen_core.h"
-
-#include <string.h>
+/* Hashing and probing: MurmurHash3 x64-128 and SHA-256 (no external library), the Bloom
+ * filter and the sorted fingerprint table. docs/bundle-format.md specifies what is hashed. */
+#include "ls_internal.h"
 
 /* ---- MurmurHash3 x64-128 ------------------------------------------------------------- */
 
@@ -22,11 +21,7 @@ static inline uint64_t load_le64(const uint8_t *p) {
            ((uint64_t)p[6] << 48) | ((uint64_t)p[7] << 56);
 }
 
-static inline uint32_t load_le32(const uint8_t *p) {
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-void ls_murmur3_x64_128(const uint8_t *data, size_t len, uint32_t seed, uint64_t out[2]) {
+static void murmur3(const uint8_t *data, size_t len, uint32_t seed, uint64_t out[2]) {
     const uint64_t c1 = 0x87c37b91114253d5ULL;
     const uint64_t c2 = 0x4cf5ad432745937fULL;
     const size_t nblocks = len / 16;
@@ -175,15 +170,23 @@ static void sha256_final(sha256_ctx *ctx, uint8_t out[32]) {
     }
 }
 
-void ls_sha256(const uint8_t *data, size_t len, uint8_t out[32]) {
+ls_status ls_murmur3_x64_128(const uint8_t *data, size_t len, uint32_t seed, uint64_t out[2]) {
+    if ((!data && len) || !out) return LS_ERR_ARGUMENT;
+    murmur3(data, len, seed, out);
+    return LS_OK;
+}
+
+ls_status ls_sha256(const uint8_t *data, size_t len, uint8_t out[32]) {
+    if ((!data && len) || !out) return LS_ERR_ARGUMENT;
     sha256_ctx ctx;
     sha256_init(&ctx);
     sha256_update(&ctx, data, len);
     sha256_final(&ctx, out);
+    return LS_OK;
 }
 
-void ls_fingerprint(const uint8_t salt[16], const uint8_t *expr, size_t len, uint8_t out[16]) {
-    uint8_t digest[LS_SHA256_BYTES];
+static void fingerprint(const uint8_t salt[16], const uint8_t *expr, size_t len, uint8_t out[16]) {
+    uint8_t digest[32];
     sha256_ctx ctx;
     sha256_init(&ctx);
     sha256_update(&ctx, salt, LS_SALT_BYTES);
@@ -192,22 +195,29 @@ void ls_fingerprint(const uint8_t salt[16], const uint8_t *expr, size_t len, uin
     memcpy(out, digest, LS_FINGERPRINT_BYTES);
 }
 
+ls_status ls_fingerprint(const uint8_t salt[16], const uint8_t *expr, size_t len,
+                         uint8_t out[16]) {
+    if (!salt || (!expr && len) || !out) return LS_ERR_ARGUMENT;
+    fingerprint(salt, expr, len, out);
+    return LS_OK;
+}
+
 /* ---- Bloom filter ------------------------------------------------------------------------ */
 
-void ls_bloom_add(uint8_t *bits, uint64_t m, uint32_t k, uint32_t seed,
-                  const uint8_t *expr, size_t len) {
+static void bloom_add(uint8_t *bits, uint64_t m, uint32_t k, uint32_t seed, const uint8_t *expr,
+                      size_t len) {
     uint64_t h[2];
-    ls_murmur3_x64_128(expr, len, seed, h);
+    murmur3(expr, len, seed, h);
     for (uint32_t i = 0; i < k; i++) {
         uint64_t bit = (h[0] + (uint64_t)i * h[1]) % m;
         bits[bit >> 3] |= (uint8_t)(1u << (bit & 7));
     }
 }
 
-int ls_bloom_contains(const uint8_t *bits, uint64_t m, uint32_t k, uint32_t seed,
-                      const uint8_t *expr, size_t len) {
+static int bloom_contains(const uint8_t *bits, uint64_t m, uint32_t k, uint32_t seed,
+                          const uint8_t *expr, size_t len) {
     uint64_t h[2];
-    ls_murmur3_x64_128(expr, len, seed, h);
+    murmur3(expr, len, seed, h);
     for (uint32_t i = 0; i < k; i++) {
         uint64_t bit = (h[0] + (uint64_t)i * h[1]) % m;
         if (!(bits[bit >> 3] & (1u << (bit & 7)))) return 0;
@@ -215,114 +225,135 @@ int ls_bloom_contains(const uint8_t *bits, uint64_t m, uint32_t k, uint32_t seed
     return 1;
 }
 
+ls_status ls_bloom_add_many(uint8_t *bits, uint64_t m, uint32_t k, uint32_t seed,
+                            const uint8_t *buf, const uint64_t *offsets, size_t count) {
+    if (!bits || !m || !k || (count && (!buf || !offsets))) return LS_ERR_ARGUMENT;
+    for (size_t i = 0; i < count; i++) {
+        if (offsets[i + 1] < offsets[i]) return LS_ERR_ARGUMENT;
+    }
+    for (size_t i = 0; i < count; i++) {
+        bloom_add(bits, m, k, seed, buf + offsets[i], (size_t)(offsets[i + 1] - offsets[i]));
+    }
+    return LS_OK;
+}
+
+ls_status ls_bloom_contains(const uint8_t *bits, uint64_t m, uint32_t k, uint32_t seed,
+                            const uint8_t *expr, size_t len, int *result) {
+    if (!bits || !m || !k || (!expr && len) || !result) return LS_ERR_ARGUMENT;
+    *result = bloom_contains(bits, m, k, seed, expr, len);
+    return LS_OK;
+}
+
 /* ---- Fingerprint table -------------------------------------------------------------------- */
 
-/* Rows [*lo, *hi) whose implicit prefix (the first prefix_bytes bytes) equals fp's. */
-static void bucket_range(uint32_t prefix_bytes, const uint8_t *buckets, uint64_t n,
-                         const uint8_t *fp, uint64_t *lo, uint64_t *hi) {
-    if (prefix_bytes == 0) {
+static int64_t fingerprint_find(const uint8_t *table, uint64_t n, const uint8_t fp[16]) {
+    uint64_t lo = 0, hi = n; /* first row >= fp lies in [lo, hi] */
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        if (memcmp(table + mid * LS_FINGERPRINT_BYTES, fp, LS_FINGERPRINT_BYTES) < 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    if (lo < n && memcmp(table + lo * LS_FINGERPRINT_BYTES, fp, LS_FINGERPRINT_BYTES) == 0) {
+        return (int64_t)lo;
+    }
+    return -1;
+}
+
+ls_status ls_fingerprint_find(const uint8_t *table, uint64_t n, const uint8_t fp[16],
+                              int64_t *row) {
+    if ((!table && n) || !fp || !row) return LS_ERR_ARGUMENT;
+    *row = fingerprint_find(table, n, fp);
+    return LS_OK;
+}
+
+static inline uint32_t load_le32(const uint8_t *p) {
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+#define LS_BUCKET_OFFSET_BYTES (257 * 4)
+
+/* Rows [*lo, *hi) whose first prefix_bytes fingerprint bytes equal fp's (bundle-format 2.7). */
+static void bucket_rows(const ls_tables *t, const uint8_t fp[16], uint64_t *lo, uint64_t *hi) {
+    if (!t->prefix_bytes) {
         *lo = 0;
-        *hi = n;
+        *hi = t->fingerprint_count;
         return;
     }
-    uint64_t first = load_le32(buckets + 4 * (size_t)fp[0]);
-    uint64_t last = load_le32(buckets + 4 * ((size_t)fp[0] + 1));
-    if (prefix_bytes == 1) {
+    uint64_t first = load_le32(t->buckets + 4 * (size_t)fp[0]);
+    uint64_t last = load_le32(t->buckets + 4 * ((size_t)fp[0] + 1));
+    if (t->prefix_bytes == 1) {
         *lo = first;
         *hi = last;
         return;
     }
-    /* p = 2: leading byte t's run in the bitmap starts at bit 256 t + offset[t]; in it, each
-     * second byte s has one 1-bit per row, then a 0-bit. */
-    const uint8_t *bitmap = buckets + LS_BUCKET_OFFSETS_BYTES;
+    /* p = 2: first byte t's run starts at bit 256 t + offset[t]; second byte s owns the
+     * 1-bits (one per row) between the s-th and the (s+1)-th 0-bit of the run. */
+    const uint8_t *bitmap = t->buckets + LS_BUCKET_OFFSET_BYTES;
     uint64_t bit = 256u * fp[0] + first, end = 256u * ((uint64_t)fp[0] + 1) + last;
     uint64_t ones = 0, start = 0;
     uint32_t zeros = 0;
     for (; bit < end; bit++) {
         if (bitmap[bit >> 3] >> (bit & 7) & 1) {
             ones++;
-        } else if (zeros++ == fp[1]) {
-            break;
-        } else if (zeros == fp[1]) {
-            start = ones;
+            continue;
         }
+        if (zeros == fp[1]) break;
+        zeros++;
+        if (zeros == fp[1]) start = ones;
     }
     *lo = first + start;
     *hi = first + ones;
 }
 
-int64_t ls_table_find(const uint8_t *rows, uint64_t n, uint32_t prefix_bytes,
-                      const uint8_t *buckets, const uint8_t fp[16]) {
-    size_t width = LS_FINGERPRINT_BYTES - prefix_bytes;
-    const uint8_t *rest = fp + prefix_bytes;
+static int64_t table_find(const ls_tables *t, const uint8_t fp[16]) {
+    size_t width = LS_FINGERPRINT_BYTES - t->prefix_bytes;
+    const uint8_t *rest = fp + t->prefix_bytes;
     uint64_t lo, hi;
-    bucket_range(prefix_bytes, buckets, n, fp, &lo, &hi);
-    uint64_t end = hi; /* first row >= rest lies in [lo, hi] */
+    bucket_rows(t, fp, &lo, &hi);
+    uint64_t end = hi; /* the first row >= rest lies in [lo, hi] */
     while (lo < hi) {
         uint64_t mid = lo + (hi - lo) / 2;
-        if (memcmp(rows + mid * width, rest, width) < 0) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
+        if (memcmp(t->fingerprints + mid * width, rest, width) < 0) lo = mid + 1; else hi = mid;
     }
-    if (lo < end && memcmp(rows + lo * width, rest, width) == 0) return (int64_t)lo;
+    if (lo < end && memcmp(t->fingerprints + lo * width, rest, width) == 0) return (int64_t)lo;
     return -1;
 }
 
-int64_t ls_fingerprint_find(const uint8_t *table, uint64_t n, const uint8_t fp[16]) {
-    return ls_table_find(table, n, 0, NULL, fp);
+static ls_status check_tables(const ls_tables *t) {
+    if (!t || !t->bloom || !t->bloom_bits || t->bloom_bits % 64 || !t->bloom_k ||
+        t->bloom_k > 64 || (!t->fingerprints && t->fingerprint_count) || !t->salt ||
+        t->prefix_bytes > 2 || (t->prefix_bytes && !t->buckets)) {
+        return LS_ERR_ARGUMENT;
+    }
+    return LS_OK;
 }
 
-size_t ls_lookup_table(const uint8_t *bloom, uint64_t m, uint32_t k, uint32_t seed,
-                       const uint8_t *table, uint64_t n, uint32_t prefix_bytes,
-                       const uint8_t *buckets, const uint8_t salt[16], const uint8_t *buf,
-                       const uint32_t *offsets, size_t count, int64_t *rows) {
-    size_t matched = 0;
+ls_status ls_table_find(const ls_tables *tables, const uint8_t fp[16], int64_t *row) {
+    LS_TRY(check_tables(tables));
+    if (!fp || !row) return LS_ERR_ARGUMENT;
+    *row = table_find(tables, fp);
+    return LS_OK;
+}
+
+ls_status ls_lookup(const ls_tables *t, const ls_str *expressions, size_t count, int64_t *rows,
+                    size_t *matched) {
+    LS_TRY(check_tables(t));
+    if ((count && (!expressions || !rows)) || !matched) return LS_ERR_ARGUMENT;
+    size_t hits = 0;
     for (size_t i = 0; i < count; i++) {
-        const uint8_t *expr = buf + offsets[i];
-        size_t len = offsets[i + 1] - offsets[i];
+        const ls_str *e = &expressions[i];
         rows[i] = -1;
-        if (!ls_bloom_contains(bloom, m, k, seed, expr, len)) continue;
-        uint8_t fp[LS_FINGERPRINT_BYTES];
-        ls_fingerprint(salt, expr, len, fp);
-        rows[i] = ls_table_find(table, n, prefix_bytes, buckets, fp);
-        if (rows[i] >= 0) matched++;
-    }
-    return matched;
-}
-
-size_t ls_lookup_many(const uint8_t *bloom, uint64_t m, uint32_t k, uint32_t seed,
-                      const uint8_t *table, uint64_t n, const uint8_t salt[16],
-                      const uint8_t *buf, const uint32_t *offsets, size_t count,
-                      int64_t *rows) {
-    return ls_lookup_table(bloom, m, k, seed, table, n, 0, NULL, salt, buf, offsets, count, rows);
-}
-
-int64_t ls_first_match_table(const uint8_t *bloom, uint64_t m, uint32_t k, uint32_t seed,
-                             const uint8_t *table, uint64_t n, uint32_t prefix_bytes,
-                             const uint8_t *buckets, const uint8_t salt[16],
-                             const uint8_t *joined, size_t len) {
-    size_t start = 0;
-    int64_t index = 0;
-    while (start <= len) {
-        const uint8_t *newline = memchr(joined + start, '\n', len - start);
-        size_t end = newline ? (size_t)(newline - joined) : len;
-        const uint8_t *expr = joined + start;
-        size_t expr_len = end - start;
-        if (ls_bloom_contains(bloom, m, k, seed, expr, expr_len)) {
-            uint8_t fp[LS_FINGERPRINT_BYTES];
-            ls_fingerprint(salt, expr, expr_len, fp);
-            if (ls_table_find(table, n, prefix_bytes, buckets, fp) >= 0) return index;
+        if (!bloom_contains(t->bloom, t->bloom_bits, t->bloom_k, t->bloom_seed, e->ptr, e->len)) {
+            continue;
         }
-        index++;
-        start = end + 1;
+        uint8_t fp[LS_FINGERPRINT_BYTES];
+        fingerprint(t->salt, e->ptr, e->len, fp);
+        rows[i] = table_find(t, fp);
+        if (rows[i] >= 0) hits++;
     }
-    return -1;
-}
-
-int64_t ls_first_match(const uint8_t *bloom, uint64_t m, uint32_t k, uint32_t seed,
-                       const uint8_t *table, uint64_t n, const uint8_t salt[16],
-                       const uint8_t *joined, size_t len) {
-    return ls_first_match_table(bloom, m, k, seed, table, n, 0, NULL, salt, joined, len);
+    *matched = hits;
+    return LS_OK;
 }

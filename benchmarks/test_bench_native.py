@@ -1,0 +1,121 @@
+"""The URL path in C against pure Python and gglsbl, per URL, on the phishing corpus.
+
+Rows (median microseconds per URL, each URL timed once; the first row of a group is the
+reference for the ratio):
+- ``url path``: canonical readings + lookup expressions. linkscreen's C core through the
+  checked binding (one ``ls_check_url`` call, no probe), the pure-Python reference, and gglsbl's
+  canonicalise + permutations (the issue's baseline);
+- ``url path + probe``: the same plus the Bloom and fingerprint probe of a 25,000-entry bundle
+  compiled from the feed, C (one call) against pure Python (canonicalise, expand, PureProbe).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import linkscreen
+from linkscreen import _probe
+from linkscreen.canonical import canonical_variants
+from linkscreen.expressions import canonical_expressions
+from linkscreen.results import Action
+
+from bundles import compile_lists, open_bytes
+from corpus import phishing_urls
+from timing import median_us
+
+#: The SDK's dated Public Suffix List snapshot (the same list psl.snapshot() reads).
+_SNAPSHOT = resources.files("linkscreen") / "data" / "public_suffix_list.dat"
+
+pytestmark = pytest.mark.skipif(not _probe.NATIVE_AVAILABLE, reason="C core not built")
+
+SOURCE, URLS = phishing_urls()
+
+
+def _psl() -> _probe.NativePsl:
+    return _probe.NativePsl(_SNAPSHOT.read_bytes())
+
+
+def _pure(url: str) -> object:
+    try:
+        variants = canonical_variants(url)
+    except linkscreen.InvalidURLError:
+        return None
+    return list(dict.fromkeys(e for v in variants for e in canonical_expressions(v)))
+
+
+def _gglsbl() -> Callable[[str], object]:
+    protocol = pytest.importorskip("gglsbl.protocol", reason="pip install -e '.[bench]'")
+
+    def run(url: str) -> object:
+        try:
+            return list(protocol.URL.url_permutations(protocol.URL(url).canonical))
+        except Exception:  # gglsbl raises assorted errors on messy input; the baseline only times
+            return None
+
+    return run
+
+
+def _native(table: _probe.NativePsl) -> Callable[[str], object]:
+    def run(url: str) -> object:
+        try:
+            return _probe.expand_url(table, url)
+        except linkscreen.InvalidURLError:
+            return None
+
+    return run
+
+
+def _timed(benchmark: Any, func: Callable[[str], object], urls: list[str]) -> float:
+    for url in urls:  # warm-up: imports, caches
+        func(url)
+    benchmark.pedantic(lambda: [func(u) for u in urls], rounds=3, iterations=1)
+    return median_us(func, urls)
+
+
+@pytest.mark.parametrize("name", ["linkscreen C core", "linkscreen pure Python", "gglsbl"])
+def test_url_path(benchmark: Any, recorder: Any, name: str) -> None:
+    func = {
+        "linkscreen C core": lambda: _native(_psl()),
+        "linkscreen pure Python": lambda: _pure,
+        "gglsbl": _gglsbl,
+    }[name]()
+    median = _timed(benchmark, func, URLS)
+    benchmark.extra_info.update(corpus=SOURCE, urls=len(URLS), per_url_median_us=median)
+    recorder(f"url path ({SOURCE})", f"{name} median", median, "us/URL")
+
+
+@pytest.fixture(scope="module")
+def feed_bundle(tmp_path_factory: pytest.TempPathFactory) -> linkscreen.Bundle:
+    workdir: Path = tmp_path_factory.mktemp("native-bench")
+    return open_bytes(compile_lists(workdir, {"feed": (URLS[:25_000], Action.BLOCK)}))
+
+
+@pytest.mark.parametrize("name", ["linkscreen C core", "linkscreen pure Python"])
+def test_url_path_and_probe(
+    benchmark: Any, recorder: Any, name: str, feed_bundle: linkscreen.Bundle
+) -> None:
+    parts = feed_bundle
+    probe_urls = URLS[25_000:] or URLS
+    if name == "linkscreen C core":
+        native, table = _probe.NativeProbe(parts), _psl()
+
+        def func(url: str) -> object:
+            try:
+                return native.check_url(table, url)
+            except linkscreen.InvalidURLError:
+                return None
+
+    else:
+        pure = _probe.PureProbe(parts)
+
+        def func(url: str) -> object:
+            expressions = _pure(url)
+            return pure.lookup(expressions) if isinstance(expressions, list) else None
+
+    median = _timed(benchmark, func, probe_urls)
+    recorder(f"url path + probe ({SOURCE})", f"{name} median", median, "us/URL")

@@ -1,0 +1,192 @@
+/* linkscreen C core: the whole URL path of a linkscreen client, byte-identical to the Python
+ * reference (sdk/linkscreen): canonicalise (every reading) -> lookup expressions (with a
+ * Public Suffix List) -> fingerprint -> Bloom probe -> matching fingerprint rows.
+ *
+ * Rules: docs/canonicalization.md; bytes hashed and probed: docs/bundle-format.md; how to use
+ * this header from C, Swift, Kotlin or WebAssembly: docs/native.md.
+ *
+ * Conventions, for every function below:
+ *  - It returns an ls_status; LS_OK (0) is success, anything else names what went wrong.
+ *    Results come back through out-parameters, which are written only on success.
+ *  - No global or static mutable state: the core is re-entrant and thread-safe as long as each
+ *    thread uses its own ls_workspace. An ls_psl is read-only after ls_psl_new and may be
+ *    shared between threads.
+ *  - No allocation except ls_psl_new. Canonicalisation uses a caller-provided workspace; the
+ *    probe functions use none. Strings returned as ls_str point into the workspace (or into
+ *    the caller's input) and stay valid until the next call with the same workspace.
+ *  - Sizes and limits are functions, not macros, so bindings read them from the library
+ *    they load instead of copying numbers.
+ *  - A URL is bytes: UTF-8, where bytes that are not valid UTF-8 stand for themselves (Python
+ *    reads them with the surrogateescape handler). */
+#ifndef LINKSCREEN_H
+#define LINKSCREEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef int ls_status;
+
+/* Status codes. */
+enum {
+    LS_OK = 0,
+    LS_ERR_ARGUMENT = 1,    /* a NULL pointer, a zero size or an inconsistent argument */
+    LS_ERR_INVALID_URL = 2, /* not a web URL with a readable host (Python: InvalidURLError) */
+    LS_ERR_WORKSPACE = 3,   /* the workspace is too small for this input */
+    LS_ERR_PSL = 4,         /* the Public Suffix List text cannot be read */
+    LS_ERR_NOMEM = 5,       /* ls_psl_new could not allocate */
+    LS_ERR_BUFFER = 6,      /* an output buffer is too small */
+    LS_ERR_URL_LIMIT = 7    /* the URL passed a limit (length, unescape rounds) before it could
+                               be read: Python's URLLimitError, a kind of invalid URL. The URL
+                               may work in a browser, so its host is still checked. */
+};
+
+/* A read-only byte string. */
+typedef struct {
+    const uint8_t *ptr;
+    size_t len;
+} ls_str;
+
+/* ---- constants -------------------------------------------------------------------------- */
+
+uint32_t ls_abi_version(void);             /* bumped on any incompatible change to this header */
+const char *ls_status_name(ls_status status); /* "LS_OK", "LS_ERR_INVALID_URL", ...; never NULL */
+const char *ls_unicode_version(void);      /* Unicode version of the pinned UTS #46 / NFC tables */
+uint32_t ls_canonicalization_version(void); /* the rules implemented (docs/canonicalization.md) */
+size_t ls_max_url_chars(void);             /* longest URL accepted, in characters (32768) */
+size_t ls_max_url_bytes(void);             /* longest URL accepted, in bytes */
+uint32_t ls_max_unescape_rounds(void);     /* rounds of percent-unescaping before refusal (32) */
+size_t ls_host_scan_chars(void);           /* characters the host-only reading scans (4096) */
+size_t ls_max_variants(void);              /* canonical readings of one URL, at most (4) */
+size_t ls_max_expressions(void);           /* expressions of one canonical URL, at most (30) */
+size_t ls_max_url_expressions(void);       /* distinct expressions over all readings (120) */
+size_t ls_fingerprint_bytes(void);         /* 16 */
+size_t ls_salt_bytes(void);                /* 16 */
+size_t ls_workspace_bytes(void);           /* size of memory for ls_workspace_init */
+
+/* The pinned UTS #46 table at one code point, for ports checking their own tables:
+ * *status is 'K' (keep), 'M' (mapped to *replacement, UTF-8), 'I' (ignored) or 'X'
+ * (disallowed). */
+ls_status ls_uts46_map(uint32_t cp, int *status, ls_str *replacement);
+
+/* ---- workspace ---------------------------------------------------------------------------- */
+
+typedef struct ls_workspace ls_workspace;
+
+/* Lay a workspace over caller memory (8-byte aligned, at least ls_workspace_bytes()). */
+ls_status ls_workspace_init(void *memory, size_t size, ls_workspace **out);
+
+/* Forget everything the workspace holds. ls_canonicalize, ls_canonical_variants and
+ * ls_check_url reset it themselves; ls_expressions appends to it (so that the canonical URL it
+ * reads may live there), and a caller expanding many URLs resets it between them. */
+ls_status ls_workspace_reset(ls_workspace *ws);
+
+/* ---- canonical URLs --------------------------------------------------------------------- */
+
+/* The canonical URL as a browser reads it (linkscreen.canonicalize). */
+ls_status ls_canonicalize(ls_workspace *ws, const uint8_t *url, size_t len, ls_str *out);
+
+/* Every distinct canonical reading, browser reading first (linkscreen.canonical_variants).
+ * out must hold ls_max_variants() entries. */
+ls_status ls_canonical_variants(ls_workspace *ws, const uint8_t *url, size_t len, ls_str *out,
+                                size_t *count);
+
+/* The host-only reading (canonical.host_only_variants): "scheme://host/" for every reading
+ * whose host can be read in the first ls_host_scan_chars() characters, for a URL that
+ * ls_canonical_variants refused with LS_ERR_URL_LIMIT. out holds ls_max_variants() entries. */
+ls_status ls_host_only_variants(ls_workspace *ws, const uint8_t *url, size_t len, ls_str *out,
+                                size_t *count);
+
+/* ---- Public Suffix List ------------------------------------------------------------------ */
+
+typedef struct ls_psl ls_psl;
+
+/* Load the rules of a Public Suffix List text (the publicsuffix.org file format, UTF-8).
+ * Allocates; free with ls_psl_free. */
+ls_status ls_psl_new(const uint8_t *text, size_t len, ls_psl **out);
+ls_status ls_psl_free(ls_psl *psl);
+ls_status ls_psl_rule_count(const ls_psl *psl, size_t *count);
+
+/* The public suffix of a canonical host name: *suffix_len bytes at the end of host (0 when
+ * the host is empty or malformed). Unlisted TLDs are one-label suffixes (the implicit rule). */
+ls_status ls_public_suffix(const ls_psl *psl, const uint8_t *host, size_t len,
+                           size_t *suffix_len);
+
+/* Lookup expressions of a canonical URL (linkscreen.expressions of a canonical URL), most
+ * specific host first. out must hold ls_max_expressions() entries. */
+ls_status ls_expressions(ls_workspace *ws, const ls_psl *psl, const uint8_t *canonical,
+                         size_t len, ls_str *out, size_t *count);
+
+/* ---- hashing ------------------------------------------------------------------------------ */
+
+/* MurmurHash3 x64-128 (Appleby): the two little-endian 64-bit halves h1, h2. */
+ls_status ls_murmur3_x64_128(const uint8_t *data, size_t len, uint32_t seed, uint64_t out[2]);
+ls_status ls_sha256(const uint8_t *data, size_t len, uint8_t out[32]);
+/* Fingerprint: the first 16 bytes of SHA-256(salt || expression). */
+ls_status ls_fingerprint(const uint8_t salt[16], const uint8_t *expr, size_t len,
+                         uint8_t out[16]);
+
+/* ---- Bloom filter and fingerprint table ---------------------------------------------------- */
+
+/* A bundle's probe tables (docs/bundle-format.md: Bloom filter, fingerprint table and, in
+ * format 2, fingerprint buckets), borrowed. Fields past salt may be left zero (format 1). */
+typedef struct {
+    const uint8_t *bloom;        /* bloom_bits / 8 bytes */
+    uint64_t bloom_bits;         /* m, a non-zero multiple of 64 */
+    uint32_t bloom_k;            /* 1..64 */
+    uint32_t bloom_seed;
+    const uint8_t *fingerprints; /* fingerprint_count sorted rows of 16 - prefix_bytes bytes */
+    uint64_t fingerprint_count;
+    const uint8_t *salt;         /* 16 bytes */
+    uint32_t prefix_bytes;       /* p: leading fingerprint bytes the buckets hold, 0..2 */
+    const uint8_t *buckets;      /* the bucket section when p > 0 (257 u32 offsets, for p = 2
+                                    then the Elias-Fano bitmap), checked by the reader */
+} ls_tables;
+
+/* *row = the first fingerprint row equal to fp (all 16 bytes) in the tables, or -1. */
+ls_status ls_table_find(const ls_tables *tables, const uint8_t fp[16], int64_t *row);
+
+/* Set the Bloom bits of count expressions stored back to back in buf; expression i is
+ * buf[offsets[i] .. offsets[i+1]). One call per batch. */
+ls_status ls_bloom_add_many(uint8_t *bits, uint64_t m, uint32_t k, uint32_t seed,
+                            const uint8_t *buf, const uint64_t *offsets, size_t count);
+
+/* *result = 1 if all k Bloom bits of expr are set, else 0. */
+ls_status ls_bloom_contains(const uint8_t *bits, uint64_t m, uint32_t k, uint32_t seed,
+                            const uint8_t *expr, size_t len, int *result);
+
+/* *row = index of the first row of the sorted table equal to fp, or -1. */
+ls_status ls_fingerprint_find(const uint8_t *table, uint64_t n, const uint8_t fp[16],
+                              int64_t *row);
+
+/* For each of count expressions, rows[i] = first matching fingerprint row or -1 (a Bloom miss
+ * or no equal fingerprint); *matched = how many matched. No workspace, no allocation. */
+ls_status ls_lookup(const ls_tables *tables, const ls_str *expressions, size_t count,
+                    int64_t *rows, size_t *matched);
+
+/* ---- the whole path -------------------------------------------------------------------------- */
+
+#define LS_URL_RESULT_VARIANTS 4
+#define LS_URL_RESULT_EXPRESSIONS 120
+
+/* What ls_check_url found. Strings point into the workspace. */
+typedef struct {
+    int host_only;       /* 1: the URL passed a limit and only its hosts were read and probed;
+                            the readings are then "scheme://host/" (Verdict.host_only) */
+    size_t variant_count;                          /* canonical readings, browser first */
+    ls_str variants[LS_URL_RESULT_VARIANTS];
+    size_t expression_count;                       /* distinct, in reading then host order */
+    ls_str expressions[LS_URL_RESULT_EXPRESSIONS];
+    int64_t rows[LS_URL_RESULT_EXPRESSIONS];       /* first matching row per expression, or -1 */
+    size_t matched;                                /* expressions with a row */
+    ls_str text; /* the readings, then the expressions, each followed by '\n' (for bindings) */
+} ls_url_result;
+
+/* Canonicalise url in every reading, expand each into expressions with psl, probe them all.
+ * A URL past a limit is read on its host only (out->host_only = 1), as the Python matcher
+ * does. LS_ERR_INVALID_URL when no reading is a web URL with a host; LS_ERR_URL_LIMIT when the
+ * URL passed a limit and no host could be read either (nothing is probed then, and the check
+ * is incomplete, not an allow). tables may be NULL: readings and expressions only, rows -1. */
+ls_status ls_check_url(ls_workspace *ws, const ls_psl *psl, const ls_tables *tables,
+                       const uint8_t *url, size_t len, ls_url_result *out);
+
+#endif

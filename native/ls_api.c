@@ -1,0 +1,72 @@
+/* Constants, status names, the workspace and the canonical-URL entry points of linkscreen.h. */
+#include "ls_internal.h"
+
+uint32_t ls_abi_version(void) { return LS_ABI_VERSION; }
+uint32_t ls_canonicalization_version(void) { return LS_CANONICALIZATION_VERSION; }
+size_t ls_max_url_chars(void) { return LS_MAX_URL_CHARS; }
+size_t ls_max_url_bytes(void) { return LS_MAX_URL_BYTES; }
+uint32_t ls_max_unescape_rounds(void) { return LS_MAX_UNESCAPE_ROUNDS; }
+size_t ls_host_scan_chars(void) { return LS_HOST_SCAN_CHARS; }
+size_t ls_max_variants(void) { return LS_MAX_VARIANTS; }
+size_t ls_max_expressions(void) { return LS_MAX_EXPRESSIONS; }
+size_t ls_max_url_expressions(void) { return LS_URL_RESULT_EXPRESSIONS; }
+size_t ls_fingerprint_bytes(void) { return LS_FINGERPRINT_BYTES; }
+size_t ls_salt_bytes(void) { return LS_SALT_BYTES; }
+size_t ls_workspace_bytes(void) { return LS_WORKSPACE_BYTES + sizeof(struct ls_workspace) + 8; }
+
+const char *ls_status_name(ls_status status) {
+    switch (status) {
+    case LS_OK: return "LS_OK";
+    case LS_ERR_ARGUMENT: return "LS_ERR_ARGUMENT";
+    case LS_ERR_INVALID_URL: return "LS_ERR_INVALID_URL";
+    case LS_ERR_WORKSPACE: return "LS_ERR_WORKSPACE";
+    case LS_ERR_PSL: return "LS_ERR_PSL";
+    case LS_ERR_NOMEM: return "LS_ERR_NOMEM";
+    case LS_ERR_BUFFER: return "LS_ERR_BUFFER";
+    case LS_ERR_URL_LIMIT: return "LS_ERR_URL_LIMIT";
+    default: return "LS_ERR_UNKNOWN";
+    }
+}
+
+ls_status ls_workspace_init(void *memory, size_t size, ls_workspace **out) {
+    if (!memory || !out || ((uintptr_t)memory & 7) || size < sizeof(struct ls_workspace) + 64) {
+        return LS_ERR_ARGUMENT;
+    }
+    ls_workspace *ws = (ls_workspace *)memory;
+    size_t header = (sizeof(struct ls_workspace) + 7u) & ~(size_t)7u;
+    ws->base = (uint8_t *)memory + header;
+    ws->size = size - header;
+    ws->used = 0;
+    *out = ws;
+    return LS_OK;
+}
+
+ls_status ls_workspace_reset(ls_workspace *ws) {
+    if (!ws) return LS_ERR_ARGUMENT;
+    ws->used = 0;
+    return LS_OK;
+}
+
+ls_status ls_canonicalize(ls_workspace *ws, const uint8_t *url, size_t len, ls_str *out) {
+    if (!ws || (!url && len) || !out) return LS_ERR_ARGUMENT;
+    ws->used = 0;
+    ls_str variants[LS_MAX_VARIANTS];
+    size_t count;
+    LS_TRY(ls_variants_internal(ws, url ? url : (const uint8_t *)"", len, variants, &count, 1));
+    *out = variants[0];
+    return LS_OK;
+}
+
+ls_status ls_canonical_variants(ls_workspace *ws, const uint8_t *url, size_t len, ls_str *out,
+                                size_t *count) {
+    if (!ws || (!url && len) || !out || !count) return LS_ERR_ARGUMENT;
+    ws->used = 0;
+    return ls_variants_internal(ws, url ? url : (const uint8_t *)"", len, out, count, 0);
+}
+
+ls_status ls_host_only_variants(ls_workspace *ws, const uint8_t *url, size_t len, ls_str *out,
+                                size_t *count) {
+    if (!ws || (!url && len) || !out || !count) return LS_ERR_ARGUMENT;
+    ws->used = 0;
+    return ls_host_only_internal(ws, url ? url : (const uint8_t *)"", len, out, count);
+}

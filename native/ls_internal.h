@@ -1,0 +1,87 @@
+/* Internal helpers shared by the C core's files; not part of the public API (linkscreen.h). */
+#ifndef LS_INTERNAL_H
+#define LS_INTERNAL_H
+
+#include "linkscreen.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#define LS_ABI_VERSION 1
+#define LS_CANONICALIZATION_VERSION 1
+#define LS_MAX_URL_CHARS 32768
+#define LS_MAX_URL_BYTES (4 * LS_MAX_URL_CHARS)
+#define LS_MAX_UNESCAPE_ROUNDS 32
+/* Characters the host-only reading scans (canonical.HOST_SCAN_CHARS). */
+#define LS_HOST_SCAN_CHARS 4096
+#define LS_MAX_VARIANTS 4
+#define LS_MAX_HOSTS 5
+#define LS_MAX_PATHS 6
+#define LS_MAX_EXPRESSIONS (LS_MAX_HOSTS * LS_MAX_PATHS)
+#define LS_FINGERPRINT_BYTES 16
+#define LS_SALT_BYTES 16
+/* Longest host, in code points, mapped by UTS #46 at all (the idna package's bound). */
+#define LS_MAX_MAPPED_CHARS 1024
+/* Workspace: a bump arena. Sized for the worst case of a 128 KiB URL (four readings, each
+ * escaping up to 3x) plus IDN mapping; an input that still does not fit is refused with
+ * LS_ERR_WORKSPACE, never truncated. */
+#define LS_WORKSPACE_BYTES (4u << 20)
+
+struct ls_workspace {
+    uint8_t *base;
+    size_t size;
+    size_t used;
+};
+
+/* A byte string being built in the workspace. */
+typedef struct {
+    uint8_t *ptr;
+    size_t len;
+} ls_buf;
+
+#define LS_TRY(expr)                                                                         \
+    do {                                                                                     \
+        ls_status ls_try_status_ = (expr);                                                   \
+        if (ls_try_status_ != LS_OK) return ls_try_status_;                                  \
+    } while (0)
+
+static inline uint8_t *ls_alloc(ls_workspace *ws, size_t n) {
+    size_t aligned = (n + 7u) & ~(size_t)7u;
+    if (aligned < n || aligned > ws->size - ws->used) return NULL;
+    uint8_t *p = ws->base + ws->used;
+    ws->used += aligned;
+    return p;
+}
+
+static inline int ls_has_byte(const uint8_t *p, size_t n, uint8_t c) {
+    return n && memchr(p, c, n) != NULL;
+}
+
+/* ls_unicode.c */
+/* Decode one code point of strict UTF-8 (as CPython does) at p[0..n); returns its length,
+ * or 0 when the bytes there are not a valid sequence. */
+size_t ls_utf8_decode(const uint8_t *p, size_t n, uint32_t *cp);
+size_t ls_utf8_encode(uint32_t cp, uint8_t out[4]);
+/* Characters of a byte string read with surrogateescape (each invalid byte is one). */
+size_t ls_utf8_char_count(const uint8_t *p, size_t n);
+/* UTS #46 remap + NFC of the code points cps[0..n) into out (capacity cap code points).
+ * Returns LS_OK, LS_ERR_INVALID_URL for a disallowed code point or more than
+ * LS_MAX_MAPPED_CHARS code points (the caller keeps the raw bytes then), or
+ * LS_ERR_WORKSPACE. */
+ls_status ls_uts46_remap(ls_workspace *ws, const uint32_t *cps, size_t n, uint32_t **out,
+                         size_t *out_len);
+ls_status ls_nfc(ls_workspace *ws, const uint32_t *cps, size_t n, uint32_t **out,
+                 size_t *out_len);
+/* RFC 3492 encoding of a label's code points, appended at out (capacity cap). */
+ls_status ls_punycode_encode(const uint32_t *cps, size_t n, uint8_t *out, size_t cap,
+                             size_t *out_len);
+/* Status and replacement of one code point (for tests): 'K', 'M', 'I' or 'X'. */
+int ls_uts46_status(uint32_t cp, const uint8_t **replacement, size_t *replacement_len);
+
+/* ls_url.c */
+ls_status ls_variants_internal(ls_workspace *ws, const uint8_t *url, size_t len, ls_str *out,
+                               size_t *count, int browser_only);
+ls_status ls_host_only_internal(ls_workspace *ws, const uint8_t *url, size_t len, ls_str *out,
+                                size_t *count);
+
+#endif

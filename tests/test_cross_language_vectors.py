@@ -1,0 +1,235 @@
+"""One runner for tests/vectors/url_path.json over every implementation: pure Python, the C
+core (through the checked binding) and the WebAssembly build (through wasmtime).
+
+Each vector is a raw URL (``url_hex``: the exact bytes) with what the reference computes:
+canonical readings, expressions over all readings, their fingerprints under the tiny bundle's
+salt, the first matching fingerprint row of each, and the verdict on tests/vectors/tiny.bundle.
+A Swift or Kotlin port runs the same file the same way (docs/native.md).
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import linkscreen
+from linkscreen import _probe
+from linkscreen.bundle import format as fmt
+from linkscreen.canonical import canonical_variants, host_only_variants
+from linkscreen.errors import URLLimitError
+from linkscreen.expressions import canonical_expressions
+from linkscreen.results import Action
+
+ROOT = Path(__file__).resolve().parents[1]
+VECTORS = ROOT / "tests" / "vectors"
+WASM = ROOT / "build" / "linkscreen.wasm"
+RECORDS: list[dict[str, Any]] = json.loads((VECTORS / "url_path.json").read_text())
+
+
+def _bundle() -> linkscreen.Bundle:
+    return linkscreen.Bundle.open(VECTORS / "tiny.bundle", [VECTORS / "test-signing.pub"])
+
+
+def _psl_text() -> bytes:
+    """The tiny bundle's own Public Suffix List, as text the C core loads."""
+    return _probe.psl_text(_bundle().public_suffix_list).encode()
+
+
+#: An implementation maps raw URL bytes to (reading kind, readings, expressions, rows), the
+#: kind being "full", "host_only", "unchecked" or "refused"; plus a fingerprint function.
+Answer = tuple[str, list[str], list[str], list[int]]
+
+
+class PurePython:
+    name = "python"
+
+    def __init__(self) -> None:
+        self._probe = _probe.PureProbe(_bundle())
+        self._psl = _bundle().public_suffix_list
+        self._salt = _bundle().header.salt
+
+    def path(self, raw: bytes) -> Answer:
+        url = raw.decode("utf-8", "surrogateescape")
+        try:
+            variants, kind = canonical_variants(url), "full"
+        except URLLimitError:
+            try:
+                variants, kind = host_only_variants(url), "host_only"
+            except linkscreen.InvalidURLError:
+                return "unchecked", [], [], []
+        except linkscreen.InvalidURLError:
+            return "refused", [], [], []
+        expressions = list(
+            dict.fromkeys(e for v in variants for e in canonical_expressions(v, self._psl))
+        )
+        return kind, variants, expressions, self._probe.lookup(expressions)
+
+    def fingerprint(self, expression: str) -> str:
+        return fmt.fingerprint(self._salt, expression.encode()).hex()
+
+
+class NativeC:
+    name = "c"
+
+    def __init__(self) -> None:
+        self._probe = _probe.NativeProbe(_bundle())
+        self._psl = _probe.NativePsl(_psl_text())
+        self._salt = _bundle().header.salt
+
+    def path(self, raw: bytes) -> Answer:
+        try:
+            check = self._probe.check_url(self._psl, raw.decode("utf-8", "surrogateescape"))
+        except URLLimitError:
+            return "unchecked", [], [], []
+        except linkscreen.InvalidURLError:
+            return "refused", [], [], []
+        kind = "host_only" if check.host_only else "full"
+        return kind, list(check.variants), list(check.expressions), list(check.rows)
+
+    def fingerprint(self, expression: str) -> str:
+        return _probe.fingerprint(self._salt, expression.encode()).hex()
+
+
+class WebAssembly:
+    """build/linkscreen.wasm in wasmtime: memory in, text out, no imports."""
+
+    name = "wasm"
+    _OUT_CAP = 1 << 20
+
+    def __init__(self) -> None:
+        import wasmtime
+
+        engine = wasmtime.Engine()
+        module = wasmtime.Module.from_file(engine, str(WASM))
+        assert list(module.imports) == [], "the WebAssembly core must import nothing"
+        self._store = wasmtime.Store(engine)
+        self._x = wasmtime.Instance(self._store, module, []).exports(self._store)
+        self._memory = self._x["memory"]
+        bundle = _bundle()
+        payload, header = bundle.payload, bundle.header
+        self._bloom = self._put(bytes(payload.bloom))
+        self._table = self._put(bytes(payload.section(fmt.Section.FINGERPRINTS) or b""))
+        buckets = payload.section(fmt.Section.BUCKETS)
+        self._buckets = self._put(bytes(buckets)) if buckets is not None else 0
+        self._salt = self._put(header.salt)
+        self._header = header
+        out = self._alloc(4)
+        assert self._x["lsw_workspace_new"](self._store, out) == 0
+        self._ws = self._u32(out)
+        text = _psl_text()
+        assert self._x["lsw_psl_new"](self._store, self._put(text), len(text), out) == 0
+        self._psl = self._u32(out)
+        self._out = self._alloc(self._OUT_CAP)
+        self._out_len = self._alloc(4)
+
+    def _alloc(self, size: int) -> int:
+        pointer: int = self._x["lsw_alloc"](self._store, size)
+        assert pointer
+        return pointer
+
+    def _put(self, data: bytes) -> int:
+        pointer = self._alloc(len(data))
+        self._memory.write(self._store, data, pointer)
+        return pointer
+
+    def _u32(self, pointer: int) -> int:
+        value: int = struct.unpack("<I", self._memory.read(self._store, pointer, pointer + 4))[0]
+        return value
+
+    def path(self, raw: bytes) -> Answer:
+        url = self._put(raw)
+        h = self._header
+        status = self._x["lsw_check_url"](
+            self._store, self._ws, self._psl, self._bloom, h.bloom_bits, h.bloom_k,
+            h.bloom_seed, self._table, h.fingerprint_count, h.fingerprint_prefix_bytes,
+            self._buckets, self._salt, url, len(raw),
+            self._out, self._OUT_CAP, self._out_len,
+        )  # fmt: skip
+        self._x["lsw_free"](self._store, url)
+        if status in (2, 7):  # LS_ERR_INVALID_URL, LS_ERR_URL_LIMIT
+            return ("refused" if status == 2 else "unchecked"), [], [], []
+        assert status == 0, f"lsw_check_url returned {status}"
+        size = self._u32(self._out_len)
+        text = bytes(self._memory.read(self._store, self._out, self._out + size)).decode("ascii")
+        kind, variants, expressions, rows = "full", [], [], []
+        for line in text.splitlines():
+            if line == "H":
+                kind = "host_only"
+            elif line.startswith("V "):
+                variants.append(line[2:])
+            else:
+                expression, row = line[2:].rsplit(" ", 1)
+                expressions.append(expression)
+                rows.append(int(row))
+        return kind, variants, expressions, rows
+
+    def fingerprint(self, expression: str) -> str:
+        raw = expression.encode()
+        pointer, out = self._put(raw), self._alloc(16)
+        assert self._x["lsw_fingerprint"](self._store, self._salt, pointer, len(raw), out) == 0
+        return bytes(self._memory.read(self._store, out, out + 16)).hex()
+
+
+def _verdict(expressions: list[str], rows: list[int], host_only: bool) -> tuple[str, list[str]]:
+    """Action and lists from first matching rows (docs/bundle-format.md section 3, through the
+    pure matcher's row reading); a host-only check is incomplete and answers at least the
+    SDK's default ``warn``."""
+    matches = linkscreen.Matcher(_bundle())._matches(expressions, rows)
+    severity = matches[0].action.severity if matches else 0
+    if host_only:
+        severity = max(severity, Action.WARN.severity)
+    action = {2: Action.BLOCK, 1: Action.WARN}.get(severity, Action.ALLOW)
+    return str(action), list(dict.fromkeys(m.list_id for m in matches))
+
+
+def _implementation(name: str) -> Any:
+    if name == "python":
+        return PurePython()
+    if not _probe.NATIVE_AVAILABLE:
+        pytest.skip("C core not built")
+    if name == "c":
+        return NativeC()
+    if not WASM.exists():
+        pytest.skip(f"{WASM.relative_to(ROOT)} not built: `make wasm` needs clang, lld, wasi-libc")
+    pytest.importorskip("wasmtime")
+    return WebAssembly()
+
+
+@pytest.mark.parametrize("name", ["python", "c", "wasm"])
+def test_url_path_vectors(name: str) -> None:
+    impl = _implementation(name)
+    assert len(RECORDS) >= 80
+    for record in RECORDS:
+        raw = bytes.fromhex(record["url_hex"])
+        kind, variants, expressions, rows = impl.path(raw)
+        label = record.get("url", record["url_hex"])[:120]
+        assert kind == record["reading"], f"{name}: {label!r}"
+        if kind in ("refused", "unchecked"):
+            continue
+        assert variants == record["variants"], label
+        assert expressions == record["expressions"], label
+        assert [impl.fingerprint(e) for e in expressions] == record["fingerprints"], label
+        assert rows == record["rows"], label
+        verdict = _verdict(expressions, rows, kind == "host_only")
+        assert verdict == (record["action"], record["lists"]), label
+
+
+def test_vectors_cover_every_outcome() -> None:
+    assert {r.get("action") for r in RECORDS} == {"block", "warn", "allow", None}
+    assert {r["reading"] for r in RECORDS} == {"full", "host_only", "unchecked", "refused"}
+    assert any(len(r.get("variants", [])) > 1 for r in RECORDS)
+    assert any("url" not in r for r in RECORDS)  # raw bytes that are not UTF-8
+
+
+@pytest.mark.skipif(not WASM.exists(), reason="build/linkscreen.wasm not built (make wasm)")
+def test_wasm_module_imports_nothing_and_its_size_is_recorded() -> None:
+    wasmtime = pytest.importorskip("wasmtime")
+    module = wasmtime.Module.from_file(wasmtime.Engine(), str(WASM))
+    assert list(module.imports) == []
+    size = WASM.stat().st_size
+    print(f"\nbuild/linkscreen.wasm: {size} bytes")
+    assert size < 400_000
