@@ -3,7 +3,7 @@
 Verification is a pure function over bytes (``verify``), so the updater can run it on a
 download before anything is written. ``Bundle.open`` reads the file into memory once (no memory
 map: a file truncated or replaced under a live Matcher cannot fault the process, see
-docs/adr/0012-psl-travels-with-the-bundle.md); the Bloom filter and fingerprint table stay in
+docs/adr/0017-psl-travels-with-the-bundle.md); the Bloom filter and fingerprint table stay in
 that one buffer and no Python object exists per entry.
 """
 
