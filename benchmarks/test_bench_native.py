@@ -6,7 +6,10 @@ reference for the ratio):
   checked binding (one ``ls_check_url`` call, no probe), the pure-Python reference, and gglsbl's
   canonicalise + permutations (the issue's baseline);
 - ``url path + probe``: the same plus the Bloom and fingerprint probe of a 25,000-entry bundle
-  compiled from the feed, C (one call) against pure Python (canonicalise, expand, PureProbe).
+  compiled from the feed, C (one call) against pure Python (canonicalise, expand, PureProbe);
+- ``Matcher.check_url``: the SDK's whole answer (a Verdict) on the same bundle, the C core
+  (one ``ls_check_url`` call from the raw URL to the matching rows) against the pure path,
+  and gglsbl's canonicalise + permutations alone as the issue's baseline.
 """
 
 from __future__ import annotations
@@ -119,3 +122,23 @@ def test_url_path_and_probe(
 
     median = _timed(benchmark, func, probe_urls)
     recorder(f"url path + probe ({SOURCE})", f"{name} median", median, "us/URL")
+
+
+@pytest.mark.parametrize("name", ["linkscreen C core", "linkscreen pure Python", "gglsbl"])
+def test_matcher_check_url(
+    benchmark: Any,
+    recorder: Any,
+    name: str,
+    feed_bundle: linkscreen.Bundle,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    probe_urls = URLS[25_000:] or URLS
+    if name == "gglsbl":
+        func = _gglsbl()
+    else:
+        monkeypatch.setenv("LINKSCREEN_PURE", "0" if name == "linkscreen C core" else "1")
+        matcher = linkscreen.Matcher(feed_bundle)
+        assert matcher.uses_native == (name == "linkscreen C core")
+        func = matcher.check_url
+    median = _timed(benchmark, func, probe_urls)
+    recorder(f"Matcher.check_url ({SOURCE})", f"{name} median", median, "us/URL")

@@ -163,6 +163,11 @@ ls_status ls_fingerprint_find(const uint8_t *table, uint64_t n, const uint8_t fp
 ls_status ls_lookup(const ls_tables *tables, const ls_str *expressions, size_t count,
                     int64_t *rows, size_t *matched);
 
+/* ls_lookup, and row_ends[i] = one past the last row equal to expression i (-1 when none):
+ * the rows of an expression on several lists. row_ends may be NULL. */
+ls_status ls_lookup_runs(const ls_tables *tables, const ls_str *expressions, size_t count,
+                         int64_t *rows, int64_t *row_ends, size_t *matched);
+
 /* ---- the whole path -------------------------------------------------------------------------- */
 
 #define LS_URL_RESULT_VARIANTS 4
@@ -177,6 +182,9 @@ typedef struct {
     size_t expression_count;                       /* distinct, in reading then host order */
     ls_str expressions[LS_URL_RESULT_EXPRESSIONS];
     int64_t rows[LS_URL_RESULT_EXPRESSIONS];       /* first matching row per expression, or -1 */
+    int64_t row_ends[LS_URL_RESULT_EXPRESSIONS];   /* one past its last matching row, or -1: an
+                                                      expression on several lists has one row
+                                                      per list, rows[i] .. row_ends[i] - 1 */
     size_t matched;                                /* expressions with a row */
     ls_str text; /* the readings, then the expressions, each followed by '\n' (for bindings) */
 } ls_url_result;

@@ -308,7 +308,9 @@ static void bucket_rows(const ls_tables *t, const uint8_t fp[16], uint64_t *lo, 
     *hi = first + ones;
 }
 
-static int64_t table_find(const ls_tables *t, const uint8_t fp[16]) {
+/* The first row equal to fp, or -1; *run_end (when not NULL) = one past the last equal row
+ * (rows with one fingerprint are neighbours: one per list it is on). */
+static int64_t table_find_run(const ls_tables *t, const uint8_t fp[16], uint64_t *run_end) {
     size_t width = LS_FINGERPRINT_BYTES - t->prefix_bytes;
     const uint8_t *rest = fp + t->prefix_bytes;
     uint64_t lo, hi;
@@ -318,8 +320,19 @@ static int64_t table_find(const ls_tables *t, const uint8_t fp[16]) {
         uint64_t mid = lo + (hi - lo) / 2;
         if (memcmp(t->fingerprints + mid * width, rest, width) < 0) lo = mid + 1; else hi = mid;
     }
-    if (lo < end && memcmp(t->fingerprints + lo * width, rest, width) == 0) return (int64_t)lo;
+    if (lo < end && memcmp(t->fingerprints + lo * width, rest, width) == 0) {
+        if (run_end) {
+            uint64_t last = lo + 1;
+            while (last < end && memcmp(t->fingerprints + last * width, rest, width) == 0) last++;
+            *run_end = last;
+        }
+        return (int64_t)lo;
+    }
     return -1;
+}
+
+static int64_t table_find(const ls_tables *t, const uint8_t fp[16]) {
+    return table_find_run(t, fp, NULL);
 }
 
 static ls_status check_tables(const ls_tables *t) {
@@ -338,22 +351,32 @@ ls_status ls_table_find(const ls_tables *tables, const uint8_t fp[16], int64_t *
     return LS_OK;
 }
 
-ls_status ls_lookup(const ls_tables *t, const ls_str *expressions, size_t count, int64_t *rows,
-                    size_t *matched) {
+ls_status ls_lookup_runs(const ls_tables *t, const ls_str *expressions, size_t count,
+                         int64_t *rows, int64_t *row_ends, size_t *matched) {
     LS_TRY(check_tables(t));
     if ((count && (!expressions || !rows)) || !matched) return LS_ERR_ARGUMENT;
     size_t hits = 0;
     for (size_t i = 0; i < count; i++) {
         const ls_str *e = &expressions[i];
         rows[i] = -1;
+        if (row_ends) row_ends[i] = -1;
         if (!bloom_contains(t->bloom, t->bloom_bits, t->bloom_k, t->bloom_seed, e->ptr, e->len)) {
             continue;
         }
         uint8_t fp[LS_FINGERPRINT_BYTES];
+        uint64_t end = 0;
         fingerprint(t->salt, e->ptr, e->len, fp);
-        rows[i] = table_find(t, fp);
-        if (rows[i] >= 0) hits++;
+        rows[i] = table_find_run(t, fp, row_ends ? &end : NULL);
+        if (rows[i] >= 0) {
+            hits++;
+            if (row_ends) row_ends[i] = (int64_t)end;
+        }
     }
     *matched = hits;
     return LS_OK;
+}
+
+ls_status ls_lookup(const ls_tables *t, const ls_str *expressions, size_t count, int64_t *rows,
+                    size_t *matched) {
+    return ls_lookup_runs(t, expressions, count, rows, NULL, matched);
 }

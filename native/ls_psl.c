@@ -447,9 +447,10 @@ ls_status ls_check_url(ls_workspace *ws, const ls_psl *psl, const ls_tables *tab
     out->variant_count = nv;
     out->expression_count = total;
     if (!tables) {
-        for (size_t i = 0; i < total; i++) out->rows[i] = -1;
+        for (size_t i = 0; i < total; i++) out->rows[i] = out->row_ends[i] = -1;
         out->matched = 0;
         return LS_OK;
     }
-    return ls_lookup(tables, out->expressions, total, out->rows, &out->matched);
+    return ls_lookup_runs(tables, out->expressions, total, out->rows, out->row_ends,
+                          &out->matched);
 }

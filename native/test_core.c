@@ -118,6 +118,19 @@ static void test_bloom_and_table(void) {
     size_t matched = 0;
     CHECK(ls_lookup(&tables, exprs, 3, rows, &matched) == LS_OK, "lookup");
     CHECK(matched == 2 && rows[0] >= 0 && rows[1] == -1 && rows[2] >= 0, "lookup %zu", matched);
+    int64_t ends[3];
+    CHECK(ls_lookup_runs(&tables, exprs, 3, rows, ends, &matched) == LS_OK, "lookup runs");
+    CHECK(matched == 2 && ends[0] == rows[0] + 1 && ends[1] == -1 && ends[2] == rows[2] + 1,
+          "one row per listed expression");
+    /* a fingerprint on two lists: two equal neighbouring rows, one run */
+    uint8_t twice[3 * 16];
+    memcpy(twice, table + rows[0] * 16, 16);
+    memcpy(twice + 16, table + rows[0] * 16, 16);
+    memset(twice + 32, 0xff, 16);
+    ls_tables dup = {bits, M, 7, 99, twice, 3, salt, 0, NULL};
+    CHECK(ls_lookup_runs(&dup, exprs, 1, rows, ends, &matched) == LS_OK && matched == 1 &&
+              rows[0] == 0 && ends[0] == 2, "run of two equal rows: %lld..%lld",
+          (long long)rows[0], (long long)ends[0]);
     ls_tables bad = tables;
     bad.bloom_bits = 100;
     CHECK(ls_lookup(&bad, exprs, 3, rows, &matched) == LS_ERR_ARGUMENT, "m not a multiple of 64");

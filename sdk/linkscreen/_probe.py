@@ -39,6 +39,7 @@ _MASK64 = (1 << 64) - 1
 
 __all__ = [
     "NATIVE_AVAILABLE",
+    "Checked",
     "CoreLimits",
     "NativeProbe",
     "NativePsl",
@@ -368,6 +369,8 @@ class NativeProbe:
         tables.buckets = section(Section.BUCKETS)
         self._tables: Any = tables
         self._lib = lib
+        self._psl_list = bundle.public_suffix_list
+        self._native_psl: NativePsl | None = None
 
     def lookup(self, expressions: list[str]) -> list[int]:
         count = len(expressions)
@@ -384,6 +387,51 @@ class NativeProbe:
     def check_url(self, psl: NativePsl, url: str) -> UrlCheck:
         """Canonicalise, expand and probe ``url`` in one C call."""
         return _check_url(psl, self._tables, url)
+
+    def check(self, url: str) -> Checked | None:
+        """``url`` through the whole path in one C call, with the bundle's own Public Suffix
+        List: ``(browser reading, expressions over all readings, hits)``, each hit being
+        ``(expression index, first row, end row)`` of the rows equal to that expression.
+
+        None when the pure path must answer instead: a URL the C core refuses or reads on its
+        host only (the reference words the reason), or one with no exact byte form.
+        """
+        try:
+            raw = url.encode("utf-8")
+        except UnicodeEncodeError:
+            return None  # surrogates: url_bytes' rules, on the pure path
+        psl = self._native_psl
+        if psl is None:
+            psl = self._native_psl = NativePsl.from_list(self._psl_list)
+        state = getattr(_local, "state", None)
+        if state is None:
+            state = _thread_state()
+        ws, out = state[0], state[1]
+        status = self._lib.ls_check_url(ws, psl.handle, self._tables, raw, len(raw), out)
+        if status:
+            if status in _PURE_ANSWERS:
+                return None
+            _check(status, "check_url", url)
+        if out.host_only:
+            return None
+        lines = _ffi.buffer(out.text.ptr, out.text.len)[:].decode("ascii").split("\n")
+        first = out.variant_count
+        expressions = tuple(lines[first : first + out.expression_count])
+        if not out.matched:
+            return lines[0], expressions, ()
+        rows, ends = out.rows, out.row_ends
+        hits = tuple(
+            (index, rows[index], ends[index])
+            for index in range(out.expression_count)
+            if rows[index] >= 0
+        )
+        return lines[0], expressions, hits
+
+
+#: What NativeProbe.check answers: browser reading, expressions, (expression, row, end) hits.
+Checked = tuple[str, tuple[str, ...], tuple[tuple[int, int, int], ...]]
+#: Statuses of ls_check_url that the pure path answers (with the reference's own reason).
+_PURE_ANSWERS = frozenset(() if _lib is None else (_lib.LS_ERR_INVALID_URL, _lib.LS_ERR_URL_LIMIT))
 
 
 def expand_url(psl: NativePsl, url: str) -> UrlCheck:

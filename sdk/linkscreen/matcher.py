@@ -112,10 +112,24 @@ class Matcher:
         least ``incomplete_action``. A string that is no web URL at all (``javascript:``) is
         ``allow`` with ``error`` saying why.
         """
-        plan = self._plan(url)
-        rows = self._probe.lookup(list(plan.expressions)) if plan.expressions else []
-        matches = self._matches(plan.expressions, rows)
-        kinds = tuple(Technique(t) for t in techniques)
+        kinds = tuple(map(Technique, techniques)) if techniques else ()
+        probe = self._probe
+        found = probe.check(url) if isinstance(probe, NativeProbe) else None
+        if found is None:
+            plan = self._plan(url)
+            rows = probe.lookup(list(plan.expressions)) if plan.expressions else []
+            matches = self._matches(plan.expressions, rows)
+        else:  # the C core: one call from the raw URL to the matching rows
+            canonical, expressions, hits = found
+            shortened = bool(self._shorteners) and (
+                shortener_of(canonical, self._shorteners) is not None
+            )
+            if not hits:  # what _verdict answers for a complete check with no match
+                warn = shortened and self._shortener_policy == SHORTENER_POLICY_WARN
+                action = Action.WARN if warn else Action.ALLOW
+                return Verdict(url, action, (), canonical, expressions, kinds, None, shortened)
+            matches = self._row_matches(expressions, hits)
+            plan = _Plan(canonical, expressions, shortened=shortened)
         return self._verdict(url, plan, matches, kinds, weigh(url, kinds, (), matches, False))
 
     def scan_text(
@@ -272,6 +286,21 @@ class Matcher:
             # Every row with this fingerprint: an expression on several lists has one each.
             for match in payload.table.find(fingerprint(salt, expression.encode("ascii"))):
                 info = payload.lists[payload.tag(match)]
+                found.append(Match(info.id, info.action, info.category, kind, expression, info))
+        found.sort(key=lambda m: -m.action.severity)
+        return tuple(found)
+
+    def _row_matches(
+        self, expressions: tuple[str, ...], hits: Iterable[tuple[int, int, int]]
+    ) -> tuple[Match, ...]:
+        """:meth:`_matches` from the rows the C core found: (expression, first row, end)."""
+        found: list[Match] = []
+        payload = self._payload
+        for index, first, end in hits:
+            expression = expressions[index]
+            kind = MatchKind.of(expression)
+            for row in range(first, end):
+                info = payload.lists[payload.tag(row)]
                 found.append(Match(info.id, info.action, info.category, kind, expression, info))
         found.sort(key=lambda m: -m.action.severity)
         return tuple(found)
