@@ -27,6 +27,7 @@ NOT_ON_IMPORT = (
     "linkscreen.extract",
     "linkscreen.matcher",
     "linkscreen.redirects",
+    "linkscreen.reporter",
     "linkscreen.updater",
 )
 

@@ -5,10 +5,10 @@ text -> candidates -> canonical URL -> expressions -> hashes -> probe -> verdict
 
 Importing the package is cheap on purpose (an app imports it at start-up, on a phone): only the
 pure, local parts load here. What needs cryptography, the C core, the network or large tables
-(``Bundle``, ``Matcher``, ``Updater``, ``Expander``, ``extract_links``, ...) loads on first use
-through PEP 562's module
-``__getattr__``: ``linkscreen.Updater`` works as usual, and ``import linkscreen`` never loads an
-HTTP client, ``ssl`` or ``socket``. Add a new heavy public name to ``_LAZY``, not as an import.
+(``Bundle``, ``Matcher``, ``Updater``, ``Reporter``, ``Expander``, ``extract_links``, ...)
+loads on first use through PEP 562's module ``__getattr__``: ``linkscreen.Updater`` works as
+usual, and ``import linkscreen`` never loads an HTTP client, ``ssl`` or ``socket``. Add a new
+heavy public name to ``_LAZY``, not as an import.
 """
 
 from __future__ import annotations
@@ -34,11 +34,13 @@ from .errors import (
     HashMismatchError,
     InconsistentMetadataError,
     InvalidKeyError,
+    InvalidReportError,
     InvalidURLError,
     LinkscreenError,
     MetadataError,
     MetadataSignatureError,
     NativeCoreError,
+    ReportQueueFullError,
     RepositoryError,
     RollbackError,
     StorageError,
@@ -78,7 +80,11 @@ _LAZY: dict[str, str] = {
     "Candidates": ".extract",
     "Expander": ".expander",  # network: opt-in short-link expansion
     "Expansion": ".expander",
+    "FlushResult": ".reporter",  # network: reports, only when a person asks
     "Matcher": ".matcher",  # the C core or its pure twin
+    "ReportResult": ".reporter",
+    "ReportStatus": ".reporter",
+    "Reporter": ".reporter",
     "UpdateResult": ".updater",  # network: the update loop
     "UpdateStatus": ".updater",
     "Updater": ".updater",
@@ -92,6 +98,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ su
     from .extract import Candidate, Candidates, extract_links
     from .keys import load_public_key
     from .matcher import Matcher
+    from .reporter import FlushResult, Reporter, ReportResult, ReportStatus
     from .updater import Updater, UpdateResult, UpdateStatus
 
 
@@ -137,9 +144,11 @@ __all__ = [
     "ExpiredMetadataError",
     "Finding",
     "Findings",
+    "FlushResult",
     "HashMismatchError",
     "InconsistentMetadataError",
     "InvalidKeyError",
+    "InvalidReportError",
     "InvalidURLError",
     "LinkscreenError",
     "ListInfo",
@@ -149,6 +158,10 @@ __all__ = [
     "MetadataError",
     "MetadataSignatureError",
     "NativeCoreError",
+    "ReportQueueFullError",
+    "ReportResult",
+    "ReportStatus",
+    "Reporter",
     "RepositoryError",
     "RollbackError",
     "Signal",

@@ -23,11 +23,13 @@ __all__ = [
     "HashMismatchError",
     "InconsistentMetadataError",
     "InvalidKeyError",
+    "InvalidReportError",
     "InvalidURLError",
     "LinkscreenError",
     "MetadataError",
     "MetadataSignatureError",
     "NativeCoreError",
+    "ReportQueueFullError",
     "RepositoryError",
     "RollbackError",
     "StorageError",
@@ -186,3 +188,18 @@ class NativeCoreError(LinkscreenError):
     def __init__(self, message: str, status: str = "") -> None:
         super().__init__(message)
         self.status = status
+
+
+class InvalidReportError(LinkscreenError, ValueError):
+    """A report (or the Reporter's configuration) breaks the report contract before anything
+    is sent: ``field`` names the argument, ``reason`` says what was wrong with it."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+class ReportQueueFullError(StorageError):
+    """The on-device report queue is at its bound (count or bytes): a report that could not be
+    delivered at once was not kept. The reports already queued stay."""
