@@ -669,3 +669,69 @@ def test_no_connection_except_to_the_configured_endpoint(
     assert set(made) == {("127.0.0.1", service.port), ("127.0.0.1", port)}
     assert made.count(("127.0.0.1", service.port)) == 2
     assert looked_up == []  # literal addresses: not even a DNS question about the links
+
+
+def test_an_endless_answer_is_cut_not_read(
+    tmp_path: Path, service: ReviewService, clock: Clock, finding: Finding
+) -> None:
+    service.answer(202, b'{"status":"received","id":"abc"}' + b" " * 200_000)
+    result = make(tmp_path / "r", service.base_url, clock).report(finding)
+    assert result.status is ReportStatus.SENT
+    assert result.server_id == "abc"  # read from the first 16 KiB; the rest never was
+
+
+def test_techniques_outside_the_contract_are_refused_and_capped(
+    tmp_path: Path, service: ReviewService, clock: Clock
+) -> None:
+    reporter = make(tmp_path / "r", service.base_url, clock)
+    odd = linkscreen.Verdict(
+        "http://x.example/", Action.WARN, canonical="http://x.example/", techniques=("Bad Tech",)
+    )  # type: ignore[arg-type]
+    with pytest.raises(InvalidReportError) as raised:
+        reporter.report(odd)
+    assert raised.value.field == "techniques"
+    many = tuple(f"t{i}" for i in range(20))
+    wide = linkscreen.Verdict(
+        "http://x.example/", Action.WARN, canonical="http://x.example/", techniques=many
+    )  # type: ignore[arg-type]
+    assert reporter.report(wide).status is ReportStatus.SENT
+    assert service.reports()[0].json()["techniques"] == list(many[:16])
+
+
+def test_a_flush_stops_at_the_first_server_wide_failure(
+    tmp_path: Path, clock: Clock, finding: Finding
+) -> None:
+    port, url = down_url()
+    reporter = make(tmp_path / "r", url, clock)
+    for i in range(3):
+        reporter.report(finding, note=str(i))
+    with review_service(port) as service:
+        service.answer(503)
+        stopped = reporter.flush(force=True)
+        assert [r.status for r in stopped.results] == [ReportStatus.QUEUED]
+        assert (stopped.remaining, len(service.requests)) == (3, 1)
+        assert stopped.retry_at is not None
+        assert stopped.retry_at > clock.now
+
+
+def test_a_report_the_service_keeps_failing_waits_while_others_go(
+    tmp_path: Path, service: ReviewService, clock: Clock, finding: Finding, matcher: Matcher
+) -> None:
+    reporter = make(tmp_path / "r", service.base_url, clock, retry_s=600.0)
+    service.answer(500)
+    stuck = reporter.report(finding)
+    assert stuck.status is ReportStatus.QUEUED
+    other = reporter.report(matcher.check_url("http://watch.example/y"))
+    assert other.status is ReportStatus.SENT  # the service works: its back-off is lifted
+    clock.now += 1
+    assert reporter.flush().results == ()  # but the failing report waits its own back-off
+    assert len(service.requests) == 2
+    clock.now += 600
+    assert [r.status for r in reporter.flush().results] == [ReportStatus.SENT]
+
+
+def test_an_empty_note_is_not_sent(
+    tmp_path: Path, service: ReviewService, clock: Clock, finding: Finding
+) -> None:
+    make(tmp_path / "r", service.base_url, clock).report(finding, note="", attachment="")
+    assert set(service.reports()[0].json()) == {"v", "url", "techniques", "verdict", "install_id"}
