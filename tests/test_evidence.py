@@ -13,7 +13,19 @@ from linkscreen import Action, Signal
 
 from bundles import compile_lists, open_bytes
 
-HOSTS = ["http://log.in/", "http://group.chat/", "http://kqzv12-xr.example/", "http://bad.example/"]
+HOSTS = [
+    "http://log.in/",
+    "http://group.chat/",
+    "http://kqzv12-xr.example/",
+    "http://bad.example/",
+    "http://user.email/",
+    "http://setup.py/",
+    "http://acme.chat/",
+    "http://server.host/",
+    "http://the.com/",
+    "http://db.host/",
+    "http://promo.example/",
+]
 PAGES = ["http://pages.example/gal/275", "http://log.in/now/"]
 
 
@@ -89,6 +101,76 @@ class TestCodeReadings:
         self, matcher: linkscreen.Matcher, text: str
     ) -> None:
         assert _scan(matcher, text)[0] is Action.BLOCK
+
+
+class TestMemberChainsLogsAndConfig:
+    """Dotted names that code, logs and config produce by chance (issue 9)."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "see self.user.email",  # a receiver before a member chain
+            "python setup.py install",  # a file name
+            "adb shell am start -n com.acme.chat/.MainActivity",  # an Android component
+            "2026-03-01 12:00:01 INFO the user.email was sent",  # a log line
+            "WARN mailer - user.email bounced",  # a log level
+            '"host": "server.host",',  # a JSON key
+            "  host: server.host",  # an indented YAML key
+            "host = server.host",  # a spaced assignment
+            "<host>server.host</host>",  # an XML element
+            "https://docs.example.org/config#user.email",  # a fragment of another link
+            "https://example.org/search?q=user.email",  # a query value
+            "use `user.email` here",  # inline code
+        ],
+    )
+    def test_code_shaped_names_are_reported_not_alarmed(
+        self, matcher: linkscreen.Matcher, text: str
+    ) -> None:
+        action, signals = _scan(matcher, text)
+        assert action is Action.ALLOW
+        assert Signal.CODE in signals
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "DATABASE_URL=postgres://user:pw@db.host/app",
+            "jdbc:mysql://db.host:3306/app",
+            "redis://db.host:6379/0",
+        ],
+    )
+    def test_connection_strings_of_other_protocols_are_not_web_links(
+        self, matcher: linkscreen.Matcher, text: str
+    ) -> None:
+        assert matcher.scan_text(text).action is Action.ALLOW
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "look at promo.example now",
+            "the acme.chat site is bad",  # prose, no code around it
+            "ftp://db.host/x",  # a web scheme
+            "foo://db.host/x",  # an unknown scheme is still repaired
+            "BaD.ExAmPlE is it",  # case mixing is styling, not identifier case
+        ],
+    )
+    def test_names_in_chat_still_block(self, matcher: linkscreen.Matcher, text: str) -> None:
+        assert _scan(matcher, text)[0] is Action.BLOCK
+
+
+class TestEnglishDotProse:
+    @pytest.mark.parametrize("text", ["the dot com bubble", "the .com domain", "THE DOT COM era"])
+    def test_a_dot_after_an_article_is_prose(self, matcher: linkscreen.Matcher, text: str) -> None:
+        action, signals = _scan(matcher, text)
+        assert action is Action.ALLOW
+        assert Signal.PROSE in signals
+
+    def test_a_dot_word_after_a_name_still_blocks(self, matcher: linkscreen.Matcher) -> None:
+        assert _scan(matcher, "go to promo dot example")[0] is Action.BLOCK
+
+    def test_word_pairs_with_an_emoji_glued_after_are_words(
+        self, matcher: linkscreen.Matcher
+    ) -> None:
+        assert _scan(matcher, "log in/out🙂")[0] is Action.ALLOW
 
 
 class TestLookalikes:

@@ -24,11 +24,21 @@ spaced letters) is no evidence either way: fancy-text tools apply it to whole me
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from .results import Action, Match, MatchKind, Signal, Technique
 
-__all__ = ["LINK_TECHNIQUES", "PROSE_TECHNIQUES", "code_shaped", "weigh"]
+__all__ = [
+    "FILE_TLDS",
+    "LINK_TECHNIQUES",
+    "PROSE_TECHNIQUES",
+    "RECEIVERS",
+    "code_shaped",
+    "identifier_shaped",
+    "line_reads_as_code",
+    "weigh",
+]
 
 PROSE_TECHNIQUES = frozenset(
     {
@@ -89,13 +99,129 @@ _IDENTIFIER = re.compile(r"[A-Za-z0-9_$]")
 #: Characters of context ``code_shaped`` is given on each side.
 CONTEXT_CHARS = 12
 _WORD = re.compile(r"[A-Za-z]{1,12}")
+#: A path segment prose makes: a word, and whatever non-ASCII text is glued after it (an
+#: emoji, CJK text: "log in/out🙂" is the same words as "log in/out").
+_PATH_WORD = re.compile(r"[A-Za-z]{1,12}[^\x00-\x7f]*")
 
 
-def code_shaped(url: str, before: str, after: str) -> bool:
+#: Top-level domains that are also source-file extensions: ``setup.py``, ``README.md``,
+#: ``lib.rs``, ``build.sh``, ``Main.java``, ``backup.zip``: a bare name ending in one is a
+#: file name far more often than a host.
+FILE_TLDS = frozenset({"py", "md", "rs", "sh", "java", "zip", "mov"})
+#: First labels of member chains: receivers and modules that code and logs put before a dot
+#: (``self.user.email``, ``logger.info``, ``res.data``, ``os.path``).
+RECEIVERS = frozenset(
+    [
+        "self",
+        "this",
+        "cls",
+        "super",
+        "os",
+        "sys",
+        "window",
+        "document",
+        "console",
+        "process",
+        "req",
+        "res",
+        "request",
+        "response",
+        "ctx",
+        "props",
+        "state",
+        "args",
+        "kwargs",
+        "opts",
+        "options",
+        "config",
+        "cfg",
+        "conf",
+        "settings",
+        "env",
+        "params",
+        "obj",
+        "evt",
+        "err",
+        "logger",
+        "logging",
+        "module",
+        "exports",
+        "np",
+        "pd",
+        "df",
+        "std",
+        "fmt",
+        "json",
+        "math",
+        "el",
+        "elem",
+        "msg",
+        "arr",
+        "dict",
+        "fs",
+        "user",
+    ]
+)
+#: A label as identifiers are written: letters, digits, ``_``/``$``, starting with a letter.
+_IDENT = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]{0,63}")
+#: Marks of a line of code, a log or a config file (docs/extraction.md, "reads as code").
+_CODE_LINE = re.compile(
+    r"\b(?:level|lvl|severity|logger|caller|msg)[=:]|\"level\""
+    r"|\b\d{1,2}:\d{2}:\d{2}\b|\b\d{4}-\d{2}-\d{2}[T ]\d"
+    r"|^\s*[VDIWEF]/[\w.$-]+\s*\(|[a-z](?:Error|Exception)\b|\bTraceback\b|\bFile \""
+    r"|==|!=|=>|->|::|&&|\|\||\{\{|\$\{|%\(|\b(?:def|const|var|lambda|elif|await) "
+    r"|^\s*(?:\$ |sudo |python3? |pip3? |git |npm |npx |yarn |cargo |docker |kubectl |make "
+    r"|\./)|(?:^|\s)--[a-z][\w-]+|\w=[^\s=]|[{}]\s*$|\s=\s|</\w+>|\"[\w.-]+\"\s*:\s"
+    r"|^\s*-?\s*[\w-]*[._-][\w.-]*\s*[:=]\s|^\s+-?\s*[\w.-]+:\s|\b[a-z]+_[a-z0-9_]+\b"
+)
+#: Log levels and SQL keywords: code only in a line that is not shouted as a whole.
+_CODE_WORDS = re.compile(
+    r"\b(?:INFO|WARN|WARNING|ERROR|DEBUG|TRACE|FATAL|CRITICAL|NOTICE|SEVERE)\b"
+    r"|\bSELECT\b.*\bFROM\b|\b(?:UPDATE|INSERT INTO|DELETE FROM)\b.*\b(?:SET|VALUES|WHERE)\b"
+)
+
+
+def _identifier_case(label: str) -> bool:
+    """Capitals as identifiers use them (``Reader``, ``webApp``), not random case mixing
+    (``ExAmPlE``, a styling of a host)."""
+    letters = [c for c in label if c.isalpha()]
+    if len(letters) < 2 or label.isupper():
+        return True
+    switches = sum(a.isupper() != b.isupper() for a, b in itertools.pairwise(letters))
+    return switches <= (len(letters) - 1) / 2
+
+
+def line_reads_as_code(line: str) -> bool:
+    """Whether a line of a message looks like code, a log line or a config line."""
+    if _CODE_LINE.search(line) is not None:
+        return True
+    return line != line.upper() and _CODE_WORDS.search(line) is not None
+
+
+def identifier_shaped(url: str) -> bool:
+    """A bare dotted name whose every label could be an identifier (``self.user.email``)."""
+    if "/" in url or ":" in url or url[:4].lower() == "www.":
+        return False
+    labels = url.split(".")
+    return 2 <= len(labels) <= 8 and all(_IDENT.fullmatch(label) for label in labels)
+
+
+def code_shaped(
+    url: str, before: str, after: str, line: str | None = None, embedded: bool = False
+) -> bool:
     """Whether a scheme-less, path-less reading is a dotted code identifier in its context.
 
-    ``before`` and ``after`` are a few characters of the original text around the reading.
+    ``before`` and ``after`` are a few characters of the original text around the reading;
+    ``line`` is the reading's line, when known; ``embedded``: the reading starts inside the
+    path, query or fragment of a longer token (``?fields=user.email``, ``key=app.run``).
     """
+    if "/" in url and url[:4].lower() != "www.":
+        host, _, path = url.partition("/")
+        if path[:1] == "." or (
+            host.split(".")[0].lower() in _REVERSED_ROOTS and host.count(".") >= 2
+        ):
+            # an Android component "com.acme.chat/.MainActivity", a class path
+            return ":" not in url and all(_IDENT.fullmatch(p) for p in host.split("."))
     if "/" in url or ":" in url or url[:4].lower() == "www.":
         return False
     labels = url.split(".")
@@ -107,8 +233,20 @@ def code_shaped(url: str, before: str, after: str) -> bool:
         return True
     if any(c in url for c in "(){}=;"):
         return True  # "print(obj.group.chat": a call, not a host
-    if any(any(c.isupper() for c in label) for label in labels[1:]) and not url.isupper():
+    if (
+        any(any(c.isupper() for c in label) and _identifier_case(label) for label in labels[1:])
+        and not url.isupper()
+    ):
         return True
+    if identifier_shaped(url):
+        if embedded:
+            return True  # "?fields=user.email": a value inside another link or a key=value
+        if labels[-1].lower() in FILE_TLDS or labels[0] in RECEIVERS:
+            return True  # "setup.py", "self.user.email", "logger.info"
+        if before[-2:] in ("['", '["') or (before[-1:] == "`" and after[:1] == "`"):
+            return True  # a subscript "df['user.email']", inline code `user.email`
+        if line is not None and line_reads_as_code(line):
+            return True
     if _CODE_BEFORE.search(before):
         return True
     if (before[-1:] and _IDENTIFIER.fullmatch(before[-1])) or (
@@ -123,14 +261,14 @@ def code_shaped(url: str, before: str, after: str) -> bool:
 
 
 def _word_shaped(url: str) -> bool:
-    """Only words: letters-only labels (at most three) and at most one letters-only segment."""
+    """Only words: letters-only labels (at most six) and at most one letters-only segment."""
     rest = url.split("://", 1)[-1]
     host, _, path = rest.partition("/")
     labels = host.split(".")
     if len(labels) > 6 or not all(_WORD.fullmatch(label) for label in labels):
         return False
     path = path.rstrip("/")
-    return not path or _WORD.fullmatch(path) is not None
+    return not path or _PATH_WORD.fullmatch(path) is not None
 
 
 def weigh(

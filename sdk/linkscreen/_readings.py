@@ -104,6 +104,65 @@ _GLUED_TLDS = frozenset(
         "fr",
     }
 )
+#: Well-formed schemes of protocols that are not the web (IANA registry; connection strings in
+#: code and config): what follows them is not read as a repaired web link.
+OTHER_SCHEMES = frozenset(
+    [
+        "jdbc",
+        "postgres",
+        "postgresql",
+        "mysql",
+        "mariadb",
+        "sqlite",
+        "mssql",
+        "sqlserver",
+        "oracle",
+        "redis",
+        "rediss",
+        "mongodb",
+        "mongodb+srv",
+        "cassandra",
+        "memcached",
+        "amqp",
+        "amqps",
+        "kafka",
+        "nats",
+        "mqtt",
+        "mqtts",
+        "ldap",
+        "ldaps",
+        "smtp",
+        "smtps",
+        "imap",
+        "imaps",
+        "pop3",
+        "pop3s",
+        "ssh",
+        "sftp",
+        "scp",
+        "git",
+        "svn",
+        "s3",
+        "gs",
+        "hdfs",
+        "file",
+        "telnet",
+        "rtsp",
+        "rtmp",
+        "sip",
+        "xmpp",
+        "irc",
+        "ircs",
+        "tcp",
+        "udp",
+        "grpc",
+        "unix",
+        "docker",
+        "vnc",
+        "rdp",
+    ]
+)
+_SCHEME_TAIL = re.compile(r"(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]*):$")
 _CONFUSABLE_SCRIPTS = ("CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE")
 _SPACE_AS_DOT = re.compile(r"(?<=[A-Za-z0-9]) (?P<tld>[A-Za-z]{2,24})(?=/[A-Za-z0-9_~%-])")
 _LABEL_WORDS = re.compile(
@@ -316,6 +375,9 @@ class Reader:
         slashes = url.find("//")
         if slashes > 0 and not _WEB_SCHEME_START.match(url[: slashes + 1]):
             prefix = url[:slashes]
+            named = _SCHEME_TAIL.search(prefix)
+            if named is not None and named.group(1).lower().rsplit(".", 1)[-1] in OTHER_SCHEMES:
+                return  # "postgres://", "jdbc:mysql://": a well-formed scheme of another protocol
             if (len(prefix) <= 16 and prefix.rstrip(":;").replace(" ", "").isalpha()) or (
                 prefix.endswith((":", ";"))
             ):
@@ -508,9 +570,54 @@ def _token_end(text: str, start: int) -> int:
     return match.end() if match else start
 
 
+#: Words before a spaced "dot", "dot com" or " ." that make it English prose: "the dot com
+#: bubble", "on the dot at noon", "put a dot in", "the .com domain". Nobody names a host
+#: after an article; a path match still blocks (the joint is prose-shaped, not dropped).
+_DETERMINERS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "this",
+        "that",
+        "these",
+        "those",
+        "each",
+        "every",
+        "any",
+        "some",
+        "no",
+        "my",
+        "your",
+        "his",
+        "her",
+        "its",
+        "our",
+        "their",
+        "one",
+        "per",
+    ]
+)
+_WORD_BEFORE = re.compile(r"(?<![^\W\d_])[A-Za-z]+$")
+
+
+def _after_determiner(text: str, at: int) -> bool:
+    """Whether the word just before ``text[at]`` (spaces skipped) is an article or the like."""
+    word = _WORD_BEFORE.search(text, max(0, at - 16), at)
+    return word is not None and word.group().lower() in _DETERMINERS
+
+
 def _ascii_joint(match: re.Match[str]) -> _Joint:
     kind = match.lastgroup or ""
     start, end = match.start(), match.end()
+    spaced = match.group()[:1] in " \t"
+    if (
+        kind in ("spdot", "dotcom", "dotword", "dottld")
+        and spaced
+        and _after_determiner(match.string, start)
+    ):
+        text = ".com" if kind == "dotcom" else "."
+        return _Joint(start, end, text, Technique.SPOKEN_DOT)
     if kind == "line":
         return _Joint(start, end, "", Technique.LINE_BREAK)
     if kind == "scheme_gap":

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import overload
 
 from . import _fold
-from ._evidence import CONTEXT_CHARS, code_shaped
+from ._evidence import CONTEXT_CHARS, code_shaped, identifier_shaped
 from ._readings import Found, Reader, host_of, lookalike
 from ._refang import refang
 from ._views import View
@@ -301,11 +301,12 @@ def _extract_window(
         reader.joints(view, found)
         reader.space_as_dot(view, found)
     window_results: dict[tuple[int, int, str], Candidate] = {}
+    lines: dict[tuple[int, int], str] = {}
     for item in found:
         key = (item.start + offset, item.end + offset, item.url)
         if key in results or key in window_results:
             continue
-        window_results[key] = _candidate(item, offset, text)
+        window_results[key] = _candidate(item, offset, text, lines)
     loose_hosts: list[tuple[int, int, str]] = []
     if spoken is not None and " " in strict.text:
         loose_hosts = [(s + offset, e + offset, h) for s, e, h in reader.spoken_hosts(strict)]
@@ -317,13 +318,54 @@ def _extract_window(
     results.update(window_results)
 
 
-def _candidate(item: Found, offset: int, text: str) -> Candidate:
+#: How far a line is read around a reading to judge whether it is code (each side).
+_LINE_CHARS = 512
+#: How far back a token is read for a ``?``, ``#``, ``&``, ``=`` or ``/`` before a reading.
+_TOKEN_BACK = 256
+
+
+def _line(text: str, start: int, end: int, lines: dict[tuple[int, int], str]) -> str:
+    """The line holding ``text[start:end]`` (at most ``_LINE_CHARS`` each side), cached."""
+    lo = text.rfind("\n", max(0, start - _LINE_CHARS), start) + 1
+    if lo == 0:
+        lo = max(0, start - _LINE_CHARS)
+    hi = text.find("\n", end, end + _LINE_CHARS)
+    if hi < 0:
+        hi = min(len(text), end + _LINE_CHARS)
+    key = (lo, hi)
+    held = lines.get(key)
+    if held is None:
+        held = lines[key] = text[lo:hi]
+    return held
+
+
+def _embedded(text: str, start: int) -> bool:
+    """Whether ``start`` lies inside the path, query or fragment of a longer token, or after
+    a ``key=``: a value inside something else, not a link of its own."""
+    lo = max(0, start - _TOKEN_BACK)
+    piece = text[lo:start]
+    cut = max(piece.rfind(" "), piece.rfind("\n"), piece.rfind("\t"))
+    piece = piece[max(cut, piece.rfind("|")) + 1 :]
+    return any(c in piece for c in "?#&=")
+
+
+def _candidate(
+    item: Found, offset: int, text: str, lines: dict[tuple[int, int], str] | None = None
+) -> Candidate:
+    if lines is None:
+        lines = {}
     host = host_of(item.url)[0]
     signals: tuple[Signal, ...] = ()
     if Technique.LOOKALIKE in item.techniques or (not host.isascii() and lookalike(host)):
         signals = (Signal.LOOKALIKE,)
     before = text[max(0, item.start - CONTEXT_CHARS) : item.start]
-    if code_shaped(item.url, before, text[item.end : item.end + CONTEXT_CHARS]):
+    after = text[item.end : item.end + CONTEXT_CHARS]
+    line: str | None = None
+    embedded = False
+    if identifier_shaped(item.url):
+        line = _line(text, item.start, item.end, lines)
+        embedded = _embedded(text, item.start)
+    if code_shaped(item.url, before, after, line, embedded):
         signals = (*signals, Signal.CODE)
     tier = LOOSE if item.loose else STRICT
     return Candidate(

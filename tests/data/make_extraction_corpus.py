@@ -452,9 +452,34 @@ def generate() -> list[dict[str, object]]:
     rows += ip_positives(rng)
     rows += idn_positives(rng)
     rows += conversation_positives(rng, synthetic)
+    rows += word_host_positives(rng)
     rows += [{"kind": "entry", "entry": f"http://{host}/"} for host in WORD_PAIR_HOSTS]
     rows += benign(rng, 2200)
     rows += more_benign(rng)
+    return rows
+
+
+#: Word-named hosts written bare in chat: they must still block (the code rules may not reach
+#: ordinary sentences).
+WORD_HOST_NAMES = ["promo", "winner", "freegift", "prize", "bonus", "lucky", "deals", "portal",
+                   "verify", "rewards", "giveaway", "support"]  # fmt: skip
+WORD_HOST_SAYINGS = ["look at {h} now", "go to {h}!", "have you seen {h}?", "{h} has it",
+                     "try {h}, it works", "everyone is on {h} lol", "ok {h}", "{H} is the one",
+                     "(it's {h})", "check {h} before 5:30"]  # fmt: skip
+
+
+def word_host_positives(rng: random.Random) -> list[dict[str, str]]:
+    """Whole-host entries named by words, written bare in ordinary chat."""
+    rows = []
+    for i in range(PER_TECHNIQUE):
+        host = f"{WORD_HOST_NAMES[i % len(WORD_HOST_NAMES)]}.{['example', 'test'][i % 2]}"
+        saying = WORD_HOST_SAYINGS[i % len(WORD_HOST_SAYINGS)]
+        text = saying.format(h=host, H=host.capitalize())
+        rows.append(
+            {"kind": "positive", "technique": "bare-word-host", "text": text,
+             "entry": f"http://{host}/"}
+        )  # fmt: skip
+    rng.shuffle(rows)
     return rows
 
 
@@ -487,6 +512,11 @@ WORD_PAIR_HOSTS = [
     "log.in", "buy.now", "sign.in", "go.to", "all.in", "group.chat", "sign.up", "top.up",
     "check.in", "see.you", "work.shop", "pay.later", "me.too", "good.game",
     "ok.me", "back.up", "fun.com", "live.chat", "web.app", "main.run", "data.io",
+    # names that code, logs, config and English prose produce by chance
+    "user.email", "logger.info", "self.data", "res.data", "user.name", "user.id", "main.py",
+    "setup.py", "build.sh", "readme.md", "lib.rs", "acme.chat", "server.host", "db.host",
+    "event.today", "response.data", "items.map", "file.read", "page.link", "the.com", "a.com",
+    "the.at", "a.in", "the.is", "the.net",
 ]  # fmt: skip
 #: Prose that reads as those hosts only through a prose-shaped joint (never literally).
 WORD_PAIR_PROSE = [
@@ -531,13 +561,69 @@ FILE_NAMES = [
 EMAILS = ["mail me at sam@example.org", "cc: ana.li@mail.example.com", "bob+news@example.net"]
 
 
+#: Member chains, file names and values in code, logs and config (issue 9: "Subdomain hits
+#: inside dotted identifiers that read as code need the same care"), written from common
+#: conventions: Python logging, logfmt, Java stack traces, Android logcat, nginx, YAML, .env.
+MEMBER_LINES = [
+    "2026-03-01 12:00:01,123 INFO app.user.email: sent confirmation",
+    "2026-03-01 12:00:01,123 DEBUG logger.info called with args",
+    'logger.info("user %s logged in", user.name)', "print(self.user.email)",
+    "if request.user.id == order.user.id:", "return res.data.items.map(x => x.id)",
+    "const rows = res.data", "this.state.data = response.data", "data = file.read()",
+    "adb shell am start -n com.acme.chat/.MainActivity",
+    "I/ActivityManager( 1234): Start proc com.acme.chat/u0a12 for com.acme.chat/.MainActivity",
+    'ts=2026-03-01T12:00:01Z level=info caller=server.go:42 msg="up" host=server.host',
+    'level=error msg="lookup failed" key=user.email value=nil',
+    "Traceback (most recent call last): main.py line 3", "python setup.py install",
+    "./build.sh --release && cargo test --lib", "see README.md for details",
+    "edit src/lib.rs and run cargo build",
+    "Caused by: java.lang.IllegalStateException: user.email must not be null",
+    "12:00:01.123 [http-nio-8080-exec-1] INFO  c.a.s.UserService - user.email updated",
+    '{"level":"info","logger":"main.run","msg":"started"}',
+    '{"user.email": "x", "user.name": "y"}',
+    "SELECT user.email, user.name FROM user WHERE user.id = 3", "df['user.email'].str.lower()",
+    "items.map(fn).filter(Boolean)", '<input name="user.email" value="">',
+    "{{ user.email }} and {{ page.link }}", "${user.email}",
+    'git config --global user.name "Sam"', "use `user.email` here",
+]  # fmt: skip
+CONFIG_LINES = [
+    "server.host=0.0.0.0", "app.name = web.app", "  host: db.host", "[server]\nhost = server.host",
+    "DATABASE_URL=postgres://user:pw@db.host/app", "jdbc:mysql://db.host:3306/app",
+    "redis://server.host:6379/0", "listen 80; server_name server.host;", '"host": "server.host",',
+    'host = "db.host"', "spring.application.name=main.run", "export APP_HOST=web.app",
+    "<host>db.host</host>", "allowed_hosts: [server.host, db.host]",
+    "ALLOWED_HOSTS = ['server.host', 'db.host']", "  - name: web.app",
+]  # fmt: skip
+#: Ordinary links whose query, fragment or path holds word-named names.
+LINK_LINES = [
+    "https://docs.example.org/config#user.email",
+    "https://api.example.org/v1/users?fields=user.email,user.name",
+    "https://api.example.org/v1/users?fields=user.email;user.name",
+    "https://www.google.com/search?q=main.py+error", "https://duckduckgo.com/?q=README.md",
+    "https://www.bing.com/search?q=logger.info+python",
+    "https://example.org/search?q=web.app&lang=en", "https://example.org/redirect?url=main.py",
+    "https://docs.python.org/3/library/logging.html#logging.Logger.info",
+    "https://github.com/acme/tools/blob/main/setup.py", "https://example.org/#/settings/user.email",
+]  # fmt: skip
+#: English prose around "dot" and ".com" (a word before it is an article).
+DOT_PROSE = [
+    "the dot com bubble burst in 2000", "he worked at a dot com startup",
+    "be there on the dot at noon", "put a dot in the middle", "the dot is too small",
+    "the .com domain is taken", "go to the .net site", "remember the dot-com crash?",
+    "a dot at the end", "the dotcom boom",
+]  # fmt: skip
+#: Word pairs with an emoji or other script glued after them.
+WORD_PAIR_GLUED = ["log in/out🙂", "sign in/up👍 ok", "log in/out看看", "buy now/pay later🔥"]
+
+
 def _fancy(text: str) -> str:
     return "".join(chr(0x1D41A + ord(c) - 97) if "a" <= c <= "z" else c for c in text)
 
 
 def more_benign(rng: random.Random) -> list[dict[str, str]]:
     """Benign classes of issue 9: word pairs against word-named hosts, code, logs, e-mail,
-    file names, chat in other scripts, fancy-text prose (2,900 messages)."""
+    file names, chat in other scripts, fancy-text prose, member chains and file names in code
+    and logs, config values, links holding dotted names, English "dot" prose (3,610 messages)."""
     rows = []
     fills = ["", "ok ", "hey ", "so ", "pls ", "you can ", "just "]
     ends = ["", " thanks", " :)", " lol", "!", " ok?"]
@@ -560,6 +646,16 @@ def more_benign(rng: random.Random) -> list[dict[str, str]]:
     for _ in range(300):
         text = _fancy(rng.choice(WORD_PAIR_PROSE).lower())
         rows.append({"kind": "benign", "category": "fancy-word-pair", "text": text})
+    more = (
+        ("code-members", MEMBER_LINES, 300), ("config", CONFIG_LINES, 160),
+        ("links", LINK_LINES, 110), ("dot-prose", DOT_PROSE, 100),
+        ("word-pair-glued", WORD_PAIR_GLUED, 40),
+    )  # fmt: skip
+    for category, lines, count in more:
+        rows += [
+            {"kind": "benign", "category": category, "text": rng.choice(lines)}
+            for _ in range(count)
+        ]
     return rows
 
 
