@@ -35,9 +35,18 @@ enum {
     LS_ERR_PSL = 4,         /* the Public Suffix List text cannot be read */
     LS_ERR_NOMEM = 5,       /* ls_psl_new could not allocate */
     LS_ERR_BUFFER = 6,      /* an output buffer is too small */
-    LS_ERR_URL_LIMIT = 7    /* the URL passed a limit (length, unescape rounds) before it could
+    LS_ERR_URL_LIMIT = 7,   /* the URL passed a limit (length, unescape rounds) before it could
                                be read: Python's URLLimitError, a kind of invalid URL. The URL
                                may work in a browser, so its host is still checked. */
+    LS_ERR_BUNDLE_CORRUPT = 8, /* a bundle's bytes break a bound of docs/bundle-format.md
+                                  (Python: BundleCorruptError) */
+    LS_ERR_BUNDLE_VERSION = 9, /* an envelope, format or canonicalisation version this core
+                                  does not read (UnsupportedBundleVersionError) */
+    LS_ERR_UNKNOWN_KEY = 10,   /* signed by a key the verify hook does not trust
+                                  (UnknownSigningKeyError) */
+    LS_ERR_SIGNATURE = 11,     /* the signature does not verify (BundleSignatureError) */
+    LS_ERR_HASH = 12           /* a bare payload does not match its signed SHA-256
+                                  (HashMismatchError) */
 };
 
 /* A read-only byte string. */
@@ -186,6 +195,8 @@ typedef struct {
                                                       expression on several lists has one row
                                                       per list, rows[i] .. row_ends[i] - 1 */
     size_t matched;                                /* expressions with a row */
+    int shortened; /* ls_bundle_check_url: the browser reading is a link on one of the bundle's
+                      URL shorteners (its target is hidden); 0 from ls_check_url */
     ls_str text; /* the readings, then the expressions, each followed by '\n' (for bindings) */
 } ls_url_result;
 
@@ -196,5 +207,85 @@ typedef struct {
  * is incomplete, not an allow). tables may be NULL: readings and expressions only, rows -1. */
 ls_status ls_check_url(ls_workspace *ws, const ls_psl *psl, const ls_tables *tables,
                        const uint8_t *url, size_t len, ls_url_result *out);
+
+/* ---- bundles -------------------------------------------------------------------------------- */
+
+/* A verified, parsed bundle (docs/bundle-format.md). Opaque; read-only once open, so it may be
+ * shared between threads. It borrows the bytes it was opened from: keep them unchanged and
+ * alive until ls_bundle_free. Opening allocates (list table, shortener set, Public Suffix
+ * List); nothing after that does. */
+typedef struct ls_bundle ls_bundle;
+
+/* The signature hook: the platform's Ed25519 (CryptoKit's Curve25519.Signing, the Android
+ * keystore's or BoringSSL's Ed25519, WebCrypto's "Ed25519", libsodium, ...). Return LS_OK when
+ * signature is a valid Ed25519 signature of message[0..message_len) by the trusted key whose
+ * id is key_id (the first 8 bytes of SHA-256 of its raw 32-byte public key),
+ * LS_ERR_UNKNOWN_KEY when no trusted key has that id, anything else when it does not verify
+ * (the reader answers LS_ERR_SIGNATURE then). context is the caller's, passed through. */
+typedef ls_status (*ls_verify_fn)(void *context, const uint8_t *key_id, const uint8_t *message,
+                                  size_t message_len, const uint8_t *signature);
+
+/* What a bundle's header and tables say. */
+typedef struct {
+    uint32_t format_version;           /* 1 or 2 */
+    uint32_t canonicalization_version; /* ls_canonicalization_version() */
+    uint32_t section_count;
+    uint32_t tag_bits;
+    int64_t created;                   /* Unix seconds */
+    int64_t expires;                   /* Unix seconds; past it the bundle is stale */
+    uint64_t sequence;
+    uint8_t salt[16];
+    uint32_t bloom_seed;
+    uint32_t bloom_k;
+    uint64_t bloom_bits;
+    uint64_t fingerprint_count;        /* entries */
+    uint32_t list_count;
+    uint32_t fingerprint_prefix_bytes;
+    char psl_version[33];              /* NUL-terminated ASCII */
+    uint8_t key_id[8];                 /* the signing key's id (zeros for a bare payload) */
+    uint32_t shortener_policy;         /* 0: allow a shortened link, 1: warn */
+    size_t shortener_count;
+    int psl_embedded;                  /* 1: the bundle carries its Public Suffix List */
+} ls_bundle_info;
+
+/* One list of the bundle's list table. Strings are UTF-8 and point into the bundle bytes. */
+typedef struct {
+    ls_str id;
+    ls_str category;
+    uint32_t action;        /* 1: warn, 2: block */
+    uint32_t message_count; /* deterrence messages, read with ls_bundle_list_message */
+} ls_list_info;
+
+/* Check the envelope, then the signature through verify, then parse and check every
+ * structure of the payload (LS_ERR_BUNDLE_CORRUPT, LS_ERR_BUNDLE_VERSION, LS_ERR_UNKNOWN_KEY,
+ * LS_ERR_SIGNATURE, LS_ERR_NOMEM). No payload byte is parsed before the hook says yes. */
+ls_status ls_bundle_open(const uint8_t *data, size_t len, ls_verify_fn verify, void *context,
+                         ls_bundle **out);
+/* A bare payload (no envelope) whose SHA-256 a signed manifest names (the updater's stored
+ * form): the hash is checked (LS_ERR_HASH) before any byte is parsed. */
+ls_status ls_bundle_open_payload(const uint8_t *payload, size_t len, const uint8_t sha256[32],
+                                 ls_bundle **out);
+ls_status ls_bundle_free(ls_bundle *bundle);
+
+ls_status ls_bundle_get_info(const ls_bundle *bundle, ls_bundle_info *out);
+/* The probe tables, pointing into the bundle bytes (for ls_lookup, ls_check_url). */
+ls_status ls_bundle_get_tables(const ls_bundle *bundle, ls_tables *out);
+/* The bundle's own Public Suffix List; LS_ERR_PSL for a version 1 bundle, which has none. */
+ls_status ls_bundle_get_psl(const ls_bundle *bundle, const ls_psl **out);
+ls_status ls_bundle_list(const ls_bundle *bundle, uint32_t index, ls_list_info *out);
+ls_status ls_bundle_list_message(const ls_bundle *bundle, uint32_t index, uint32_t message,
+                                 ls_str *locale, ls_str *text, ls_str *link);
+/* The list (index into the list table) fingerprint row `row` belongs to. */
+ls_status ls_bundle_row_list(const ls_bundle *bundle, uint64_t row, uint32_t *list_index);
+/* *result = 1 when the canonical URL is a link on one of the bundle's URL shorteners. */
+ls_status ls_bundle_is_shortened(const ls_bundle *bundle, const uint8_t *canonical, size_t len,
+                                 int *result);
+
+/* ls_check_url with the bundle's tables and its own Public Suffix List (fallback is used
+ * only for a version 1 bundle, which carries none: pass the list the app ships, or NULL),
+ * plus out->shortened. Matching lists: rows[i] .. row_ends[i] - 1 through ls_bundle_row_list.
+ * No allocation. */
+ls_status ls_bundle_check_url(ls_workspace *ws, const ls_bundle *bundle, const ls_psl *fallback,
+                              const uint8_t *url, size_t len, ls_url_result *out);
 
 #endif

@@ -24,6 +24,11 @@ const char *ls_status_name(ls_status status) {
     case LS_ERR_NOMEM: return "LS_ERR_NOMEM";
     case LS_ERR_BUFFER: return "LS_ERR_BUFFER";
     case LS_ERR_URL_LIMIT: return "LS_ERR_URL_LIMIT";
+    case LS_ERR_BUNDLE_CORRUPT: return "LS_ERR_BUNDLE_CORRUPT";
+    case LS_ERR_BUNDLE_VERSION: return "LS_ERR_BUNDLE_VERSION";
+    case LS_ERR_UNKNOWN_KEY: return "LS_ERR_UNKNOWN_KEY";
+    case LS_ERR_SIGNATURE: return "LS_ERR_SIGNATURE";
+    case LS_ERR_HASH: return "LS_ERR_HASH";
     default: return "LS_ERR_UNKNOWN";
     }
 }

@@ -78,6 +78,11 @@ ls_status ls_punycode_encode(const uint32_t *cps, size_t n, uint8_t *out, size_t
 /* Status and replacement of one code point (for tests): 'K', 'M', 'I' or 'X'. */
 int ls_uts46_status(uint32_t cp, const uint8_t **replacement, size_t *replacement_len);
 
+/* ls_psl.c: an empty list and one rule in the publicsuffix.org form ("*.ck", "!www.ck"),
+ * for the bundle reader, which decodes the rules of a bundle's PSL section. */
+ls_status ls_psl_new_empty(ls_psl **out);
+ls_status ls_psl_add_rule(ls_psl *psl, const uint8_t *rule, size_t len);
+
 /* ls_url.c */
 ls_status ls_variants_internal(ls_workspace *ws, const uint8_t *url, size_t len, ls_str *out,
                                size_t *count, int browser_only);

@@ -201,6 +201,22 @@ ls_status ls_psl_new(const uint8_t *text, size_t len, ls_psl **out) {
     return LS_OK;
 }
 
+ls_status ls_psl_new_empty(ls_psl **out) {
+    ls_psl *psl = calloc(1, sizeof *psl);
+    if (!psl) return LS_ERR_NOMEM;
+    ls_status status = grow_slots(psl);
+    if (status != LS_OK) {
+        ls_psl_free(psl);
+        return status;
+    }
+    *out = psl;
+    return LS_OK;
+}
+
+ls_status ls_psl_add_rule(ls_psl *psl, const uint8_t *rule, size_t len) {
+    return add_rule(psl, rule, len);
+}
+
 ls_status ls_psl_free(ls_psl *psl) {
     if (!psl) return LS_ERR_ARGUMENT;
     free(psl->pool);
@@ -442,6 +458,7 @@ ls_status ls_check_url(ls_workspace *ws, const ls_psl *psl, const ls_tables *tab
         w += out->expressions[i].len;
         text[w++] = '\n';
     }
+    out->shortened = 0;
     out->text.ptr = text;
     out->text.len = w;
     out->variant_count = nv;

@@ -284,6 +284,114 @@ static void test_psl_and_check(void) {
     CHECK(ls_psl_new(NULL, 0, &psl) == LS_ERR_ARGUMENT, "NULL text");
 }
 
+
+/* ---- the bundle reader --------------------------------------------------------------------- */
+
+typedef struct {
+    const uint8_t *key_id, *signature; /* the one signature this test hook trusts */
+    ls_status answer;                  /* what to answer for it */
+} trusted_signature;
+
+/* A stand-in for the platform's Ed25519 (tests/test_native_bundle.py uses a real one): it
+ * accepts exactly the signature the file carries, so any change to the bytes is refused. */
+static ls_status exact_signature(void *context, const uint8_t *key_id, const uint8_t *message,
+                                 size_t len, const uint8_t *signature) {
+    const trusted_signature *t = context;
+    (void)message;
+    (void)len;
+    if (memcmp(key_id, t->key_id, 8) != 0) return LS_ERR_UNKNOWN_KEY;
+    return memcmp(signature, t->signature, 64) == 0 ? t->answer : LS_ERR_SIGNATURE;
+}
+
+static uint8_t *read_file(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    uint8_t *data = malloc(1 << 20);
+    *len = fread(data, 1, 1 << 20, f);
+    fclose(f);
+    return data;
+}
+
+static void test_bundle(void) {
+    static const char *files[] = {"tests/vectors/tiny.bundle", "tests/vectors/tiny-v1.bundle",
+                                  "tests/vectors/tiny-p1.bundle", "tests/vectors/tiny-p2.bundle"};
+    ls_workspace *ws = workspace();
+    ls_url_result *r = malloc(sizeof *r);
+    uint32_t state = 12345;
+    for (size_t f = 0; f < sizeof files / sizeof *files; f++) {
+        size_t len;
+        uint8_t *data = read_file(files[f], &len);
+        CHECK(data && len > 96, "read %s", files[f]);
+        if (!data) continue;
+        trusted_signature trust = {data + 16, data + len - 64, LS_OK};
+        ls_bundle *b = NULL;
+        ls_status s = ls_bundle_open(data, len, exact_signature, &trust, &b);
+        CHECK(s == LS_OK, "%s opens: %s", files[f], ls_status_name(s));
+        if (s != LS_OK) continue;
+        ls_bundle_info info;
+        ls_list_info list;
+        CHECK(ls_bundle_get_info(b, &info) == LS_OK && info.fingerprint_count > 0 &&
+                  info.psl_embedded == (info.format_version == 2),
+              "%s info", files[f]);
+        CHECK(ls_bundle_list(b, 0, &list) == LS_OK && list.id.len && (list.action == 1 || list.action == 2),
+              "%s list 0", files[f]);
+        CHECK(ls_bundle_list(b, info.list_count, &list) == LS_ERR_ARGUMENT, "list past the end");
+        const char *url = "https://sub.blocked-host.example/any/page?x=1";
+        if (info.psl_embedded) {
+            s = ls_bundle_check_url(ws, b, NULL, (const uint8_t *)url, strlen(url), r);
+            CHECK(s == LS_OK && r->matched == 1 && !r->shortened, "%s: listed host matched (%s, %zu)",
+                  files[f], ls_status_name(s), r->matched);
+            uint32_t index = 99;
+            for (size_t i = 0; i < r->expression_count; i++) {
+                if (r->rows[i] >= 0) {
+                    CHECK(r->row_ends[i] > r->rows[i] &&
+                              ls_bundle_row_list(b, (uint64_t)r->rows[i], &index) == LS_OK &&
+                              index < info.list_count,
+                          "row's list");
+                }
+            }
+        } else {
+            CHECK(ls_bundle_check_url(ws, b, NULL, (const uint8_t *)url, strlen(url), r) == LS_ERR_ARGUMENT,
+                  "a version 1 bundle needs the app's list");
+        }
+        ls_bundle_free(b);
+        /* the hook decides: unknown key, bad signature, any other answer is no */
+        trust.answer = LS_ERR_UNKNOWN_KEY;
+        CHECK(ls_bundle_open(data, len, exact_signature, &trust, &b) == LS_ERR_UNKNOWN_KEY, "unknown key");
+        trust.answer = 99;
+        CHECK(ls_bundle_open(data, len, exact_signature, &trust, &b) == LS_ERR_SIGNATURE, "not yes is no");
+        trust.answer = LS_OK;
+        for (size_t cut = 0; cut < len; cut += cut < 200 ? 1 : 97) {
+            CHECK(ls_bundle_open(data, cut, exact_signature, &trust, &b) != LS_OK, "cut at %zu", cut);
+        }
+        /* a changed payload byte, re-hashed: the parser must refuse it or read it in bounds */
+        size_t plen = len - 96;
+        uint8_t *payload = malloc(plen), digest[32];
+        for (int round = 0; round < 2000; round++) {
+            memcpy(payload, data + 32, plen);
+            int flips = 1 + round % 3;
+            for (int k = 0; k < flips; k++) {
+                state = state * 1103515245u + 12345u;
+                size_t at = (state >> 8) % plen;
+                state = state * 1103515245u + 12345u;
+                payload[at] ^= (uint8_t)(1u << ((state >> 16) & 7));
+            }
+            ls_sha256(payload, plen, digest);
+            if (ls_bundle_open_payload(payload, plen, digest, &b) == LS_OK) {
+                ls_bundle_check_url(ws, b, NULL, (const uint8_t *)url, strlen(url), r);
+                ls_bundle_free(b);
+            }
+        }
+        memcpy(payload, data + 32, plen);
+        ls_sha256(payload, plen, digest);
+        digest[0] ^= 1;
+        CHECK(ls_bundle_open_payload(payload, plen, digest, &b) == LS_ERR_HASH, "hash mismatch");
+        free(payload);
+        free(data);
+    }
+    free(r);
+}
+
 int main(void) {
     test_sha256();
     test_murmur();
@@ -291,6 +399,7 @@ int main(void) {
     test_buckets();
     test_canonical();
     test_psl_and_check();
+    test_bundle();
     if (failures) {
         fprintf(stderr, "%d native check(s) failed\n", failures);
         return 1;

@@ -14,11 +14,32 @@ from hypothesis import HealthCheck, settings
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from native_reader_diff import compare_readers  # noqa: F401  (a fixture)
+
 settings.register_profile(
     "ci", derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.register_profile("dev", deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+#: Test modules whose every bundle opening the C reader repeats (tests/native_reader_diff.py).
+_READER_DIFF_MODULES = {
+    "test_bundle_reader",
+    "test_bundle_security",
+    "test_bundle_format",
+    "test_bundle_vectors",
+    "test_bundle_delta",
+}
+
+
+@pytest.fixture(autouse=True)
+def _c_reader_agrees(request: pytest.FixtureRequest) -> Iterator[None]:
+    """In the bundle reader modules, the C reader must accept and refuse what Python does."""
+    if request.module.__name__.rsplit(".", 1)[-1] not in _READER_DIFF_MODULES:
+        yield
+        return
+    request.getfixturevalue("compare_readers")
+    yield
 
 
 @pytest.fixture(scope="module")

@@ -111,7 +111,7 @@ def test_the_one_call_path_is_taken(bundle: linkscreen.Bundle, monkeypatch: Any)
 def test_one_expression_on_two_lists_gives_both_rows(bundle: linkscreen.Bundle) -> None:
     found = _probe.NativeProbe(bundle).check("http://x.shared.example/anything")
     assert found is not None
-    _, expressions, hits = found
+    _, expressions, hits, _shortened = found
     _index, first, end = next(h for h in hits if expressions[h[0]] == "shared.example/")
     assert end - first == 2
     assert {bundle.lists[bundle.payload.tag(row)].id for row in range(first, end)} == {

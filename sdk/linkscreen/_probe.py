@@ -12,19 +12,32 @@ canonicaliser needs scratch memory: one workspace per thread, made on first use.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 import mmh3
 
-from .bundle.format import Section
 from .bundle.format import fingerprint as _fingerprint
-from .errors import InvalidURLError, NativeCoreError, URLLimitError
+from .errors import (
+    BundleCorruptError,
+    BundleSignatureError,
+    HashMismatchError,
+    InvalidURLError,
+    LinkscreenError,
+    NativeCoreError,
+    UnknownSigningKeyError,
+    UnsupportedBundleVersionError,
+    URLLimitError,
+)
+from .results import Action, ListInfo
 
 if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     from .bundle import Bundle
     from .psl import PublicSuffixList
 
@@ -41,6 +54,7 @@ __all__ = [
     "NATIVE_AVAILABLE",
     "Checked",
     "CoreLimits",
+    "NativeBundle",
     "NativeProbe",
     "NativePsl",
     "Probe",
@@ -341,34 +355,33 @@ class PureProbe:
 
 
 class NativeProbe:
-    """The C core: one call probes every expression of a URL (ls_lookup / ls_check_url)."""
+    """The C core: the bundle read by its C reader (``ls_bundle``, from the payload the Python
+    reader verified), one call per URL (``ls_bundle_check_url``) or per expression list."""
 
     def __init__(self, bundle: Bundle) -> None:
         lib = _lib_or_raise()
         payload = bundle.payload
-        header = payload.header
         # One buffer export of the base object (never of a memoryview slice, whose export
-        # would pin it); the section pointers are offsets into it.
+        # would pin it); the C bundle borrows the payload inside it.
         self._base: Any = _ffi.from_buffer("uint8_t[]", memoryview(payload.data).obj)
-        start = bundle.buffer_offset
-
-        def section(section_id: Section) -> Any:
-            where = payload.sections.get(section_id)
-            return _ffi.NULL if where is None else self._base + start + where[0]
-
-        self._salt: Any = _ffi.new("uint8_t[]", header.salt)
+        size = len(payload.data)
+        digest = hashlib.sha256(payload.data).digest()
+        out = _ffi.new("ls_bundle **")
+        status = lib.ls_bundle_open_payload(self._base + bundle.buffer_offset, size, digest, out)
+        if status:  # the Python reader accepted these bytes: a refusal here is a core bug
+            name = _ffi.string(lib.ls_status_name(status)).decode("ascii")
+            raise NativeCoreError(f"the C reader refuses a verified payload: {name}", name)
+        self._bundle: Any = _ffi.gc(out[0], lib.ls_bundle_free)
         tables = _ffi.new("ls_tables *")
-        tables.bloom = section(Section.BLOOM)
-        tables.bloom_bits = header.bloom_bits
-        tables.bloom_k = header.bloom_k
-        tables.bloom_seed = header.bloom_seed
-        tables.fingerprints = section(Section.FINGERPRINTS)
-        tables.fingerprint_count = header.fingerprint_count
-        tables.salt = self._salt
-        tables.prefix_bytes = header.fingerprint_prefix_bytes
-        tables.buckets = section(Section.BUCKETS)
+        _check(lib.ls_bundle_get_tables(self._bundle, tables), "ls_bundle_get_tables")
         self._tables: Any = tables
         self._lib = lib
+        # a version 1 bundle carries no list: the one its expressions were computed with
+        self._fallback: Any = _ffi.NULL
+        self._fallback_psl: NativePsl | None = None
+        if not bundle.psl_embedded:
+            self._fallback_psl = NativePsl.from_list(bundle.public_suffix_list)
+            self._fallback = self._fallback_psl.handle
         self._psl_list = bundle.public_suffix_list
         self._native_psl: NativePsl | None = None
 
@@ -385,13 +398,14 @@ class NativeProbe:
         return list(rows)
 
     def check_url(self, psl: NativePsl, url: str) -> UrlCheck:
-        """Canonicalise, expand and probe ``url`` in one C call."""
+        """Canonicalise, expand and probe ``url`` in one C call, with ``psl``."""
         return _check_url(psl, self._tables, url)
 
     def check(self, url: str) -> Checked | None:
-        """``url`` through the whole path in one C call, with the bundle's own Public Suffix
-        List: ``(browser reading, expressions over all readings, hits)``, each hit being
-        ``(expression index, first row, end row)`` of the rows equal to that expression.
+        """``url`` through the whole path in one C call (``ls_bundle_check_url``, the bundle's
+        own Public Suffix List): ``(browser reading, expressions over all readings, hits,
+        shortened)``, each hit being ``(expression index, first row, end row)`` of the rows
+        equal to that expression, ``shortened`` whether the link is on a URL shortener.
 
         None when the pure path must answer instead: a URL the C core refuses or reads on its
         host only (the reference words the reason), or one with no exact byte form.
@@ -400,14 +414,13 @@ class NativeProbe:
             raw = url.encode("utf-8")
         except UnicodeEncodeError:
             return None  # surrogates: url_bytes' rules, on the pure path
-        psl = self._native_psl
-        if psl is None:
-            psl = self._native_psl = NativePsl.from_list(self._psl_list)
         state = getattr(_local, "state", None)
         if state is None:
             state = _thread_state()
-        ws, out = state[0], state[1]
-        status = self._lib.ls_check_url(ws, psl.handle, self._tables, raw, len(raw), out)
+        out = state[1]
+        status = self._lib.ls_bundle_check_url(
+            state[0], self._bundle, self._fallback, raw, len(raw), out
+        )
         if status:
             if status in _PURE_ANSWERS:
                 return None
@@ -418,18 +431,19 @@ class NativeProbe:
         first = out.variant_count
         expressions = tuple(lines[first : first + out.expression_count])
         if not out.matched:
-            return lines[0], expressions, ()
+            return lines[0], expressions, (), bool(out.shortened)
         rows, ends = out.rows, out.row_ends
         hits = tuple(
             (index, rows[index], ends[index])
             for index in range(out.expression_count)
             if rows[index] >= 0
         )
-        return lines[0], expressions, hits
+        return lines[0], expressions, hits, bool(out.shortened)
 
 
-#: What NativeProbe.check answers: browser reading, expressions, (expression, row, end) hits.
-Checked = tuple[str, tuple[str, ...], tuple[tuple[int, int, int], ...]]
+#: What NativeProbe.check answers: browser reading, expressions, (expression, row, end) hits,
+#: and whether the link is on one of the bundle's URL shorteners.
+Checked = tuple[str, tuple[str, ...], tuple[tuple[int, int, int], ...], bool]
 #: Statuses of ls_check_url that the pure path answers (with the reference's own reason).
 _PURE_ANSWERS = frozenset(() if _lib is None else (_lib.LS_ERR_INVALID_URL, _lib.LS_ERR_URL_LIMIT))
 
@@ -495,3 +509,170 @@ def bloom_count(bits: bytes, m: int, k: int, seed: int, expressions: Iterable[by
         _check(lib.ls_bloom_contains(source, m, k, seed, raw, len(raw), result), "bloom")
         hits += result[0]
     return hits
+
+
+# ---- the C bundle reader ------------------------------------------------------------------------
+
+#: Status of the C reader -> the Python reader's exception for the same refusal.
+_BUNDLE_ERRORS: dict[str, type[LinkscreenError]] = {
+    "LS_ERR_BUNDLE_CORRUPT": BundleCorruptError,
+    "LS_ERR_BUNDLE_VERSION": UnsupportedBundleVersionError,
+    "LS_ERR_UNKNOWN_KEY": UnknownSigningKeyError,
+    "LS_ERR_SIGNATURE": BundleSignatureError,
+    "LS_ERR_HASH": HashMismatchError,
+}
+
+
+def _check_bundle(status: int, what: str) -> None:
+    if status == 0:
+        return
+    name = _ffi.string(_lib_or_raise().ls_status_name(status)).decode("ascii")
+    error = _BUNDLE_ERRORS.get(name)
+    if error is not None:
+        raise error(f"{what}: refused by the C reader ({name})")
+    raise NativeCoreError(f"{what} failed: {name}", status=name)
+
+
+class NativeBundle:
+    """A bundle verified and parsed by the C core's reader (``ls_bundle``).
+
+    The Python reader (``linkscreen.Bundle``) stays the reference; this one is what Swift,
+    Kotlin and WebAssembly clients use, checked against it on every reader test. It refuses
+    with the Python reader's exception classes (messages name the C status). The signature
+    hook is ``cryptography``'s Ed25519 here; a platform passes its own.
+    """
+
+    __slots__ = ("__weakref__", "_data", "_handle", "_hook")
+
+    def __init__(self, handle: Any, data: Any, hook: Any = None) -> None:
+        lib = _lib_or_raise()
+        self._handle = _ffi.gc(handle, lib.ls_bundle_free)
+        self._data = data  # the C bundle borrows these bytes
+        self._hook = hook
+
+    @classmethod
+    def open(cls, data: bytes, keys: Mapping[bytes, Ed25519PublicKey]) -> NativeBundle:
+        """Verify (through the hook) and parse a signed bundle."""
+        lib = _lib_or_raise()
+        held = bytes(data)
+        failures: list[Exception] = []
+        verify = _ed25519_hook(keys, failures)
+        hook = _ffi.callback("ls_verify_fn", verify, error=lib.LS_ERR_SIGNATURE)
+        out = _ffi.new("ls_bundle **")
+        status = lib.ls_bundle_open(_ffi.from_buffer(held), len(held), hook, _ffi.NULL, out)
+        if failures:  # the hook could not answer: a refusal, with its reason attached
+            if not status:
+                lib.ls_bundle_free(out[0])
+            raise BundleSignatureError("the signature hook failed") from failures[0]
+        _check_bundle(status, "bundle")
+        return cls(out[0], held, hook)
+
+    @classmethod
+    def from_payload(cls, payload: bytes | memoryview, sha256: bytes) -> NativeBundle:
+        """Parse a bare payload whose SHA-256 a signed manifest (or a verified envelope)
+        names; the hash is checked before any byte is parsed."""
+        lib = _lib_or_raise()
+        held = bytes(payload)
+        out = _ffi.new("ls_bundle **")
+        status = lib.ls_bundle_open_payload(_ffi.from_buffer(held), len(held), sha256, out)
+        _check_bundle(status, "payload")
+        return cls(out[0], held)
+
+    @property
+    def handle(self) -> Any:
+        return self._handle
+
+    def info(self) -> dict[str, object]:
+        """The header as the C reader read it (names as ``PayloadHeader``'s fields)."""
+        out = _ffi.new("ls_bundle_info *")
+        _check(_lib.ls_bundle_get_info(self._handle, out), "ls_bundle_get_info")
+        return {
+            "format_version": out.format_version,
+            "canonicalization_version": out.canonicalization_version,
+            "section_count": out.section_count,
+            "tag_bits": out.tag_bits,
+            "created": out.created,
+            "expires": out.expires,
+            "sequence": out.sequence,
+            "salt": bytes(out.salt),
+            "bloom_seed": out.bloom_seed,
+            "bloom_k": out.bloom_k,
+            "bloom_bits": out.bloom_bits,
+            "fingerprint_count": out.fingerprint_count,
+            "list_count": out.list_count,
+            "fingerprint_prefix_bytes": out.fingerprint_prefix_bytes,
+            "psl_version": _ffi.string(out.psl_version).decode("ascii"),
+            "key_id": bytes(out.key_id),
+            "shortener_policy": out.shortener_policy,
+            "shortener_count": out.shortener_count,
+            "psl_embedded": bool(out.psl_embedded),
+        }
+
+    def lists(self) -> tuple[ListInfo, ...]:
+        """The list table as the C reader decoded it."""
+        count = int(self.info()["list_count"])  # type: ignore[call-overload]
+        record = _ffi.new("ls_list_info *")
+        locale, text, link = _ffi.new("ls_str *"), _ffi.new("ls_str *"), _ffi.new("ls_str *")
+        found = []
+        for index in range(count):
+            _check(_lib.ls_bundle_list(self._handle, index, record), "ls_bundle_list")
+            messages = []
+            for number in range(record.message_count):
+                status = _lib.ls_bundle_list_message(
+                    self._handle, index, number, locale, text, link
+                )
+                _check(status, "ls_bundle_list_message")
+                messages.append((_utf8(locale), _utf8(text), _utf8(link)))
+            action = Action.BLOCK if record.action == 2 else Action.WARN
+            found.append(
+                ListInfo(_utf8(record.id), action, _utf8(record.category), tuple(messages))
+            )
+        return tuple(found)
+
+    def rule_count(self) -> int:
+        """Rules of the bundle's own Public Suffix List, as the C reader decoded them."""
+        psl = _ffi.new("ls_psl **")
+        _check(_lib.ls_bundle_get_psl(self._handle, psl), "ls_bundle_get_psl")
+        count = _ffi.new("size_t *")
+        _check(_lib.ls_psl_rule_count(psl[0], count), "ls_psl_rule_count")
+        return int(count[0])
+
+    def row_list(self, row: int) -> int:
+        out = _ffi.new("uint32_t *")
+        _check(_lib.ls_bundle_row_list(self._handle, row, out), "ls_bundle_row_list")
+        return int(out[0])
+
+    def is_shortened(self, canonical: str) -> bool:
+        raw = canonical.encode("ascii")
+        out = _ffi.new("int *")
+        _check(_lib.ls_bundle_is_shortened(self._handle, raw, len(raw), out), "shortened")
+        return bool(out[0])
+
+
+def _utf8(item: Any) -> str:
+    return bytes(_ffi.buffer(item.ptr, item.len)).decode("utf-8")
+
+
+def _ed25519_hook(
+    keys: Mapping[bytes, Ed25519PublicKey], failures: list[Exception]
+) -> Callable[..., int]:
+    """The signature hook backed by ``cryptography`` (what a platform supplies natively).
+    An error inside it is kept in ``failures`` and answers "does not verify"."""
+    from cryptography.exceptions import InvalidSignature  # the SDK's Ed25519, loaded on use
+
+    lib = _lib_or_raise()
+
+    def verify(_context: Any, key_id: Any, message: Any, length: int, signature: Any) -> int:
+        try:
+            key = keys.get(bytes(_ffi.buffer(key_id, 8)))
+            if key is None:
+                return int(lib.LS_ERR_UNKNOWN_KEY)
+            key.verify(bytes(_ffi.buffer(signature, 64)), bytes(_ffi.buffer(message, length)))
+        except InvalidSignature:
+            return int(lib.LS_ERR_SIGNATURE)
+        except Exception as exc:  # the platform verifier broke: no, and say why
+            failures.append(exc)
+            return int(lib.LS_ERR_SIGNATURE)
+        return 0
+
+    return verify

@@ -120,10 +120,7 @@ class Matcher:
             rows = probe.lookup(list(plan.expressions)) if plan.expressions else []
             matches = self._matches(plan.expressions, rows)
         else:  # the C core: one call from the raw URL to the matching rows
-            canonical, expressions, hits = found
-            shortened = bool(self._shorteners) and (
-                shortener_of(canonical, self._shorteners) is not None
-            )
+            canonical, expressions, hits, shortened = found
             if not hits:  # what _verdict answers for a complete check with no match
                 warn = shortened and self._shortener_policy == SHORTENER_POLICY_WARN
                 action = Action.WARN if warn else Action.ALLOW

@@ -1,0 +1,749 @@
+/* The bundle reader: verify, then parse, a signed bundle into an opaque ls_bundle, with every
+ * bound of the Python reader (sdk/linkscreen/bundle/_reader.py and format.py, the reference).
+ * docs/bundle-format.md defines the bytes; the error classes follow the Python exceptions:
+ * LS_ERR_BUNDLE_CORRUPT (BundleCorruptError), LS_ERR_BUNDLE_VERSION
+ * (UnsupportedBundleVersionError), LS_ERR_UNKNOWN_KEY (UnknownSigningKeyError),
+ * LS_ERR_SIGNATURE (BundleSignatureError), LS_ERR_HASH (HashMismatchError).
+ *
+ * The signature is checked by the caller's hook (the platform's Ed25519) before any payload
+ * byte is parsed. The bundle borrows the caller's bytes; opening allocates (the list table,
+ * the shortener set, the Public Suffix List), checking a URL does not. */
+#include "ls_internal.h"
+
+#include <stdlib.h>
+
+#define ENVELOPE_BYTES 32
+#define SIGNATURE_BYTES 64
+#define OVERHEAD (ENVELOPE_BYTES + SIGNATURE_BYTES)
+#define HEADER_BYTES 128
+#define SECTION_ENTRY_BYTES 24
+#define MAX_BUNDLE_BYTES ((uint64_t)1 << 30)
+#define MAX_SECTIONS 64
+#define MAX_LISTS 65536u
+#define MAX_MESSAGES_PER_LIST 256
+#define LIST_TABLE_BASE_BYTES ((uint64_t)1 << 20)
+#define LIST_TABLE_BYTES_PER_ENTRY 64
+#define MAX_SHORTENERS ((uint64_t)1 << 20)
+#define MAX_PSL_RULES ((uint64_t)1 << 20)
+#define MAX_NAME_BYTES 253
+#define BUCKET_OFFSETS_BYTES (257 * 4)
+#define SUBBUCKETS 256
+
+enum { S_LISTS = 1, S_SHORTENERS = 2, S_BLOOM = 3, S_FINGERPRINTS = 4, S_TAGS = 5,
+       S_BUCKETS = 6, S_PSL = 7 };
+
+typedef struct {
+    ls_str locale, text, link;
+} message;
+
+typedef struct {
+    ls_str id, category;
+    uint32_t action;
+    uint32_t message_count;
+    message *messages;
+} list_record;
+
+typedef struct {
+    uint32_t offset, len; /* len 0: empty */
+} name_slot;
+
+struct ls_bundle {
+    ls_bundle_info info;
+    ls_tables tables;
+    const uint8_t *tags;
+    list_record *lists;
+    message *messages;
+    /* shortener domains: an open-addressing set of names (offsets into names_pool) */
+    uint8_t *names_pool;
+    size_t pool_used, pool_cap;
+    name_slot *shorteners;
+    size_t shortener_slots; /* power of two, or 0 */
+    ls_psl *psl;
+};
+
+static inline uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+static inline uint32_t le32(const uint8_t *p) {
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+static inline uint64_t le64(const uint8_t *p) {
+    return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
+}
+
+static int all_zero(const uint8_t *p, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        if (p[i]) return 0;
+    }
+    return 1;
+}
+
+/* ---- envelope and signature --------------------------------------------------------------- */
+
+static ls_status check_envelope(const uint8_t *data, size_t len, ls_verify_fn verify,
+                                void *context, const uint8_t **payload, size_t *payload_len,
+                                uint8_t key_id[8]) {
+    if (len < OVERHEAD) return LS_ERR_BUNDLE_CORRUPT;
+    if ((uint64_t)len > MAX_BUNDLE_BYTES) return LS_ERR_BUNDLE_CORRUPT;
+    if (memcmp(data, "LSBUNDLE", 8) != 0) return LS_ERR_BUNDLE_CORRUPT;
+    if (le16(data + 8) != 1) return LS_ERR_BUNDLE_VERSION;
+    if (le16(data + 10) != 1 || le32(data + 12) != 0) return LS_ERR_BUNDLE_CORRUPT;
+    if (le64(data + 24) != (uint64_t)(len - OVERHEAD)) return LS_ERR_BUNDLE_CORRUPT;
+    memcpy(key_id, data + 16, 8);
+    size_t signed_end = len - SIGNATURE_BYTES;
+    ls_status verdict = verify(context, key_id, data, signed_end, data + signed_end);
+    if (verdict == LS_ERR_UNKNOWN_KEY) return LS_ERR_UNKNOWN_KEY;
+    if (verdict != LS_OK) return LS_ERR_SIGNATURE; /* anything but yes is no */
+    *payload = data + ENVELOPE_BYTES;
+    *payload_len = signed_end - ENVELOPE_BYTES;
+    return LS_OK;
+}
+
+/* ---- header and directory ------------------------------------------------------------------ */
+
+typedef struct {
+    uint64_t offset, length;
+    int present;
+} section;
+
+static ls_status read_header(const uint8_t *p, size_t len, ls_bundle_info *h) {
+    if (len < HEADER_BYTES) return LS_ERR_BUNDLE_CORRUPT;
+    h->format_version = le16(p);
+    h->canonicalization_version = le16(p + 2);
+    h->section_count = le16(p + 4);
+    h->tag_bits = le16(p + 6);
+    h->created = (int64_t)le64(p + 8);
+    h->expires = (int64_t)le64(p + 16);
+    h->sequence = le64(p + 24);
+    memcpy(h->salt, p + 32, 16);
+    h->bloom_seed = le32(p + 48);
+    h->bloom_k = le32(p + 52);
+    h->bloom_bits = le64(p + 56);
+    h->fingerprint_count = le64(p + 64);
+    h->list_count = le32(p + 72);
+    h->fingerprint_prefix_bytes = p[76];
+    if (!all_zero(p + 77, 3) || !all_zero(p + 112, 16)) return LS_ERR_BUNDLE_CORRUPT;
+    /* PSL version: printable ASCII, NUL-padded (the NULs only at the end) */
+    size_t n = 32;
+    while (n && p[80 + n - 1] == 0) n--;
+    for (size_t i = 0; i < n; i++) {
+        if (p[80 + i] <= 0x20 || p[80 + i] >= 0x7F) return LS_ERR_BUNDLE_CORRUPT;
+    }
+    memcpy(h->psl_version, p + 80, n);
+    h->psl_version[n] = 0;
+    return LS_OK;
+}
+
+static ls_status check_header(const ls_bundle_info *h) {
+    if (!h->bloom_k || h->bloom_k > 64 || h->bloom_bits % 64 || !h->bloom_bits) {
+        return LS_ERR_BUNDLE_CORRUPT;
+    }
+    if (h->bloom_bits / 8 > MAX_BUNDLE_BYTES) return LS_ERR_BUNDLE_CORRUPT;
+    uint32_t bits = h->tag_bits;
+    if (!(bits == 0 || bits == 1 || bits == 2 || bits == 4 || bits == 8 || bits == 16)) {
+        return LS_ERR_BUNDLE_CORRUPT;
+    }
+    uint64_t most = (uint64_t)1 << bits;
+    if (most > MAX_LISTS) most = MAX_LISTS;
+    if (h->list_count > most || h->list_count == 0) return LS_ERR_BUNDLE_CORRUPT;
+    if (h->fingerprint_count > MAX_BUNDLE_BYTES / (LS_FINGERPRINT_BYTES - 2)) {
+        return LS_ERR_BUNDLE_CORRUPT;
+    }
+    uint32_t p = h->fingerprint_prefix_bytes;
+    if (h->format_version == 1 ? p != 0 : p > 2) return LS_ERR_BUNDLE_CORRUPT;
+    return LS_OK;
+}
+
+static ls_status read_directory(const uint8_t *p, size_t len, uint32_t count,
+                                section sections[MAX_SECTIONS + 1]) {
+    if (count > MAX_SECTIONS) return LS_ERR_BUNDLE_CORRUPT;
+    uint64_t expected = HEADER_BYTES + (uint64_t)count * SECTION_ENTRY_BYTES;
+    if (expected > len) return LS_ERR_BUNDLE_CORRUPT;
+    uint32_t previous = 0;
+    for (uint32_t i = 0; i < count; i++) {
+        const uint8_t *e = p + HEADER_BYTES + (size_t)i * SECTION_ENTRY_BYTES;
+        uint32_t id = le32(e);
+        uint64_t offset = le64(e + 8), length = le64(e + 16);
+        if (id <= previous) return LS_ERR_BUNDLE_CORRUPT;
+        if (le32(e + 4)) return LS_ERR_BUNDLE_CORRUPT;
+        if (offset != expected) return LS_ERR_BUNDLE_CORRUPT;
+        if (length > len - offset) return LS_ERR_BUNDLE_CORRUPT;
+        uint64_t end = offset + length;
+        expected = end + ((8 - end % 8) % 8);
+        if (expected > len || !all_zero(p + end, (size_t)(expected - end))) {
+            return LS_ERR_BUNDLE_CORRUPT;
+        }
+        if (id <= MAX_SECTIONS) { /* ids past 64 are unknown sections: skipped */
+            sections[id].offset = offset;
+            sections[id].length = length;
+            sections[id].present = 1;
+        }
+        previous = id;
+    }
+    if (expected != len) return LS_ERR_BUNDLE_CORRUPT;
+    return LS_OK;
+}
+
+/* ---- list table -------------------------------------------------------------------------------- */
+
+typedef struct {
+    const uint8_t *p;
+    size_t len, pos;
+} cursor;
+
+static int take(cursor *c, size_t n, const uint8_t **out) {
+    if (n > c->len - c->pos) return 0;
+    *out = c->p + c->pos;
+    c->pos += n;
+    return 1;
+}
+
+static int u8_at(cursor *c, uint32_t *v) {
+    const uint8_t *b;
+    if (!take(c, 1, &b)) return 0;
+    *v = b[0];
+    return 1;
+}
+
+static int u16_at(cursor *c, uint32_t *v) {
+    const uint8_t *b;
+    if (!take(c, 2, &b)) return 0;
+    *v = le16(b);
+    return 1;
+}
+
+/* Strict UTF-8, as Python's bytes.decode("utf-8") */
+static int valid_utf8(const uint8_t *p, size_t n) {
+    size_t i = 0;
+    while (i < n) {
+        uint32_t cp;
+        size_t step = ls_utf8_decode(p + i, n - i, &cp);
+        if (!step) return 0;
+        i += step;
+    }
+    return 1;
+}
+
+static int text_at(cursor *c, ls_str *out) {
+    uint32_t n;
+    const uint8_t *b;
+    if (!u16_at(c, &n) || !take(c, n, &b) || !valid_utf8(b, n)) return 0;
+    out->ptr = b;
+    out->len = n;
+    return 1;
+}
+
+static ls_status read_lists(ls_bundle *b, const uint8_t *p, size_t len) {
+    uint32_t count = b->info.list_count;
+    cursor c = {p, len, 0};
+    /* pass 1: check and count messages; pass 2: fill */
+    size_t total_messages = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        c.pos = 0;
+        size_t m = 0;
+        for (uint32_t i = 0; i < count; i++) {
+            uint32_t action, reserved, messages;
+            list_record r;
+            if (!u8_at(&c, &action) || !u8_at(&c, &reserved)) return LS_ERR_BUNDLE_CORRUPT;
+            if (action != 1 && action != 2) return LS_ERR_BUNDLE_CORRUPT;
+            if (reserved) return LS_ERR_BUNDLE_CORRUPT;
+            if (!text_at(&c, &r.id) || !text_at(&c, &r.category)) return LS_ERR_BUNDLE_CORRUPT;
+            if (!u16_at(&c, &messages)) return LS_ERR_BUNDLE_CORRUPT;
+            if (messages > MAX_MESSAGES_PER_LIST) return LS_ERR_BUNDLE_CORRUPT;
+            r.action = action;
+            r.message_count = messages;
+            r.messages = pass ? b->messages + m : NULL;
+            for (uint32_t j = 0; j < messages; j++) {
+                message msg;
+                if (!text_at(&c, &msg.locale) || !text_at(&c, &msg.text) ||
+                    !text_at(&c, &msg.link)) {
+                    return LS_ERR_BUNDLE_CORRUPT;
+                }
+                if (pass) b->messages[m] = msg;
+                m++;
+            }
+            if (pass) b->lists[i] = r;
+        }
+        if (c.pos != len) return LS_ERR_BUNDLE_CORRUPT;
+        if (!pass) {
+            total_messages = m;
+            b->lists = calloc(count, sizeof *b->lists);
+            b->messages = calloc(total_messages ? total_messages : 1, sizeof *b->messages);
+            if (!b->lists || !b->messages) return LS_ERR_NOMEM;
+        }
+    }
+    return LS_OK;
+}
+
+/* ---- name runs (bundle-format: sorted, front-coded names in 6-bit symbols) ------------------ */
+
+#define END_SYMBOL 63
+static const char NAME_ALPHABET[] = "-.0123456789_abcdefghijklmnopqrstuvwxyz";
+#define NAME_SYMBOLS 39
+
+static inline uint32_t symbol_at(const uint8_t *s, size_t index) {
+    size_t bit = index * 6;
+    uint32_t word = (uint32_t)s[bit >> 3] << 8;
+    if ((bit >> 3) + 1 < ((index + 1) * 6 + 7) / 8) word |= s[(bit >> 3) + 1];
+    return (word >> (10 - (bit & 7))) & 63;
+}
+
+/* Calls emit(ctx, run, name, len) for every name of the runs of counts[i] names each that
+ * fill data[0..len) exactly, after checking each as format.decode_names does. */
+typedef ls_status (*name_fn)(void *ctx, size_t run, const uint8_t *name, size_t len);
+
+static ls_status decode_names(const uint8_t *data, size_t len, const uint32_t *counts,
+                              size_t runs, name_fn emit, void *ctx) {
+    size_t symbols = len * 8 / 6;
+    size_t pos = 0; /* the next symbol; after the last name, only zero bits may follow */
+    uint8_t previous[MAX_NAME_BYTES + 64], name[MAX_NAME_BYTES + 64];
+    size_t previous_len = 0;
+    for (size_t r = 0; r < runs; r++) {
+        previous_len = 0;
+        for (uint32_t i = 0; i < counts[r]; i++) {
+            if (pos >= symbols) return LS_ERR_BUNDLE_CORRUPT; /* the runs end early */
+            size_t start = pos;
+            while (pos < symbols && symbol_at(data, pos) != END_SYMBOL) pos++;
+            if (pos >= symbols) return LS_ERR_BUNDLE_CORRUPT; /* ends early */
+            size_t record = pos - start;
+            pos++; /* past END */
+            if (record < 2) return LS_ERR_BUNDLE_CORRUPT;  /* an empty name */
+            uint32_t shared = symbol_at(data, start);
+            if (i == 0 ? shared != 0 : shared > previous_len) return LS_ERR_BUNDLE_CORRUPT;
+            size_t rest = record - 1;
+            if (shared + rest > MAX_NAME_BYTES) return LS_ERR_BUNDLE_CORRUPT;
+            memcpy(name, previous, shared);
+            for (size_t k = 0; k < rest; k++) {
+                uint32_t s = symbol_at(data, start + 1 + k);
+                if (s == 0 || s > NAME_SYMBOLS) return LS_ERR_BUNDLE_CORRUPT;
+                name[shared + k] = (uint8_t)NAME_ALPHABET[s - 1];
+            }
+            size_t n = shared + rest;
+            if (name[0] == '.' || name[n - 1] == '.') return LS_ERR_BUNDLE_CORRUPT;
+            for (size_t k = 0; k + 1 < n; k++) {
+                if (name[k] == '.' && name[k + 1] == '.') return LS_ERR_BUNDLE_CORRUPT;
+            }
+            if (i) { /* strictly ascending within the run */
+                size_t common = n < previous_len ? n : previous_len;
+                int order = memcmp(previous, name, common);
+                if (order > 0 || (order == 0 && previous_len >= n)) return LS_ERR_BUNDLE_CORRUPT;
+            }
+            LS_TRY(emit(ctx, r, name, n));
+            memcpy(previous, name, n);
+            previous_len = n;
+        }
+    }
+    /* the stream ends with the last name: ceil(used * 6 / 8) bytes, zero bits after */
+    size_t used_bits = pos * 6;
+    if ((used_bits + 7) / 8 != len) return LS_ERR_BUNDLE_CORRUPT;
+    if (len && used_bits < len * 8 && (data[len - 1] & ((1u << (len * 8 - used_bits)) - 1))) {
+        return LS_ERR_BUNDLE_CORRUPT;
+    }
+    return LS_OK;
+}
+
+/* name runs hold label-reversed names ("ly.bit"); the set and the PSL want them forward */
+static size_t reverse_labels(const uint8_t *name, size_t n, uint8_t *out) {
+    size_t w = 0, end = n;
+    while (end > 0) {
+        size_t start = end;
+        while (start > 0 && name[start - 1] != '.') start--;
+        memcpy(out + w, name + start, end - start);
+        w += end - start;
+        if (start > 0) out[w++] = '.';
+        end = start ? start - 1 : 0;
+    }
+    return w;
+}
+
+/* ---- shortener domains ------------------------------------------------------------------------ */
+
+static uint64_t name_hash(const uint8_t *p, size_t n) {
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++) {
+        h ^= p[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static name_slot *set_slot(const ls_bundle *b, const uint8_t *p, size_t n) {
+    size_t mask = b->shortener_slots - 1, i = (size_t)name_hash(p, n) & mask;
+    for (;;) {
+        name_slot *slot = &b->shorteners[i];
+        if (!slot->len || (slot->len == n && memcmp(b->names_pool + slot->offset, p, n) == 0)) {
+            return slot;
+        }
+        i = (i + 1) & mask;
+    }
+}
+
+/* Add a forward name to the set (names are distinct: their runs ascend strictly). */
+static ls_status set_add(ls_bundle *b, const uint8_t *name, size_t n) {
+    if (b->pool_used + n > b->pool_cap) {
+        size_t cap = b->pool_cap ? b->pool_cap * 2 : 4096;
+        while (cap < b->pool_used + n) cap *= 2;
+        uint8_t *grown = realloc(b->names_pool, cap);
+        if (!grown) return LS_ERR_NOMEM;
+        b->names_pool = grown;
+        b->pool_cap = cap;
+    }
+    memcpy(b->names_pool + b->pool_used, name, n);
+    name_slot *slot = set_slot(b, name, n);
+    if (!slot->len) {
+        slot->offset = (uint32_t)b->pool_used;
+        slot->len = (uint32_t)n;
+        b->pool_used += n;
+    }
+    return LS_OK;
+}
+
+static ls_status add_shortener(void *ctx, size_t run, const uint8_t *name, size_t n) {
+    (void)run;
+    uint8_t forward[MAX_NAME_BYTES + 8];
+    return set_add(ctx, forward, reverse_labels(name, n, forward));
+}
+
+static ls_status read_shorteners(ls_bundle *b, const uint8_t *p, size_t len) {
+    if (len < 8) return LS_ERR_BUNDLE_CORRUPT;
+    uint32_t policy = p[0], count = le32(p + 4);
+    if (policy > 1 || p[1] || le16(p + 2)) return LS_ERR_BUNDLE_CORRUPT;
+    if (count > MAX_SHORTENERS) return LS_ERR_BUNDLE_CORRUPT;
+    b->info.shortener_policy = policy;
+    b->info.shortener_count = count;
+    size_t slots = 16;
+    while (slots < (size_t)count * 2 + 2) slots *= 2;
+    b->shortener_slots = slots;
+    b->shorteners = calloc(slots, sizeof *b->shorteners);
+    if (!b->shorteners) return LS_ERR_NOMEM;
+    if (b->info.format_version != 1) return decode_names(p + 8, len - 8, &count, 1, add_shortener, b);
+    cursor c = {p, len, 8};
+    const uint8_t *previous = NULL;
+    size_t previous_len = 0;
+    for (uint32_t i = 0; i < count; i++) { /* version 1: length-prefixed, forward, ASCII */
+        uint32_t n;
+        const uint8_t *name;
+        if (!u8_at(&c, &n) || !take(&c, n, &name)) return LS_ERR_BUNDLE_CORRUPT;
+        if (!n) return LS_ERR_BUNDLE_CORRUPT;
+        for (uint32_t k = 0; k < n; k++) {
+            if (name[k] >= 0x80) return LS_ERR_BUNDLE_CORRUPT;
+        }
+        if (previous) {
+            size_t common = n < previous_len ? n : previous_len;
+            int order = memcmp(previous, name, common);
+            if (order > 0 || (order == 0 && previous_len >= n)) return LS_ERR_BUNDLE_CORRUPT;
+        }
+        previous = name;
+        previous_len = n;
+        LS_TRY(set_add(b, name, n));
+    }
+    return c.pos == len ? LS_OK : LS_ERR_BUNDLE_CORRUPT;
+}
+
+/* ---- Public Suffix List ------------------------------------------------------------------------ */
+
+static ls_status add_psl_rule(void *ctx, size_t run, const uint8_t *name, size_t n) {
+    ls_psl *psl = ctx;
+    uint8_t rule[MAX_NAME_BYTES + 8];
+    size_t w = 0;
+    if (run % 3 == 1) { rule[w++] = '*'; rule[w++] = '.'; }
+    if (run % 3 == 2) {
+        if (!memchr(name, '.', n)) return LS_ERR_BUNDLE_CORRUPT; /* exception of one label */
+        rule[w++] = '!';
+    }
+    w += reverse_labels(name, n, rule + w);
+    return ls_psl_add_rule(psl, rule, w) == LS_OK ? LS_OK : LS_ERR_BUNDLE_CORRUPT;
+}
+
+static ls_status read_psl(ls_bundle *b, const uint8_t *p, size_t len) {
+    if (len < 24) return LS_ERR_BUNDLE_CORRUPT;
+    uint32_t counts[6];
+    uint64_t total = 0;
+    for (int i = 0; i < 6; i++) total += counts[i] = le32(p + 4 * i);
+    if (total > MAX_PSL_RULES || total * 2 > len) return LS_ERR_BUNDLE_CORRUPT;
+    LS_TRY(ls_psl_new_empty(&b->psl));
+    return decode_names(p + 24, len - 24, counts, 6, add_psl_rule, b->psl);
+}
+
+/* ---- fingerprint buckets, tags, order ----------------------------------------------------- */
+
+static inline int bit_at(const uint8_t *bits, uint64_t i) { return bits[i >> 3] >> (i & 7) & 1; }
+
+static ls_status check_buckets(const ls_bundle *b) {
+    const uint8_t *buckets = b->tables.buckets;
+    uint64_t n = b->tables.fingerprint_count;
+    if (le32(buckets) != 0 || le32(buckets + 4 * 256) != n) return LS_ERR_BUNDLE_CORRUPT;
+    for (int t = 0; t < 256; t++) {
+        if (le32(buckets + 4 * t) > le32(buckets + 4 * (t + 1))) return LS_ERR_BUNDLE_CORRUPT;
+    }
+    if (b->tables.prefix_bytes != 2) return LS_OK;
+    const uint8_t *bitmap = buckets + BUCKET_OFFSETS_BYTES;
+    uint64_t total = 256u * SUBBUCKETS + n, bytes = (total + 7) / 8;
+    if (total % 8 && bitmap[bytes - 1] >> (total % 8)) return LS_ERR_BUNDLE_CORRUPT;
+    /* one pass: ones counted up to each leading byte's run start */
+    uint64_t ones = 0, bit = 0;
+    for (int top = 1; top <= 256; top++) {
+        uint64_t start = (uint64_t)SUBBUCKETS * top + le32(buckets + 4 * top);
+        if (start > total) return LS_ERR_BUNDLE_CORRUPT;
+        for (; bit < start; bit++) ones += (uint64_t)bit_at(bitmap, bit);
+        if (ones != le32(buckets + 4 * top)) return LS_ERR_BUNDLE_CORRUPT;
+        if (bit_at(bitmap, start - 1)) return LS_ERR_BUNDLE_CORRUPT;
+    }
+    for (; bit < total; bit++) ones += (uint64_t)bit_at(bitmap, bit);
+    if (ones != n) return LS_ERR_BUNDLE_CORRUPT;
+    return LS_OK;
+}
+
+static inline uint32_t tag_at(const uint8_t *tags, uint32_t bits, uint64_t row) {
+    if (!bits) return 0;
+    if (bits == 16) return le16(tags + 2 * row);
+    uint64_t start = row * bits;
+    return (tags[start >> 3] >> (start & 7)) & ((1u << bits) - 1);
+}
+
+static ls_status check_tags(const ls_bundle *b, size_t tag_len) {
+    uint32_t bits = b->info.tag_bits;
+    uint64_t n = b->tables.fingerprint_count, used = n * bits;
+    if (!bits) return LS_OK;
+    if (bits < 8 && used % 8 && b->tags[tag_len - 1] >> (used % 8)) return LS_ERR_BUNDLE_CORRUPT;
+    if (b->info.list_count == 1u << bits) return LS_OK;
+    for (uint64_t row = 0; row < n; row++) {
+        if (tag_at(b->tags, bits, row) >= b->info.list_count) return LS_ERR_BUNDLE_CORRUPT;
+    }
+    return LS_OK;
+}
+
+/* Rows strictly ascending by (stored bytes, tag) within each bucket (equal fingerprints only
+ * on distinct lists, in list order). Bucket boundaries reset the order. */
+static ls_status check_sorted(const ls_bundle *b) {
+    const ls_tables *t = &b->tables;
+    uint64_t n = t->fingerprint_count;
+    size_t width = LS_FINGERPRINT_BYTES - t->prefix_bytes;
+    const uint8_t *rows = t->fingerprints;
+    const uint8_t *bitmap = t->buckets ? t->buckets + BUCKET_OFFSETS_BYTES : NULL;
+    int top = 1; /* p = 1: the first bucket offset (of leading bytes 1..255) not yet passed */
+    uint64_t bitpos = 0; /* p = 2: position of the current row's 1-bit */
+    for (uint64_t row = 0; row + 1 < n; row++) {
+        int boundary = 0;
+        if (t->prefix_bytes == 1) {
+            while (top <= 255 && le32(t->buckets + 4 * (size_t)top) < row + 1) top++;
+            boundary = top <= 255 && le32(t->buckets + 4 * (size_t)top) == row + 1;
+        } else if (t->prefix_bytes == 2) {
+            if (row == 0) {
+                while (!bit_at(bitmap, bitpos)) bitpos++;
+            }
+            boundary = !bit_at(bitmap, bitpos + 1); /* a 0-bit between the two rows' 1-bits */
+            bitpos++;
+            while (!bit_at(bitmap, bitpos)) bitpos++;
+        }
+        if (boundary) continue;
+        int order = memcmp(rows + row * width, rows + (row + 1) * width, width);
+        if (order < 0) continue;
+        if (order == 0 &&
+            tag_at(b->tags, b->info.tag_bits, row) < tag_at(b->tags, b->info.tag_bits, row + 1)) {
+            continue;
+        }
+        return LS_ERR_BUNDLE_CORRUPT;
+    }
+    return LS_OK;
+}
+
+/* ---- the whole payload ------------------------------------------------------------------------- */
+
+static ls_status parse_payload(ls_bundle *b, const uint8_t *p, size_t len) {
+    ls_bundle_info *h = &b->info;
+    LS_TRY(read_header(p, len, h));
+    if (h->format_version != 1 && h->format_version != 2) return LS_ERR_BUNDLE_VERSION;
+    LS_TRY(check_header(h));
+    section s[MAX_SECTIONS + 1];
+    memset(s, 0, sizeof s);
+    LS_TRY(read_directory(p, len, h->section_count, s));
+    uint64_t n = h->fingerprint_count;
+    uint32_t prefix = h->fingerprint_prefix_bytes;
+#define GET(id, size, required)                                                              \
+    do {                                                                                     \
+        if (!s[id].present) {                                                                \
+            if (required) return LS_ERR_BUNDLE_CORRUPT;                                      \
+        } else if ((int64_t)(size) >= 0 && s[id].length != (uint64_t)(size)) {               \
+            return LS_ERR_BUNDLE_CORRUPT;                                                    \
+        }                                                                                    \
+    } while (0)
+    GET(S_BLOOM, h->bloom_bits / 8, 1);
+    GET(S_FINGERPRINTS, n * (LS_FINGERPRINT_BYTES - prefix), 1);
+    uint64_t tag_len = (n * h->tag_bits + 7) / 8;
+    GET(S_TAGS, tag_len, h->tag_bits != 0);
+    if (!h->tag_bits && s[S_TAGS].present) return LS_ERR_BUNDLE_CORRUPT;
+    uint64_t bucket_len = prefix ? BUCKET_OFFSETS_BYTES + (prefix == 2 ? (256u * SUBBUCKETS + n + 7) / 8 : 0) : 0;
+    GET(S_BUCKETS, bucket_len, prefix != 0);
+    if (!prefix && s[S_BUCKETS].present) return LS_ERR_BUNDLE_CORRUPT;
+    GET(S_LISTS, -1, 1);
+#undef GET
+    if (s[S_LISTS].length > LIST_TABLE_BASE_BYTES + LIST_TABLE_BYTES_PER_ENTRY * n) {
+        return LS_ERR_BUNDLE_CORRUPT;
+    }
+    LS_TRY(read_lists(b, p + s[S_LISTS].offset, (size_t)s[S_LISTS].length));
+    b->info.shortener_policy = 0;
+    if (s[S_SHORTENERS].present) {
+        LS_TRY(read_shorteners(b, p + s[S_SHORTENERS].offset, (size_t)s[S_SHORTENERS].length));
+    }
+    if (h->format_version >= 2) {
+        if (!s[S_PSL].present) return LS_ERR_BUNDLE_CORRUPT;
+        LS_TRY(read_psl(b, p + s[S_PSL].offset, (size_t)s[S_PSL].length));
+        h->psl_embedded = 1;
+    } else if (s[S_PSL].present) {
+        return LS_ERR_BUNDLE_CORRUPT;
+    }
+    ls_tables *t = &b->tables;
+    t->bloom = p + s[S_BLOOM].offset;
+    t->bloom_bits = h->bloom_bits;
+    t->bloom_k = h->bloom_k;
+    t->bloom_seed = h->bloom_seed;
+    t->fingerprints = p + s[S_FINGERPRINTS].offset;
+    t->fingerprint_count = n;
+    t->salt = h->salt;
+    t->prefix_bytes = prefix;
+    t->buckets = prefix ? p + s[S_BUCKETS].offset : NULL;
+    b->tags = h->tag_bits ? p + s[S_TAGS].offset : NULL;
+    if (prefix) LS_TRY(check_buckets(b));
+    LS_TRY(check_tags(b, (size_t)tag_len));
+    LS_TRY(check_sorted(b));
+    if (h->canonicalization_version != LS_CANONICALIZATION_VERSION) return LS_ERR_BUNDLE_VERSION;
+    return LS_OK;
+}
+
+static ls_status open_parsed(const uint8_t *payload, size_t len, const uint8_t key_id[8],
+                             ls_bundle **out) {
+    ls_bundle *b = calloc(1, sizeof *b);
+    if (!b) return LS_ERR_NOMEM;
+    memcpy(b->info.key_id, key_id, 8);
+    ls_status status = parse_payload(b, payload, len);
+    if (status != LS_OK) {
+        ls_bundle_free(b);
+        return status;
+    }
+    *out = b;
+    return LS_OK;
+}
+
+ls_status ls_bundle_open(const uint8_t *data, size_t len, ls_verify_fn verify, void *context,
+                         ls_bundle **out) {
+    if (!data || !verify || !out) return LS_ERR_ARGUMENT;
+    const uint8_t *payload;
+    size_t payload_len;
+    uint8_t key_id[8];
+    LS_TRY(check_envelope(data, len, verify, context, &payload, &payload_len, key_id));
+    return open_parsed(payload, payload_len, key_id, out);
+}
+
+ls_status ls_bundle_open_payload(const uint8_t *payload, size_t len, const uint8_t sha256[32],
+                                 ls_bundle **out) {
+    if (!payload || !sha256 || !out) return LS_ERR_ARGUMENT;
+    uint8_t digest[32];
+    LS_TRY(ls_sha256(payload, len, digest));
+    if (memcmp(digest, sha256, 32) != 0) return LS_ERR_HASH;
+    static const uint8_t no_key[8];
+    return open_parsed(payload, len, no_key, out);
+}
+
+ls_status ls_bundle_free(ls_bundle *b) {
+    if (!b) return LS_ERR_ARGUMENT;
+    if (b->psl) ls_psl_free(b->psl);
+    free(b->lists);
+    free(b->messages);
+    free(b->shorteners);
+    free(b->names_pool);
+    free(b);
+    return LS_OK;
+}
+
+/* ---- accessors ------------------------------------------------------------------------------- */
+
+ls_status ls_bundle_get_info(const ls_bundle *b, ls_bundle_info *out) {
+    if (!b || !out) return LS_ERR_ARGUMENT;
+    *out = b->info;
+    return LS_OK;
+}
+
+ls_status ls_bundle_get_tables(const ls_bundle *b, ls_tables *out) {
+    if (!b || !out) return LS_ERR_ARGUMENT;
+    *out = b->tables;
+    return LS_OK;
+}
+
+ls_status ls_bundle_get_psl(const ls_bundle *b, const ls_psl **out) {
+    if (!b || !out) return LS_ERR_ARGUMENT;
+    if (!b->psl) return LS_ERR_PSL; /* a version 1 bundle carries none */
+    *out = b->psl;
+    return LS_OK;
+}
+
+ls_status ls_bundle_list(const ls_bundle *b, uint32_t index, ls_list_info *out) {
+    if (!b || !out || index >= b->info.list_count) return LS_ERR_ARGUMENT;
+    const list_record *r = &b->lists[index];
+    out->id = r->id;
+    out->category = r->category;
+    out->action = r->action;
+    out->message_count = r->message_count;
+    return LS_OK;
+}
+
+ls_status ls_bundle_list_message(const ls_bundle *b, uint32_t index, uint32_t message_index,
+                                 ls_str *locale, ls_str *text, ls_str *link) {
+    if (!b || !locale || !text || !link || index >= b->info.list_count ||
+        message_index >= b->lists[index].message_count) {
+        return LS_ERR_ARGUMENT;
+    }
+    const message *m = &b->lists[index].messages[message_index];
+    *locale = m->locale;
+    *text = m->text;
+    *link = m->link;
+    return LS_OK;
+}
+
+ls_status ls_bundle_row_list(const ls_bundle *b, uint64_t row, uint32_t *list_index) {
+    if (!b || !list_index || row >= b->tables.fingerprint_count) return LS_ERR_ARGUMENT;
+    *list_index = tag_at(b->tags, b->info.tag_bits, row);
+    return LS_OK;
+}
+
+/* shortlinks.shortener_of: the host or a parent domain (not the last label alone) is listed,
+ * and the path names a link (not "/" without a query). */
+static int shortened(const ls_bundle *b, const uint8_t *c, size_t n) {
+    if (!b->shortener_slots || !b->info.shortener_count) return 0;
+    size_t start = 0;
+    while (start + 2 < n && !(c[start] == ':' && c[start + 1] == '/' && c[start + 2] == '/')) {
+        start++;
+    }
+    start += 3;
+    size_t slash = start;
+    while (slash < n && c[slash] != '/') slash++;
+    if (slash >= n) return 0;
+    const uint8_t *q = memchr(c + slash, '?', n - slash);
+    size_t path_len = q ? (size_t)(q - (c + slash)) : n - slash;
+    if (path_len == 1 && (!q || (size_t)(q - c) + 1 == n)) return 0; /* "/", empty query */
+    const uint8_t *host = c + start;
+    size_t host_len = slash - start;
+    size_t at = 0;
+    for (;;) {
+        const uint8_t *dot = memchr(host + at, '.', host_len - at);
+        if (!dot) return 0; /* the last label alone is never a shortener */
+        if (set_slot(b, host + at, host_len - at)->len) return 1;
+        at = (size_t)(dot - host) + 1;
+    }
+}
+
+ls_status ls_bundle_is_shortened(const ls_bundle *b, const uint8_t *canonical, size_t len,
+                                 int *result) {
+    if (!b || !canonical || !result) return LS_ERR_ARGUMENT;
+    *result = shortened(b, canonical, len);
+    return LS_OK;
+}
+
+ls_status ls_bundle_check_url(ls_workspace *ws, const ls_bundle *b, const ls_psl *fallback,
+                              const uint8_t *url, size_t len, ls_url_result *out) {
+    if (!ws || !b || !out) return LS_ERR_ARGUMENT;
+    const ls_psl *psl = b->psl ? b->psl : fallback;
+    if (!psl) return LS_ERR_ARGUMENT;
+    LS_TRY(ls_check_url(ws, psl, &b->tables, url, len, out));
+    out->shortened = !out->host_only && out->variant_count &&
+                     shortened(b, out->variants[0].ptr, out->variants[0].len);
+    return LS_OK;
+}
