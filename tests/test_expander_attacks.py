@@ -333,3 +333,60 @@ def test_a_failing_matcher_does_not_escape_expand() -> None:
     assert expansion.stopped == "error"
     assert expansion.verdict.error
     assert fetcher.requested == []  # a hop that cannot be checked is not requested
+
+
+# ---- an incomplete chain is never a silent allow -------------------------------------------
+
+
+INCOMPLETE_SCRIPTS = {
+    "a hop the SDK cannot read": {"http://sho.test/a": _redirect("http://a b.test/x")},
+    "a redirect loop": {
+        "http://sho.test/a": _redirect("http://sho.test/b"),
+        "http://sho.test/b": _redirect("http://sho.test/a"),
+    },
+    "too many hops": {
+        f"http://sho.test/{i}": _redirect(f"http://sho.test/{i + 1}") for i in range(20)
+    },
+    "a broken fetcher answer": {"http://sho.test/a": (302, {"location": "\x00\ud800"}, b"")},
+}
+
+
+@pytest.mark.parametrize("script", INCOMPLETE_SCRIPTS.values(), ids=INCOMPLETE_SCRIPTS.keys())
+def test_a_chain_that_stopped_before_its_end_warns(
+    matcher: linkscreen.Matcher, script: dict[str, tuple[int, dict[str, str], bytes]]
+) -> None:
+    start = "http://sho.test/0" if "http://sho.test/0" in script else "http://sho.test/a"
+    expansion = linkscreen.Expander(matcher, Scripted(script)).expand(start)
+    assert not expansion.complete, expansion
+    assert expansion.verdict.action is Action.ALLOW  # no hop reached is listed
+    assert expansion.action is Action.WARN, expansion
+
+
+def test_an_address_the_expander_refused_warns(
+    matcher: linkscreen.Matcher, shortener: Shortener
+) -> None:
+    expansion = linkscreen.Expander(matcher).expand(shortener.url("/s/301"))
+    assert expansion.stopped == "blocked-address"
+    assert expansion.action is Action.WARN
+
+
+def test_the_apps_incomplete_policy_is_honoured(matcher: linkscreen.Matcher) -> None:
+    script = INCOMPLETE_SCRIPTS["a redirect loop"]
+    lenient = linkscreen.Expander(matcher, Scripted(script), incomplete_action=Action.ALLOW)
+    assert lenient.expand("http://sho.test/a").action is Action.ALLOW
+    strict = linkscreen.Expander(matcher, Scripted(script), incomplete_action=Action.BLOCK)
+    assert strict.expand("http://sho.test/a").action is Action.BLOCK
+
+
+def test_a_complete_benign_chain_allows_and_a_listed_hop_blocks(
+    matcher: linkscreen.Matcher,
+) -> None:
+    benign = {
+        "http://sho.test/a": _redirect("http://fine.test/x"),
+        "http://fine.test/x": (200, {}, b""),
+    }
+    expansion = linkscreen.Expander(matcher, Scripted(benign)).expand("http://sho.test/a")
+    assert (expansion.complete, expansion.action) == (True, Action.ALLOW), expansion
+    listed = {"http://sho.test/a": _redirect("http://bad.example/x")}
+    expansion = linkscreen.Expander(matcher, Scripted(listed)).expand("http://sho.test/a")
+    assert (expansion.stopped, expansion.action) == ("blocked", Action.BLOCK), expansion

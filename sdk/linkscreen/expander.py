@@ -44,10 +44,19 @@ class Expansion:
     non-public address, never requested), ``max-hops``, ``loop``, ``deadline`` or ``error``."""
     error: str | None = None
     requests: int = 0
+    incomplete_action: Action = Action.WARN
+    """The app's policy for a chain that stopped before its end (the Matcher's, by default)."""
 
     @property
     def action(self) -> Action:
-        return self.verdict.action
+        """What the app should do: ``block`` if any hop is listed; for a chain that stopped
+        before its end (a hop not checked or not reached, a bound, a refused address) at least
+        ``incomplete_action``, because the target was never seen; otherwise the hops' verdict.
+        """
+        action = self.verdict.action
+        if action is Action.BLOCK or self.complete:
+            return action
+        return max(action, self.incomplete_action, key=lambda a: a.severity)
 
     @property
     def complete(self) -> bool:
@@ -59,7 +68,10 @@ class Expander:
     """Follows shortened links for the app, on request. Thread-safe if the fetcher is.
 
     ``fetcher`` is any :class:`linkscreen.fetch.Fetcher` (default: the standard library's);
-    it must honour the request's address policy, as the default does.
+    it must honour the request's address policy, as the default does. ``incomplete_action``
+    is what a chain that stopped before its end answers at least (default: the matcher's
+    ``incomplete_action``, ``warn`` unless the app chose otherwise): such a target was never
+    seen, so it is never a silent ``allow``.
     """
 
     def __init__(
@@ -72,8 +84,11 @@ class Expander:
         total_time: float = 15.0,
         max_bytes: int = 64 * 1024,
         allow_private: bool = False,
+        incomplete_action: Action | None = None,
     ) -> None:
         self._matcher = matcher
+        policy = getattr(matcher, "incomplete_action", Action.WARN)
+        self._incomplete_action = Action(policy if incomplete_action is None else incomplete_action)
         self._fetch = fetcher
         self._max_hops = max_hops
         self._timeout = timeout
@@ -88,14 +103,18 @@ class Expander:
         except Exception as exc:  # the promise: a result, whatever went wrong
             verdict = self._check(url)
             message = f"{type(exc).__name__}: {exc}"
-            return Expansion(url, (url,), (verdict,), verdict, "error", message)
+            return Expansion(
+                url, (url,), (verdict,), verdict, "error", message, 0, self._incomplete()
+            )
 
     def _expand(self, url: str) -> Expansion:
         try:
             start = _as_requested(url)
         except InvalidURLError as exc:
             verdict = self._check(url)
-            return Expansion(url, (url,), (verdict,), verdict, "invalid", exc.reason)
+            return Expansion(
+                url, (url,), (verdict,), verdict, "invalid", exc.reason, 0, self._incomplete()
+            )
         verdicts: list[Verdict] = []
         unchecked: list[str] = []
 
@@ -129,8 +148,18 @@ class Expander:
         elif stopped == "refused":
             stopped = "blocked"
         return Expansion(
-            url, tuple(chain.hops), tuple(verdicts), worst, stopped, error, chain.fetched
+            url,
+            tuple(chain.hops),
+            tuple(verdicts),
+            worst,
+            stopped,
+            error,
+            chain.fetched,
+            self._incomplete(),
         )
+
+    def _incomplete(self) -> Action:
+        return self._incomplete_action
 
     def _check(self, url: str) -> Verdict:
         try:
