@@ -248,6 +248,47 @@ def test_only_short_links_expand(matcher: Matcher) -> None:
         screen.expand(link, linkscreen.Expander(matcher, _Hop("x")))
 
 
+# ---- reporting a link ------------------------------------------------------------------------
+
+
+def _loopback(address: object) -> str | None:
+    return None if getattr(address, "is_loopback", False) else "not loopback"
+
+
+def test_reporting_a_part_sends_its_link_and_never_the_message(
+    matcher: Matcher, tmp_path: Path
+) -> None:
+    from report_server import review_service
+
+    screen = MessageScreen(matcher, locale="de")
+    text = "meet me, secret plan: hxxp://bad[.]example/x and http://grey.example/chat"
+    shown = screen.screen(text, room_id="!room")
+    (hidden,) = shown.hidden
+    grey = next(p for p in shown.links if p.kind is PartKind.LINK)
+    with review_service() as service:
+        reporter = linkscreen.Reporter(tmp_path / "r", service.base_url, address_policy=_loopback)
+        blocked = screen.report(hidden, reporter)
+        allowed = screen.report(grey, reporter, note="looks like grooming")
+        assert (blocked.status, allowed.status) == ("sent", "sent")
+        first, second = (r.json() for r in service.reports())
+        raw = b"".join(r.raw for r in service.reports())
+    assert (first["url"], first["verdict"]) == ("http://bad.example/x", "block")
+    assert first["techniques"] == ["refang"]
+    assert (second["url"], second["verdict"]) == ("http://grey.example/chat", "allow")
+    assert second["note"] == "looks like grooming"
+    for words in ("meet me", "secret plan", "!room", "bad[.]example"):
+        assert words.encode() not in raw
+
+
+def test_a_part_without_a_link_cannot_be_reported(matcher: Matcher, tmp_path: Path) -> None:
+    screen = MessageScreen(matcher)
+    (text_part,) = screen.screen("nothing to see").parts
+    reporter = linkscreen.Reporter(tmp_path / "r", "https://review.example/")
+    with pytest.raises(linkscreen.InvalidReportError, match="holds no link"):
+        screen.report(text_part, reporter)
+    assert not (tmp_path / "r").exists()
+
+
 # ---- the background refresher ----------------------------------------------------------------
 
 

@@ -6,6 +6,8 @@ mentioned recently, and renders what the person sees. It does no I/O unless the 
 expand a short link (the opt-in :class:`~linkscreen.Expander`). Thread-safe: the room context
 (one :class:`~linkscreen.Conversation` per room: recent hosts and host-less paths) is the only
 mutable state; it lives in memory only, bounded in rooms, hosts and paths, never persisted.
+The person's report of a link goes through the app's :class:`~linkscreen.Reporter`: the
+link's canonical URL and how it was found, never the message unless the app attaches it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ...conversation import Conversation
+from ...errors import InvalidReportError
 from ...extract import extract_links
 from ...matcher import Matcher
 from ...results import Action, Locales, Tier
@@ -30,8 +33,9 @@ from ._render import (
     render_unchecked,
 )
 
-if TYPE_CHECKING:  # the Expander is the app's, opt-in: no network code loads with the screen
+if TYPE_CHECKING:  # the Expander and Reporter are the app's, opt-in: no network code loads here
     from ...expander import Expander, Expansion
+    from ...reporter import Reporter, ReportResult
 
 __all__ = ["MessageScreen"]
 
@@ -111,6 +115,29 @@ class MessageScreen:
         else:
             shown = replace(part, kind=PartKind.LINK, notice="")
         return shown, expansion
+
+    def report(
+        self,
+        part: Part,
+        reporter: Reporter,
+        *,
+        note: str | None = None,
+        attachment: str | None = None,
+    ) -> ReportResult:
+        """Send the link behind ``part`` to the review service, because the person asked.
+
+        The report carries the decisive finding's canonical URL, techniques and verdict, and
+        ``note`` (what the person typed). The message itself is not sent: the rendering holds
+        no copy of it, and only the app can pass it as ``attachment`` when the person chose
+        to attach it. Blocking (one request at most, bounded by the reporter's deadline): call
+        it off the event loop. Never raises for network or disk trouble (the result says
+        what happened, and an undelivered report stays queued for ``reporter.flush()``);
+        raises :class:`~linkscreen.InvalidReportError` for a part with no link.
+        """
+        finding = next((f for f in part.findings if f.verdict.canonical), None)
+        if finding is None:
+            raise InvalidReportError("part", f"a {part.kind} part holds no link to report")
+        return reporter.report(finding, note=note, attachment=attachment)
 
     def forget(self, room_id: str) -> None:
         """Drop a room's context (the person left it, or cleared it)."""
