@@ -24,8 +24,8 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
-from urllib.parse import urljoin
 
+from ._join import join_url
 from .errors import (
     BlockedAddressError,
     DownloadError,
@@ -184,6 +184,8 @@ def _refresh_url(content: bytes) -> str | None:
 def next_hop(response: Response, url: str) -> str | None:
     """Where ``response`` sends the client: a redirect's Location or an HTML meta refresh.
 
+    The target is resolved against ``url`` as a browser resolves it (WHATWG URL, where ``\\``
+    is ``/``: ``Location: /\\host/x`` goes to ``host``), never with ``urllib``'s reading.
     Raises InvalidURLError when the target cannot be joined to ``url`` (a malformed Location).
     """
     target: str | None = None
@@ -194,10 +196,7 @@ def next_hop(response: Response, url: str) -> str | None:
         target = meta_refresh_target(response.body)
     if not target:
         return None
-    try:
-        return urljoin(url, target)
-    except ValueError as exc:  # "Invalid IPv6 URL" and the like
-        raise InvalidURLError(f"cannot join the redirect target ({exc})", target) from None
+    return join_url(url, target)
 
 
 # ---- following a chain -------------------------------------------------------------------

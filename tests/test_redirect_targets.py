@@ -1,0 +1,190 @@
+"""Where a response sends the browser, read as a browser reads it (attack-trust findings 1, 5, 9).
+
+A redirect target that the SDK reads differently from a browser makes the Expander (and the
+server's ``resolve``) report a complete, harmless chain while the browser lands elsewhere:
+
+- backslash targets (``Location: /\\host/x``, ``\\\\host``, ``http:\\\\host``...) name a *host*
+  under the WHATWG URL parser; ``urllib``'s ``urljoin`` read them as paths on the shortener;
+- the HTTP ``Refresh`` header is a hop, like the meta tag;
+- a meta refresh separated by a space is a hop, and a ``<meta`` inside a comment, an attribute
+  value or a script is not.
+
+The joining rules are checked against every web-platform-tests case with an http(s) base.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import linkscreen
+from linkscreen._join import join_url
+from linkscreen.fetch import Request, Response, request_target
+from linkscreen.redirects import next_hop
+from linkscreen.results import Action
+from linkscreen_server.resolver import resolve_all
+
+from bundles import compile_lists, open_bytes
+from hostile_server import Hostile, running_hostile
+from vectors import wpt_cases
+
+START = "http://sho.test/abc"
+LISTED = "http://listed.example/x"
+
+
+@pytest.fixture(scope="module")
+def matcher(tmp_path_factory: pytest.TempPathFactory) -> linkscreen.Matcher:
+    data = compile_lists(
+        tmp_path_factory.mktemp("b"), {"hotline": (["http://listed.example/"], Action.BLOCK)}
+    )
+    return linkscreen.Matcher(open_bytes(data))
+
+
+@pytest.fixture(scope="module")
+def hostile() -> Iterator[Hostile]:
+    with running_hostile() as server:
+        yield server
+
+
+class Answers:
+    """A Fetcher answering START with one response and every other URL with an empty 200."""
+
+    def __init__(self, status: int, headers: dict[str, str], body: bytes = b"") -> None:
+        self.answer = (status, headers, body)
+        self.requested: list[str] = []
+
+    def fetch(self, request: Request) -> Response:
+        self.requested.append(request.url)
+        if request.url != START:
+            return Response(200, {"content-type": "text/plain"}, b"")
+        status, headers, body = self.answer
+        return Response(status, headers, body if request.method == "GET" else b"")
+
+
+def _meta(target: str) -> bytes:
+    return f'<meta http-equiv="refresh" content="0;url={target}">'.encode()
+
+
+# ---- backslash targets (finding 1, HIGH) -------------------------------------------------
+
+BACKSLASH_TARGETS = [
+    "/\\listed.example/x",
+    "\\\\listed.example\\x",
+    "\\/listed.example/x",
+    "http:\\\\listed.example\\x",
+    "http:/\\listed.example/x",
+    "HTTP:\\\\listed.example/x",
+    "https:\\\\listed.example/x",
+    "/\\/listed.example/x",
+    " \t/\\listed.example/x",
+]
+
+
+@pytest.mark.parametrize("target", BACKSLASH_TARGETS)
+def test_a_backslash_target_names_the_host_a_browser_reaches(target: str) -> None:
+    joined = join_url(START, target)
+    assert request_target(joined).host == "listed.example"
+    assert "\\" not in joined
+
+
+@pytest.mark.parametrize("how", ["location", "meta"])
+@pytest.mark.parametrize("target", BACKSLASH_TARGETS)
+def test_expander_blocks_a_backslash_redirect_to_a_listed_host(
+    matcher: linkscreen.Matcher, target: str, how: str
+) -> None:
+    if how == "location":
+        fetcher = Answers(302, {"location": target})
+    else:
+        fetcher = Answers(200, {"content-type": "text/html"}, _meta(target))
+    expansion = linkscreen.Expander(matcher, fetcher).expand(START)
+    assert (expansion.stopped, expansion.action) == ("blocked", Action.BLOCK), expansion
+    assert expansion.chain[-1].startswith(("http://listed.example/", "https://listed.example/"))
+    assert all("listed.example" not in url for url in fetcher.requested)  # never contacted
+
+
+def test_server_resolve_reads_a_backslash_location_as_a_browser() -> None:
+    """``compile --resolve-shortlinks`` follows the same core: it must record the real target."""
+    [resolution] = resolve_all([START], fetcher=Answers(301, {"location": "/\\listed.example/x"}))
+    assert resolution.hops == (LISTED,)
+
+
+def test_a_backslash_location_over_loopback_is_blocked_before_the_request(
+    tmp_path: Path, hostile: Hostile
+) -> None:
+    """Real HTTP: the Location header as a shortener sends it, the listed hop never requested."""
+
+    def redirect(conn: socket.socket, head: bytes) -> None:
+        location = f"/\\127.0.0.1:{hostile.port}/listed/x"
+        conn.sendall(f"HTTP/1.1 302 Found\r\nLocation: {location}\r\n\r\n".encode())
+
+    hostile.routes["/backslash"] = redirect
+    data = compile_lists(tmp_path, {"hotline": ([hostile.url("/listed/")], Action.BLOCK)})
+    expander = linkscreen.Expander(linkscreen.Matcher(open_bytes(data)), allow_private=True)
+    expansion = expander.expand(hostile.url("/backslash"))
+    assert expansion.stopped == "blocked", expansion
+    assert expansion.chain[-1] == hostile.url("/listed/x")
+    assert not [path for path in hostile.paths() if "listed" in path]
+
+
+@pytest.mark.parametrize(
+    ("target", "joined"),
+    [
+        ("/dest", "http://sho.test/dest"),
+        ("dest", "http://sho.test/dest"),
+        ("../up/./x", "http://sho.test/up/x"),
+        ("/a/%2e%2E/b", "http://sho.test/b"),
+        ("/a\\b\\..\\c", "http://sho.test/a/c"),  # backslashes split path segments too
+        ("?q=1", "http://sho.test/abc?q=1"),
+        ("http:rel", "http://sho.test/rel"),  # the base's own scheme without // is relative
+        ("https:other.test/x", "https://other.test/x"),  # another special scheme: a host
+        ("//u@h.test:81/p", "http://u@h.test:81/p"),
+        ("javascript:alert(1)", "javascript:alert(1)"),  # returned as written: never requested
+    ],
+)
+def test_join_rules(target: str, joined: str) -> None:
+    assert join_url(START, target) == joined
+
+
+@pytest.mark.parametrize("target", ["//", "http://", "//user@/x", "//:80/x", "//[::1/x"])
+def test_a_target_with_no_host_is_an_invalid_hop(target: str) -> None:
+    with pytest.raises(linkscreen.InvalidURLError):
+        next_hop(Response(302, {"location": target}), START)
+
+
+def _whatwg_relative_cases() -> list[dict[str, Any]]:
+    return [
+        case
+        for case in wpt_cases()
+        if str(case.get("base") or "").lower().startswith(("http:", "https:"))
+        and not case.get("failure")
+        and case.get("protocol") in ("http:", "https:")
+    ]
+
+
+# WHATWG input -> why our request differs.
+JOIN_EXCEPTIONS = {
+    "http://f:0/c": "port 0 is never requested",
+    "http://f:00000000000000/c": "port 0 is never requested",
+}
+
+
+def test_join_agrees_with_whatwg_on_every_http_base_case() -> None:
+    """Host, path and query of the joined URL as the fetcher would request them equal
+    WHATWG's for all web-platform-tests cases with an http(s) base and an http(s) result."""
+    cases = _whatwg_relative_cases()
+    assert len(cases) > 100
+    differ = []
+    for case in cases:
+        if case["input"] in JOIN_EXCEPTIONS:
+            continue
+        where = request_target(join_url(case["base"], case["input"]))
+        empty_query = case["href"].partition("#")[0].endswith("?")
+        expected_query = case["search"] or ("?" if empty_query else "")
+        expected = (case["hostname"].strip("[]"), case["pathname"] + expected_query)
+        if (where.host, where.target) != expected:
+            differ.append((case["input"], case["base"], where.host, where.target, expected))
+    assert differ == []
