@@ -117,6 +117,57 @@ def test_shell_commands_use_real_subcommands_and_options(path: Path) -> None:
             assert used <= options, f"{path.name}: {' '.join(words)}: {used - options}"
 
 
+def _documented_keys(heading: str) -> set[str]:
+    """The keys a server-toml.md reference table lists under ``## heading``."""
+    text = (HOWTO / "server-toml.md").read_text("utf-8")
+    body = text.split(f"\n## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    return set(re.findall(r"^\| `(\w+)` \|", body, flags=re.MULTILINE))
+
+
+def test_the_server_toml_reference_lists_every_key() -> None:
+    from linkscreen_server import config
+
+    assert _documented_keys("`[repository]`") == config._REPOSITORY_KEYS
+    assert _documented_keys("`[server]`") == config._SERVER_KEYS
+    assert _documented_keys("`[[lists]]`, one per list") == config._LIST_KEYS
+
+
+def test_the_complete_server_toml_loads_as_documented(tmp_path: Path) -> None:
+    """The guide's complete file, with the files it names, loads; every value it shows is
+    what Config holds."""
+    from linkscreen_server.config import Config
+    from linkscreen_server.suffixes import default_psl
+
+    (block,) = _blocks(HOWTO / "server-toml.md", "toml")
+    (tmp_path / "server.toml").write_text(block)
+    (tmp_path / "admin.token").write_text("t" * 40)
+    (tmp_path / "public_suffix_list.dat").write_text("// VERSION: test\ncom\nexample\n")
+    (tmp_path / "wrappers.txt").write_text("go.wrapper.test /r dest base64url\n")
+    config = Config.load(tmp_path / "server.toml")
+    assert config.psl is not None
+    assert config.psl.version == "test"
+    assert config.psl.rule_count < default_psl().rule_count
+    assert [rule.host for rule in config.redirect_rules] == ["go.wrapper.test"]
+    assert (config.header_timeout_s, config.max_connections) == (10, 4096)
+    hotline = config.meta["hotline"]
+    assert (hotline.category, hotline.default_locale) == ("csam", "en")
+    assert [locale for locale, _, _ in hotline.deterrence] == ["en", "pt"]
+    assert "watch" not in config.meta
+
+
+@pytest.mark.parametrize(
+    "path", [ROOT / "docs" / "deterrence.md", HOWTO / "write-deterrence-texts.md"], ids=str
+)
+def test_documented_meta_files_pass_the_checker(path: Path, tmp_path: Path) -> None:
+    from linkscreen_server.meta import load_meta
+
+    for index, block in enumerate(_blocks(path, "toml")):
+        meta = tmp_path / f"{index}.toml"
+        meta.write_text(block, encoding="utf-8")
+        loaded = load_meta(meta, ["hotline", "watch"])
+        assert loaded["hotline"].deterrence
+
+
 def test_the_rendering_sketch_renders_what_the_table_says(tmp_path: Path) -> None:
     namespace: dict[str, object] = {"linkscreen": linkscreen}  # the guide's first block
     for block in _blocks(HOWTO / "embed-in-an-app.md", "python"):

@@ -198,6 +198,14 @@ USER_ERRORS = [
     (f"{C} --meta no.toml", "no.toml"),
     (f"{C} --shorteners no.txt", "no.txt: No such file"),
     (f"{C} --expires soon", "not a duration"),
+    (f"{C} --psl no.dat", "linkscreen-server: --psl: no.dat: no such file"),
+    (f"{C} --psl lists", "linkscreen-server: --psl: lists: not a file"),
+    (f"{C} --psl latin1.dat", "--psl: latin1.dat: not UTF-8 text (byte 4)"),
+    (f"{C} --psl rules.dat", "--psl: rules.dat:2: unsupported rule"),
+    (f"{C} --psl empty.dat", "--psl: empty.dat: no Public Suffix List rules found"),
+    ("publish --dir repo --list h=l.txt --key keys --psl no.dat", "--psl: no.dat: no such file"),
+    (f"{C} --wrappers rules.dat", "rules.dat:1: expected HOST /PATH PARAMETERS [DECODING]"),
+    (f"{C} --meta meta.toml", "meta.toml:1: [lists.hotlin]: no list of that name"),
     ("resolve missing.txt", "missing.txt: No such file or directory"),
     ("keygen --out l.txt", "l.txt: File exists"),
     ("publish --dir repo --list h=l.txt --key keys", "no root metadata"),
@@ -213,13 +221,17 @@ USER_ERRORS = [
 def test_user_errors_exit_2_with_a_message_and_no_traceback(
     keys: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Run in-process (the same main() the console script calls) to keep 22 cases fast; the
+    """Run in-process (the same main() the console script calls) to keep these cases fast; the
     real-process cases below cover the entry point itself."""
     from linkscreen_server.cli import main
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "l.txt").write_text("http://a.bad.example/\n")
     (tmp_path / "lists").mkdir()
+    (tmp_path / "latin1.dat").write_bytes(b"com\n\xe9t\n")
+    (tmp_path / "rules.dat").write_text("com\n*.*.x\n")
+    (tmp_path / "empty.dat").write_text("// nothing\n")
+    (tmp_path / "meta.toml").write_text('[lists.hotlin]\ncategory = "x"\n')
     for command, message in USER_ERRORS:
         argv = command.split()
         try:

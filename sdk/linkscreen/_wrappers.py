@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from importlib import resources
 
 __all__ = [
+    "DECODINGS",
+    "MAX_RULES",
     "MAX_TARGETS",
     "MAX_WRAP_DEPTH",
     "WrapperRule",
@@ -37,7 +39,8 @@ MAX_TARGETS = 8
 MAX_WRAP_DEPTH = 3
 #: Rules read from one source (the SDK list or a bundle's section).
 MAX_RULES = 4096
-_DECODINGS = frozenset({"percent", "proofpoint-v2", "proofpoint-v3", "base64url"})
+#: How a rule's target is encoded (docs/extraction.md, "Redirect wrappers").
+DECODINGS = frozenset({"percent", "proofpoint-v2", "proofpoint-v3", "base64url"})
 _PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
 _EMBEDDED = re.compile(r"(?:https?|ftp)(?::|%3a)(?://|%2f%2f)|//|www\.", re.IGNORECASE)
 _PATH_URL = re.compile(r"/((?:https?|ftp)(?::|%3a)/*)", re.IGNORECASE)
@@ -84,7 +87,7 @@ def parse_rules(text: str, source: str = "rules") -> tuple[WrapperRule, ...]:
         if len(fields) not in (3, 4) or not fields[1].startswith("/"):
             raise ValueError(f"{source} line {number}: expected HOST /PATH PARAMS [DECODING]")
         decoding = fields[3] if len(fields) == 4 else "percent"
-        if decoding not in _DECODINGS:
+        if decoding not in DECODINGS:
             raise ValueError(f"{source} line {number}: unknown decoding {decoding!r}")
         parameters = tuple(p for p in fields[2].split(",") if p)
         rules.append(WrapperRule(fields[0].lower(), fields[1], parameters, decoding))

@@ -188,6 +188,7 @@ def describe(payload: fmt.Payload, key_id: bytes, size: int, *, verified: bool) 
                 "id": info.id,
                 "action": str(info.action),
                 "category": info.category,
+                "default_locale": info.default_locale,
                 "deterrence": [
                     {"locale": locale, "text": text, "help_link": link}
                     for locale, text, link in info.deterrence
@@ -197,6 +198,7 @@ def describe(payload: fmt.Payload, key_id: bytes, size: int, *, verified: bool) 
         ],
         "shortener_domains": len(payload.shortener_domains),
         "shortener_policy": policy,
+        "redirect_wrappers": [fmt.redirect_rule_line(rule) for rule in payload.redirect_rules],
     }
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from ._evidence import PROSE_TECHNIQUES, weigh
 from ._probe import NativeProbe, Probe, make_probe
-from ._wrappers import WrapperRule, parse_rules
+from ._wrappers import WrapperRule
 from .bundle import Bundle
 from .bundle.format import SHORTENER_POLICY_WARN, fingerprint
 from .canonical import canonical_variants, host_only_variants
@@ -206,11 +206,9 @@ class Matcher:
         return self._psl.top_level_domains()
 
     def _bundle_rules(self) -> tuple[WrapperRule, ...]:
-        """The bundle's redirect-wrapper rules (its section 8, when the reader exposes it)."""
-        rules = getattr(self._bundle, "redirect_wrappers", None)
-        if isinstance(rules, str):
-            return parse_rules(rules, "bundle redirect-wrapper section")
-        return tuple(r for r in rules or () if isinstance(r, WrapperRule))
+        """The operator's redirect-wrapper rules from the bundle (section 8, checked on open);
+        extraction applies them in addition to the SDK's own list."""
+        return self._bundle.redirect_wrappers
 
     def _plan(self, url: str) -> _Plan:
         try:

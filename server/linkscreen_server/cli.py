@@ -23,24 +23,26 @@ import argparse
 import json
 import sys
 import time
-import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from linkscreen._files import write_atomically
 from linkscreen.bundle import format as fmt
+from linkscreen.bundle.format import WrapperRule
 from linkscreen.errors import LinkscreenError
 from linkscreen.psl import PublicSuffixList
 
 from .compiler import DEFAULT_FPR, ListMeta, ListSpec, Resolver, compile_bundle, load_shorteners
 from .config import DEFAULT_HEADER_TIMEOUT_S, DEFAULT_MAX_CONNECTIONS
+from .meta import load_meta
 from .publish import DEFAULT_MAX_SHRINK, RefusedError
 from .resolver import DEFAULT_MAX_AGE_S, ResolveCache, resolve_all
 from .signing import generate_keypair, load_private_key
 from .sources import ListFormat
 from .suffixes import PslFileError, load_psl
 from .units import parse_duration
+from .wrappers import load_redirect_rules
 
 #: Exit codes (docs/server-cli.md): 0 done; 1 done, but some input needs attention; 2 bad
 #: usage or input; 3 refused for safety (nothing changed); 130 interrupted.
@@ -68,22 +70,16 @@ def _share(text: str) -> float:
     return value
 
 
-def _load_meta(path: Path | None) -> dict[str, ListMeta]:
-    """Read ``[lists.NAME]`` tables: ``category`` and ``[lists.NAME.deterrence.LOCALE]``."""
+def _load_meta(path: Path | None, specs: Sequence[ListSpec]) -> dict[str, ListMeta]:
+    """``--meta``: ``[lists.NAME]`` tables, checked against the lists given (docs/deterrence.md)."""
     if path is None:
         return {}
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise CommandError(f"{path}: cannot read list metadata: {exc}") from None
-    meta = {}
-    for name, table in data.get("lists", {}).items():
-        messages = tuple(
-            (locale, str(entry.get("text", "")), str(entry.get("help", "")))
-            for locale, entry in sorted(table.get("deterrence", {}).items())
-        )
-        meta[name] = ListMeta(table.get("category"), messages)
-    return meta
+    return load_meta(path, [spec.name for spec in specs])
+
+
+def _load_wrappers(path: Path | None) -> tuple[WrapperRule, ...]:
+    """``--wrappers FILE``: the operator's redirect-wrapper rules for the bundle."""
+    return () if path is None else load_redirect_rules(path)
 
 
 class _ProgressBar:
@@ -291,10 +287,11 @@ def _cmd_publish(args: argparse.Namespace) -> int:
         specs,
         load_private_key(args.key),
         settings=settings,
-        meta=_load_meta(args.meta),
+        meta=_load_meta(args.meta, specs),
         force_rebase=args.rebase,
         accept_shrink=args.force,
         psl=_load_psl(args.psl),
+        redirect_rules=_load_wrappers(args.wrappers),
     )
     report = result.report
     for rejected in [*report.rejected, *report.warnings] if report else []:
@@ -400,13 +397,14 @@ def _cmd_compile(args: argparse.Namespace) -> int:
         sequence=args.sequence,
         salt=args.salt,
         bloom_seed=args.seed,
-        meta=_load_meta(args.meta),
+        meta=_load_meta(args.meta, specs),
         shorteners=sorted(shorteners),
         shortener_policy=_POLICIES[args.shortened_policy],
         allow_public_suffix=args.force_public_suffix,
         progress=progress,
         resolve=_resolver(args) if args.resolve_shortlinks else None,
         psl=_load_psl(args.psl),
+        redirect_rules=_load_wrappers(args.wrappers),
     )
     for rejected in [*report.rejected, *report.warnings]:
         print(rejected, file=sys.stderr)
@@ -429,6 +427,8 @@ def _load_psl(path: Path | None) -> PublicSuffixList | None:
 
 
 _PSL_HELP = "public_suffix_list.dat to compile with and ship (default: tldextract's snapshot)"
+_WRAPPERS_HELP = "redirect-wrapper rules to ship, extending the SDK's (docs/extraction.md)"
+_META_HELP = "TOML with per-list category and deterrence texts (docs/deterrence.md)"
 
 
 def version_text() -> str:
@@ -473,9 +473,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--bloom-fpr", type=_positive_float_below_one, default=DEFAULT_FPR, help="default 1e-4"
     )
     comp.add_argument("--expires", type=_duration, default=72 * 3600, help="lifetime, e.g. 72h")
-    comp.add_argument("--meta", type=Path, help="TOML with per-list category and deterrence text")
+    comp.add_argument("--meta", type=Path, help=_META_HELP)
     comp.add_argument("--shorteners", type=Path, help="shortener domains file (default: bundled)")
     comp.add_argument("--psl", type=Path, metavar="FILE", help=_PSL_HELP)
+    comp.add_argument("--wrappers", type=Path, metavar="FILE", help=_WRAPPERS_HELP)
     comp.add_argument(
         "--force-public-suffix",
         action="store_true",
@@ -532,7 +533,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-chain", type=_non_negative, default=14, help="deltas before a rebase"
     )
     publish.add_argument("--rebase", action="store_true", help="start a new chain now")
-    publish.add_argument("--meta", type=Path)
+    publish.add_argument("--meta", type=Path, help=_META_HELP)
     publish.add_argument(
         "--max-shrink",
         type=_share,
@@ -546,6 +547,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="publish even if a list shrank by more than --max-shrink, to nothing, or is left out",
     )
     publish.add_argument("--psl", type=Path, metavar="FILE", help=_PSL_HELP)
+    publish.add_argument("--wrappers", type=Path, metavar="FILE", help=_WRAPPERS_HELP)
     publish.set_defaults(func=_cmd_publish)
 
     serve = commands.add_parser("serve", help="serve a repository over HTTP")

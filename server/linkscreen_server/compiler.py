@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from linkscreen._probe import NATIVE_AVAILABLE, bloom_add
 from linkscreen.bundle import format as fmt
+from linkscreen.bundle.format import WrapperRule
 from linkscreen.canonical import canonicalize
 from linkscreen.errors import InvalidURLError
 from linkscreen.expressions import MAX_HOSTS, lookup_hosts, lookup_paths, split_canonical
@@ -84,6 +85,8 @@ class ListMeta:
 
     category: str | None = None
     deterrence: tuple[tuple[str, str, str], ...] = ()
+    default_locale: str | None = None
+    """One of ``deterrence``'s locales, shown when none of the person's has a message."""
 
 
 @dataclass
@@ -288,11 +291,13 @@ def compile_bundle(
     chain: ChainParams | None = None,
     capacity_factor: float = 1.0,
     psl: PublicSuffixList | None = None,
+    redirect_rules: Sequence[WrapperRule] = (),
 ) -> tuple[bytes, CompileReport]:
     """Compile ``specs`` into signed bundle bytes and a report. Pure but for reading the lists.
 
     ``psl`` is the Public Suffix List to compile with and ship in the bundle (default: the
-    pinned tldextract snapshot, see ``suffixes``).
+    pinned tldextract snapshot, see ``suffixes``); ``redirect_rules`` are the operator's
+    redirect wrappers, shipped in the bundle to extend the SDK's own list.
     """
     psl = psl if psl is not None else default_psl()
     if not specs:
@@ -337,7 +342,8 @@ def compile_bundle(
             if row_key not in list_rows and len(entries) > size:  # a row once it has an entry
                 list_rows[row_key] = tag
                 deterrence = info.deterrence or (("en", DEFAULT_DETERRENCE[spec.action], ""),)
-                list_table.append(ListInfo(spec.name, spec.action, category, deterrence))
+                default = info.default_locale if info.deterrence else None
+                list_table.append(ListInfo(spec.name, spec.action, category, deterrence, default))
             if short is not None:
                 short_links.append((item, tag, short))
     if progress is not None:
@@ -386,7 +392,17 @@ def compile_bundle(
         bloom_k=k,
         bloom_bits=m,
     )
-    data = build_bundle(params, list_table, rows, bloom, domains, shortener_policy, key, psl)
+    data = build_bundle(
+        params,
+        list_table,
+        rows,
+        bloom,
+        domains,
+        shortener_policy,
+        key,
+        psl,
+        redirect_rules=redirect_rules,
+    )
     report.size_bytes = len(data)
     report.stage_seconds["assemble+sign"] = clock() - started
     return data, report

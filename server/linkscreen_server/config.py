@@ -18,12 +18,20 @@
     header_timeout = "10s"             # a request head must arrive within this
     max_connections = 4096             # past this, the longest-idle connection is closed
 
+    psl = "public_suffix_list.dat"    # optional: the PSL to compile with and ship
+    redirect_wrappers = "wrappers.txt"  # optional: redirect-wrapper rules to ship
+
     [[lists]]
     name = "hotline"
     source = "lists/hotline.txt"       # a file, or an http(s) URL
     action = "block"
     max_shrink = 0.5                   # optional; else [repository] max_shrink
     format = "text"                    # optional: "text" or "csv" (default: by .csv suffix)
+    category = "csam"                  # optional, with default_locale and the texts below
+    default_locale = "en"
+    [lists.deterrence.en]              # docs/deterrence.md
+    text = "This link was blocked."
+    help = "https://help.example/"
 
 Every mistake is reported as ``server.toml:LINE: reason``, all at once, before anything starts.
 """
@@ -36,13 +44,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from linkscreen.bundle.format import WrapperRule
+from linkscreen.psl import PublicSuffixList
 from linkscreen.results import Action
 
-from .compiler import ListSpec
+from .compiler import ListMeta, ListSpec
+from .meta import META_KEYS, read_list_meta
 from .publish import DEFAULT_MAX_SHRINK, PublishSettings
 from .sources import ListFormat, format_of
+from .suffixes import PslFileError, load_psl
 from .tomlfile import ConfigError, Located, load
 from .units import parse_duration
+from .wrappers import load_redirect_rules
 
 __all__ = [
     "DEFAULT_HEADER_TIMEOUT_S",
@@ -106,6 +119,12 @@ class Config:
     admin_token: str | None = None
     header_timeout_s: float = DEFAULT_HEADER_TIMEOUT_S
     max_connections: int = DEFAULT_MAX_CONNECTIONS
+    meta: dict[str, ListMeta] = field(default_factory=dict)
+    """Category, default locale and deterrence texts per list name (from ``[[lists]]``)."""
+    psl: PublicSuffixList | None = None
+    """The Public Suffix List to compile with; None: tldextract's pinned snapshot."""
+    redirect_rules: tuple[WrapperRule, ...] = ()
+    """The operator's redirect-wrapper rules, shipped in every bundle."""
 
     @classmethod
     def load(cls, path: Path) -> Config:
@@ -121,9 +140,11 @@ _REPOSITORY_KEYS = {
     "bundle_lifetime",
     "pointer_lifetime",
     "max_shrink",
+    "psl",
+    "redirect_wrappers",
 }
 _SERVER_KEYS = {"host", "port", "admin_token_file", "header_timeout", "max_connections"}
-_LIST_KEYS = {"name", "source", "action", "max_shrink", "format"}
+_LIST_KEYS = {"name", "source", "action", "max_shrink", "format", *META_KEYS}
 
 
 class _Reader:
@@ -182,7 +203,9 @@ class _Reader:
             doc.problem(r, "[repository] needs signing_key (a key file or key directory)")
         token_file = self._get(server, s, "admin_token_file", str, None)
         token = self._token(token_file) if token_file is not None else None
-        lists = self._lists(top.get("lists", []))
+        lists, meta = self._lists(top.get("lists", []))
+        psl_file = self._get(repo, r, "psl", str, None)
+        wrappers_file = self._get(repo, r, "redirect_wrappers", str, None)
         max_shrink = self._get(repo, r, "max_shrink", float, DEFAULT_MAX_SHRINK, _share)
         config = Config(
             repo_dir=self.base / self._get(repo, r, "dir", str, "repo"),
@@ -207,9 +230,29 @@ class _Reader:
             max_connections=self._get(
                 server, s, "max_connections", int, DEFAULT_MAX_CONNECTIONS, _positive
             ),
+            meta=meta,
+            psl=self._psl(psl_file) if psl_file is not None else None,
+            redirect_rules=self._wrappers(wrappers_file) if wrappers_file is not None else (),
         )
         doc.check()
         return config
+
+    def _psl(self, name: str) -> PublicSuffixList | None:
+        try:
+            return load_psl(self.base / name)
+        except PslFileError as exc:
+            self.doc.problem(("repository", "psl"), f"psl: {exc}")
+            return None
+
+    def _wrappers(self, name: str) -> tuple[WrapperRule, ...]:
+        try:
+            return load_redirect_rules(self.base / name)
+        except ConfigError as exc:
+            for problem in exc.problems:
+                self.doc.problem(
+                    ("repository", "redirect_wrappers"), f"redirect_wrappers: {problem}"
+                )
+            return ()
 
     def _token(self, name: str) -> str | None:
         where = ("server", "admin_token_file")
@@ -232,11 +275,12 @@ class _Reader:
             return None
         return token
 
-    def _lists(self, value: Any) -> list[ListSource]:
+    def _lists(self, value: Any) -> tuple[list[ListSource], dict[str, ListMeta]]:
         if not isinstance(value, list):
             self.doc.problem(("lists",), "lists must be [[lists]] tables")
-            return []
+            return [], {}
         lists: list[ListSource] = []
+        meta: dict[str, ListMeta] = {}
         for index, item in enumerate(value):
             where: tuple[str | int, ...] = ("lists", index)
             table = self._table(where, item, _LIST_KEYS)
@@ -257,7 +301,10 @@ class _Reader:
                     self._get(table, where, "format", str, None, _format),
                 )
             )
-        return lists
+            if META_KEYS & set(table):  # keys were checked above: pass only the meta ones
+                listed = {key: table[key] for key in META_KEYS & set(table)}
+                meta[name] = read_list_meta(self.doc, where, listed, set(META_KEYS))
+        return lists, meta
 
 
 _TIME = (str, int)

@@ -40,6 +40,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from linkscreen._files import write_atomically
 from linkscreen.bundle import format as fmt
 from linkscreen.bundle.delta import make_delta
+from linkscreen.bundle.format import WrapperRule
 from linkscreen.errors import LinkscreenError, MetadataError
 from linkscreen.keys import key_id_of
 from linkscreen.metadata import Root, key_table, sign_metadata, verify_root
@@ -374,6 +375,7 @@ class Repository:
         force_rebase: bool = False,
         accept_shrink: bool | Collection[str] = False,
         psl: PublicSuffixList | None = None,
+        redirect_rules: Sequence[WrapperRule] = (),
     ) -> PublishResult:
         """Compile ``specs`` as the next version and publish it with deltas; pointer last.
 
@@ -382,7 +384,7 @@ class Repository:
         (:class:`UnauthorisedKeyError`); a list that shrank by more than its allowed share,
         to nothing, or is left out (:class:`SourceShrinkError`), unless ``accept_shrink`` is
         true or names it. ``psl`` is the Public Suffix List to compile with and ship (default:
-        tldextract's pinned snapshot).
+        tldextract's pinned snapshot); ``redirect_rules`` the operator's redirect wrappers.
         """
         with self.lock():
             self.migrate_legacy_state()
@@ -397,6 +399,7 @@ class Repository:
                 force_rebase=force_rebase,
                 accept_shrink=accept_shrink,
                 psl=psl,
+                redirect_rules=redirect_rules,
             )
 
     def _publish_locked(
@@ -412,6 +415,7 @@ class Repository:
         force_rebase: bool,
         accept_shrink: bool | Collection[str],
         psl: PublicSuffixList | None,
+        redirect_rules: Sequence[WrapperRule],
     ) -> PublishResult:
         if self.root_version() == 0:
             raise PublishError(f"{self.dir}: no root metadata; run `linkscreen-server root` first")
@@ -473,6 +477,7 @@ class Repository:
             capacity_factor=settings.capacity_factor,
             salt=None if chain_params else secrets.token_bytes(fmt.SALT_BYTES),
             psl=psl,
+            redirect_rules=redirect_rules,
         )
         previous_lists: dict[str, int] = dict(state.get("lists", {}))
         shrunk = _shrunk(previous_lists, report.list_entries, settings)
@@ -494,6 +499,7 @@ class Repository:
                 force_rebase=True,
                 accept_shrink=accept_shrink,
                 psl=psl,
+                redirect_rules=redirect_rules,
             )
         payload = payload_of(data)
         state_sha = _sha256(payload)

@@ -142,7 +142,11 @@ class Publisher:
                     return None
                 try:
                     result = self.repo.publish(
-                        specs, self.key, settings=self.config.settings, accept_shrink=accept_shrink
+                        specs,
+                        self.key,
+                        settings=self.config.settings,
+                        accept_shrink=accept_shrink,
+                        **self._bundle_options(),
                     )
                 except SourceShrinkError as exc:
                     for item in exc.shrunk:
@@ -175,6 +179,11 @@ class Publisher:
             for rejected in [*report.rejected, *report.warnings] if report else []:
                 log.warning("%s", rejected)
             return result
+
+    def _bundle_options(self) -> dict[str, Any]:
+        """What server.toml adds to every bundle: texts, the PSL, redirect-wrapper rules."""
+        config = self.config
+        return {"meta": config.meta, "psl": config.psl, "redirect_rules": config.redirect_rules}
 
     def source_named(self, name: str) -> ListSource | None:
         return next((s for s in self.config.lists if s.name == name), None)
@@ -209,6 +218,7 @@ class Publisher:
                     self.key,
                     settings=self.config.settings,
                     accept_shrink={source.name} if accept_shrink else False,
+                    **self._bundle_options(),
                 )
             except BaseException:
                 pending.unlink(missing_ok=True)

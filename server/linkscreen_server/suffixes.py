@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from importlib import resources
 from pathlib import Path
 
+from linkscreen.errors import LinkscreenError
 from linkscreen.psl import PublicSuffixList
 
 __all__ = ["PslFileError", "default_psl", "load_psl"]
@@ -23,8 +25,10 @@ _TLDEXTRACT_SNAPSHOT = ".tld_set_snapshot"
 MAX_PSL_FILE_BYTES = 16 << 20
 
 
-class PslFileError(ValueError):
-    """A ``--psl`` file cannot be read as a Public Suffix List."""
+class PslFileError(LinkscreenError):
+    """A ``--psl`` file (or server.toml's ``psl``) cannot be read as a Public Suffix List: it
+    is missing, not a file, unreadable, not UTF-8, too large, or malformed (the message names
+    the line). The CLI prints it as one line and exits with status 2."""
 
 
 @functools.cache
@@ -37,13 +41,21 @@ def default_psl() -> PublicSuffixList:
 def load_psl(path: str | os.PathLike[str]) -> PublicSuffixList:
     """A ``public_suffix_list.dat`` file; raises PslFileError saying what is wrong."""
     file = Path(path)
+    if not file.exists():
+        raise PslFileError(f"{file}: no such file")
+    if not file.is_file():
+        raise PslFileError(f"{file}: not a file")
     try:
         if file.stat().st_size > MAX_PSL_FILE_BYTES:
             raise PslFileError(f"{file}: larger than {MAX_PSL_FILE_BYTES} bytes")
-        text = file.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PslFileError(f"{file}: cannot be read as UTF-8 text: {exc}") from None
+        text = file.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise PslFileError(f"{file}: cannot be read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise PslFileError(f"{file}: not UTF-8 text (byte {exc.start})") from None
     try:
         return PublicSuffixList.parse(text)
-    except ValueError as exc:
-        raise PslFileError(f"{file}: {exc}") from None
+    except ValueError as exc:  # "line N: reason" becomes "FILE:N: reason"
+        where = re.match(r"line (\d+): (.*)", str(exc), re.DOTALL)
+        message = f"{file}:{where[1]}: {where[2]}" if where else f"{file}: {exc}"
+        raise PslFileError(message) from None

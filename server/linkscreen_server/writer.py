@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from linkscreen import CANONICALIZATION_VERSION
 from linkscreen.bundle import format as fmt
+from linkscreen.bundle.format import WrapperRule
 from linkscreen.keys import key_id_of
 from linkscreen.psl import PublicSuffixList
 from linkscreen.results import ListInfo
@@ -41,10 +42,12 @@ def build_bundle(
     key: Ed25519PrivateKey,
     psl: PublicSuffixList,
     extra_sections: Mapping[int, bytes] | None = None,
+    redirect_rules: Sequence[WrapperRule] = (),
 ) -> bytes:
     """Signed bundle bytes. ``rows`` are ``(fingerprint, list index)`` sorted ascending;
     ``psl`` is the Public Suffix List the entries were compiled with (it travels along);
-    ``extra_sections`` are further carried sections by id (redirect-wrapper rules)."""
+    ``redirect_rules`` are the operator's redirect wrappers (section 8); list rows with a
+    ``default_locale`` add section 9; ``extra_sections`` are further carried sections by id."""
     header = fmt.PayloadHeader(
         format_version=fmt.FORMAT_VERSION,
         canonicalization_version=CANONICALIZATION_VERSION,
@@ -68,6 +71,14 @@ def build_bundle(
         fmt.Section.SHORTENERS: fmt.encode_shorteners(list(shorteners), shortener_policy),
         fmt.Section.PSL: psl.encode(),
     }
+    # Optional sections are written only when they hold something, so a bundle without
+    # operator rules or default locales is byte for byte what older writers made.
+    defaults = fmt.encode_default_locales(list(lists))
+    if defaults is not None:
+        carried[fmt.Section.DEFAULT_LOCALES] = defaults
+    wrappers = fmt.encode_redirect_rules(list(redirect_rules))
+    if wrappers is not None:
+        carried[fmt.Section.REDIRECTS] = wrappers
     return sign_payload(fmt.build_payload(header, carried, bloom, rows), key)
 
 

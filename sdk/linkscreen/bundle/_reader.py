@@ -20,6 +20,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from .. import psl as _psl  # a module reference: psl itself imports bundle.format
+from .._wrappers import WrapperRule
 from ..errors import (
     BundleClosedError,
     BundleCorruptError,
@@ -251,6 +252,12 @@ class Bundle:
     @property
     def shortener_policy(self) -> int:
         return self.payload.shortener_policy
+
+    @property
+    def redirect_wrappers(self) -> tuple[WrapperRule, ...]:
+        """The operator's redirect-wrapper rules (section 8; empty when the bundle has none).
+        The Matcher unwraps links with these in addition to the SDK's own list."""
+        return self.payload.redirect_rules
 
     @property
     def entry_count(self) -> int:

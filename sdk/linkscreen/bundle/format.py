@@ -26,6 +26,8 @@ from itertools import accumulate, pairwise
 
 import mmh3
 
+from .. import locales
+from .._wrappers import DECODINGS, MAX_RULES, WrapperRule, parse_rules
 from ..errors import BundleCorruptError, UnsupportedBundleVersionError
 from ..psl import PSL_RUN_NAMES, PslRules
 from ..results import Action, ListInfo
@@ -51,18 +53,25 @@ __all__ = [
     "PslRules",
     "Section",
     "SectionSpec",
+    "WrapperRule",
     "assemble_payload",
     "bloom_parameters",
     "bloom_positions",
     "build_payload",
     "check_header",
+    "decode_default_locales",
     "decode_names",
+    "decode_redirect_rules",
+    "encode_default_locales",
     "encode_names",
+    "encode_redirect_rules",
     "expected_fpr",
     "fingerprint",
     "fingerprint_prefix_bytes_for",
     "key_id",
     "parse_payload",
+    "parse_redirect_rule",
+    "redirect_rule_line",
 ]
 
 MAGIC = b"LSBUNDLE"
@@ -165,6 +174,7 @@ MAX_SHORTENERS = 1 << 20
 MAX_PSL_RULES = 1 << 20
 MAX_TAG_BITS = 16
 MAX_NAME_BYTES = 253  # a DNS name
+MAX_LOCALE_BYTES = locales.MAX_TAG_CHARS  # a default locale (section 9)
 
 
 class Section(IntEnum):
@@ -178,6 +188,7 @@ class Section(IntEnum):
     BUCKETS = 6
     PSL = 7
     REDIRECTS = 8
+    DEFAULT_LOCALES = 9
 
 
 @dataclass(frozen=True)
@@ -206,7 +217,8 @@ SECTIONS = (
         carried=False,
     ),
     SectionSpec(Section.PSL, "Public Suffix List", "variable", "yes (version 2)", carried=True),
-    SectionSpec(Section.REDIRECTS, "redirect-wrapper rules", "variable", "no (reserved)", True),
+    SectionSpec(Section.REDIRECTS, "redirect-wrapper rules", "variable", "no", carried=True),
+    SectionSpec(Section.DEFAULT_LOCALES, "list default locales", "variable", "no", carried=True),
 )
 #: Sections a delta rebuilds instead of carrying.
 DERIVED_SECTIONS = frozenset(spec.id for spec in SECTIONS if not spec.carried)
@@ -465,6 +477,119 @@ def decode_lists(data: bytes | memoryview, count: int) -> tuple[ListInfo, ...]:
         lists.append(ListInfo(list_id, ACTIONS_BY_CODE[action_value], category, deterrence))
     reader.end()
     return tuple(lists)
+
+
+# ---- list default locales (section 9) -----------------------------------------------------
+
+
+def encode_default_locales(lists: Sequence[ListInfo]) -> bytes | None:
+    """One ``str`` per list row, in list-index order: the row's default locale exactly as one
+    of its messages names it, or empty for none. None when no row has one (no section)."""
+    if not any(info.default_locale for info in lists):
+        return None
+    out = bytearray()
+    for info in lists:
+        default = info.default_locale or ""
+        if default and default not in (message[0] for message in info.deterrence):
+            raise ValueError(f"list {info.id!r}: default locale {default!r} has no message")
+        out += _pack_str(default)
+    return bytes(out)
+
+
+def decode_default_locales(
+    data: bytes | memoryview, lists: Sequence[ListInfo]
+) -> tuple[ListInfo, ...]:
+    """``lists`` with their default locales from section 9 (one entry per row, each empty or
+    the locale of one of that row's messages, at most MAX_LOCALE_BYTES; nothing after)."""
+    reader = _Reader(data, "default locale")
+    out = []
+    for info in lists:
+        default = reader.text()
+        if len(default) > MAX_LOCALE_BYTES:
+            raise _corrupt(f"list {info.id!r}: default locale of {len(default)} characters")
+        if default and default not in (message[0] for message in info.deterrence):
+            raise _corrupt(f"list {info.id!r}: default locale {default[:64]!r} has no message")
+        out.append(dataclasses.replace(info, default_locale=default or None))
+    reader.end()
+    return tuple(out)
+
+
+# ---- redirect-wrapper rules (section 8) -----------------------------------------------------
+
+#: Bounds of section 8: rules (the SDK's own list shares the bound) and bytes per rule line.
+MAX_REDIRECT_RULES = MAX_RULES
+MAX_REDIRECT_RULE_BYTES = 1024
+#: What a rule line may hold: printable ASCII; fields are separated by exactly one space.
+_RULE_BYTES = bytes(range(0x21, 0x7F))
+
+
+def redirect_rule_line(rule: WrapperRule) -> str:
+    """A rule's one canonical line: ``HOST PATH PARAMETERS DECODING``, single spaces."""
+    return f"{rule.host} {rule.path} {','.join(rule.parameters)} {rule.decoding}"
+
+
+def encode_redirect_rules(rules: Sequence[WrapperRule]) -> bytes | None:
+    """Section 8: each distinct rule's canonical line plus LF, lines sorted ascending (bytes);
+    None when there is no rule (no section)."""
+    lines = sorted({redirect_rule_line(rule).encode("ascii") for rule in rules})
+    if not lines:
+        return None
+    if len(lines) > MAX_REDIRECT_RULES:
+        raise ValueError(f"{len(lines)} redirect-wrapper rules, at most {MAX_REDIRECT_RULES}")
+    for line in lines:
+        _check_rule_line(line, ValueError)
+    return b"".join(line + b"\n" for line in lines)
+
+
+def parse_redirect_rule(text: str) -> WrapperRule:
+    """One rule from an operator's line, ``HOST PATH PARAMETERS [DECODING]`` (any white space
+    between fields, no comment); ValueError says what is wrong. The grammar is
+    docs/extraction.md's "Redirect wrappers"."""
+    fields = text.split()
+    if len(fields) not in (3, 4):
+        raise ValueError("expected HOST /PATH PARAMETERS [DECODING]")
+    if not all(field.isascii() and field.isprintable() and "#" not in field for field in fields):
+        raise ValueError("a rule is printable ASCII without '#'")
+    host, path, parameters = fields[:3]
+    decoding = fields[3] if len(fields) == 4 else "percent"
+    if not path.startswith("/"):
+        raise ValueError(f"the path {path!r} does not start with '/'")
+    if decoding not in DECODINGS:
+        raise ValueError(f"unknown decoding {decoding!r} (known: {', '.join(sorted(DECODINGS))})")
+    if any(not name for name in parameters.split(",")):
+        raise ValueError(f"empty parameter name in {parameters!r}")
+    (rule,) = parse_rules(" ".join([host.lower(), path, parameters, decoding]), "rule")
+    return rule
+
+
+def _check_rule_line(line: bytes, error: type[Exception]) -> WrapperRule:
+    """The rule of one canonical line, or ``error`` saying what is wrong with it."""
+    if not line or len(line) > MAX_REDIRECT_RULE_BYTES:
+        raise error(f"redirect-wrapper rule of {len(line)} bytes (1-{MAX_REDIRECT_RULE_BYTES})")
+    if line.translate(None, _RULE_BYTES + b" "):
+        raise error(f"redirect-wrapper rule {line[:80]!r} is not printable ASCII")
+    try:
+        rule = parse_redirect_rule(line.decode("ascii"))
+    except ValueError as exc:
+        raise error(f"redirect-wrapper rule {line[:80]!r}: {exc}") from None
+    if redirect_rule_line(rule).encode("ascii") != line:
+        raise error(f"redirect-wrapper rule {line[:80]!r} is not in canonical form")
+    return rule
+
+
+def decode_redirect_rules(data: bytes | memoryview) -> tuple[WrapperRule, ...]:
+    """Section 8's rules, every line checked: canonical, strictly ascending, LF-terminated."""
+    raw = bytes(data)
+    if len(raw) > MAX_REDIRECT_RULES * (MAX_REDIRECT_RULE_BYTES + 1):
+        raise _corrupt(f"redirect-wrapper section of {len(raw)} bytes exceeds its bound")
+    if not raw.endswith(b"\n"):
+        raise _corrupt("redirect-wrapper section does not end with a line feed")
+    lines = raw[:-1].split(b"\n")
+    if len(lines) > MAX_REDIRECT_RULES:
+        raise _corrupt(f"{len(lines)} redirect-wrapper rules, at most {MAX_REDIRECT_RULES}")
+    if not all(map(operator.lt, lines, lines[1:])):
+        raise _corrupt("redirect-wrapper rules are not strictly ascending")
+    return tuple(_check_rule_line(line, BundleCorruptError) for line in lines)
 
 
 def max_list_table_bytes(fingerprint_count: int) -> int:
@@ -937,6 +1062,8 @@ class Payload:
     table: FingerprintTable
     bloom: memoryview
     tags: memoryview
+    redirect_rules: tuple[WrapperRule, ...] = ()
+    """The operator's redirect-wrapper rules (section 8), which extend the SDK's own."""
 
     def section(self, section_id: int) -> memoryview | None:
         """The raw bytes of a section (padding excluded), or None when absent."""
@@ -1004,6 +1131,11 @@ def parse_payload(data: bytes | memoryview) -> Payload:
     if len(lists_raw) > max_list_table_bytes(n):
         raise _corrupt(f"list table of {len(lists_raw)} bytes is too large for {n} entries")
     lists = decode_lists(lists_raw, header.list_count)
+    if Section.DEFAULT_LOCALES in sections:
+        lists = decode_default_locales(get(Section.DEFAULT_LOCALES), lists)
+    redirect_rules: tuple[WrapperRule, ...] = ()
+    if Section.REDIRECTS in sections:
+        redirect_rules = decode_redirect_rules(get(Section.REDIRECTS))
     policy, shorteners = SHORTENER_POLICY_ALLOW, frozenset[str]()
     if Section.SHORTENERS in sections:
         policy, shorteners = decode_shorteners(get(Section.SHORTENERS), version)
@@ -1014,7 +1146,9 @@ def parse_payload(data: bytes | memoryview) -> Payload:
         _check_buckets(table)
     _check_tags(tags, header.tag_bits, n, header.list_count)
     _check_sorted(table, tags, header.tag_bits)
-    return Payload(data, header, sections, lists, policy, shorteners, psl, table, bloom, tags)
+    return Payload(
+        data, header, sections, lists, policy, shorteners, psl, table, bloom, tags, redirect_rules
+    )
 
 
 def check_header(header: PayloadHeader) -> None:
