@@ -29,7 +29,10 @@ _WRITTEN_SCHEME = re.compile(r"(?:https?|hxxps?|ttps?|ftp):", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class Expansion:
-    """Where a link leads, what each hop is, and the overall verdict."""
+    """Where a link leads, what each hop is, and the overall verdict.
+
+    Immutable; safe to share between threads.
+    """
 
     url: str
     chain: tuple[str, ...]

@@ -60,7 +60,10 @@ LOOSE = Tier.LOOSE
 
 @dataclass(frozen=True)
 class Candidate:
-    """Something in a message that could be a link, and how it was recovered."""
+    """Something in a message that could be a link, and how it was recovered.
+
+    Immutable; safe to share between threads.
+    """
 
     url: str
     """The link text after undoing obfuscation; canonicalise it before lookup."""
@@ -77,7 +80,7 @@ class Candidate:
 
 class Candidates(Sequence[Candidate]):
     """The candidates of one message (an immutable sequence), and whether a limit cut the
-    work short (``complete``; ``notes`` say which)."""
+    work short (``complete``; ``notes`` say which). Safe to share between threads."""
 
     __slots__ = ("_items", "hosts", "notes", "paths")
 

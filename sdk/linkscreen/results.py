@@ -15,7 +15,10 @@ from . import locales
 
 
 class Action(enum.StrEnum):
-    """What the app should do with a link; ``severity`` orders them (block > warn > allow)."""
+    """What the app should do with a link; ``severity`` orders them (block > warn > allow).
+
+    Enum members are immutable; safe to share between threads.
+    """
 
     ALLOW = "allow"
     WARN = "warn"
@@ -30,7 +33,10 @@ _SEVERITY = {Action.ALLOW: 0, Action.WARN: 1, Action.BLOCK: 2}
 
 
 class MatchKind(enum.StrEnum):
-    """How much of a site a matching list entry covers."""
+    """How much of a site a matching list entry covers.
+
+    Enum members are immutable; safe to share between threads.
+    """
 
     HOST = "host"  #: ``bad.example/``: the host and all its subdomains
     PATH_PREFIX = "path_prefix"  #: ``bad.example/content/``: everything under a path
@@ -48,6 +54,7 @@ class Technique(enum.StrEnum):
     """How a candidate link was recovered from text (docs/extraction.md has the full table).
 
     Values are plain strings, so JSON output and comparisons with ``"refang"`` keep working.
+    Enum members are immutable; safe to share between threads.
     """
 
     # descriptive: say what the link looked like, never evidence on their own
@@ -83,14 +90,20 @@ class Technique(enum.StrEnum):
 
 
 class Tier(enum.StrEnum):
-    """``strict``: a messenger would linkify it; ``loose``: looked up, never shown or fetched."""
+    """``strict``: a messenger would linkify it; ``loose``: looked up, never shown or fetched.
+
+    Enum members are immutable; safe to share between threads.
+    """
 
     STRICT = "strict"
     LOOSE = "loose"
 
 
 class Signal(enum.StrEnum):
-    """What a verdict or finding says beyond its list matches."""
+    """What a verdict or finding says beyond its list matches.
+
+    Enum members are immutable; safe to share between threads.
+    """
 
     LOOKALIKE = "lookalike"
     """The host is a look-alike (mixed scripts, or found through its confusable skeleton)."""
@@ -160,7 +173,7 @@ class ListInfo:
 
 @dataclass(frozen=True)
 class Match:
-    """One list entry that a URL hit."""
+    """One list entry that a URL hit. Immutable; safe to share between threads."""
 
     list_id: str
     action: Action
@@ -178,7 +191,7 @@ class Match:
 
 @dataclass(frozen=True)
 class Verdict:
-    """The answer for one URL."""
+    """The answer for one URL. Immutable; safe to share between threads."""
 
     url: str
     """The URL as given."""
@@ -267,7 +280,10 @@ class Verdict:
 
 @dataclass(frozen=True)
 class Finding:
-    """One candidate link in a message and its verdict: the reading that decided it."""
+    """One candidate link in a message and its verdict: the reading that decided it.
+
+    Immutable; safe to share between threads.
+    """
 
     start: int
     """Span in the message: ``text[start:end]``."""
@@ -409,7 +425,10 @@ def _severity(action: Action) -> int:
 
 @dataclass(frozen=True)
 class BundleInfo:
-    """What ``linkscreen inspect`` shows: the header and tables of a verified bundle."""
+    """What ``linkscreen inspect`` shows: the header and tables of a verified bundle.
+
+    Immutable; safe to share between threads.
+    """
 
     path: str
     key_id: str

@@ -97,6 +97,11 @@ class _LegacyAdapter:
 
 
 class UpdateStatus(enum.StrEnum):
+    """What a refresh did (``UpdateResult.status``).
+
+    Enum members are immutable; safe to share between threads.
+    """
+
     UP_TO_DATE = "up-to-date"
     UPDATED_DELTA = "updated-delta"
     UPDATED_FULL = "updated-full"
@@ -105,7 +110,10 @@ class UpdateStatus(enum.StrEnum):
 
 @dataclass(frozen=True)
 class UpdateResult:
-    """What one refresh did. The last good state stays in use whatever ``status`` says."""
+    """What one refresh did. The last good state stays in use whatever ``status`` says.
+
+    Immutable; safe to share between threads.
+    """
 
     status: UpdateStatus
     version: int
