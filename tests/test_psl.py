@@ -158,6 +158,8 @@ def test_import_linkscreen_loads_no_tldextract_and_parses_no_list() -> None:
     code = (
         "import sys, linkscreen; "
         "assert 'tldextract' not in sys.modules, 'tldextract'; "
+        "assert 'linkscreen.psl' not in sys.modules, 'psl loaded on import'; "
+        "import linkscreen.psl; "
         "assert linkscreen.psl._snapshot is None, 'parsed on import'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -3,21 +3,21 @@
 The safe surface lives here; raw format helpers stay in private modules. Data flows one way:
 text -> candidates -> canonical URL -> expressions -> hashes -> probe -> verdict.
 
-Importing the package is cheap on purpose (an app imports it at start-up, on a phone): only the
-pure, local parts load here. What needs cryptography, the C core, the network or large tables
-(``Bundle``, ``Matcher``, ``Updater``, ``Reporter``, ``Expander``, ``extract_links``, ...)
-loads on first use through PEP 562's module ``__getattr__``: ``linkscreen.Updater`` works as
-usual, and ``import linkscreen`` never loads an HTTP client, ``ssl`` or ``socket``. Add a new
-heavy public name to ``_LAZY``, not as an import.
+Importing the package is cheap on purpose (an app imports it at start-up, on a phone): only
+canonicalisation, expressions and the errors load here. Everything else (the result types,
+which need ``dataclasses``; the Public Suffix List; what needs cryptography, the C core, the
+network or large tables: ``Bundle``, ``Matcher``, ``Updater``, ``Reporter``, ``Expander``,
+``extract_links``) loads on first use through PEP 562's module ``__getattr__``:
+``linkscreen.Updater`` works as usual, and ``import linkscreen`` never loads an HTTP client,
+``ssl`` or ``socket``. Add a new public name to ``_LAZY``, not as an import, unless it is as
+light as those above.
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING
 
 from .canonical import MAX_URL_CHARS, canonical_variants, canonicalize
-from .conversation import Conversation
 from .errors import (
     BlockedAddressError,
     BundleClosedError,
@@ -51,21 +51,8 @@ from .errors import (
     URLLimitError,
 )
 from .expressions import MAX_EXPRESSIONS, expressions
-from .psl import PSL_SNAPSHOT_VERSION, registrable_domain
-from .results import (
-    Action,
-    BundleInfo,
-    Deterrence,
-    Finding,
-    Findings,
-    ListInfo,
-    Match,
-    MatchKind,
-    Signal,
-    Technique,
-    Tier,
-    Verdict,
-)
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at start-up
 
 __version__ = "0.1.0"
 
@@ -75,9 +62,26 @@ CANONICALIZATION_VERSION = 1
 
 #: Public name -> the module that defines it, imported on first access (PEP 562).
 _LAZY: dict[str, str] = {
-    "Bundle": ".bundle",  # cryptography (signature check), mmap
+    # result types: dataclasses (and with it inspect) costs more than the rest of the import
+    "Action": ".results",
+    "BundleInfo": ".results",
+    "Deterrence": ".results",
+    "Finding": ".results",
+    "Findings": ".results",
+    "ListInfo": ".results",
+    "Match": ".results",
+    "MatchKind": ".results",
+    "Signal": ".results",
+    "Technique": ".results",
+    "Tier": ".results",
+    "Verdict": ".results",
+    # the Public Suffix List snapshot: parsed on first use anyway
+    "PSL_SNAPSHOT_VERSION": ".psl",
+    "registrable_domain": ".psl",
+    "Bundle": ".bundle",  # cryptography (signature check)
     "Candidate": ".extract",  # extraction: Unicode tables and many patterns
     "Candidates": ".extract",
+    "Conversation": ".conversation",  # threading, deque: only apps that keep context need it
     "Expander": ".expander",  # network: opt-in short-link expansion
     "Expansion": ".expander",
     "FlushResult": ".reporter",  # network: reports, only when a person asks
@@ -94,11 +98,27 @@ _LAZY: dict[str, str] = {
 
 if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ supplies these
     from .bundle import Bundle
+    from .conversation import Conversation
     from .expander import Expander, Expansion
     from .extract import Candidate, Candidates, extract_links
     from .keys import load_public_key
     from .matcher import Matcher
+    from .psl import PSL_SNAPSHOT_VERSION, registrable_domain
     from .reporter import FlushResult, Reporter, ReportResult, ReportStatus
+    from .results import (
+        Action,
+        BundleInfo,
+        Deterrence,
+        Finding,
+        Findings,
+        ListInfo,
+        Match,
+        MatchKind,
+        Signal,
+        Technique,
+        Tier,
+        Verdict,
+    )
     from .updater import Updater, UpdateResult, UpdateStatus
 
 

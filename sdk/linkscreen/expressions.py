@@ -12,7 +12,10 @@ its bundle's list; without one, the SDK's snapshot is used.
 from __future__ import annotations
 
 from .canonical import canonicalize
-from .psl import PublicSuffixList, snapshot
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at start-up
+if TYPE_CHECKING:
+    from .psl import PublicSuffixList
 
 __all__ = ["MAX_EXPRESSIONS", "MAX_HOSTS", "MAX_PATHS", "expressions", "split_canonical"]
 
@@ -54,7 +57,11 @@ def lookup_hosts(host: str, psl: PublicSuffixList | None = None) -> list[str]:
     """Exact host, then the registrable domain and up to three labels more; IPs: host only."""
     if host[0] == "[" or (host[-1].isdigit() and _is_ipv4(host)):
         return [host]
-    base = (snapshot() if psl is None else psl).registrable_domain(host)
+    if psl is None:
+        from .psl import snapshot  # the snapshot loads with the first lookup that needs it
+
+        psl = snapshot()
+    base = psl.registrable_domain(host)
     if base is None or base == host:
         return [host]
     hosts = [host]

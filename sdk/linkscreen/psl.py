@@ -13,11 +13,9 @@ here downloads, writes or imports tldextract.
 
 from __future__ import annotations
 
+import _thread
 import bisect
-import hashlib
-import threading
 from dataclasses import dataclass, fields
-from importlib import resources
 
 from ._host import canonical_host
 from .errors import InvalidURLError
@@ -157,6 +155,8 @@ class PublicSuffixList:
     @property
     def sha256(self) -> str:
         """SHA-256 (hex) of the encoded rules: equal lists have equal hashes, comments aside."""
+        import hashlib  # not at import time: OpenSSL's load costs an app's start-up
+
         return hashlib.sha256(self.encode()).hexdigest()
 
     @property
@@ -293,7 +293,7 @@ def _utf8_as_latin1(text: str) -> str:
     return text.encode("utf-8").decode("latin-1")
 
 
-_LOCK = threading.Lock()
+_LOCK = _thread.allocate_lock()  # threading's Lock, without importing threading at start-up
 _snapshot: PublicSuffixList | None = None
 
 
@@ -303,6 +303,8 @@ def snapshot() -> PublicSuffixList:
     if _snapshot is None:
         with _LOCK:
             if _snapshot is None:
+                from importlib import resources  # pathlib, zipfile...: only when needed
+
                 text = (resources.files("linkscreen") / "data" / _SNAPSHOT_FILE).read_text("utf-8")
                 _snapshot = PublicSuffixList.parse(text)
     return _snapshot
