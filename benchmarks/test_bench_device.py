@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -106,27 +107,60 @@ def bundle_25k(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def sdk_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh venv with only the SDK (wheel of this tree + its runtime dependencies)."""
-    tmp = tmp_path_factory.mktemp("sdk-venv")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp), str(ROOT)],
+#: How the SDK-only venv gets linkscreen: the wheel of this tree built with the C core, or
+#: ``pip install .`` of a clean copy with no compiler (the issue's measurement).
+INSTALLS = ["wheel, C core", "pip install ., CC=/bin/false"]
+
+
+def _clean_copy(target: Path) -> Path:
+    """The files a clean clone holds (tracked, plus new files not ignored), copied."""
+    listing = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
         check=True,
-        env=_env(),
-    )
-    (wheel,) = tmp.glob("linkscreen-*.whl")
+    ).stdout.decode()
+    for name in filter(None, listing.split("\0")):
+        if (ROOT / name).is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, target / name)
+    return target
+
+
+@pytest.fixture(scope="module", params=INSTALLS)
+def sdk_venv(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh venv with only the SDK and its runtime dependencies from the package index."""
+    tmp = tmp_path_factory.mktemp("sdk-venv")
     venv = tmp / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    if request.param == INSTALLS[0]:
+        subprocess.run(
+            [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp), str(ROOT)],
+            check=True,
+            env=_env(),
+        )
+        (target,) = tmp.glob("linkscreen-*.whl")
+        env = _env()
+    else:
+        target = _clean_copy(tmp / "src")
+        env = {**_env(), "CC": "/bin/false"}
     installed = subprocess.run(
-        [venv / "bin" / "python", "-m", "pip", "install", "-q", str(wheel)],
-        env=_env(),
+        [venv / "bin" / "python", "-m", "pip", "install", "-q", "--no-cache-dir", str(target)],
+        env=env,
         capture_output=True,
         text=True,
         check=False,
     )
     if installed.returncode:
         pytest.skip(f"cannot install the SDK's dependencies here: {installed.stderr[-300:]}")
+    native = subprocess.run(
+        [venv / "bin" / "python", "-m", "linkscreen", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp,
+    ).stdout.strip()
+    print(f"\n{request.param}: {native}")
     return venv
 
 
@@ -152,14 +186,18 @@ def test_import_time_dev_venv(recorder: Any, tmp_path: Path) -> None:
         recorder(group, name, value, "ms")
 
 
+def _install_of(venv: Path) -> str:
+    return INSTALLS[1] if (venv.parent / "src").exists() else INSTALLS[0]
+
+
 def test_import_time_sdk_only_install(recorder: Any, sdk_venv: Path, tmp_path: Path) -> None:
     medians = _time_imports(str(sdk_venv / "bin" / "python"), tmp_path)
-    group = "import, SDK-only venv, ms (<= 100)"
+    group = f"import, SDK-only venv ({_install_of(sdk_venv)}), ms (<= 100)"
     for name, value in medians.items():
         recorder(group, name, value, "ms")
     recorder(
         "import linkscreen minus python -c pass",
-        "SDK-only venv",
+        f"SDK-only venv ({_install_of(sdk_venv)})",
         medians["import linkscreen"] - medians["python -c pass"],
         "ms",
     )
@@ -169,7 +207,7 @@ def test_first_check_after_open(
     recorder: Any, sdk_venv: Path, bundle_25k: Path, tmp_path: Path
 ) -> None:
     result = _first_check(str(sdk_venv / "bin" / "python"), bundle_25k, tmp_path)
-    group = f"first check_url after Bundle.open ({ENTRIES:,} entries), ms (<= 5)"
+    group = f"first check_url, {ENTRIES:,} entries ({_install_of(sdk_venv)}), ms (<= 5)"
     recorder(group, "second check_url (warm, baseline)", result["second"], "ms")
     recorder(group, "first check_url", result["first"], "ms")
     recorder(group, "Bundle.open + Matcher", result["open"], "ms")
@@ -180,7 +218,7 @@ def test_sdk_install_size(recorder: Any, sdk_venv: Path) -> None:
     sizes = _site_packages_kb(sdk_venv)
     excluded = sum(kb for name, kb in sizes.items() if _is_excluded(name))
     added = {name: kb for name, kb in sizes.items() if not _is_excluded(name)}
-    group = "SDK-only install, site-packages MB (<= 5)"
+    group = f"SDK-only install ({_install_of(sdk_venv)}), site-packages MB (<= 5)"
     recorder(group, "cryptography + cffi (+ pycparser, pip, setuptools)", excluded / 1024, "MB")
     recorder(
         group,
@@ -190,4 +228,4 @@ def test_sdk_install_size(recorder: Any, sdk_venv: Path) -> None:
     )
     biggest = sorted(added.items(), key=lambda item: -item[1])[:6]
     for name, kb in biggest:
-        recorder("SDK-only install, largest entries", name, kb / 1024, "MB")
+        recorder(f"largest entries ({_install_of(sdk_venv)})", name, kb / 1024, "MB")
