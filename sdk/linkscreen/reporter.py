@@ -98,7 +98,7 @@ _STATE_FORMAT = 1
 
 
 class ReportStatus(enum.StrEnum):
-    """What became of one report."""
+    """What became of one report. Enum members are immutable; safe to share between threads."""
 
     SENT = "sent"
     """The service accepted it (202 ``received``); it is no longer on the device."""
@@ -116,7 +116,7 @@ class ReportStatus(enum.StrEnum):
 
 @dataclass(frozen=True)
 class ReportResult:
-    """The outcome of sending (or trying to send) one report. Immutable."""
+    """The outcome of sending (or trying to send) one report. Immutable; thread-safe."""
 
     status: ReportStatus
     report_id: str
@@ -147,7 +147,10 @@ class ReportResult:
 
 @dataclass(frozen=True)
 class FlushResult:
-    """What one ``flush()`` did: a result for each report it touched, in order."""
+    """What one ``flush()`` did: a result for each report it touched, in order.
+
+    Immutable; safe to share between threads.
+    """
 
     results: tuple[ReportResult, ...] = ()
     remaining: int = 0
