@@ -15,8 +15,8 @@ NATIVE_HEADERS := native/linkscreen.h native/ls_internal.h native/ls_unicode_dat
 WASI_SYSROOT ?= /usr
 FUZZ_SECONDS ?= 600
 
-.PHONY: demo test lint typecheck bench native-check wasm wasm-if-possible fuzz clean test-matrix \
-	demo-matrix
+.PHONY: demo test lint typecheck bench native-check wasm wasm-if-possible fuzz fuzz-python clean \
+	test-matrix demo-matrix
 
 $(STAMP): pyproject.toml setup.py native/build_native.py $(NATIVE_SOURCES) $(NATIVE_HEADERS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -91,6 +91,10 @@ wasm-if-possible:
 # A longer libFuzzer run than the 30 s one in `make test` (FUZZ_SECONDS, default 600).
 fuzz: $(STAMP)
 	LINKSCREEN_FUZZ_SECONDS=$(FUZZ_SECONDS) $(BIN)/python -m pytest -q -s tests/test_native_fuzz.py
+
+# The Python parsers under atheris for FUZZ_SECONDS each (`make test` runs 8 s each).
+fuzz-python: $(STAMP)
+	LINKSCREEN_PY_FUZZ_SECONDS=$(FUZZ_SECONDS) $(BIN)/python -m pytest -q -s tests/test_fuzz_python.py
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m pytest benchmarks -q -s -W ignore::DeprecationWarning --benchmark-enable \
