@@ -53,14 +53,15 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str
 
 
 @pytest.fixture(params=["memory", "http"])
-def repo(request: pytest.FixtureRequest, tmp_path: Path, served: tuple[Path, str]) -> Any:
-    """A repository with one published version (300 entries), in memory or over loopback HTTP."""
+def repo(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
+    """A repository with one published version (300 entries), in memory or over loopback HTTP
+    (the server process starts only for the HTTP variant)."""
     from repo_fixtures import HttpRepo, MemoryRepo, entries
 
     if request.param == "memory":
         memory = MemoryRepo(tmp_path)
     else:
-        root, base = served
+        root, base = request.getfixturevalue("served")
         memory = HttpRepo(root / tmp_path.name, server_base=f"{base}{tmp_path.name}/tree/")
     memory.publish(entries(300))
     return memory

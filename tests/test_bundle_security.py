@@ -96,6 +96,21 @@ def test_unsupported_envelope_version_is_refused(bundle_bytes: bytes) -> None:
         open_bytes(bytes(data))
 
 
+@pytest.mark.parametrize(("algorithm", "reserved"), [(2, 0), (0, 0), (1, 1)])
+def test_an_unknown_signature_algorithm_is_refused_even_when_signed(
+    bundle_bytes: bytes, algorithm: int, reserved: int
+) -> None:
+    """The signature covers the envelope, so this bundle's Ed25519 signature verifies: the
+    algorithm field (and the reserved one) must still be refused on their own."""
+    payload = bytes(_payload(bundle_bytes))
+    envelope = fmt.ENVELOPE.pack(
+        fmt.MAGIC, 1, algorithm, reserved, bundle_bytes[16:24], len(payload)
+    )
+    signed = envelope + payload
+    with pytest.raises(linkscreen.BundleCorruptError, match="signature algorithm"):
+        open_bytes(signed + TEST_KEY.sign(signed))
+
+
 def test_unsupported_format_version_is_refused(bundle_bytes: bytes) -> None:
     payload = _payload(bundle_bytes)
     payload[0:2] = struct.pack("<H", 99)

@@ -271,6 +271,35 @@ def test_a_huge_page_is_read_only_up_to_the_byte_bound(
     assert expansion.stopped == "final", expansion
 
 
+class SlowScripted(Scripted):
+    """A scripted fetcher that takes ``delay`` seconds per request and ignores the request's
+    deadline (an app's HTTP stack may): the chain's own clock must still stop it."""
+
+    def __init__(self, script: dict[str, tuple[int, dict[str, str], bytes]], delay: float):
+        super().__init__(script)
+        self.delay = delay
+
+    def fetch(self, request: Request) -> Response:
+        time.sleep(self.delay)
+        return super().fetch(request)
+
+
+def test_a_fetcher_ignoring_deadlines_cannot_stretch_the_chain() -> None:
+    script = {f"http://hop{i}.test/": _redirect(f"http://hop{i + 1}.test/") for i in range(8)}
+    fetcher = SlowScripted(script, delay=0.2)
+    chain = follow("http://hop0.test/", fetcher, total_time=0.5, timeout=5)
+    assert chain.stopped == "deadline", chain
+    assert len(fetcher.requested) <= 3
+
+
+def test_a_slow_head_leaves_no_time_for_the_get_after_it() -> None:
+    """HEAD answered 405 after the hop's whole timeout: the GET retry is not sent."""
+    fetcher = SlowScripted({"http://slow.test/": (405, {}, b"")}, delay=0.4)
+    chain = follow("http://slow.test/", fetcher, timeout=0.3, total_time=10)
+    assert chain.stopped == "deadline", chain
+    assert fetcher.requested == ["http://slow.test/"]
+
+
 def test_follow_never_raises_even_with_a_broken_fetcher() -> None:
     class Broken:
         def fetch(self, request: Request) -> Response:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import ast
 import datetime
 import ipaddress
+import socket
 import ssl
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -101,6 +103,15 @@ def test_not_http_is_refused_without_a_request() -> None:
             _get(url)
 
 
+def test_port_0_is_refused_before_any_connection(hostile: Hostile) -> None:
+    with pytest.raises(linkscreen.InvalidURLError, match="port 0"):
+        request_target("http://127.0.0.1:0/x")
+    before = hostile.connections
+    with pytest.raises(DownloadError, match="port 0"):
+        _get("http://127.0.0.1:0/x")
+    assert hostile.connections == before
+
+
 def test_connection_refused_is_a_download_error() -> None:
     from server_process import free_port
 
@@ -130,6 +141,53 @@ def test_a_one_byte_a_second_server_cannot_stretch_the_deadline(
     with pytest.raises(DownloadTimeoutError):
         _get(hostile.url(path), deadline_s=2.0)
     assert time.monotonic() - started < 3.0
+
+
+@pytest.fixture
+def stalling_reader() -> Iterator[int]:
+    """A loopback server that stalls reading the request: 1 s before it reads the head, then
+    it stops reading for 3 s. A tiny receive buffer makes the client's sends block."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    stop = threading.Event()
+
+    def serve() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            stop.wait(1.0)
+            seen = b""
+            while b"\r\n\r\n" not in seen:
+                chunk = conn.recv(65536)
+                if not chunk:
+                    return
+                seen = seen[-3:] + chunk
+            stop.wait(3.0)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield listener.getsockname()[1]
+    stop.set()
+    listener.close()
+    thread.join(5)
+
+
+def test_each_send_gets_only_the_time_left(stalling_reader: int) -> None:
+    """The head takes about 1 s to send; the body may then take only the second that is
+    left of the 2 s deadline, not a fresh 2 s (the socket timeout is re-armed per send)."""
+    pad = "a" * (16 << 20)  # more than the client's send buffer and the server's receive one
+    request = Request(
+        f"http://127.0.0.1:{stalling_reader}/upload",
+        method="POST",
+        headers={"X-Pad": pad},
+        body=b"b" * (16 << 20),
+        deadline_s=2.0,
+    )
+    started = time.monotonic()
+    with pytest.raises(DownloadTimeoutError):
+        StdlibFetcher().fetch(request)
+    assert time.monotonic() - started < 2.6
 
 
 def test_a_slow_resolver_cannot_stretch_the_deadline() -> None:
@@ -362,7 +420,7 @@ NETWORK_MODULES = ("http", "ssl", "socket", "urllib.request", "urllib.error", "s
 PLATFORM_MODULES = ("fcntl", "msvcrt")
 #: The trust helper's modules: none may import network (or platform) code at import time.
 LIGHT_MODULES = [
-    "fetch", "updater", "expander", "redirects", "metadata", "keys", "_files", "_filelock",
+    "fetch", "updater", "expander", "redirects", "metadata", "keys", "_files", "filelock",
 ]  # fmt: skip
 
 

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from linkscreen import _filelock
-from linkscreen._filelock import FileLock, lock_backend
+from linkscreen import filelock
+from linkscreen.filelock import FileLock, lock_backend
 
 HOLD = textwrap.dedent(
     """
     import sys, time
-    from linkscreen._filelock import FileLock
+    from linkscreen.filelock import FileLock
     lock = FileLock(sys.argv[1])
     assert lock.acquire(5)
     print("held", flush=True)
@@ -77,7 +77,7 @@ def test_a_lock_cannot_be_taken_twice_by_one_object(tmp_path: Path) -> None:
 class TestLockFileFallback:
     @pytest.fixture(autouse=True)
     def _no_kernel_lock(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        monkeypatch.setattr(_filelock, "lock_backend", lambda: "lockfile")
+        monkeypatch.setattr(filelock, "lock_backend", lambda: "lockfile")
 
     def test_excludes_and_releases(self, tmp_path: Path) -> None:
         first, second = FileLock(tmp_path / ".lock"), FileLock(tmp_path / ".lock")
@@ -112,7 +112,7 @@ def test_linkscreen_imports_and_locks_where_fcntl_does_not_exist(tmp_path: Path)
         sys.modules["fcntl"] = None     # "import fcntl" now raises ImportError
         sys.modules["msvcrt"] = None
         import linkscreen
-        from linkscreen._filelock import FileLock, lock_backend
+        from linkscreen.filelock import FileLock, lock_backend
         assert lock_backend() == "lockfile", lock_backend()
         first, second = FileLock(sys.argv[1]), FileLock(sys.argv[1])
         assert first.acquire(0) and not second.acquire(0.05)

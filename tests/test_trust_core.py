@@ -522,6 +522,19 @@ class TestPayload:
         with pytest.raises(UpgradeRequiredError):
             trusted_set.accept_full_bundle(data)
 
+    def test_a_full_bundle_in_a_newer_envelope_needs_an_upgrade(
+        self, bundles: dict[str, bytes]
+    ) -> None:
+        """The envelope version is read before the signature: a newer one is this SDK's
+        limit, not the repository's fault (UpgradeRequiredError, not UnusablePayloadError)."""
+        data = bytearray(bundles["old"])
+        data[8] = 2  # the envelope version, after the 8-byte magic
+        trusted_set = through_manifest(
+            manifest(1, payload=_payload(bundles["old"]), full=bytes(data))
+        )
+        with pytest.raises(UpgradeRequiredError, match="envelope version 2"):
+            trusted_set.accept_full_bundle(bytes(data))
+
     def test_a_validly_signed_but_malformed_payload_is_unusable(
         self, bundles: dict[str, bytes]
     ) -> None:

@@ -34,6 +34,7 @@ from linkscreen.errors import (
 )
 from linkscreen_server.writer import sign_payload
 
+import repo_fixtures
 from repo_fixtures import (
     NOW,
     MemoryRepo,
@@ -534,3 +535,103 @@ def test_a_damaged_stored_root_is_refetched(repo: MemoryRepo, tmp_path: Path) ->
     result = updater.refresh()
     assert result.status is not UpdateStatus.FAILED, result.error
     assert json.loads((tmp_path / "client" / "roots" / "1.json").read_bytes())["signed"]
+
+
+def _flip_a_bloom_bit(payload: Path) -> None:
+    """Change one bit of the stored payload's Bloom filter: the structure stays valid, only
+    the hash tells the payload is no longer the signed one."""
+    from linkscreen.bundle import format as bundle_format
+
+    data = bytearray(payload.read_bytes())
+    offset, _length = bundle_format.parse_payload(bytes(data)).sections[bundle_format.Section.BLOOM]
+    data[offset] ^= 1
+    bundle_format.parse_payload(bytes(data))  # still parses
+    payload.write_bytes(bytes(data))
+
+
+def test_a_payload_changed_on_disk_is_never_matched_with(repo: MemoryRepo, tmp_path: Path) -> None:
+    updater = make_updater(repo, tmp_path)
+    updater.refresh()
+    _flip_a_bloom_bit(next((tmp_path / "client").glob("payload-*.bin")))
+    fresh = make_updater(repo, tmp_path)
+    assert fresh.matcher() is None
+    assert fresh.refresh().status is UpdateStatus.UPDATED_FULL
+    assert blocks(fresh, LISTED_V1)
+
+
+def test_healing_uses_only_a_payload_whose_hash_is_right(repo: MemoryRepo, tmp_path: Path) -> None:
+    updater = make_updater(repo, tmp_path)
+    updater.refresh()
+    repo.publish(entries(300, start=3))
+    updater.refresh()
+    state = tmp_path / "client"
+    current = json.loads((state / "current.json").read_bytes())
+    (state / "current.json").write_bytes(b"{torn")
+    _flip_a_bloom_bit(state / current["payload"])  # version 2's payload is damaged
+    healed = make_updater(repo, tmp_path)
+    assert healed.version == 1  # the newest version whose payload hashes right
+    assert blocks(healed, LISTED_V1)
+
+
+def test_a_stored_root_that_no_longer_verifies_is_dropped(repo: MemoryRepo, tmp_path: Path) -> None:
+    """Dropped at once, with every later root, even when the refetch then fails."""
+    updater = make_updater(repo, tmp_path)
+    updater.refresh()
+    roots = tmp_path / "client" / "roots"
+    (roots / "1.json").write_bytes(b"{torn")
+    (roots / "2.json").write_bytes((roots / "1.json").read_bytes())
+    repo.files.clear()  # the repository is gone
+    assert updater.refresh().status is UpdateStatus.FAILED
+    assert sorted(p.name for p in roots.iterdir() if not p.name.startswith(".")) == []
+
+
+def test_an_app_fetcher_ignoring_the_deadline_cannot_stretch_the_refresh(
+    repo: MemoryRepo, tmp_path: Path
+) -> None:
+    """The refresh checks its own deadline before every request."""
+    import time
+
+    from linkscreen.errors import DownloadTimeoutError
+    from linkscreen.fetch import Request, Response
+
+    class Slow:
+        def fetch(self, request: Request) -> Response:
+            time.sleep(0.4)
+            return repo.fetch(request)
+
+    updater = Updater(
+        tmp_path / "client", repo_fixtures.base_of(repo), [repo.root_key.public_key()],
+        fetcher=Slow(), clock=lambda: NOW, deadline_s=1.0,
+    )  # fmt: skip
+    started = time.monotonic()
+    result = updater.refresh()
+    assert result.status is UpdateStatus.FAILED
+    assert isinstance(result.error, DownloadTimeoutError), result.error
+    assert result.requests <= 3
+    assert time.monotonic() - started < 1.9
+
+
+def test_a_304_to_an_unconditional_request_is_not_up_to_date(
+    repo: MemoryRepo, tmp_path: Path
+) -> None:
+    """With the payload lost the pointer is asked for unconditionally; a server answering
+    "not modified" anyway gives no pointer to check: the refresh fails."""
+    from linkscreen.errors import DownloadHTTPError
+    from linkscreen.fetch import Request, Response
+
+    class Always304:
+        def fetch(self, request: Request) -> Response:
+            if request.url.endswith("pointer.json"):
+                return Response(304, {"etag": '"x"'})
+            return repo.fetch(request)
+
+    updater = make_updater(repo, tmp_path)
+    updater.refresh()
+    next((tmp_path / "client").glob("payload-*.bin")).unlink()
+    lying = Updater(
+        tmp_path / "client", repo_fixtures.base_of(repo), [repo.root_key.public_key()],
+        fetcher=Always304(), clock=lambda: NOW,
+    )  # fmt: skip
+    result = lying.refresh()
+    assert result.status is UpdateStatus.FAILED
+    assert isinstance(result.error, DownloadHTTPError), result.error

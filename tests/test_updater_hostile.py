@@ -11,8 +11,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from linkscreen import Updater, UpdateStatus
-from linkscreen._filelock import FileLock
 from linkscreen.errors import DownloadError, DownloadTimeoutError
+from linkscreen.filelock import FileLock
 
 from hostile_server import Hostile, running_hostile
 

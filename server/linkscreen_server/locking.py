@@ -2,21 +2,25 @@
 
 Two ``publish`` runs on one repository must never interleave: each reads the last version and
 writes the next, so interleaved runs would give two contents one version number. The lock is
-advisory (``flock`` on POSIX, ``msvcrt.locking`` on Windows), held on a file in the publisher's
-state directory, and released by the kernel if the holder dies.
+the SDK's :class:`linkscreen.filelock.FileLock` on a file in the publisher's state directory:
+``fcntl.flock`` on Linux, macOS and BSD, ``msvcrt.locking`` on Windows (both released by the
+kernel if the holder dies), and elsewhere a lock file created with ``O_EXCL``, taken over once
+it is older than ``stale_after_s`` (docs/protocol.md says what that fallback does not cover).
 """
 
 from __future__ import annotations
 
-import os
-import sys
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-#: Pause between attempts where the platform offers no blocking lock (Windows).
-_RETRY_S = 0.05
+from linkscreen.filelock import FileLock
+
+__all__ = ["PUBLISH_STALE_AFTER_S", "exclusive_lock"]
+
+#: With the lock-file fallback only: a publish holding the lock longer than this is taken for
+#: dead. An hour: far above the longest publish (a 15-million-entry rebase takes minutes).
+PUBLISH_STALE_AFTER_S = 3600.0
 
 
 @contextmanager
@@ -26,51 +30,12 @@ def exclusive_lock(path: Path, *, on_wait: Callable[[], None] | None = None) -> 
     ``on_wait`` is called once if another process holds the lock, before waiting for it.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    lock = FileLock(path, stale_after_s=PUBLISH_STALE_AFTER_S)
+    if not lock.acquire(timeout_s=0):
+        if on_wait is not None:
+            on_wait()
+        lock.acquire()
     try:
-        if not _try_lock(fd):
-            if on_wait is not None:
-                on_wait()
-            _wait_lock(fd)
-        try:
-            yield
-        finally:
-            _unlock(fd)
+        yield
     finally:
-        os.close(fd)
-
-
-if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
-    import msvcrt
-
-    def _try_lock(fd: int) -> bool:
-        os.lseek(fd, 0, os.SEEK_SET)  # msvcrt locks bytes from the current position
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-        except OSError:
-            return False
-        return True
-
-    def _wait_lock(fd: int) -> None:
-        while not _try_lock(fd):
-            time.sleep(_RETRY_S)
-
-    def _unlock(fd: int) -> None:
-        os.lseek(fd, 0, os.SEEK_SET)
-        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-
-else:
-    import fcntl
-
-    def _try_lock(fd: int) -> bool:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        return True
-
-    def _wait_lock(fd: int) -> None:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-
-    def _unlock(fd: int) -> None:
-        fcntl.flock(fd, fcntl.LOCK_UN)
+        lock.release()

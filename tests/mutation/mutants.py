@@ -1,0 +1,484 @@
+"""The trust checks the mutation count deletes or inverts, one row each (tests/mutation/run.py).
+
+A row is ``(file, anchor, replacement, tests)``: the anchor is source text that must occur
+exactly once in the file; the mutant replaces it; ``tests`` are the pytest arguments that
+should notice (the fast tests nearest the check). Most rows turn a check's condition into
+``False`` (deleted) or drop a call; a few invert or weaken it. When code under a row moves,
+tests/test_mutation_table.py fails and names the row: update the anchor with the code.
+
+Left out on purpose, as equivalent mutants (no behaviour can tell them apart):
+
+- the individual address classes of ``public_addresses_only`` (every loopback, private or
+  link-local address is also "not global"; the loop that refuses them is in the table), and
+  its NAT64 reading (``64:ff9b::/96`` lies in ``::/8``, reserved, so it is refused anyway;
+  only the message names the embedded address);
+- counting good signatures by key id rather than by signature (Ed25519 signatures are
+  deterministic and a key id is the hash of its key, so the two sets have the same size);
+- ``follow``'s check of the chain's time before a hop (the request it would make gets
+  ``min(timeout, time left)`` and is refused by the per-request check the table keeps);
+- the Updater's own size-and-hash check of each download (the trust core checks the same
+  file again, with the same error, before using it);
+- size bounds that only an input of a gigabyte or more could reach.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Mutant:
+    file: str
+    anchor: str
+    replacement: str
+    tests: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        """The file and the anchor on one line (shortened), for reports."""
+        text = " / ".join(line.strip() for line in self.anchor.strip().splitlines())
+        return f"{self.file.rsplit('/', 1)[-1]}: {text[:90]}"
+
+    @property
+    def key(self) -> str:
+        """Stable while the row is unchanged (tests/mutation/killers.json is keyed by it)."""
+        row = "\0".join((self.file, self.anchor, self.replacement))
+        return hashlib.sha256(row.encode()).hexdigest()[:16]
+
+
+META = "sdk/linkscreen/metadata.py"
+TRUST = "sdk/linkscreen/trust.py"
+UPDATER = "sdk/linkscreen/updater.py"
+DELTA = "sdk/linkscreen/bundle/delta.py"
+READER = "sdk/linkscreen/bundle/_reader.py"
+FORMAT = "sdk/linkscreen/bundle/format.py"
+FETCH = "sdk/linkscreen/fetch.py"
+REDIRECTS = "sdk/linkscreen/redirects.py"
+EXPANDER = "sdk/linkscreen/expander.py"
+
+T_TRUST = ("tests/test_trust_core.py",)
+T_UPDATER = (
+    "tests/test_updater_attacks.py",
+    "tests/test_updater_scenarios.py",
+    "-k",
+    "not http",
+)
+T_DELTA = ("tests/test_bundle_delta.py", "tests/test_trust_core.py")
+T_BUNDLE = ("tests/test_bundle_reader.py", "tests/test_bundle_security.py")
+T_FETCH = ("tests/test_fetch.py",)
+T_EXPAND = ("tests/test_expander_attacks.py", "tests/test_shortlinks.py", "tests/test_fetch.py")
+
+
+def _off(file: str, condition: str, tests: tuple[str, ...]) -> Mutant:
+    """The check ``if <condition>:`` deleted (its condition made False)."""
+    return Mutant(file, f"if {condition}:", "if False:", tests)
+
+
+def _drop(file: str, statement: str, tests: tuple[str, ...], keep: str = "") -> Mutant:
+    """A statement (a call that checks) deleted; ``keep`` stands in its place."""
+    indent = statement[: len(statement) - len(statement.lstrip())]
+    return Mutant(file, statement, indent + (keep or "pass"), tests)
+
+
+MUTANTS: tuple[Mutant, ...] = (
+    # ---- metadata: parsing, signatures, fields ------------------------------------------
+    _off(META, "len(raw) > MAX_METADATA_BYTES", T_TRUST),
+    _off(META, 'signed.get("_type") != kind', T_TRUST),
+    _off(META, "len(good) < threshold", T_TRUST),
+    Mutant(
+        META,
+        'key.verify(bytes.fromhex(str(entry.get("sig"))), message)',
+        'bytes.fromhex(str(entry.get("sig")))',
+        T_TRUST,
+    ),
+    Mutant(META, "or isinstance(value, bool) or value < 0", "", T_TRUST),
+    _off(META, "now > expires + leeway", T_TRUST),
+    _off(META, "key_id_of(key).hex() != keyid", T_TRUST),
+    _off(META, "version != expected_version", T_TRUST),
+    _off(META, "not 1 <= new_threshold <= len(root_keys)", T_TRUST),
+    _drop(
+        META,
+        '    _check_signatures("root", signed, signatures, root_keys, new_threshold)',
+        T_TRUST,
+    ),
+    _off(META, "not is_safe_path(path)", T_TRUST),
+    _off(META, "not is_sha256_hex(sha256)", T_TRUST),
+    Mutant(
+        META,
+        r'r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}(?:/[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}){0,7}"',
+        r'r"[A-Za-z0-9._-]{1,128}(?:/[A-Za-z0-9._-]{1,128}){0,7}"',
+        T_TRUST,
+    ),
+    _off(META, "version != pointer.version", T_TRUST),
+    _drop(META, '    _check_expiry("manifest", version, expires, now, leeway)', T_TRUST),
+    _drop(META, '        _check_expiry("pointer", version, expires, now, leeway)', T_TRUST),
+    Mutant(
+        META,
+        "not isinstance(deltas_raw, list) or len(deltas_raw) > MAX_DELTAS",
+        "not isinstance(deltas_raw, list)",
+        T_TRUST,
+    ),
+    Mutant(
+        META,
+        'if not isinstance(state, dict) or not is_sha256_hex(state.get("sha256")):',
+        "if not isinstance(state, dict):",
+        T_TRUST,
+    ),
+    Mutant(
+        META,
+        'if not isinstance(entry, dict) or not is_sha256_hex(entry.get("from_sha256")):',
+        "if not isinstance(entry, dict):",
+        T_TRUST,
+    ),
+    # ---- the trust core ------------------------------------------------------------------
+    _off(TRUST, "target < self.root_version", T_TRUST),
+    _off(TRUST, "target - self.root_version > MAX_ROOT_STEPS", T_TRUST),
+    _off(TRUST, "self.now > expires + self.leeway_s", T_TRUST),
+    _off(TRUST, "pointer.root_version != self.root.version", T_TRUST),
+    _off(TRUST, "pointer.version < trusted.version", T_TRUST),
+    Mutant(TRUST, "and pointer.manifest.sha256 != trusted.manifest_sha256", "and False", T_TRUST),
+    Mutant(
+        TRUST,
+        "self.pointer.version == self.trusted.version > 0",
+        "self.pointer.version >= self.trusted.version > 0",
+        T_TRUST,
+    ),
+    _drop(TRUST, "        self.check_file(self.pointer.manifest, raw)", T_TRUST),
+    _off(TRUST, "info.size > limit", T_TRUST),
+    _off(TRUST, "len(data) != info.size", T_TRUST),
+    _off(TRUST, "hashlib.sha256(data).hexdigest() != info.sha256", T_TRUST),
+    _drop(TRUST, "        self.check_file(delta.file, data)", T_TRUST),
+    _off(TRUST, "hashlib.sha256(old_payload).hexdigest() != delta.from_sha256", T_TRUST),
+    Mutant(
+        TRUST,
+        '            raise DeltaError(f"delta cannot be applied: {type(exc).__name__}: {exc}")'
+        " from None\n        self.check_state(payload)",
+        '            raise DeltaError(f"delta cannot be applied: {type(exc).__name__}: {exc}")'
+        " from None",
+        T_TRUST,
+    ),
+    _drop(TRUST, "        self.check_file(manifest.full, data)", T_TRUST),
+    Mutant(
+        TRUST,
+        "        payload = bytes(view)\n        self.check_state(payload)",
+        "        payload = bytes(view)",
+        T_TRUST,
+    ),
+    Mutant(
+        TRUST,
+        'raise UpgradeRequiredError(f"full bundle: {exc}") from None',
+        'raise UnusablePayloadError(f"full bundle: {exc}") from None',
+        T_TRUST,
+    ),
+    _off(TRUST, "len(payload) != manifest.state_size", T_TRUST),
+    _off(TRUST, "hashlib.sha256(payload).hexdigest() != manifest.state_sha256", T_TRUST),
+    _drop(TRUST, "        check_usable(payload)", T_TRUST),
+    Mutant(
+        TRUST,
+        'raise UpgradeRequiredError(f"this SDK cannot use the payload: {exc}") from None',
+        'raise UnusablePayloadError(f"this SDK cannot use the payload: {exc}") from None',
+        T_TRUST,
+    ),
+    Mutant(
+        TRUST,
+        "max(trusted.pointer_expires, self.pointer.expires)",
+        "trusted.pointer_expires",
+        T_TRUST,
+    ),
+    _off(TRUST, "not has_payload", T_TRUST),
+    _off(TRUST, "now > trusted.pointer_expires + leeway_s", T_TRUST),
+    _off(TRUST, "now > trusted.manifest_expires + leeway_s", T_TRUST),
+    _off(TRUST, "now - last_success > 2 * update_period_s", T_TRUST),
+    # ---- the updater: orchestration, storage, healing -----------------------------------
+    _drop(
+        UPDATER,
+        "            core.confirm_unchanged()  # past the pointer's expiry: frozen, not up to date",
+        T_UPDATER,
+    ),
+    Mutant(
+        UPDATER,
+        "state.pointer_etag if has_payload else None,",
+        "state.pointer_etag,",
+        T_UPDATER,
+    ),
+    Mutant(
+        UPDATER,
+        "has_payload = bool(state.payload) and self._payload_verified(state)",
+        "has_payload = bool(state.payload)",
+        T_UPDATER,
+    ),
+    _off(UPDATER, "pointer.manifest.sha256 == state.unusable_manifest_sha256", T_UPDATER),
+    Mutant(
+        UPDATER,
+        "if path.name not in (state.payload, state.manifest):\n"
+        "                    path.unlink(missing_ok=True)",
+        "if path.name not in (state.payload, state.manifest):\n                    pass",
+        T_UPDATER,
+    ),
+    _drop(UPDATER, '            remove_temporaries([self.dir, self.dir / "roots"])', T_UPDATER),
+    Mutant(
+        UPDATER,
+        "int(stale.stem) >= version:\n                        stale.unlink(missing_ok=True)",
+        "int(stale.stem) >= version:\n                        pass",
+        T_UPDATER,
+    ),
+    Mutant(
+        UPDATER,
+        "if self._file_has_hash(self.dir / payload, manifest.state_sha256):",
+        "if (self.dir / payload).exists():",
+        T_UPDATER,
+    ),
+    _off(UPDATER, "hashlib.sha256(data).hexdigest() != state.state_sha256", T_UPDATER),
+    _off(UPDATER, "remaining <= 0", ("tests/test_updater_hostile.py", *T_UPDATER)),
+    _off(UPDATER, "response.status != 200", T_UPDATER),
+    Mutant(
+        UPDATER,
+        "if response.status == 304 and etag is not None:",
+        "if response.status == 304:",
+        T_UPDATER,
+    ),
+    _off(UPDATER, "not acquired", ("tests/test_updater_hostile.py",)),
+    _off(UPDATER, "state.payload and not self._payload_present(state)", T_UPDATER),
+    # ---- the delta applier ---------------------------------------------------------------
+    _off(DELTA, "hashlib.sha256(old_payload).hexdigest() != from_sha", T_DELTA),
+    _off(DELTA, "section_id not in previous", T_DELTA),
+    _off(DELTA, "bloom[bit >> 3] >> (bit & 7) & 1", T_DELTA),
+    _off(DELTA, "len(rows) != header.fingerprint_count", T_DELTA),
+    _off(DELTA, "hashlib.sha256(payload).hexdigest() != to_sha", T_DELTA),
+    Mutant(
+        DELTA,
+        "if getattr(old.header, name) != getattr(header, name):\n"
+        '            raise DeltaError(f"delta changes',
+        'if False:\n            raise DeltaError(f"delta changes',
+        T_DELTA,
+    ),
+    _off(DELTA, "header.format_version not in fmt.READABLE_FORMAT_VERSIONS", T_DELTA),
+    _drop(DELTA, "        fmt.check_header(header)", T_DELTA),
+    _off(DELTA, "count > fmt.MAX_SECTIONS", T_DELTA),
+    Mutant(
+        DELTA,
+        "if section_id <= previous_id:\n                raise DeltaError",
+        "if False:\n                raise DeltaError",
+        T_DELTA,
+    ),
+    _off(DELTA, "section_id in fmt.DERIVED_SECTIONS", T_DELTA),
+    _off(DELTA, "count > header.bloom_bits", T_DELTA),
+    _off(DELTA, "count > rows", T_DELTA),
+    Mutant(
+        DELTA,
+        "if count > MAX_DELTA_ROWS or count * _ROW.size != len(view) - pos:",
+        "if count > MAX_DELTA_ROWS:",
+        T_DELTA,
+    ),
+    _off(DELTA, "any(a >= b for a, b in itertools.pairwise(added))", T_DELTA),
+    _off(DELTA, "any(tag >= header.list_count for _, tag in added)", T_DELTA),
+    _off(DELTA, "index and gap == 0", T_DELTA),
+    _off(DELTA, "value >= bound", T_DELTA),
+    _off(DELTA, "shift > 63", T_DELTA),
+    _off(DELTA, "length > len(view) - pos", T_DELTA),
+    _off(DELTA, "any(a >= b for a, b in itertools.pairwise(merged))", T_DELTA),
+    Mutant(
+        DELTA,
+        "if len(delta) < _HASHES_END or delta[:8] not in (MAGIC, MAGIC_V1):",
+        "if len(delta) < _HASHES_END:",
+        T_DELTA,
+    ),
+    # ---- the bundle reader: envelope and signature --------------------------------------
+    _off(READER, "size < fmt.OVERHEAD", T_BUNDLE),
+    _off(READER, "magic != fmt.MAGIC", T_BUNDLE),
+    _off(READER, "envelope_version != fmt.ENVELOPE_VERSION", T_BUNDLE),
+    _off(READER, "algorithm != fmt.SIG_ED25519 or reserved != 0", T_BUNDLE),
+    _off(READER, "length != size - fmt.OVERHEAD", T_BUNDLE),
+    Mutant(
+        READER,
+        "key.verify(bytes(view[signed_end:]), view[:signed_end])",
+        "bytes(view[signed_end:])",
+        T_BUNDLE,
+    ),
+    _off(READER, "version != CANONICALIZATION_VERSION", T_BUNDLE),
+    _off(READER, "hashlib.sha256(data).hexdigest() != sha256", T_BUNDLE),
+    # ---- the bundle reader: payload structure --------------------------------------------
+    _off(FORMAT, "value not in (0, bytes(spec.size))", T_BUNDLE),
+    _off(FORMAT, 'b"\\0" in text or not all(0x20 < byte < 0x7F for byte in text)', T_BUNDLE),
+    Mutant(
+        FORMAT,
+        'if count > MAX_SECTIONS:\n        raise _corrupt(f"{count} sections exceeds',
+        'if False:\n        raise _corrupt(f"{count} sections exceeds',
+        T_BUNDLE,
+    ),
+    Mutant(
+        FORMAT,
+        'if expected > len(payload):\n        raise _corrupt("section directory',
+        'if False:\n        raise _corrupt("section directory',
+        T_BUNDLE,
+    ),
+    Mutant(
+        FORMAT,
+        "if section_id <= previous_id:\n            raise _corrupt",
+        "if False:\n            raise _corrupt",
+        T_BUNDLE,
+    ),
+    Mutant(
+        FORMAT,
+        "if reserved:\n            raise _corrupt(f\"section {section_id}'s reserved",
+        "if False:\n            raise _corrupt(f\"section {section_id}'s reserved",
+        T_BUNDLE,
+    ),
+    _off(FORMAT, "offset != expected", T_BUNDLE),
+    _off(FORMAT, "length > len(payload) - offset", T_BUNDLE),
+    _off(FORMAT, "expected > len(payload) or any(payload[end:expected])", T_BUNDLE),
+    _off(FORMAT, "expected != len(payload)", T_BUNDLE),
+    _off(FORMAT, "end > len(self.data)", T_BUNDLE),
+    _off(FORMAT, "action_value not in ACTIONS_BY_CODE", T_BUNDLE),
+    Mutant(
+        FORMAT,
+        "if reserved:\n            raise _corrupt(\"a list record's",
+        "if False:\n            raise _corrupt(\"a list record's",
+        T_BUNDLE,
+    ),
+    _off(FORMAT, "messages > MAX_MESSAGES_PER_LIST", T_BUNDLE),
+    Mutant(
+        FORMAT, "    reader.end()\n    return tuple(lists)", "    return tuple(lists)", T_BUNDLE
+    ),
+    _off(FORMAT, "len(lists_raw) > max_list_table_bytes(n)", T_BUNDLE),
+    _off(FORMAT, "policy not in SHORTENER_POLICIES or reserved1 or reserved2", T_BUNDLE),
+    _off(FORMAT, "not raw or not raw.isascii() or raw <= previous", T_BUNDLE),
+    _off(FORMAT, "len(records) <= total", T_BUNDLE),
+    _off(FORMAT, "-(-used * 6 // 8) != len(stream) or any(records[total])", T_BUNDLE),
+    _off(FORMAT, "stream and stream[-1] & ((1 << (len(stream) * 8 - used * 6)) - 1)", T_BUNDLE),
+    _off(FORMAT, "records and min(map(len, records)) < 2", T_BUNDLE),
+    _off(FORMAT, "joined.translate(None, _NAME_SYMBOLS + bytes([END_SYMBOL]))", T_BUNDLE),
+    _off(FORMAT, "not all(map(operator.lt, names, names[1:]))", T_BUNDLE),
+    _off(FORMAT, "sum(counts) > MAX_PSL_RULES or sum(counts) * 2 > len(data)", T_BUNDLE),
+    _off(
+        FORMAT,
+        'any("." not in name for name in rules.icann_exceptions + rules.private_exceptions)',
+        T_BUNDLE,
+    ),
+    _off(
+        FORMAT,
+        "offsets[0] != 0 or offsets[256] != count or not all(map(operator.le, offsets, "
+        "offsets[1:]))",
+        T_BUNDLE,
+    ),
+    _off(FORMAT, "value >> total", T_BUNDLE),
+    _off(FORMAT, "value.bit_count() != count", T_BUNDLE),
+    _off(FORMAT, "(value & ((1 << start) - 1)).bit_count() != offsets[top]", T_BUNDLE),
+    _off(FORMAT, "value >> (start - 1) & 1", T_BUNDLE),
+    _drop(
+        FORMAT,
+        '            raise _corrupt(f"fingerprint rows {row} and {row + 1} are not strictly '
+        'ascending")',
+        T_BUNDLE,
+    ),
+    _off(FORMAT, "count and max(values) >= lists", T_BUNDLE),
+    _off(FORMAT, "tags.tobytes().translate(None, valid)", T_BUNDLE),
+    _off(FORMAT, "used % 8 and tags[-1] >> (used % 8)", T_BUNDLE),
+    _off(FORMAT, "version not in READABLE_FORMAT_VERSIONS", T_BUNDLE),
+    _off(FORMAT, "size is not None and length != size", T_BUNDLE),
+    _off(FORMAT, "not header.tag_bits and Section.TAGS in sections", T_BUNDLE),
+    _off(FORMAT, "not p and Section.BUCKETS in sections", T_BUNDLE),
+    _off(FORMAT, "version == 1 and Section.PSL in sections", T_BUNDLE),
+    _off(
+        FORMAT,
+        "not 0 < header.bloom_k <= MAX_BLOOM_K or header.bloom_bits % 64 or not header.bloom_bits",
+        T_BUNDLE,
+    ),
+    _drop(
+        FORMAT,
+        '        raise _corrupt(f"{header.list_count} lists do not fit '
+        '{header.tag_bits} tag bits")',
+        T_BUNDLE,
+    ),
+    _off(FORMAT, "header.list_count == 0", T_BUNDLE),
+    _off(FORMAT, "header.fingerprint_prefix_bytes not in allowed", T_BUNDLE),
+    # ---- fetch: addresses, URL reading, caps and deadlines ------------------------------
+    Mutant(
+        FETCH,
+        'if reason is not None:\n                return f"{address} embeds {reason}"',
+        'if False:\n                return f"{address} embeds {reason}"',
+        T_FETCH,
+    ),
+    Mutant(
+        FETCH,
+        '        if hit:\n            return f"{address} is a {name} address"',
+        '        if False:\n            return f"{address} is a {name} address"',
+        T_FETCH,
+    ),
+    Mutant(
+        FETCH,
+        'return None if reason is None else f"{self.host}: {reason}"',
+        "return None",
+        T_EXPAND,
+    ),
+    _off(FETCH, 'self.host == "localhost" or self.host.endswith(".localhost")', T_EXPAND),
+    Mutant(FETCH, "elif _DNS_NAME.fullmatch(host) is None:", "elif False:", T_EXPAND),
+    _off(FETCH, "port == 0", T_FETCH),
+    Mutant(
+        FETCH,
+        "if refusal is not None:\n            raise BlockedAddressError(refusal)",
+        "if False:\n            raise BlockedAddressError(refusal)",
+        T_FETCH,
+    ),
+    Mutant(
+        FETCH,
+        "if reason is not None:\n                    raise BlockedAddressError",
+        "if False:\n                    raise BlockedAddressError",
+        T_FETCH,
+    ),
+    Mutant(
+        FETCH,
+        "sock.connect((text, where.port))",
+        "sock.connect((where.host, where.port))",
+        T_FETCH,
+    ),
+    Mutant(
+        FETCH,
+        "        self._sock.settimeout(_remaining(self._deadline))\n"
+        "        self._sock.sendall(data)",
+        "        self._sock.sendall(data)",
+        T_FETCH,
+    ),
+    Mutant(
+        FETCH,
+        "        self._sock.settimeout(_remaining(self._deadline))\n"
+        "        return self._sock.recv_into(buffer)",
+        "        return self._sock.recv_into(buffer)",
+        T_FETCH,
+    ),
+    _off(FETCH, "total > limit", T_FETCH),
+    _off(FETCH, "answer.length", T_FETCH),
+    _off(FETCH, "len(response.body) > request.max_bytes", T_FETCH),
+    _off(FETCH, "worker.is_alive()", T_FETCH),
+    # ---- redirects and the expander: what is requested ----------------------------------
+    _off(REDIRECTS, "not before_request(current)", T_EXPAND),
+    Mutant(
+        REDIRECTS,
+        'if refusal is not None:\n            chain.stopped, chain.error = "blocked-address"',
+        'if False:\n            chain.stopped, chain.error = "blocked-address"',
+        T_EXPAND,
+    ),
+    Mutant(
+        REDIRECTS,
+        "policy = None if allow_private else public_addresses_only",
+        "policy = None",
+        T_EXPAND,
+    ),
+    _off(REDIRECTS, "target in seen", T_EXPAND),
+    _off(REDIRECTS, "len(chain.hops) - 1 >= max_hops", T_EXPAND),
+    _off(REDIRECTS, "left <= 0", T_EXPAND),
+    Mutant(
+        EXPANDER,
+        "return verdict.action is not Action.BLOCK",
+        "return True",
+        T_EXPAND,
+    ),
+    Mutant(
+        EXPANDER,
+        "verdicts.append(_unchecked(hop, unchecked[-1]))\n                return False",
+        "verdicts.append(_unchecked(hop, unchecked[-1]))\n                return True",
+        T_EXPAND,
+    ),
+    _off(EXPANDER, "unchecked", T_EXPAND),
+)
