@@ -192,3 +192,66 @@ def test_check_url_of_a_plain_url_is_unaffected(matcher: linkscreen.Matcher) -> 
     verdict = matcher.check_url("log.in/out", techniques=["space-as-dot"])
     assert verdict.action is Action.ALLOW
     assert Signal.PROSE in verdict.signals
+
+
+class TestRoundTwoReadings:
+    """Forms of issue 9's second round: each is found, and its prose twin is not alarmed."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "look promo[•]example",  # a bracketed symbol
+            "look promo(★)example",
+            "look promo{*}example",
+            "look promo••example",  # a doubled dot look-alike
+            "look promo#example",  # a symbol no sentence glues between words
+            "look promo🔹example",  # a glued emoji
+            "look promo точка example",  # another script's dot word between Latin words
+            "look promo புள்ளி example",  # a dot word whose letters carry combining marks
+            "look http:://promo.example",  # mangled schemes
+            "look http.//promo.example",
+            "look https:;//promo.example",
+            "look promo.\u00a0example",  # a no-break space after the dot
+            "look pro\u2009mo.example",  # a thin space inside a label
+            "look " + "".join(c + "\u0336" for c in "promo.example"),  # strike-through
+        ],
+    )
+    def test_found(self, matcher: linkscreen.Matcher, text: str) -> None:
+        assert _scan(matcher, text)[0] is not Action.ALLOW
+
+    def test_spaced_regional_indicators_then_a_word(self, matcher: linkscreen.Matcher) -> None:
+        letters = " ".join(
+            chr(0x1F1E6 + ord(c) - 97) if c.isalpha() else c for c in "promo.example"
+        )
+        action, signals = _scan(matcher, f"look {letters} ok")
+        assert action is Action.WARN
+        assert Signal.LOOKALIKE in signals
+
+    @pytest.mark.parametrize(
+        "text", ["promo 🔥 example", "Home • promo • example", "hello・promo・example"]
+    )
+    def test_spaced_symbols_and_cjk_punctuation_stay_prose(
+        self, matcher: linkscreen.Matcher, text: str
+    ) -> None:
+        assert _scan(matcher, text)[0] is Action.ALLOW
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "mongodb+srv://user:pw@db.host/test",
+            "market://details?id=com.acme.chat",
+            "irc://irc.acme.chat/#help",
+        ],
+    )
+    def test_other_protocols_and_app_links_are_not_web_links(
+        self, matcher: linkscreen.Matcher, text: str
+    ) -> None:
+        assert matcher.scan_text(text).action is Action.ALLOW
+
+
+def test_a_page_match_is_reported_over_its_host(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Two readings of one span, one on the host entry, one on the page: the page decides."""
+    entries = ["http://kqbad7-zv.example/", "http://kqbad7-zv.example/gal/12"]
+    data = compile_lists(tmp_path_factory.mktemp("rank"), {"h": (entries, Action.BLOCK)})
+    findings = linkscreen.Matcher(open_bytes(data)).scan_text("look KQBAD7-ZV★EXAMPLE/GAL/12")
+    assert [m.kind for f in findings for m in f.verdict.matches][:1] == ["exact"]

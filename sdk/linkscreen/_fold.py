@@ -95,7 +95,7 @@ def data() -> FoldData:
 
 @functools.cache
 def _marks_run() -> re.Pattern[str]:
-    return re.compile(f"(.)([{data().marks_class}]+)", re.DOTALL)
+    return re.compile(f"(?<=.)[{data().marks_class}]+", re.DOTALL)
 
 
 _FOLD_CACHE: dict[str, tuple[str, Technique] | None] = {}
@@ -154,13 +154,29 @@ def fold(text: str) -> View:
     return view
 
 
+#: Blocks of generic combining marks (diacriticals, marks for symbols, half marks): what
+#: strike-through and underline generators use. Marks of a script's own block (a Tamil virama,
+#: a Thai vowel sign) spell that script's words and stay after its letters.
+_GENERIC_MARKS = ((0x0300, 0x036F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0x20D0, 0x20FF),
+                  (0xFE20, 0xFE2F))  # fmt: skip
+
+
+def _generic_mark(char: str) -> bool:
+    point = ord(char)
+    return any(lo <= point <= hi for lo, hi in _GENERIC_MARKS)
+
+
 def _drop_marks(match: re.Match[str]) -> str | None:
-    """A letter with marks that compose (``u`` + U+0308 = ``ü``) stays; others are dropped."""
-    run = match.group()
-    composed = unicodedata.normalize("NFC", run)
-    if len(composed) == 1:
+    """A letter with marks that compose (``u`` + U+0308 = ``ü``) stays; so do a script's own
+    marks after its letters (``புள்ளி``); others are dropped."""
+    base = match.string[match.start() - 1]
+    marks = match.group()
+    if len(unicodedata.normalize("NFC", base + marks)) == 1:
         return None
-    return match.group(1)
+    spelled = base.isalpha() or unicodedata.category(base) == "Mc"  # "बिं": after a vowel sign
+    if spelled and not base.isascii() and not any(_generic_mark(c) for c in marks):
+        return None
+    return ""  # only the marks go: the letter keeps its own place in the message
 
 
 def skeleton(view: View) -> View | None:

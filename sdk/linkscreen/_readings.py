@@ -56,10 +56,20 @@ _EMOTICON_END = re.compile(r"[:;=8xX]-?[()DPpO03/\\|\]\[]+$")
 _JSON_ESCAPE = re.compile(r"\\[nrtu\"]")
 _GLUED_COLON = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]{0,15})[:;]/?(?!/)")
 _SPLITTER = re.compile(r"[,;]")
-_SPOKEN_HOST = re.compile(
-    r"(?<![A-Za-z0-9.-])(?:[A-Za-z0-9][A-Za-z0-9-]{0,62} ){1,2}[A-Za-z]{2,24}(?![A-Za-z0-9./-])"
+#: The last word of a host written with spaces for its dots: a top-level-domain word ending
+#: a word, before white space, the end or sentence punctuation ("it's on bad example.").
+_SPOKEN_TLD = re.compile(r"(?<=[ .])[A-Za-z]{2,24}(?=[.!?,;:]?(?:\s|$))")
+_LABEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
+#: The labels before it, each followed by a space, " . ", " ." or ". ".
+_SPOKEN_HEAD = re.compile(
+    r"(?:(?<![A-Za-z0-9.-])[A-Za-z0-9][A-Za-z0-9-]{0,62}(?: \. | \.|\. | )){1,2}$"
 )
 _UNDERSCORE_SCHEME = re.compile(r"(?:h[tx]{2}ps?|ftp)[:;]?_+(?=[A-Za-z0-9])", re.IGNORECASE)
+#: A web scheme followed by a mangled separator: ``http:://``, ``http.//``, ``http//:``,
+#: ``https:;//``, ``http,//``, ``http:|/``, ``http:-//`` (a well-formed ``://`` is not mangled).
+_MANGLED_SCHEME = re.compile(
+    r"(?:h[tx]{1,3}ps?|ftp)([:;.,|\\/\-\u2010_]{2,5})(?=[A-Za-z0-9\[])", re.IGNORECASE
+)
 _PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
 _JSON_UNICODE = re.compile(r"\\u([0-9A-Fa-f]{4})")
 
@@ -107,7 +117,7 @@ _GLUED_TLDS = frozenset(
 #: Well-formed schemes of protocols that are not the web (IANA registry; connection strings in
 #: code and config): what follows them is not read as a repaired web link.
 OTHER_SCHEMES = frozenset(
-    [
+    (
         "jdbc",
         "postgres",
         "postgresql",
@@ -160,8 +170,51 @@ OTHER_SCHEMES = frozenset(
         "docker",
         "vnc",
         "rdp",
-    ]
+        "content",
+        "market",
+        "android-app",
+        "itms",
+        "itms-apps",
+        "itms-services",
+        "fb",
+        "fb-messenger",
+        "twitter",
+        "tg",
+        "whatsapp",
+        "viber",
+        "skype",
+        "zoommtg",
+        "zoomus",
+        "msteams",
+        "slack",
+        "discord",
+        "spotify",
+        "steam",
+        "vscode",
+        "vscode-insiders",
+        "obsidian",
+        "notion",
+        "figma",
+        "x-apple",
+        "maps",
+        "comgooglemaps",
+        "waze",
+        "sms",
+        "tel",
+        "facetime",
+        "chrome",
+        "chrome-extension",
+        "moz-extension",
+        "edge",
+        "ms-settings",
+        "ms-word",
+        "ms-excel",
+        "ms-powerpoint",
+        "onenote",
+        "jetbrains",
+    )
 )
+_SCHEME_GLUE = re.compile(r"[A-Za-z0-9+.-]+$")
 _SCHEME_TAIL = re.compile(r"(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]*):$")
 _CONFUSABLE_SCRIPTS = ("CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE")
 _SPACE_AS_DOT = re.compile(r"(?<=[A-Za-z0-9]) (?P<tld>[A-Za-z]{2,24})(?=/[A-Za-z0-9_~%-])")
@@ -216,7 +269,9 @@ def _joint_families() -> dict[str, str]:
             r"|(?P<capsslash>(?<=[A-Za-z0-9])(?:SLASH|Slash)(?=[A-Za-z0-9]))"
         ),
         "punct": (
-            r"(?P<punct>(?<=[A-Za-z0-9])[,_*#$~+=&!?^|](?=[A-Za-z0-9])"
+            r"(?P<bracketpunct>(?<=[A-Za-z0-9])[\[({<][ \t]?[*#$~+=&!?^|_]{1,3}[ \t]?[\])}>]"
+            r"(?=[A-Za-z0-9]))"
+            r"|(?P<punct>(?<=[A-Za-z0-9])[,_*#$~+=&!?^|](?=[A-Za-z0-9])"
             r"|(?<=[A-Za-z0-9])[ \t]+[*#~+=^|][ \t]+(?=[A-Za-z0-9]))"
         ),
     }
@@ -239,7 +294,9 @@ _LINK_ONLY_DOT_WORDS = frozenset({"dot", "d0t", "dawt", "dott", "d.o.t", "d-o-t"
 _JOINT_WORDS = frozenset(
     [*DOT_WORDS, *(w for w in SLASH_WORDS if " " not in w), "dotcom", "dot-com", "slash"]
 )
-_JOINT_PUNCT = re.compile(r"[A-Za-z0-9](?:[,_*#$~+=&!?^|]| [*#~+=^|] )[A-Za-z0-9]")
+_JOINT_PUNCT = re.compile(
+    r"[A-Za-z0-9](?:[,_*#$~+=&!?^|]| [*#~+=^|] |[\[({<] ?[*#$~+=&!?^|_]{1,3} ?[\])}>])[A-Za-z0-9]"
+)
 
 
 def _families_in(text: str) -> tuple[str, ...]:
@@ -267,10 +324,13 @@ def _families_in(text: str) -> tuple[str, ...]:
 def _unicode_joints() -> re.Pattern[str]:
     tables = _fold.data()
     return re.compile(
-        rf"(?P<dotlike>(?<=\S)[ \t]*[{tables.dot_class}][ \t]*(?=\S))"
+        rf"(?P<dotlike>(?<=\S)[ \t]*[{tables.dot_class}]{{1,3}}[ \t]*(?=\S))"
         rf"|(?P<commalike>(?<=[^\W_])[{tables.comma_class}](?=[^\W_]))"
         rf"|(?P<emoji>(?<=[A-Za-z0-9])[{tables.emoji_class}]+(?=[A-Za-z0-9]))"
-        r"|(?P<symbol>(?<=[A-Za-z0-9])[ \t]?[^\w\s\x00-\x7f][ \t]?(?=[A-Za-z0-9]))"
+        r"|(?P<bracketsym>(?<=[A-Za-z0-9])[\[({<][ \t]?"
+        rf"(?:[^\w\s\x00-\x7f]|[{tables.dot_class}*#$~+=&!?^|_,.]){{1,3}}"
+        r"[ \t]?[\])}>](?=[A-Za-z0-9]))"
+        r"|(?P<symbol>(?<=[A-Za-z0-9])[ \t]{0,2}[^\w\s\x00-\x7f]{1,3}[ \t]{0,2}(?=[A-Za-z0-9]))"
     )
 
 
@@ -291,11 +351,22 @@ class Reader:
         """Hosts written with a space for the dot and no path ("it's on bad example"):
         ``(start, end, host)`` in the original text. Only context for host-less paths."""
         found = []
-        for match in _SPOKEN_HOST.finditer(view.text):
-            labels = match.group().split()
-            if labels[-1].lower() in self._tlds and len(labels[-1]) > 1:
-                start, end = view.span(match.start(), match.end())
-                found.append((start, end, ".".join(labels).lower()))
+        text = view.text
+        for match in _SPOKEN_TLD.finditer(text):
+            if match.group().lower() not in self._tlds:
+                continue
+            head = _SPOKEN_HEAD.search(text, max(0, match.start() - 140), match.start())
+            if head is None:
+                continue
+            words = [
+                w for w in _LABEL.finditer(text, head.start(), match.start())
+                if w.group().lower() not in _JOINT_WORDS
+            ]  # fmt: skip
+            for take in range(1, len(words) + 1):
+                chosen = words[-take:]
+                start, end = view.span(chosen[0].start(), match.end())
+                host = ".".join([*(w.group() for w in chosen), match.group()])
+                found.append((start, end, host.lower()))
         return found
 
     # ---- tokens ---------------------------------------------------------------------------
@@ -372,11 +443,21 @@ class Reader:
                     (*extra, Technique.SCHEME_REPAIR),
                 )  # fmt: skip
             return
+        mangled = _MANGLED_SCHEME.match(url)
+        if mangled and mangled.group(1).lower() not in ("://",):
+            rest = url[mangled.end() :]
+            self._emit_text(
+                "http://" + rest, view, start, end, out, True, (*extra, Technique.SCHEME_REPAIR)
+            )
+            return
         slashes = url.find("//")
         if slashes > 0 and not _WEB_SCHEME_START.match(url[: slashes + 1]):
             prefix = url[:slashes]
-            named = _SCHEME_TAIL.search(prefix)
-            if named is not None and named.group(1).lower().rsplit(".", 1)[-1] in OTHER_SCHEMES:
+            glued = _SCHEME_GLUE.search(view.text, max(0, start - 24), start)
+            named = _SCHEME_TAIL.search((glued.group() if glued else "") + prefix)
+            if named is not None and not OTHER_SCHEMES.isdisjoint(
+                [named.group(1).lower(), *re.split(r"[.+]", named.group(1).lower())]
+            ):
                 return  # "postgres://", "jdbc:mysql://": a well-formed scheme of another protocol
             if (len(prefix) <= 16 and prefix.rstrip(":;").replace(" ", "").isalpha()) or (
                 prefix.endswith((":", ";"))
@@ -449,10 +530,15 @@ class Reader:
 
     # ---- joints ---------------------------------------------------------------------------
 
-    def joints(self, view: View, out: list[Found]) -> None:
-        """Readings across ambiguous joints (line breaks, spaced dots, look-alike dots...)."""
+    def joints(self, view: View, out: list[Found], source: str | None = None) -> None:
+        """Readings across ambiguous joints (line breaks, spaced dots, look-alike dots...).
+
+        ``source`` is the original text: a space the view folded from a non-ASCII space
+        (no-break, thin, ideographic...) between two characters is a joint of its own, and
+        such a space after a dot is deliberate, not a sentence gap."""
         text = view.text
         joints: list[_Joint] = []
+        odd = _odd_spaces(view, source) if source is not None and not source.isascii() else ()
         families = _families_in(text)
         if families:
             for match in _joint_pattern(families).finditer(text):
@@ -462,8 +548,20 @@ class Reader:
                     glued = match.group()[:1].isalpha()  # "baddotcom", not "bad dot-com"
                     if tld not in self._tlds or (glued and tld not in _GLUED_TLDS):
                         continue
-                joints.append(_ascii_joint(match))
-        if not text.isascii():
+                joint = _ascii_joint(match)
+                if joint.technique is Technique.PROSE_SPACING and any(
+                    joint.start <= i < joint.end for i in odd
+                ):
+                    joint = _Joint(joint.start, joint.end, joint.text, Technique.SPACING)
+                joints.append(joint)
+        if odd:
+            taken = [(j.start, j.end) for j in joints]
+            joints.extend(
+                _Joint(i, i + 1, "", Technique.SPACING)
+                for i in odd
+                if not any(s <= i < e for s, e in taken)
+            )
+        if not text.isascii() or odd:
             joints.extend(_unicode_joint(m) for m in _unicode_joints().finditer(text))
             joints.sort(key=lambda j: j.start)
         if not joints:
@@ -607,6 +705,35 @@ def _after_determiner(text: str, at: int) -> bool:
     return word is not None and word.group().lower() in _DETERMINERS
 
 
+#: ASCII symbols that prose never glues between two words (unlike ``, ! ? _ * & + |``):
+#: glued there, they stand for a dot.
+_SYMBOL_DOTS = frozenset("#~")
+
+
+def _latin_on_both_sides(match: re.Match[str]) -> bool:
+    text = match.string
+    before = text[match.start() - 1 : match.start()]
+    after = text[match.end() : match.end() + 1]
+    return before.isascii() and before.isalnum() and after.isascii() and after.isalnum()
+
+
+def _odd_spaces(view: View, source: str) -> list[int]:
+    """View indices of single spaces folded from a non-ASCII space between two characters."""
+    if _ODD_SPACE.search(source) is None:
+        return []
+    found = []
+    for match in _SINGLE_SPACE.finditer(view.text):
+        at = view.source(match.start())
+        original = source[at : at + 1]
+        if original and not original.isascii() and original.isspace():
+            found.append(match.start())
+    return found
+
+
+_ODD_SPACE = re.compile(r"[^\S\x00-\x7f]")
+_SINGLE_SPACE = re.compile(r"(?<=\S) (?=\S)")
+
+
 def _ascii_joint(match: re.Match[str]) -> _Joint:
     kind = match.lastgroup or ""
     start, end = match.start(), match.end()
@@ -632,7 +759,11 @@ def _ascii_joint(match: re.Match[str]) -> _Joint:
         return _Joint(start, end, "/", Technique.SLASH_WORD)
     if kind == "dotcom":
         return _Joint(start, end, ".com", Technique.DOT_WORD)
-    if kind == "dotword" and match.group().strip(" \t").lower() not in _LINK_ONLY_DOT_WORDS:
+    word = match.group().strip(" \t")
+    if kind == "dotword" and not word.isascii() and _latin_on_both_sides(match):
+        # "bad точка example": no sentence puts another script's word between Latin words
+        return _Joint(start, end, ".", Technique.DOT_WORD)
+    if kind == "dotword" and word.lower() not in _LINK_ONLY_DOT_WORDS:
         # "punto", "point", "точка" are everyday words: spaced, they are prose-shaped
         return _Joint(start, end, ".", Technique.SPOKEN_DOT)
     if kind in ("dotword", "dottld", "capsword"):
@@ -642,17 +773,42 @@ def _ascii_joint(match: re.Match[str]) -> _Joint:
     if kind == "glueddotword":
         word = match.group().lower()
         return _Joint(start, end, ".com" if word.endswith("com") else ".", Technique.DOT_WORD)
+    if kind == "bracketpunct":  # "bad[*]example": a symbol bracketed as a dot is deliberate
+        return _Joint(start, end, ".", Technique.REFANG)
+    if match.group() in _SYMBOL_DOTS:  # "bad#example", "bad~example": no sentence does this
+        return _Joint(start, end, ".", Technique.CONFUSABLE)
     return _Joint(start, end, ".", Technique.DOT_VARIANT)  # punct
 
 
 def _unicode_joint(match: re.Match[str]) -> _Joint:
+    if match.lastgroup == "bracketsym":  # "bad[•]example", "bad(★)example": deliberate
+        return _Joint(match.start(), match.end(), ".", Technique.REFANG)
     char = match.group().strip(" \t")[:1]
     spaced = match.group() != match.group().strip(" \t")
     if match.lastgroup == "symbol" and spaced and match.group()[:1] != match.group()[-1:]:
         return _Joint(match.start(), match.end(), ".", Technique.DOT_VARIANT)  # "a •b"
     prose = _fold.data().is_punctuation_dot(char)
+    if not spaced and len(match.group()) > 1:
+        prose = False  # "bad••example": no sentence doubles a dot between two words
+    if match.lastgroup == "emoji":
+        prose = False  # "bad🔴example": sentences put emoji beside words, not inside them
     technique = Technique.DOT_VARIANT if prose else Technique.CONFUSABLE
     return _Joint(match.start(), match.end(), ".", technique)
+
+
+#: Dot-like punctuation that Latin-script prose never glues between two words (a bullet, a
+#: middle dot outside Catalan "l·l"); CJK punctuation (``・。、，``) it does, after ASCII words.
+_LATIN_DOTS = frozenset("\u00b7\u2022\u2027\u2e31\u0387\u2219\u22c5")
+
+
+def _between_words(match: re.Match[str]) -> bool:
+    """ASCII letters on both sides of the joint, and not the Catalan geminate ``l·l``."""
+    text = match.string
+    before = text[match.start() - 1 : match.start()]
+    after = text[match.end() : match.end() + 1]
+    if not (before.isascii() and before.isalnum() and after.isascii() and after.isalnum()):
+        return False
+    return not (before.lower() == "l" and after.lower() == "l")
 
 
 def _chains(text: str, joints: list[_Joint]) -> list[tuple[list[tuple[int, int]], list[_Joint]]]:
@@ -665,7 +821,10 @@ def _chains(text: str, joints: list[_Joint]) -> list[tuple[list[tuple[int, int]]
     def close() -> None:
         if inside:
             atoms.append((previous_end, _atom_end(text, previous_end, len(text))))
-            closing = atoms[-1][0] == atoms[-1][1] and inside[-1].text == "/"
+            # a chain may end in its joint: "bad /" (a slash), "baddotcom" (the joint is ".com")
+            closing = atoms[-1][0] == atoms[-1][1] and (
+                inside[-1].text == "/" or len(inside[-1].text) > 1
+            )
             if all(s < e for s, e in atoms[:-1]) and (atoms[-1][0] < atoms[-1][1] or closing):
                 chains.append((list(atoms), list(inside)))
         atoms.clear()

@@ -50,7 +50,7 @@ WINDOW_OVERLAP = 1024
 #: grows to the end of the token.
 _CUT_SEARCH = 4096
 #: Hosts a path without a host is combined with (the most recent ones).
-MAX_CONTEXT_HOSTS = 4
+MAX_CONTEXT_HOSTS = 6
 
 _WHITE_SPACE = re.compile(r"\s")
 
@@ -146,9 +146,18 @@ class Candidates(Sequence[Candidate]):
 #: One character, then the same separator (one or two spaces, ``_ * ~ +``), three times or
 #: more: "b a d . e x a m p l e", "h_t_t_p_:_/_/_b_a_d".
 _SPACED_LETTERS = re.compile(
-    r"(?<![\w./:-])[\w./:?=&%~-](?P<sep>  ?|[_*~+])"
-    r"(?:[\w./:?=&%~-](?P=sep)){2,}[\w./:?=&%~-](?:(?![\w./:-])|\S*)"
+    r"(?:(?<=//)|(?<![\w./:-]))[\w./:?=&%~-](?P<sep>  ?|[_*~+])"
+    r"(?:(?:   ?)?[\w./:?=&%~-](?P=sep)){2,}[\w./:?=&%~-](?:(?![\w./:-])|[./]\S*)"
 )
+#: A wider gap inside spaced-out letters: a space between words ("f r e e   d o t   c o m").
+_WORD_GAP = re.compile(r"   +")
+
+
+def _join_spaced(match: re.Match[str]) -> str:
+    """Spaced-out letters joined; a wider gap between them stays one space (a word break)."""
+    sep = match.group("sep")
+    words = _WORD_GAP.split(match.group()) if sep.startswith(" ") else [match.group()]
+    return " ".join(word.replace(sep, "") for word in words)
 
 
 def _may_be_spaced(text: str) -> bool:
@@ -226,12 +235,15 @@ def extract_links(
             window, offset, reader, given, results, pending, paths, spoken if spoken_hosts else None
         )
     candidates = sorted(results.values(), key=lambda c: (c.start, c.tier != STRICT, -c.end))
-    hosts = [
-        host_of(c.url)[0]
-        for c in candidates
-        if Technique.CONTEXT_HOST not in c.techniques and Signal.LOOKALIKE not in c.signals
-    ]
-    named = [h.lower() for h in hosts if "." in h and not h.startswith("[")] + spoken
+    # most telling last (a Conversation tries its most recent hosts first): hosts written
+    # with spaces for dots, then loose readings, then strict ones; each in text order
+    ranked = sorted(
+        (c for c in candidates if Technique.CONTEXT_HOST not in c.techniques),
+        key=lambda c: c.tier == STRICT,
+    )
+    hosts = [host_of(c.url)[0] for c in ranked if Signal.LOOKALIKE not in c.signals]
+    spoken.sort(key=lambda h: -h.count("."))  # "on.bad.example" before "bad.example"
+    named = spoken + [h.lower() for h in hosts if "." in h and not h.startswith("[")]
     return Candidates(candidates, dict.fromkeys(notes), dict.fromkeys(named), dict.fromkeys(paths))
 
 
@@ -273,13 +285,13 @@ def _extract_window(
     strict = refang(_fold.fold(text))
     found: list[Found] = []
     reader.tokens(strict, found, loose=False)
-    reader.joints(strict, found)
+    reader.joints(strict, found, text)
     reader.space_as_dot(strict, found)
     alternatives = []
     if _may_be_spaced(strict.text):
         letters = strict.rewrite(
             _SPACED_LETTERS,
-            lambda m: m.group().replace(m.group("sep"), ""),
+            _join_spaced,
             Technique.SPACED_LETTERS,
         )
         if letters is not strict:
@@ -294,14 +306,14 @@ def _extract_window(
             if _may_be_spaced(look.text):
                 joined = look.rewrite(
                     _SPACED_LETTERS,
-                    lambda m: m.group().replace(m.group("sep"), ""),
+                    _join_spaced,
                     Technique.SPACED_LETTERS,
                 )
                 if joined is not look:
                     alternatives.append(joined)
     for view in alternatives:
         reader.tokens(view, found, loose=True)
-        reader.joints(view, found)
+        reader.joints(view, found, text)
         reader.space_as_dot(view, found)
     window_results: dict[tuple[int, int, str], Candidate] = {}
     lines: dict[tuple[int, int], str] = {}

@@ -301,11 +301,16 @@ class Matcher:
         return tuple(found)
 
 
-def _rank(finding: Finding) -> tuple[int, bool, bool]:
-    """Which reading of one span a finding reports: most severe, then matched, then strict."""
+_SPECIFICITY = {MatchKind.HOST: 1, MatchKind.PATH_PREFIX: 2, MatchKind.EXACT: 3}
+
+
+def _rank(finding: Finding) -> tuple[int, int, bool]:
+    """Which reading of one span a finding reports: most severe, then the most specific
+    match (an exact page over its host), then strict."""
+    matches = finding.verdict.matches
     return (
         finding.action.severity,
-        bool(finding.verdict.matches),
+        max((_SPECIFICITY[m.kind] for m in matches), default=0),
         finding.tier is Tier.STRICT,
     )
 

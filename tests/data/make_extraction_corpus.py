@@ -453,6 +453,7 @@ def generate() -> list[dict[str, object]]:
     rows += idn_positives(rng)
     rows += conversation_positives(rng, synthetic)
     rows += word_host_positives(rng)
+    rows += round_two_positives(rng)
     rows += [{"kind": "entry", "entry": f"http://{host}/"} for host in WORD_PAIR_HOSTS]
     rows += benign(rng, 2200)
     rows += more_benign(rng)
@@ -466,6 +467,60 @@ WORD_HOST_NAMES = ["promo", "winner", "freegift", "prize", "bonus", "lucky", "de
 WORD_HOST_SAYINGS = ["look at {h} now", "go to {h}!", "have you seen {h}?", "{h} has it",
                      "try {h}, it works", "everyone is on {h} lol", "ok {h}", "{H} is the one",
                      "(it's {h})", "check {h} before 5:30"]  # fmt: skip
+
+
+#: Forms found in the wild that the first 44 techniques did not cover (issue 9, round 2).
+BRACKETED_SYMBOLS = ["[•]", "(★)", "{*}", "[#]", "(~)", "<•>", "[ · ]", "(●)"]
+DOUBLED_SYMBOLS = ["••", "★★", "··", "●●", "⋅⋅", "◦◦"]
+GLUED_SYMBOLS = ["#", "~", "🔹", "⭐", "🔴"]
+OTHER_SCRIPT_WORDS = ["точка", "ดอท", "புள்ளி", "बिंदु", "닷", "نقطة", "кропка", "ຈຸດ", "τελεια"]
+MANGLED_SCHEMES = ["http:://", "http.//", "http//:", "https:;//", "http,//", "http:-//",
+                   "https//:"]  # fmt: skip
+ODD_SPACES = ["\u00a0", "\u2009", "\u202f", "\u3000", "\u2002"]
+MARKS = ["\u0336", "\u0332", "\u0335", "\u0333", "\u0324"]
+
+
+def round_two_positives(rng: random.Random) -> list[dict[str, str]]:
+    """Word-named whole-host entries (the evidence rule's hard case) and synthetic pages,
+    written with forms of issue 9's second round."""
+    rows: list[dict[str, str]] = []
+
+    def add(technique: str, text: str, entry: str) -> None:
+        rows.append({"kind": "positive", "technique": technique, "text": text, "entry": entry})
+
+    for i in range(PER_TECHNIQUE):
+        word = WORD_HOST_NAMES[i % len(WORD_HOST_NAMES)]
+        tld = ["example", "test"][i % 2]
+        host, entry = f"{word}.{tld}", f"http://{word}.{tld}/"
+        page = f"http://{word}{i}-kq.{tld}/gal/{i}"
+        say = rng.choice(SAY)
+        add("bracketed-symbol-dots", f"{say} {word}{rng.choice(BRACKETED_SYMBOLS)}{tld}", entry)
+        add("doubled-symbol-dots", f"{say} {word}{rng.choice(DOUBLED_SYMBOLS)}{tld}", entry)
+        add("glued-symbol-dots", f"{say} {word}{rng.choice(GLUED_SYMBOLS)}{tld}", entry)
+        add("other-script-dot-words",
+            f"{say} {word} {rng.choice(OTHER_SCRIPT_WORDS)} {tld}", entry)  # fmt: skip
+        add("mangled-scheme", f"{say} {rng.choice(MANGLED_SCHEMES)}{host}", entry)
+        odd = rng.choice(ODD_SPACES)
+        cut = rng.randrange(1, len(word))
+        spaced = rng.choice([f"{word}.{odd}{tld}", f"{word[:cut]}{odd}{word[cut:]}.{tld}"])
+        add("odd-space-inserted", f"{say} {spaced}", entry)
+        mark = rng.choice(MARKS)
+        add("combining-word-host", f"{say} {''.join(c + mark for c in host)}", entry)
+        add("dotcom-glued-end",
+            f"{say} {word.capitalize()}{i}kq{rng.choice(['Dotcom', 'DotCom', 'DOTCOM'])}",
+            f"http://{word}{i}kq.com/")  # fmt: skip
+        spaced_ri = " ".join(chr(0x1F1E6 + ord(c) - 97) if c.isalpha() else c for c in host)
+        add("regional-indicators-spaced", f"{say} {spaced_ri} {rng.choice(['ok', 'lol', '!'])}",
+            entry)  # fmt: skip
+        path = page.split("/", 3)[3]
+        loose = f"{word}{i}-kq {tld}{rng.choice(['.', '!', ''])}"
+        rows.append(
+            {"kind": "positive", "technique": "context-loose-host-punct",
+             "context": [f"it's on {loose}", rng.choice(SAY)], "text": f"then {path}",
+             "entry": page}
+        )  # fmt: skip
+    rng.shuffle(rows)
+    return rows
 
 
 def word_host_positives(rng: random.Random) -> list[dict[str, str]]:
@@ -612,6 +667,23 @@ DOT_PROSE = [
     "the .com domain is taken", "go to the .net site", "remember the dot-com crash?",
     "a dot at the end", "the dotcom boom",
 ]  # fmt: skip
+#: Connection strings and app links: other protocols, not web links.
+OTHER_PROTOCOLS = [
+    "postgres://app:pw@db.host:5432/app", "market://details?id=com.acme.chat",
+    "irc://irc.acme.chat/#help", "android-app://com.acme.chat/https/acme.chat/x",
+    "ssh://git@server.host:22/repo.git", "mongodb+srv://user:pw@db.host/test",
+    "spotify://track/web.app", "tg://resolve?domain=acme_chat",
+]  # fmt: skip
+#: Emoji and bullets between words with spaces: prose; CJK punctuation after ASCII words.
+SPACED_SYMBOL_PROSE = [
+    "love ❤ you", "good 🔥 game", "Home • About • Contact", "sign in · sign up", "hello・world",
+    "live chat 💬 now", "web app ⭐ rating", "log in 👉 out",
+]  # fmt: skip
+#: Chat in scripts whose words keep their combining marks.
+MARKED_SCRIPTS = [
+    "வணக்கம்.நலமா?", "สวัสดีครับ.พรุ่งนี้เจอกัน", "नमस्ते।कल मिलते हैं", "ආයුබෝවන්.හෙට හමුවෙමු",
+    "ನಮಸ್ಕಾರ.ನಾಳೆ ಸಿಗೋಣ", "မင်္ဂလာပါ.မနက်ဖြန်တွေ့မယ်",
+]  # fmt: skip
 #: Word pairs with an emoji or other script glued after them.
 WORD_PAIR_GLUED = ["log in/out🙂", "sign in/up👍 ok", "log in/out看看", "buy now/pay later🔥"]
 
@@ -623,7 +695,9 @@ def _fancy(text: str) -> str:
 def more_benign(rng: random.Random) -> list[dict[str, str]]:
     """Benign classes of issue 9: word pairs against word-named hosts, code, logs, e-mail,
     file names, chat in other scripts, fancy-text prose, member chains and file names in code
-    and logs, config values, links holding dotted names, English "dot" prose (3,610 messages)."""
+    and logs, config values, links holding dotted names, English "dot" prose, other protocols'
+    links, spaced symbols between words, chat in scripts with combining marks (3,830
+    messages)."""
     rows = []
     fills = ["", "ok ", "hey ", "so ", "pls ", "you can ", "just "]
     ends = ["", " thanks", " :)", " lol", "!", " ok?"]
@@ -649,7 +723,8 @@ def more_benign(rng: random.Random) -> list[dict[str, str]]:
     more = (
         ("code-members", MEMBER_LINES, 300), ("config", CONFIG_LINES, 160),
         ("links", LINK_LINES, 110), ("dot-prose", DOT_PROSE, 100),
-        ("word-pair-glued", WORD_PAIR_GLUED, 40),
+        ("word-pair-glued", WORD_PAIR_GLUED, 40), ("other-protocols", OTHER_PROTOCOLS, 80),
+        ("spaced-symbol-prose", SPACED_SYMBOL_PROSE, 80), ("marked-scripts", MARKED_SCRIPTS, 60),
     )  # fmt: skip
     for category, lines, count in more:
         rows += [
