@@ -118,8 +118,7 @@ class TestMemberChainsLogsAndConfig:
             "  host: server.host",  # an indented YAML key
             "host = server.host",  # a spaced assignment
             "<host>server.host</host>",  # an XML element
-            "https://docs.example.org/config#user.email",  # a fragment of another link
-            "https://example.org/search?q=user.email",  # a query value
+            "see key=user.email ok",  # a key=value
             "use `user.email` here",  # inline code
         ],
     )
@@ -129,6 +128,19 @@ class TestMemberChainsLogsAndConfig:
         action, signals = _scan(matcher, text)
         assert action is Action.ALLOW
         assert Signal.CODE in signals
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "https://docs.example.org/config#user.email",  # a fragment of another link
+            "https://example.org/search?q=user.email",  # a query value
+            "https://example.org/search?q=log+in&x=group_chat",
+        ],
+    )
+    def test_pieces_of_a_links_query_are_not_links(
+        self, matcher: linkscreen.Matcher, text: str
+    ) -> None:
+        assert matcher.scan_text(text).action is Action.ALLOW
 
     @pytest.mark.parametrize(
         "text",

@@ -91,9 +91,12 @@ _REVERSED_ROOTS = frozenset(
 )
 _CODE_BEFORE = re.compile(
     r"(?:\bimport|\bpackage|\bextends|\bimplements|\bstatic|\bthrows|\bclass|\bdef"
-    r"|\bvar|\bconst|\bval|@|->|::|require\(\s*['\"]|import\(\s*['\"])\s*$"
+    r"|\bvar|\bconst|\bval|\breturn|\byield|\bdel|\bputs|\bthrow|\btypeof|@|->|::"
+    r"|require\(\s*['\"]|import\(\s*['\"])\s*$"
 )
-_CODE_AFTER = re.compile(r"(?:[(\[{=]|\s*=\s|:(?=[^\s/])|\.[A-Za-z_$]|\s+import\b)")
+_CODE_AFTER = re.compile(
+    r"(?:[(\[{=]|\s*=\s|:(?=[^\s/])|\.[A-Za-z_$]|\s+import\b|\s*[-+*/]=|\s*\?[:.]|!!|\+\+|--)"
+)
 #: A character that continues an identifier: a reading glued to one is a piece of it.
 _IDENTIFIER = re.compile(r"[A-Za-z0-9_$]")
 #: Characters of context ``code_shaped`` is given on each side.

@@ -434,6 +434,10 @@ class Reader:
     ) -> None:
         """An unknown or broken scheme never hides a link: read what follows its separator."""
         url = view.text[start:end]
+        if (url.startswith("http://") and url[7:8].isalnum()) or (
+            url.startswith("https://") and url[8:9].isalnum()
+        ):
+            return  # a well-formed web scheme and a host: nothing to repair
         underscored = _UNDERSCORE_SCHEME.match(url)
         if underscored:
             rest = url[underscored.end() :]
@@ -514,9 +518,11 @@ class Reader:
         elif url[:8].lower().find("%3a") >= 0:
             techniques.append(Technique.PERCENT_ENCODED)
         orig_start, orig_end = view.span(start, end)
-        found_techniques = tuple(
-            dict.fromkeys([*view.techniques(orig_start, orig_end), *techniques])
-        )
+        touched = view.techniques(orig_start, orig_end) if view.marks else ()
+        if touched:
+            found_techniques = tuple(dict.fromkeys([*touched, *techniques]))
+        else:
+            found_techniques = tuple(techniques)
         out.append(Found(url, orig_start, orig_end, found_techniques, loose))
         lowered = url.lower()
         if Technique.WRAPPER not in extra and (
@@ -548,6 +554,8 @@ class Reader:
                     glued = match.group()[:1].isalpha()  # "baddotcom", not "bad dot-com"
                     if tld not in self._tlds or (glued and tld not in _GLUED_TLDS):
                         continue
+                if match.lastgroup == "punct" and _in_link_path(text, match.start()):
+                    continue  # "?a=b&c=d" inside a link: its own reading is the whole link
                 joint = _ascii_joint(match)
                 if joint.technique is Technique.PROSE_SPACING and any(
                     joint.start <= i < joint.end for i in odd
@@ -715,6 +723,18 @@ def _latin_on_both_sides(match: re.Match[str]) -> bool:
     before = text[match.start() - 1 : match.start()]
     after = text[match.end() : match.end() + 1]
     return before.isascii() and before.isalnum() and after.isascii() and after.isalnum()
+
+
+_LINK_PATH = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*://|www\.)[^\s/?#]*[/?#]", re.IGNORECASE)
+
+
+def _in_link_path(text: str, at: int) -> bool:
+    """Whether ``text[at]`` is in the path, query or fragment of a link with a scheme or www."""
+    start = at
+    floor = max(0, at - 256)
+    while start > floor and not text[start - 1].isspace():
+        start -= 1
+    return _LINK_PATH.match(text, start, at) is not None
 
 
 def _odd_spaces(view: View, source: str) -> list[int]:
@@ -925,9 +945,11 @@ def _cuts(url: str) -> list[tuple[int, int]]:
         escape = _JSON_ESCAPE.search(url)
         if escape:
             ends.append(escape.start())
-    emoticon = _EMOTICON_END.search(url)
+    emoticon = _EMOTICON_END.search(url, max(0, len(url) - 12))  # ":-)" is short
     if emoticon and emoticon.start() > 0:
         ends.append(emoticon.start())
+    if len(starts) == 1 and len(ends) == 1 and "," not in url and ";" not in url:
+        return []  # the common case: nothing to cut
     cuts: list[tuple[int, int]] = []
     for start in starts:
         for end in ends:
@@ -951,7 +973,7 @@ def _first_ascii_link_start(url: str) -> int:
     return 0
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=65536)
 def host_of(url: str) -> tuple[str, bool]:
     """The host part of a link-ish string, and whether it had a scheme."""
     rest = url

@@ -86,23 +86,28 @@ class View:
         marks = list(self.marks)
         source = self.origin
         last = 0
+        fixed = name if isinstance(name, Technique) else None
+        add_piece, add_origin, add_mark = pieces.append, origin.extend, marks.append
         for match in pattern.finditer(text):
             new = replace(match)
-            if new is None or new == match.group():
+            if new is None:
                 continue
-            at, end = match.start(), match.end()
-            pieces.append(text[last:at])
+            at, end = match.span()
+            if end - at == len(new) and new == text[at:end]:
+                continue
+            add_piece(text[last:at])
             if source is None:
-                origin.extend(range(last, at))
+                add_origin(range(last, at))
                 start, stop = at, end
             else:
-                origin.extend(source[last:at])
+                add_origin(source[last:at])
                 start, stop = source[at], source[end - 1] + 1
-            pieces.append(new)
+            add_piece(new)
             if new:
-                origin.extend([start] * (len(new) - 1))
+                if len(new) > 1:
+                    add_origin([start] * (len(new) - 1))
                 origin.append(stop - 1)
-            marks.append((start, stop, name if isinstance(name, Technique) else name(match)))
+            add_mark((start, stop, fixed if fixed is not None else name(match)))  # type: ignore[operator]
             last = end
         if not pieces:
             return self

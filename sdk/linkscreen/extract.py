@@ -22,7 +22,7 @@ are; only text past ``MAX_TEXT_CHARS`` is not read, and the result says so
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import overload
 
@@ -205,6 +205,7 @@ def extract_links(
     context_paths: Iterable[str] = (),
     wrappers: Iterable[WrapperRule] = (),
     spoken_hosts: bool = False,
+    spoken_paths: bool = False,
 ) -> Candidates:
     """Every candidate link in ``text``, every plausible reading, with spans in ``text``.
 
@@ -214,9 +215,11 @@ def extract_links(
     a host must end in (the bundle's Public Suffix List; default: the pinned snapshot).
     ``context_paths`` are host-less paths of earlier messages: each is combined with every
     host this message names; with ``spoken_hosts`` a host written with a space for its dot
-    ("bad example") is named too (for the conversation). ``wrappers`` are redirect-wrapper
-    rules beyond the SDK's own list (the bundle's). Every candidate is returned, however
-    many; only text past ``MAX_TEXT_CHARS`` is left unread, and then ``complete`` is False.
+    ("bad example") is named too (for the conversation), and with ``spoken_paths`` such a
+    host is joined with this message's host-less paths (read only when there are some).
+    ``wrappers`` are redirect-wrapper rules beyond the SDK's own list (the bundle's). Every
+    candidate is returned, however many; only text past ``MAX_TEXT_CHARS`` is left unread,
+    and then ``complete`` is False.
     """
     notes: list[str] = []
     if len(text) > MAX_TEXT_CHARS:
@@ -232,7 +235,15 @@ def extract_links(
     spoken: list[str] = []
     for offset, window in _windows(text):
         _extract_window(
-            window, offset, reader, given, results, pending, paths, spoken if spoken_hosts else None
+            window,
+            offset,
+            reader,
+            given,
+            results,
+            pending,
+            paths,
+            spoken if spoken_hosts else None,
+            spoken_hosts or spoken_paths,
         )
     candidates = sorted(results.values(), key=lambda c: (c.start, c.tier != STRICT, -c.end))
     # most telling last (a Conversation tries its most recent hosts first): hosts written
@@ -281,6 +292,7 @@ def _extract_window(
     pending: list[str],
     paths: list[str],
     spoken: list[str] | None,
+    join_spoken: bool = False,
 ) -> None:
     strict = refang(_fold.fold(text))
     found: list[Found] = []
@@ -322,14 +334,21 @@ def _extract_window(
         if key in results or key in window_results:
             continue
         window_results[key] = _candidate(item, offset, text, lines)
-    loose_hosts: list[tuple[int, int, str]] = []
-    if spoken is not None and " " in strict.text:
-        loose_hosts = [(s + offset, e + offset, h) for s, e, h in reader.spoken_hosts(strict)]
-        if spoken is not None:
-            spoken.extend(h for _, _, h in loose_hosts)
+    held: list[list[tuple[int, int, str]]] = []
+
+    def loose_hosts() -> list[tuple[int, int, str]]:
+        """Hosts written with spaces for dots, read only when something needs them."""
+        if not held:
+            wanted = join_spoken and " " in strict.text
+            spaced = reader.spoken_hosts(strict) if wanted else []
+            held.append([(s + offset, e + offset, h) for s, e, h in spaced])
+        return held[0]
+
+    if spoken is not None:
+        spoken.extend(h for _, _, h in loose_hosts())
     _add_context_paths(strict, offset, window_results, results, context_hosts, paths, loose_hosts)
     if pending:
-        _add_pending_paths(window_results, pending, loose_hosts)
+        _add_pending_paths(window_results, pending, loose_hosts())
     results.update(window_results)
 
 
@@ -395,7 +414,7 @@ def _add_context_paths(
     earlier: dict[tuple[int, int, str], Candidate],
     context: list[str],
     paths: list[str],
-    loose_hosts: list[tuple[int, int, str]],
+    loose_hosts: Callable[[], list[tuple[int, int, str]]],
 ) -> None:
     """Combine host-less paths with hosts named in the message (before or after) or given."""
     if "/" not in view.text:
@@ -415,7 +434,7 @@ def _add_context_paths(
         for c in [*found.values(), *earlier.values()]
         if Signal.LOOKALIKE not in c.signals and Technique.CONTEXT_HOST not in c.techniques
     ]
-    named += [(start, end, LOOSE, host) for start, end, host in loose_hosts]
+    named += [(start, end, LOOSE, host) for start, end, host in loose_hosts()]
     if not named and not context:
         return
     for start, end, path in spans:

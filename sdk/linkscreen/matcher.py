@@ -156,7 +156,8 @@ class Matcher:
             tlds=self._tld_set,
             context_paths=paths,
             wrappers=self._rules,
-            spoken_hosts=context is not None or "/" in text,
+            spoken_hosts=context is not None,
+            spoken_paths="/" in text,
         )
         if context is not None:
             context.remember(candidates.hosts, candidates.paths)
@@ -316,5 +317,8 @@ def _rank(finding: Finding) -> tuple[int, int, bool]:
 
 
 def _finding(candidate: Candidate, verdict: Verdict) -> Finding:
-    signals = tuple(dict.fromkeys([*candidate.signals, *verdict.signals]))
+    if not verdict.signals or not candidate.signals:
+        signals = candidate.signals or verdict.signals
+    else:
+        signals = tuple(dict.fromkeys([*candidate.signals, *verdict.signals]))
     return Finding(candidate.start, candidate.end, candidate.url, verdict, candidate.tier, signals)

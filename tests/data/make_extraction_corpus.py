@@ -659,6 +659,8 @@ LINK_LINES = [
     "https://example.org/search?q=web.app&lang=en", "https://example.org/redirect?url=main.py",
     "https://docs.python.org/3/library/logging.html#logging.Logger.info",
     "https://github.com/acme/tools/blob/main/setup.py", "https://example.org/#/settings/user.email",
+    "https://example.org/search?q=log+in&x=group_chat", "https://shop.example/cart?buy=now&pay=later",
+    "https://example.org/p?sign=in&go=to#top", "https://www.example.org/a_b?live=chat|web=app",
 ]  # fmt: skip
 #: English prose around "dot" and ".com" (a word before it is an article).
 DOT_PROSE = [
