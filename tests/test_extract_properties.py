@@ -94,3 +94,33 @@ def test_lookalike_readings_never_block(matcher: linkscreen.Matcher) -> None:
     rows = [r for r in POSITIVES if r["technique"] in ("small-capitals", "regional-indicators")]
     assert rows
     assert {_found(matcher, r["text"], r["entry"]) for r in rows} <= {Action.WARN, Action.ALLOW}
+
+
+RECEIVERS = ["self", "this", "req", "res", "obj", "ctx", "props", "state", "logger"]
+CODE_TLDS = ["email", "name", "id", "data", "info", "link", "page", "app", "host"]
+WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=2, max_size=10)
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    receiver=st.sampled_from(RECEIVERS),
+    word=WORD,
+    tld=st.sampled_from(CODE_TLDS),
+    shape=st.sampled_from(["x = {}", "print({})", "{} = None", "if {} == 1:", "see {} ok"]),
+)
+def test_member_chains_never_alarm_and_the_same_host_as_a_link_blocks(
+    tmp_path_factory: pytest.TempPathFactory,
+    receiver: str,
+    word: str,
+    tld: str,
+    shape: str,
+) -> None:
+    """A member chain ``receiver.word.tld`` reaching a whole-host entry ``word.tld`` through
+    its subdomain is code, in any code-shaped line; the same host written as a link blocks."""
+    host = f"{word}.{tld}"
+    data = compile_lists(
+        tmp_path_factory.mktemp("chain"), {"h": ([f"http://{host}/"], Action.BLOCK)}
+    )
+    matcher = linkscreen.Matcher(open_bytes(data))
+    assert matcher.scan_text(shape.format(f"{receiver}.{host}")).action is Action.ALLOW
+    assert matcher.scan_text(f"look https://{host}/x").action is Action.BLOCK

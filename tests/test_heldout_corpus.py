@@ -3,7 +3,10 @@
 Integrity: the seeded generator reproduces the committed files byte for byte, the counts meet
 issue 9's minimums, every positive hides a listed entry on a reserved or feed host, and the
 decoy entries are real registrable names. The evaluation test prints the per-technique and
-false-alarm tables; recall and false-alarm thresholds are added once detection lands.
+false-alarm tables. Thresholds (issue 9): at least 97% of positives found, every technique at
+least 90%, and no benign message blocked beyond the few still known (a strict expected
+failure asks for zero, so it fails loudly the day they are gone). Only aggregate numbers are
+asserted or printed: the detection code is never tuned against single messages.
 """
 
 from __future__ import annotations
@@ -220,3 +223,45 @@ def test_evaluation_prints_both_tables(
         assert row.get("entry", "\0") not in out
     with capsys.disabled():
         print("\n" + out)
+
+
+#: Issue 9's thresholds for the held-apart corpus.
+MIN_FOUND = 0.97
+MIN_TECHNIQUE = 0.90
+#: Benign messages still blocked or warned, by category, when these thresholds were set
+#: (benchmarks/RESULTS.md): a ceiling that may only go down. Zero is the target.
+KNOWN_ALARMS = {"code": (1, 0), "config": (3, 0), "word-pair": (0, 1)}
+
+
+@pytest.fixture(scope="module")
+def report(rows: list[dict[str, Any]]) -> Any:
+    return evaluation.evaluate(rows, evaluation.compile_matcher(HELDOUT / "list.txt"))
+
+
+def test_recall_meets_issue_9(report: Any) -> None:
+    total = sum(t.n for t in report.techniques.values())
+    found = sum(t.found for t in report.techniques.values())
+    assert found / total >= MIN_FOUND, f"found {found / total:.1%} of {total}"
+    low = {
+        name: f"{t.found / t.n:.1%}"
+        for name, t in report.techniques.items()
+        if t.found / t.n < MIN_TECHNIQUE
+    }
+    assert not low, f"techniques under {MIN_TECHNIQUE:.0%}: {low}"
+
+
+def test_benign_alarms_stay_under_their_known_ceiling(report: Any) -> None:
+    over = {
+        name: (t.blocked, t.warned)
+        for name, t in report.categories.items()
+        if t.blocked > KNOWN_ALARMS.get(name, (0, 0))[0]
+        or t.warned > KNOWN_ALARMS.get(name, (0, 0))[1]
+    }
+    assert not over, f"benign categories over their ceiling (blocked, warned): {over}"
+
+
+@pytest.mark.xfail(strict=True, reason="4 benign messages still blocked, 1 warned (RESULTS.md)")
+def test_no_benign_message_is_blocked_or_warned(report: Any) -> None:
+    blocked = sum(t.blocked for t in report.categories.values())
+    warned = sum(t.warned for t in report.categories.values())
+    assert (blocked, warned) == (0, 0)
