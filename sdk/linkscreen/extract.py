@@ -161,7 +161,10 @@ def _join_spaced(match: re.Match[str]) -> str:
 
 
 def _may_be_spaced(text: str) -> bool:
-    """Three one-character words in a row, or a separator other than a space between them."""
+    """Three one-character words in a row, or a separator other than a space between them
+    (and a dot, colon or slash somewhere: a spaced-out host has one)."""
+    if "." not in text and ":" not in text and "/" not in text:
+        return False
     if any(sep in text for sep in "_*~+") and _SPACED_LETTERS_GATE.search(text):
         return True
     run = 0
