@@ -60,6 +60,50 @@ _SPLITTER = re.compile(r"[,;]")
 #: a word, before white space, the end or sentence punctuation ("it's on bad example.").
 _SPOKEN_TLD = re.compile(r"(?<=[ .])[A-Za-z]{2,24}(?=[.!?,;:]?(?:\s|$))")
 _LABEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
+#: English function words: no host written with spaces for its dots starts with one.
+_FUNCTION_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "on",
+        "in",
+        "at",
+        "to",
+        "of",
+        "and",
+        "or",
+        "but",
+        "so",
+        "is",
+        "it",
+        "its",
+        "are",
+        "was",
+        "be",
+        "by",
+        "for",
+        "from",
+        "with",
+        "as",
+        "me",
+        "my",
+        "we",
+        "you",
+        "your",
+        "our",
+        "this",
+        "that",
+        "then",
+        "there",
+        "here",
+        "go",
+        "ok",
+        "if",
+        "not",
+        "no",
+    ]
+)
 #: The labels before it, each followed by a space, " . ", " ." or ". ".
 _SPOKEN_HEAD = re.compile(
     r"(?:(?<![A-Za-z0-9.-])[A-Za-z0-9][A-Za-z0-9-]{0,62}(?: \. | \.|\. | )){1,2}$"
@@ -364,6 +408,8 @@ class Reader:
             ]  # fmt: skip
             for take in range(1, len(words) + 1):
                 chosen = words[-take:]
+                if chosen[0].group().lower() in _FUNCTION_WORDS:
+                    break  # "it's on bad example": "on" starts no host, nor any longer one
                 start, end = view.span(chosen[0].start(), match.end())
                 host = ".".join([*(w.group() for w in chosen), match.group()])
                 found.append((start, end, host.lower()))
