@@ -1,4 +1,4 @@
-"""When a reading may block: the evidence rule (docs/adr/0008-evidence-weighted-verdicts.md).
+"""When a reading may block: the evidence rule (docs/adr/0012-evidence-weighted-verdicts.md).
 
 A list match confirms a reading's *lookup expression*; it does not prove the person wrote a
 link. Ordinary prose produces host-shaped readings by chance ("log in/out" reads as
@@ -14,8 +14,8 @@ link. Ordinary prose produces host-shaped readings by chance ("log in/out" reads
   reading of the same message without prose or code that matched the same entry.
 - Without it, the reading answers ``warn`` (signal ``held-back``), or ``allow`` (signals
   ``prose``/``code`` and a note, the match still reported) when the reading is made only of
-  words (letters only, at most three labels and one path segment) or reads as code: exactly
-  what chance produces.
+  words (letters only, at most six labels and one path segment) or reads as code: exactly
+  what chance produces. What reads as code: ``code_shaped`` (docs/extraction.md).
 - A **skeleton** reading (look-alike letters folded) never blocks: at most ``warn``.
 
 Styling (full-width or mathematical letters, combining marks, invisible characters, capitals,
