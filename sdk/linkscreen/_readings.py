@@ -354,9 +354,9 @@ def _families_in(text: str) -> tuple[str, ...]:
         found.append("dots")
     if " /" in text or "/ " in text:
         found.append("slash")
-    if " " in text and not _JOINT_WORDS.isdisjoint(text.lower().split()):
-        found.append("words")
     lowered = text.lower()
+    if " " in text and not _JOINT_WORDS.isdisjoint(lowered.split()):
+        found.append("words")
     if not text.isascii() or "dot" in lowered or "d0t" in lowered or "slash" in lowered:
         found.append("glued")
     if _JOINT_PUNCT.search(text):
@@ -567,6 +567,8 @@ class Reader:
         touched = view.techniques(orig_start, orig_end) if view.marks else ()
         if touched:
             found_techniques = tuple(dict.fromkeys([*touched, *techniques]))
+        elif len(techniques) > 1:
+            found_techniques = tuple(dict.fromkeys(techniques))
         else:
             found_techniques = tuple(techniques)
         out.append(Found(url, orig_start, orig_end, found_techniques, loose))
