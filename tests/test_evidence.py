@@ -118,6 +118,7 @@ class TestMemberChainsLogsAndConfig:
             "  host: server.host",  # an indented YAML key
             "host = server.host",  # a spaced assignment
             "<host>server.host</host>",  # an XML element
+            "[server.host]",  # a TOML or INI section
             "see key=user.email ok",  # a key=value
             "use `user.email` here",  # inline code
         ],

@@ -176,6 +176,7 @@ _CODE_LINE = re.compile(
     r"|^\s*(?:\$ |sudo |python3? |pip3? |git |npm |npx |yarn |cargo |docker |kubectl |make "
     r"|\./)|(?:^|\s)--[a-z][\w-]+|\w=[^\s=]|[{}]\s*$|\s=\s|</\w+>|\"[\w.-]+\"\s*:\s"
     r"|^\s*-?\s*[\w-]*[._-][\w.-]*\s*[:=]\s|^\s+-?\s*[\w.-]+:\s|\b[a-z]+_[a-z0-9_]+\b"
+    r"|^\s*\[\[?[\w.\"' -]+\]\]?\s*$"
 )
 #: Log levels and SQL keywords: code only in a line that is not shouted as a whole.
 _CODE_WORDS = re.compile(

@@ -570,6 +570,7 @@ WORD_PAIR_HOSTS = [
     # names that code, logs, config and English prose produce by chance
     "user.email", "logger.info", "self.data", "res.data", "user.name", "user.id", "main.py",
     "setup.py", "build.sh", "readme.md", "lib.rs", "acme.chat", "server.host", "db.host",
+    "tool.black",
     "event.today", "response.data", "items.map", "file.read", "page.link", "the.com", "a.com",
     "the.at", "a.in", "the.is", "the.net",
 ]  # fmt: skip
@@ -647,7 +648,8 @@ CONFIG_LINES = [
     "redis://server.host:6379/0", "listen 80; server_name server.host;", '"host": "server.host",',
     'host = "db.host"', "spring.application.name=main.run", "export APP_HOST=web.app",
     "<host>db.host</host>", "allowed_hosts: [server.host, db.host]",
-    "ALLOWED_HOSTS = ['server.host', 'db.host']", "  - name: web.app",
+    "ALLOWED_HOSTS = ['server.host', 'db.host']", "  - name: web.app", "[tool.black]",
+    "[server.host]\nport = 8080",
 ]  # fmt: skip
 #: Ordinary links whose query, fragment or path holds word-named names.
 LINK_LINES = [
