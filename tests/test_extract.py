@@ -288,3 +288,30 @@ def test_any_text_gives_valid_spans(text: str) -> None:
 def test_obfuscation_alphabet_never_breaks(text: str) -> None:
     for candidate in linkscreen.extract_links(text):
         assert 0 <= candidate.start < candidate.end <= len(text)
+
+
+class TestSpokenHostsInContext:
+    def test_a_host_with_spaces_for_dots_joins_a_path_of_the_same_message(self) -> None:
+        urls = {
+            c.url
+            for c in linkscreen.extract_links("it's on bad example then album/9", spoken_paths=True)
+        }
+        assert "bad.example/album/9" in urls
+        assert not any(u.startswith(("on.", "it")) for u in urls)  # no host starts with "on"
+
+    def test_before_sentence_punctuation(self) -> None:
+        urls = {
+            c.url
+            for c in linkscreen.extract_links("it's on bad example. album/9", spoken_paths=True)
+        }
+        assert "bad.example/album/9" in urls
+
+    def test_read_only_when_asked(self) -> None:
+        urls = {c.url for c in linkscreen.extract_links("it's on bad example then album/9")}
+        assert "bad.example/album/9" not in urls
+
+
+def test_punctuation_in_a_links_query_makes_no_readings_of_its_own() -> None:
+    text = "see https://example.org/search?q=log+in&sign=up&x=live_chat ok"
+    urls = {c.url for c in linkscreen.extract_links(text)}
+    assert urls == {"https://example.org/search?q=log+in&sign=up&x=live_chat"}
