@@ -248,6 +248,8 @@ def extract_links(
             spoken if spoken_hosts else None,
             spoken_hosts or spoken_paths,
         )
+    if not results and not notes and not paths and not spoken:
+        return _NOTHING  # the common case of chat: nothing that could be a link
     candidates = sorted(results.values(), key=lambda c: (c.start, c.tier != STRICT, -c.end))
     # most telling last (a Conversation tries its most recent hosts first): hosts written
     # with spaces for dots, then loose readings, then strict ones; each in text order
@@ -259,6 +261,10 @@ def extract_links(
     spoken.sort(key=lambda h: -h.count("."))  # "on.bad.example" before "bad.example"
     named = spoken + [h.lower() for h in hosts if "." in h and not h.startswith("[")]
     return Candidates(candidates, dict.fromkeys(notes), dict.fromkeys(named), dict.fromkeys(paths))
+
+
+#: The candidates of a message with none (immutable, so one object serves every message).
+_NOTHING = Candidates()
 
 
 def _windows(text: str) -> Iterator[tuple[int, str]]:
