@@ -157,6 +157,32 @@ def targets(url: str, rules: tuple[WrapperRule, ...]) -> list[str]:
     return found
 
 
+def _host_regex(pattern: str) -> str:
+    """A regular expression for the hosts ``WrapperRule.host_matches`` accepts."""
+
+    def plain(part: str) -> str:
+        return r".+\." + re.escape(part[2:]) if part.startswith("*.") else re.escape(part)
+
+    if pattern.endswith(".*"):
+        return rf"(?:{plain(pattern[:-2])})\.[^.]+(?:\.[^.]+)?"
+    return plain(pattern)
+
+
+_ANY_HOST: dict[int, tuple[tuple[WrapperRule, ...], re.Pattern[str]]] = {}
+
+
+def _any_host(rules: tuple[WrapperRule, ...]) -> re.Pattern[str]:
+    """One pattern matching every host some rule is for (cached per rules tuple)."""
+    held = _ANY_HOST.get(id(rules))
+    if held is not None and held[0] is rules:
+        return held[1]
+    if len(_ANY_HOST) > 8:
+        _ANY_HOST.clear()
+    pattern = re.compile("|".join(f"(?:{_host_regex(rule.host)})" for rule in rules))
+    _ANY_HOST[id(rules)] = (rules, pattern)
+    return pattern
+
+
 def _targets_once(url: str, rules: tuple[WrapperRule, ...]) -> list[str]:
     if "?" not in url and "/" not in url.split("://", 1)[-1]:
         return []
@@ -173,6 +199,8 @@ def _targets_once(url: str, rules: tuple[WrapperRule, ...]) -> list[str]:
         decoded = _unquote(value)
         if _EMBEDDED.match(decoded):
             out.append(decoded)
+    if not rules or _any_host(rules).fullmatch(host) is None:
+        rules = ()  # no rule is for this host: one regex instead of a loop over every rule
     for rule in rules:
         if not (rule.host_matches(host) and rule.path_matches(path)):
             continue
