@@ -208,3 +208,23 @@ class TestResultsShape:
         assert record["complete"] is False
         assert record["notes"]
         assert record["findings"][0]["signals"] == ["host-only"]
+
+
+class TestBoundsAreReported:
+    """Every bound on the work of one region says so (``complete`` False and a note)."""
+
+    def test_path_joined_with_nearest_hosts_past_the_scan_bound_is_incomplete(self) -> None:
+        around = " ".join(["a.example b.example"] * 70)  # 140 mentions of two hosts each side
+        text = f"far.example {around} album/9 {around}"
+        found = linkscreen.extract_links(text)
+        assert not found.complete
+        assert any("host-less path" in note for note in found.notes)
+        urls = {c.url for c in found if c.url.endswith("album/9")}
+        assert urls == {"a.example/album/9", "b.example/album/9"}
+
+    def test_nearest_hosts_within_the_bound_are_complete(self) -> None:
+        text = "far.example " + " ".join(["a.example b.example"] * 20) + " album/9"
+        found = linkscreen.extract_links(text)
+        assert found.complete
+        urls = {c.url for c in found if c.url.endswith("album/9")}
+        assert urls == {"a.example/album/9", "b.example/album/9", "far.example/album/9"}

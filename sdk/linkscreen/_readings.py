@@ -564,7 +564,7 @@ class Reader:
         elif url[:8].lower().find("%3a") >= 0:
             techniques.append(Technique.PERCENT_ENCODED)
         orig_start, orig_end = view.span(start, end)
-        touched = view.techniques(orig_start, orig_end) if view.marks else ()
+        touched = view.techniques(orig_start, orig_end) if view.marked else ()
         if touched:
             found_techniques = tuple(dict.fromkeys([*touched, *techniques]))
         elif len(techniques) > 1:

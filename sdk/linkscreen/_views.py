@@ -19,6 +19,34 @@ __all__ = ["Mark", "View"]
 Mark = tuple[int, int, Technique]
 
 
+class _MarkIndex:
+    """Marks grouped by length class (a power of two), each class sorted by start: the marks
+    overlapping a span are found by bisection in every class, so a lookup costs the classes
+    present plus what it returns, however many marks the view holds and however long."""
+
+    __slots__ = ("classes", "count")
+
+    def __init__(self, marks: list[Mark]) -> None:
+        self.count = len(marks)
+        grouped: dict[int, list[Mark]] = {}
+        for mark in marks:
+            grouped.setdefault((mark[1] - mark[0]).bit_length(), []).append(mark)
+        self.classes: list[tuple[int, list[Mark], list[int]]] = []
+        for bits, members in grouped.items():
+            members.sort()
+            self.classes.append((1 << bits, members, [m[0] for m in members]))
+
+    def overlapping(self, start: int, end: int) -> list[Mark]:
+        """Marks ``(s, e, t)`` with ``s < end`` and ``e > start``."""
+        found: list[Mark] = []
+        for width, members, starts in self.classes:
+            lo = bisect.bisect_left(starts, start - width + 1)
+            hi = bisect.bisect_left(starts, end)
+            if lo < hi:
+                found.extend(m for m in members[lo:hi] if m[1] > start)
+        return found
+
+
 @dataclass
 class View:
     """A rewritten text and, for each of its characters, the original index it came from."""
@@ -28,9 +56,15 @@ class View:
     marks: list[Mark] = field(default_factory=list)
     monotone: bool = True
     """False when part of the text was reordered (a reversed bidi run)."""
-    _index: tuple[int, list[Mark], list[int], int] | None = field(
-        default=None, repr=False, compare=False
-    )
+    inherited: tuple[View, list[tuple[int, int]]] | None = None
+    """For a view joined from slices of one view: that view and the original spans of the
+    slices; its marks over those spans count as this view's (read on demand, not copied)."""
+    _index: _MarkIndex | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def marked(self) -> bool:
+        """Whether any rewrite touched this view (its own marks or inherited ones)."""
+        return bool(self.marks) or self.inherited is not None
 
     def source(self, index: int) -> int:
         if self.origin is None:
@@ -48,19 +82,40 @@ class View:
             return min(piece), max(piece) + 1
         return self.source(start), self.source(end - 1) + 1
 
+    def overlapping(self, start: int, end: int) -> list[Mark]:
+        """Marks of this view touching the original span ``[start, end)``, bisected."""
+        found: list[Mark] = []
+        if self.marks:
+            index = self._index
+            if index is None or index.count != len(self.marks):
+                index = self._index = _MarkIndex(self.marks)
+            found = index.overlapping(start, end)
+        if self.inherited is not None:
+            base, spans = self.inherited
+            los = [lo for lo, _ in spans]
+            ordered = self.monotone and base.monotone
+            for mark in base.overlapping(start, end):
+                if ordered:  # slices in order: the last one starting before the mark's end
+                    at = bisect.bisect_left(los, mark[1]) - 1
+                    if at >= 0 and spans[at][1] > mark[0]:
+                        found.append(mark)
+                elif any(lo < mark[1] and hi > mark[0] for lo, hi in spans):
+                    found.append(mark)
+        return found
+
     def techniques(self, start: int, end: int) -> list[Technique]:
         """Techniques of the rewrites that touched the original span ``[start, end)``."""
-        if not self.marks:
+        if not self.marked:
             return []
-        index = self._index
-        if index is None or index[0] != len(self.marks):
-            ordered = sorted(self.marks)
-            longest = max(e - s for s, e, _ in ordered)
-            index = self._index = (len(self.marks), ordered, [m[0] for m in ordered], longest)
-        _, ordered, starts, longest = index
-        lo = bisect.bisect_left(starts, start - longest)
-        hi = bisect.bisect_left(starts, end)
-        return list(dict.fromkeys(t for s, e, t in ordered[lo:hi] if e > start))
+        return list(dict.fromkeys(t for _, _, t in sorted(set(self.overlapping(start, end)))))
+
+    def all_marks(self) -> list[Mark]:
+        """Every mark of this view, inherited ones included (for a view built from it)."""
+        if self.inherited is None:
+            return list(self.marks)
+        base, spans = self.inherited
+        inherited = [m for lo, hi in spans for m in base.overlapping(lo, hi)]
+        return list(dict.fromkeys([*inherited, *self.marks]))
 
     def origin_slice(self, start: int, end: int) -> list[int]:
         if self.origin is None:
@@ -83,7 +138,7 @@ class View:
             return self
         pieces: list[str] = []
         origin: list[int] = []
-        marks = list(self.marks)
+        marks = self.all_marks()
         source = self.origin
         last = 0
         fixed = name if isinstance(name, Technique) else None
@@ -120,23 +175,32 @@ def joined(parts: list[tuple[View, int, int] | tuple[str, int, int]]) -> View:
     """A view made of slices of views and literal strings mapped onto original spans.
 
     Each part is ``(view, start, end)`` (a slice of that view) or ``(text, orig_start,
-    orig_end)`` (a literal standing for that original span).
+    orig_end)`` (a literal standing for that original span). The marks of a single source
+    view are inherited by reference (looked up by bisection when a reading asks), so joining
+    costs the length of the result, never the number of marks of the source.
     """
     pieces: list[str] = []
     origin: list[int] = []
     marks: list[Mark] = []
     monotone = True
+    base: View | None = None
+    spans: list[tuple[int, int]] = []
     for part in parts:
         source, start, end = part
         if isinstance(source, View):
             monotone = monotone and source.monotone
             pieces.append(source.text[start:end])
             origin.extend(source.origin_slice(start, end))
-            if source.marks:
-                lo, hi = source.span(start, end)
-                marks.extend(m for m in source.marks if m[0] < hi and m[1] > lo)
+            if source.marked:
+                if base is None or base is source:
+                    base = source
+                    spans.append(source.span(start, end))
+                else:  # slices of several marked views: copy the other one's marks
+                    lo, hi = source.span(start, end)
+                    marks.extend(source.overlapping(lo, hi))
         elif source:
             pieces.append(source)
             origin.extend([start] * (len(source) - 1))
             origin.append(max(start, end - 1))
-    return View("".join(pieces), origin, list(dict.fromkeys(marks)), monotone)
+    inherited = (base, spans) if base is not None else None
+    return View("".join(pieces), origin, list(dict.fromkeys(marks)), monotone, inherited)

@@ -21,6 +21,7 @@ are; only text past ``MAX_TEXT_CHARS`` is not read, and the result says so
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -179,8 +180,8 @@ _SPACED_LETTERS_GATE = re.compile(
     r"(?:^|[ _*~+])[\w./:-](?:  ?|[_*~+])[\w./:-](?:  ?|[_*~+])[\w./:-]"
 )
 _HOSTLESS_PATH = re.compile(
-    r"(?<![\w./:@-])(?P<path>/?[A-Za-z0-9_~%-]+(?:/[A-Za-z0-9_~%.=&?-]+)+/?"
-    r"|/[A-Za-z0-9_~%-]+[A-Za-z0-9_~%.=&?-]*/?|[A-Za-z0-9_~%-]+/)(?![\w/])"
+    r"(?<![\w./:@~%=&?-])(?P<path>/?[A-Za-z0-9_~%-]++(?:/[A-Za-z0-9_~%.=&?-]++)++/?"
+    r"|/[A-Za-z0-9_~%-]++[A-Za-z0-9_~%.=&?-]*+/?|[A-Za-z0-9_~%-]++/)(?![\w/])"
 )
 
 #: Readers by (top-level domains, rules), compared by identity: the same bundle passes the
@@ -247,6 +248,7 @@ def extract_links(
             paths,
             spoken if spoken_hosts else None,
             spoken_hosts or spoken_paths,
+            notes,
         )
     if not results and not notes and not paths and not spoken:
         return _NOTHING  # the common case of chat: nothing that could be a link
@@ -302,6 +304,7 @@ def _extract_window(
     paths: list[str],
     spoken: list[str] | None,
     join_spoken: bool = False,
+    notes: list[str] | None = None,
 ) -> None:
     strict = refang(_fold.fold(text))
     found: list[Found] = []
@@ -355,7 +358,9 @@ def _extract_window(
 
     if spoken is not None:
         spoken.extend(h for _, _, h in loose_hosts())
-    _add_context_paths(strict, offset, window_results, results, context_hosts, paths, loose_hosts)
+    _add_context_paths(
+        strict, offset, window_results, results, context_hosts, paths, loose_hosts, notes
+    )
     if pending:
         _add_pending_paths(window_results, pending, loose_hosts())
     results.update(window_results)
@@ -416,6 +421,12 @@ def _candidate(
     )
 
 
+#: Host mentions looked at on each side of a host-less path, per tier, to find its nearest
+#: hosts (runs of the same host count once); past it, a note says the path was not joined
+#: with every host the message names.
+MAX_CONTEXT_SCAN = 64
+
+
 def _add_context_paths(
     view: View,
     offset: int,
@@ -424,38 +435,111 @@ def _add_context_paths(
     context: list[str],
     paths: list[str],
     loose_hosts: Callable[[], list[tuple[int, int, str]]],
+    notes: list[str] | None = None,
 ) -> None:
-    """Combine host-less paths with hosts named in the message (before or after) or given."""
+    """Combine host-less paths with hosts named in the message (before or after) or given.
+
+    Links already found are bisected (sorted spans and their running furthest end), and the
+    nearest hosts of each path are found by walking outward from its place in the sorted
+    host mentions, so the work per path is bounded, not proportional to the message."""
     if "/" not in view.text:
         return
-    linked = [(c.start, c.end) for c in found.values() if c.tier == STRICT]
+    linked = sorted((c.start, c.end) for c in found.values() if c.tier == STRICT)
+    linked_starts = [s for s, _ in linked]
+    reach: list[int] = []
+    for _, e in linked:
+        reach.append(max(e, reach[-1]) if reach else e)
     spans = []
     for match in _HOSTLESS_PATH.finditer(view.text):
         start, end = view.span(match.start("path"), match.end("path"))
         start, end = start + offset, end + offset
-        if not any(s <= start < e for s, e in linked):  # not part of a link already found
-            spans.append((start, end, match.group("path").lstrip("/")))
-            paths.append(match.group("path").strip("/"))
+        at = bisect.bisect_right(linked_starts, start)
+        if at and reach[at - 1] > start:
+            continue  # part of a link already found
+        spans.append((start, end, match.group("path").lstrip("/")))
+        paths.append(match.group("path").strip("/"))
     if not spans:
         return
-    named = [
-        (c.start, c.end, c.tier, host_of(c.url)[0])
-        for c in [*found.values(), *earlier.values()]
-        if Signal.LOOKALIKE not in c.signals and Technique.CONTEXT_HOST not in c.techniques
-    ]
-    named += [(start, end, LOOSE, host) for start, end, host in loose_hosts()]
-    if not named and not context:
+    tiers: tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]] = ([], [])
+    for c in [*found.values(), *earlier.values()]:
+        if Signal.LOOKALIKE in c.signals or Technique.CONTEXT_HOST in c.techniques:
+            continue
+        host = host_of(c.url)[0]
+        if host and "." in host:
+            tiers[c.tier != STRICT].append((c.start, c.end, host))
+    tiers[1].extend(item for item in loose_hosts() if item[2] and "." in item[2])
+    if not tiers[0] and not tiers[1] and not context:
         return
+    ordered = [sorted(tier) for tier in tiers]
+    starts = [[item[0] for item in tier] for tier in ordered]
+    runs = [_runs(tier) for tier in ordered]
+    capped = False
     for start, end, path in spans:
-        apart = [item for item in named if item[1] <= start or item[0] >= end]
-        nearest = sorted(apart, key=lambda item: (item[2] != STRICT, abs(item[0] - start)))
-        hosts = [h for _, _, _, h in nearest if h and "." in h]
+        hosts: list[str] = []
+        for tier, tier_starts, tier_runs in zip(ordered, starts, runs, strict=True):
+            if len(hosts) >= MAX_CONTEXT_HOSTS:
+                break
+            capped = _nearest_hosts(tier, tier_starts, tier_runs, start, end, hosts) or capped
         hosts = list(dict.fromkeys([*hosts, *reversed(context)]))[:MAX_CONTEXT_HOSTS]
         for host in hosts:
             url = f"{host}/{path}"
             key = (start, end, url)
             if key not in found and key not in earlier:
                 found[key] = Candidate(url, start, end, (Technique.CONTEXT_HOST,), LOOSE, ())
+    if capped and notes is not None:
+        notes.append(
+            f"a host-less path was joined only with the nearest hosts among "
+            f"{MAX_CONTEXT_SCAN} host mentions on each side"
+        )
+
+
+def _runs(tier: list[tuple[int, int, str]]) -> tuple[list[int], list[int]]:
+    """For each item of a sorted tier, where its run of the same host starts and ends."""
+    first: list[int] = []
+    for index, item in enumerate(tier):
+        same = index and tier[index - 1][2] == item[2]
+        first.append(first[-1] if same else index)
+    after = [0] * len(tier)
+    stop = len(tier)
+    for index in range(len(tier) - 1, -1, -1):
+        if index + 1 < len(tier) and tier[index + 1][2] != tier[index][2]:
+            stop = index + 1
+        after[index] = stop
+    return first, after
+
+
+def _nearest_hosts(
+    tier: list[tuple[int, int, str]],
+    tier_starts: list[int],
+    runs: tuple[list[int], list[int]],
+    start: int,
+    end: int,
+    hosts: list[str],
+) -> bool:
+    """Add to ``hosts`` the distinct hosts of ``tier`` nearest to ``start`` (not overlapping
+    ``[start, end)``), up to ``MAX_CONTEXT_HOSTS``; a run of one host counts once. True when
+    ``MAX_CONTEXT_SCAN`` stopped the walk with mentions left unread."""
+    run_first, run_after = runs
+    right = bisect.bisect_left(tier_starts, start)
+    left = right - 1
+    seen = 0
+    while len(hosts) < MAX_CONTEXT_HOSTS and (left >= 0 or right < len(tier)):
+        if seen >= 2 * MAX_CONTEXT_SCAN:
+            return True
+        seen += 1
+        if right >= len(tier) or (
+            left >= 0 and start - tier_starts[left] <= tier_starts[right] - start
+        ):
+            s, e, host = tier[left]
+            apart = e <= start or s >= end
+            left = run_first[left] - 1 if apart else left - 1
+        else:
+            s, e, host = tier[right]
+            apart = e <= start or s >= end
+            right = run_after[right] if apart else right + 1
+        if apart and host not in hosts:
+            hosts.append(host)
+    return False
 
 
 def _add_pending_paths(
