@@ -16,6 +16,8 @@ from types import FrameType
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 import linkscreen
 
@@ -86,3 +88,45 @@ def test_context_paths_grow_linearly() -> None:
     small = work(make(512), context_hosts=context)
     large = work(make(2048), context_hosts=context)
     assert large <= RATIO * small
+
+
+#: Pieces and joints of chains: labels, numbers, schemes, emoticons, every joint family.
+_WORDS = [
+    "bad",
+    "example",
+    "com",
+    "in",
+    "io",
+    "1",
+    "192",
+    "0x7f",
+    "www",
+    "http",
+    "hxxp",
+    "xn--p1ai",
+]
+_WORDS += ["8D", "xD", "=P", "log", "pkg", "ab", "1.2", "a-b", "uk", "co"]
+_SEPARATORS = [".", " ", "*", "_", ",", "\n", " . ", "/", "", "・", "。", " dot ", "#", "~", "+"]
+_SEPARATORS += ["=", "&", "!", "?", "'", "-", ":", "//", "\n\n", "\n> ", "%2e", "\\", ";", "@"]
+
+
+def _every_run(self: object, first: int, stop: int) -> list[int]:
+    return list(range(first, stop))
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example([("bad", " . "), ("example", "."), ("comx", "/")])  # an emoticon cut ("x/")
+@example([("ab", "\n"), ("12", "/"), ("x", "*"), ("y", "")])  # digits glued after letters
+@example([("1", "*"), ("2", "."), ("3", "_"), ("4", "/"), ("a", "")])  # a numeric host
+@example([("bad", "\n"), ("exam", "\n"), ("ple", "."), ("com", "")])  # a label across lines
+@given(st.lists(st.tuples(st.sampled_from(_WORDS), st.sampled_from(_SEPARATORS)), max_size=14))
+def test_skipped_runs_hold_no_reading(pieces: list[tuple[str, str]]) -> None:
+    """The gate that skips runs of a chain never loses a reading: every run read in full
+    gives the same candidates."""
+    text = "".join(word + sep for word, sep in pieces)
+    gated = linkscreen.extract_links(text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("linkscreen._readings._Gate.runs", _every_run)
+        full = linkscreen.extract_links(text)
+    assert list(gated) == list(full)
+    assert gated.notes == full.notes

@@ -214,7 +214,7 @@ class TestBoundsAreReported:
     """Every bound on the work of one region says so (``complete`` False and a note)."""
 
     def test_path_joined_with_nearest_hosts_past_the_scan_bound_is_incomplete(self) -> None:
-        around = " ".join(["a.example b.example"] * 70)  # 140 mentions of two hosts each side
+        around = " ".join(["a.example b.example"] * 200)  # 400 mentions of two hosts each side
         text = f"far.example {around} album/9 {around}"
         found = linkscreen.extract_links(text)
         assert not found.complete
@@ -228,3 +228,11 @@ class TestBoundsAreReported:
         assert found.complete
         urls = {c.url for c in found if c.url.endswith("album/9")}
         assert urls == {"a.example/album/9", "b.example/album/9", "far.example/album/9"}
+
+    def test_many_links_to_few_hosts_stay_complete(self) -> None:
+        """Hundreds of links to a few sites and a path: every host is found, no bound bites."""
+        links = " ".join(["https://git.example/a/b https://lab.example/c/d"] * 300)
+        found = linkscreen.extract_links(f"{links} album/9")
+        assert found.complete
+        urls = {c.url for c in found if c.url.endswith("album/9")}
+        assert {"git.example/album/9", "lab.example/album/9"} <= urls

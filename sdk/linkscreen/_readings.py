@@ -21,6 +21,7 @@ there is none, only more ways to read one.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Iterable
@@ -595,6 +596,7 @@ class Reader:
         odd = _odd_spaces(view, source) if source is not None and not source.isascii() else ()
         families = _families_in(text)
         if families:
+            link_paths = _LinkPaths(text)
             for match in _joint_pattern(families).finditer(text):
                 if match.lastgroup == "dottld":
                     word = re.match(r"[A-Za-z]+", text[match.end() :])
@@ -602,7 +604,7 @@ class Reader:
                     glued = match.group()[:1].isalpha()  # "baddotcom", not "bad dot-com"
                     if tld not in self._tlds or (glued and tld not in _GLUED_TLDS):
                         continue
-                if match.lastgroup == "punct" and _in_link_path(text, match.start()):
+                if match.lastgroup == "punct" and match.start() in link_paths:
                     continue  # "?a=b&c=d" inside a link: its own reading is the whole link
                 joint = _ascii_joint(match)
                 if joint.technique is Technique.PROSE_SPACING and any(
@@ -630,45 +632,55 @@ class Reader:
     ) -> None:
         atoms, joints = chain
         count = len(atoms)
+        gate = _Gate(view.text, atoms, joints, self._tlds)
+        text = view.text
         for first in range(count):
-            for last in range(first, min(count, first + MAX_JOINTS + 1)):
-                if last == first:
-                    if not _inner_atom(view.text, atoms[first]):
-                        continue
-                    self._token(view, atoms[first][0], atoms[first][1], out, True, ())
+            lasts = gate.runs(first, min(count, first + MAX_JOINTS + 1))
+            if not lasts:
+                continue
+            wanted = set(lasts)
+            # the runs from ``first`` are prefixes of one another: built once, read at each end
+            parts: list[tuple[View, int, int] | tuple[str, int, int]] = []
+            marks: list[tuple[int, int, Technique]] = []
+            pieces: list[str] = []
+            joins: list[tuple[int, _Joint]] = []  # (offset in the run, joint)
+            length = 0
+            in_path = False
+            for index in range(first, lasts[-1] + 1):
+                atom_start, atom_end = atoms[index]
+                parts.append((view, atom_start, atom_end))
+                piece = text[atom_start:atom_end]
+                pieces.append(piece)
+                length += len(piece)
+                in_path = in_path or "/" in piece.replace("//", "")
+                if index in wanted:
+                    if index == first:
+                        if _inner_atom(text, atoms[first]):
+                            self._token(view, atom_start, atom_end, out, True, ())
+                    elif joins and _valid_run("".join(pieces), joins):
+                        run = _joined(parts, marks)
+                        for match in _TOKEN.finditer(run.text):
+                            self._token(run, match.start(), match.end(), out, True, ())
+                if index == lasts[-1]:
+                    break
+                joint = joints[index]
+                lo, hi = view.span(joint.start, joint.end)
+                if (
+                    in_path
+                    and joint.technique is Technique.DOT_VARIANT
+                    and (joint.end - joint.start == 1)
+                ):
+                    # "_ , *" stand for dots only in a host: in a path they are kept
+                    parts.append((view, joint.start, joint.end))
+                    pieces.append(text[joint.start : joint.end])
+                    length += joint.end - joint.start
                     continue
-                parts: list[tuple[View, int, int] | tuple[str, int, int]] = []
-                marks = []
-                pieces: list[str] = []
-                joins: list[tuple[int, _Joint]] = []  # (offset in the run, joint)
-                in_path = False
-                for index in range(first, last + 1):
-                    atom_start, atom_end = atoms[index]
-                    parts.append((view, atom_start, atom_end))
-                    pieces.append(view.text[atom_start:atom_end])
-                    in_path = in_path or "/" in pieces[-1].replace("//", "")
-                    if index < last:
-                        joint = joints[index]
-                        lo, hi = view.span(joint.start, joint.end)
-                        if (
-                            in_path
-                            and joint.technique is Technique.DOT_VARIANT
-                            and (joint.end - joint.start == 1)
-                        ):
-                            # "_ , *" stand for dots only in a host: in a path they are kept
-                            parts.append((view, joint.start, joint.end))
-                            pieces.append(view.text[joint.start : joint.end])
-                            continue
-                        joins.append((sum(map(len, pieces)), joint))
-                        parts.append((joint.text, lo, hi))
-                        pieces.append(joint.text)
-                        marks.append((lo, hi, joint.technique))
-                        in_path = in_path or "/" in joint.text
-                if not joins or not _valid_run("".join(pieces), joins):
-                    continue
-                run = _joined(parts, marks)
-                for match in _TOKEN.finditer(run.text):
-                    self._token(run, match.start(), match.end(), out, True, ())
+                joins.append((length, joint))
+                parts.append((joint.text, lo, hi))
+                pieces.append(joint.text)
+                length += len(joint.text)
+                marks.append((lo, hi, joint.technique))
+                in_path = in_path or "/" in joint.text
 
     # ---- a space as a dot -----------------------------------------------------------------
 
@@ -776,13 +788,42 @@ def _latin_on_both_sides(match: re.Match[str]) -> bool:
 _LINK_PATH = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*://|www\.)[^\s/?#]*[/?#]", re.IGNORECASE)
 
 
-def _in_link_path(text: str, at: int) -> bool:
-    """Whether ``text[at]`` is in the path, query or fragment of a link with a scheme or www."""
-    start = at
-    floor = max(0, at - 256)
-    while start > floor and not text[start - 1].isspace():
-        start -= 1
-    return _LINK_PATH.match(text, start, at) is not None
+class _LinkPaths:
+    """Whether a place in a text is in the path, query or fragment of a link with a scheme
+    or ``www.``, for places asked in increasing order: each token's start and where its
+    path begins are found once, so a token of any length costs its length once (a place
+    asked out of order is read afresh)."""
+
+    __slots__ = ("_path_from", "_scanned", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._scanned = -1  # white space up to here is accounted for
+        self._path_from = -1  # where the current token's path starts (-1: no link path)
+
+    def __contains__(self, at: int) -> bool:
+        text = self._text
+        if at < self._scanned or self._scanned < 0:
+            start = _last_space(text, 0, at)
+        else:
+            start = _last_space(text, self._scanned, at)
+            if start < 0:  # still the same token
+                self._scanned = at
+                return 0 <= self._path_from <= at
+        start = max(start, 0)
+        match = _LINK_PATH.match(text, start)
+        self._path_from = match.end() if match is not None else -1
+        self._scanned = at
+        return 0 <= self._path_from <= at
+
+
+def _last_space(text: str, lo: int, hi: int) -> int:
+    """Index after the last white space in ``text[lo:hi]`` (0 when none and ``lo`` is 0,
+    -1 when none after ``lo``)."""
+    at = max(text.rfind(c, lo, hi) for c in " \t\n\r\f\v")
+    if at >= 0:
+        return at + 1
+    return 0 if lo == 0 else -1
 
 
 def _odd_spaces(view: View, source: str) -> list[int]:
@@ -877,6 +918,159 @@ def _between_words(match: re.Match[str]) -> bool:
     if not (before.isascii() and before.isalnum() and after.isascii() and after.isalnum()):
         return False
     return not (before.lower() == "l" and after.lower() == "l")
+
+
+#: Pieces of a chain whose readings the gate predicts exactly: ASCII letters and digits, and
+#: punctuation that neither starts, cuts, splits nor escapes a reading (anything else, and
+#: every run holding it, is read in full).
+_SIMPLE_PIECE = re.compile(r"[A-Za-z0-9.\-=+&$!/?#]*")
+_NEVER = 1 << 62
+
+
+class _Gate:
+    """Which runs of a chain can hold a plausible reading, decided without building them.
+
+    A reading is plausible only if the last label of its host is a top-level domain (or
+    ``xn--``), or numeric in a host of at most four numeric labels. In a run of simple pieces
+    (``_SIMPLE_PIECE``, joints that read as ``.``, ``/`` or nothing) the host is the run up to
+    its first ``/``, ``?`` or ``#``, so that label is known from where the run starts and
+    ends: each piece end and each host stop gets the earliest run start that can make it a
+    plausible host (``_NEVER`` when none can). Runs holding anything else are read in full.
+    This keeps chat without link-shaped labels ("a*b*c", numbers, ``pkg_1==1.0``) from
+    costing one joined view per pair of pieces.
+    """
+
+    __slots__ = (
+        "_end_need",
+        "_ends",
+        "_joined",
+        "_next_complex",
+        "_starts",
+        "_stop_need",
+        "_stops",
+    )
+
+    def __init__(
+        self, text: str, atoms: list[tuple[int, int]], joints: list[_Joint], tlds: frozenset[str]
+    ) -> None:
+        pieces: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        bad = [False] * (len(atoms) + 1)  # bad[i]: a run reaching atom i is read in full
+        at = 0
+        slashed = "/" in text[atoms[0][0] : atoms[-1][1]] if atoms else False
+        for index, (start, end) in enumerate(atoms):
+            piece = text[start:end]
+            starts.append(at)
+            pieces.append(piece)
+            at += len(piece)
+            ends.append(at)
+            if not piece.isascii() or _SIMPLE_PIECE.fullmatch(piece) is None:
+                bad[index] = True
+            if index < len(joints):
+                joint = joints[index]
+                kept = slashed and joint.technique is Technique.DOT_VARIANT
+                if joint.text not in (".", "/", "") or kept:
+                    bad[index + 1] = True  # a run holding this joint reaches atom index + 1
+                pieces.append(joint.text)
+                at += len(joint.text)
+        joined = "".join(pieces)
+        for match in _GATE_COMPLEX.finditer(joined):  # a scheme to repair, a "//"
+            lo = bisect.bisect_right(starts, match.start()) - 1
+            hi = bisect.bisect_left(starts, match.end())
+            for index in range(max(lo, 0), hi):
+                bad[index] = True
+        self._next_complex = [len(atoms)] * (len(atoms) + 1)
+        for index in range(len(atoms) - 1, -1, -1):
+            self._next_complex[index] = index if bad[index] else self._next_complex[index + 1]
+        self._joined = joined
+        self._starts = starts
+        self._stops = [m.start() for m in _GATE_STOP.finditer(joined)]
+        self._stop_need = [self._need(p, tlds) for p in self._stops]
+        self._end_need: list[int] = []
+        for end in ends:
+            need = self._need(end, tlds)
+            emoticon = _EMOTICON_END.search(joined, max(0, end - 12), end)
+            if emoticon is not None:  # an emoticon cut ends the reading before it
+                need = min(need, self._need(emoticon.start(), tlds))
+            self._end_need.append(need)
+        self._ends = ends
+
+    def _need(self, end: int, tlds: frozenset[str]) -> int:
+        """The earliest start of a run whose host ends at ``end`` with a plausible label
+        (-1: any start; ``_NEVER``: none). Labels are read at most 64 characters back (no
+        top-level domain is longer); a longer numeric label is let through."""
+        text = self._joined
+        while end > 0 and text[end - 1] in ".!?":
+            end -= 1  # trailing punctuation is trimmed, a trailing dot dropped
+        start = _label_start(text, end)
+        if start < 0:  # no separator within 64 characters: no top-level domain that long
+            floor = end - _LONGEST_LABEL
+            tail = _NUMERIC_TAIL.search(text, floor, end)
+            if tail is None:
+                return _NEVER
+            return -1 if tail.start() == floor else tail.start()  # digits may reach further
+        label = text[start:end].lower()
+        if not label:
+            return _NEVER
+        if label in tlds or (label.startswith("xn--") and len(label) > 4):
+            return -1
+        if not _NUMERIC_LABEL.fullmatch(label):
+            # a run may start inside a label glued from pieces ("ab\n12/x"): its digits
+            tail = _NUMERIC_TAIL.search(label)
+            return _NEVER if tail is None else start + tail.start()
+        labels = 1
+        while labels < 4 and start >= 2 and text[start - 1] == ".":
+            before = _label_start(text, start - 1)
+            if before < 0:
+                return -1
+            previous = text[before : start - 1].lower()
+            if not previous:
+                return start
+            if not _NUMERIC_LABEL.fullmatch(previous):
+                return before  # a run may start inside it, where only digits are left
+            start = before
+            labels += 1
+        return start
+
+    def runs(self, first: int, stop: int) -> list[int]:
+        """The last pieces of the runs from ``first`` (below ``stop``) worth reading."""
+        start = self._starts[first]
+        complex_from = self._next_complex[first]
+        at = bisect.bisect_left(self._stops, start)
+        host_stop = self._stops[at] if at < len(self._stops) else _NEVER
+        stop_need = self._stop_need[at] if at < len(self._stops) else _NEVER
+        found = []
+        for last in range(first, stop):
+            if last >= complex_from:
+                found.append(last)
+            elif self._ends[last] <= host_stop:
+                if self._end_need[last] <= start:
+                    found.append(last)
+            elif stop_need <= start or self._end_need[last] <= start:
+                found.append(last)
+        return found
+
+
+_GATE_COMPLEX = re.compile(r"//|" + _MANGLED_SCHEME.pattern, re.IGNORECASE)
+_GATE_STOP = re.compile(r"[/?#]")
+
+
+_NUMERIC_LABEL = re.compile(r"0x[0-9a-f]+|[0-9]+")
+_NUMERIC_TAIL = re.compile(r"(?:0x[0-9a-f]+|[0-9]+)$", re.IGNORECASE)
+_LONGEST_LABEL = 64
+
+
+def _label_start(text: str, end: int) -> int:
+    """Where the label ending at ``end`` starts (after the last ``.``, ``/``, ``?``, ``#``),
+    looking at most ``_LONGEST_LABEL`` characters back; -1 when that finds none (and more
+    text lies before)."""
+    floor = max(0, end - _LONGEST_LABEL)
+    at = max(text.rfind(".", floor, end), text.rfind("/", floor, end),
+             text.rfind("?", floor, end), text.rfind("#", floor, end))  # fmt: skip
+    if at < 0:
+        return 0 if floor == 0 else -1
+    return at + 1
 
 
 def _chains(text: str, joints: list[_Joint]) -> list[tuple[list[tuple[int, int]], list[_Joint]]]:

@@ -19,6 +19,10 @@ __all__ = ["Mark", "View"]
 Mark = tuple[int, int, Technique]
 
 
+#: Up to this many marks are scanned in place; more are indexed (``_MarkIndex``).
+_FEW_MARKS = 16
+
+
 class _MarkIndex:
     """Marks grouped by length class (a power of two), each class sorted by start: the marks
     overlapping a span are found by bisection in every class, so a lookup costs the classes
@@ -85,7 +89,9 @@ class View:
     def overlapping(self, start: int, end: int) -> list[Mark]:
         """Marks of this view touching the original span ``[start, end)``, bisected."""
         found: list[Mark] = []
-        if self.marks:
+        if 0 < len(self.marks) <= _FEW_MARKS:  # a joined reading's own joints: just look
+            found = [m for m in self.marks if m[0] < end and m[1] > start]
+        elif self.marks:
             index = self._index
             if index is None or index.count != len(self.marks):
                 index = self._index = _MarkIndex(self.marks)

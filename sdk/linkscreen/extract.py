@@ -179,9 +179,12 @@ def _may_be_spaced(text: str) -> bool:
 _SPACED_LETTERS_GATE = re.compile(
     r"(?:^|[ _*~+])[\w./:-](?:  ?|[_*~+])[\w./:-](?:  ?|[_*~+])[\w./:-]"
 )
+#: A path with no host ("album/9", "/x/y"). It starts only where no path character comes
+#: before it (not after ``~`` or ``%``), and no two quantifiers share characters, so a failed
+#: match costs its own length once, not once per character of a long run.
 _HOSTLESS_PATH = re.compile(
-    r"(?<![\w./:@~%=&?-])(?P<path>/?[A-Za-z0-9_~%-]++(?:/[A-Za-z0-9_~%.=&?-]++)++/?"
-    r"|/[A-Za-z0-9_~%-]++[A-Za-z0-9_~%.=&?-]*+/?|[A-Za-z0-9_~%-]++/)(?![\w/])"
+    r"(?<![\w./:@~%-])(?P<path>/?[A-Za-z0-9_~%-]+(?:/[A-Za-z0-9_~%.=&?-]+)+/?"
+    r"|/[A-Za-z0-9_~%-][A-Za-z0-9_~%.=&?-]*/?|[A-Za-z0-9_~%-]+/)(?![\w/])"
 )
 
 #: Readers by (top-level domains, rules), compared by identity: the same bundle passes the
@@ -460,26 +463,36 @@ def _add_context_paths(
         paths.append(match.group("path").strip("/"))
     if not spans:
         return
-    tiers: tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]] = ([], [])
+    tiers: tuple[list[tuple[int, int, str, int]], list[tuple[int, int, str, int]]] = ([], [])
+    order = 0
     for c in [*found.values(), *earlier.values()]:
+        order += 1
         if Signal.LOOKALIKE in c.signals or Technique.CONTEXT_HOST in c.techniques:
             continue
         host = host_of(c.url)[0]
         if host and "." in host:
-            tiers[c.tier != STRICT].append((c.start, c.end, host))
-    tiers[1].extend(item for item in loose_hosts() if item[2] and "." in item[2])
+            tiers[c.tier != STRICT].append((c.start, c.end, host, order))
+    for s, e, host in loose_hosts():
+        order += 1
+        if host and "." in host:
+            tiers[1].append((s, e, host, order))
     if not tiers[0] and not tiers[1] and not context:
         return
-    ordered = [sorted(tier) for tier in tiers]
+    ordered = [sorted(tier, key=lambda item: (item[0], item[3])) for tier in tiers]
     starts = [[item[0] for item in tier] for tier in ordered]
     runs = [_runs(tier) for tier in ordered]
+    distinct = [frozenset(item[2] for item in tier) for tier in ordered]
     capped = False
     for start, end, path in spans:
         hosts: list[str] = []
-        for tier, tier_starts, tier_runs in zip(ordered, starts, runs, strict=True):
+        for tier, tier_starts, tier_runs, count in zip(
+            ordered, starts, runs, distinct, strict=True
+        ):
             if len(hosts) >= MAX_CONTEXT_HOSTS:
                 break
-            capped = _nearest_hosts(tier, tier_starts, tier_runs, start, end, hosts) or capped
+            capped = (
+                _nearest_hosts(tier, tier_starts, tier_runs, count, start, end, hosts) or capped
+            )
         hosts = list(dict.fromkeys([*hosts, *reversed(context)]))[:MAX_CONTEXT_HOSTS]
         for host in hosts:
             url = f"{host}/{path}"
@@ -493,7 +506,7 @@ def _add_context_paths(
         )
 
 
-def _runs(tier: list[tuple[int, int, str]]) -> tuple[list[int], list[int]]:
+def _runs(tier: list[tuple[int, int, str, int]]) -> tuple[list[int], list[int]]:
     """For each item of a sorted tier, where its run of the same host starts and ends."""
     first: list[int] = []
     for index, item in enumerate(tier):
@@ -509,37 +522,57 @@ def _runs(tier: list[tuple[int, int, str]]) -> tuple[list[int], list[int]]:
 
 
 def _nearest_hosts(
-    tier: list[tuple[int, int, str]],
+    tier: list[tuple[int, int, str, int]],
     tier_starts: list[int],
     runs: tuple[list[int], list[int]],
+    distinct: frozenset[str],
     start: int,
     end: int,
     hosts: list[str],
 ) -> bool:
     """Add to ``hosts`` the distinct hosts of ``tier`` nearest to ``start`` (not overlapping
-    ``[start, end)``), up to ``MAX_CONTEXT_HOSTS``; a run of one host counts once. True when
-    ``MAX_CONTEXT_SCAN`` stopped the walk with mentions left unread."""
+    ``[start, end)``; equally near: in the order they were read), up to
+    ``MAX_CONTEXT_HOSTS``. Runs of hosts already taken are skipped whole. True when
+    ``MAX_CONTEXT_SCAN`` steps on each side stopped the walk with new hosts possibly left."""
     run_first, run_after = runs
     right = bisect.bisect_left(tier_starts, start)
     left = right - 1
-    seen = 0
+    steps = 0
+    taken = set(hosts)
+    own = len(distinct & taken)  # hosts of this tier already taken
     while len(hosts) < MAX_CONTEXT_HOSTS and (left >= 0 or right < len(tier)):
-        if seen >= 2 * MAX_CONTEXT_SCAN:
+        if own >= len(distinct):
+            return False  # every host of this tier is taken: nothing further can be new
+        if steps >= 2 * MAX_CONTEXT_SCAN:
             return True
-        seen += 1
-        if right >= len(tier) or (
-            left >= 0 and start - tier_starts[left] <= tier_starts[right] - start
-        ):
-            s, e, host = tier[left]
-            apart = e <= start or s >= end
-            left = run_first[left] - 1 if apart else left - 1
-        else:
-            s, e, host = tier[right]
-            apart = e <= start or s >= end
-            right = run_after[right] if apart else right + 1
-        if apart and host not in hosts:
-            hosts.append(host)
+        steps += 1
+        near_left = start - tier_starts[left] if left >= 0 else _FAR
+        near_right = tier_starts[right] - start if right < len(tier) else _FAR
+        distance = min(near_left, near_right)
+        group = []
+        if near_left == distance:
+            while left >= 0 and tier_starts[left] == start - distance:
+                group.append(tier[left])
+                left -= 1
+        if near_right == distance:
+            while right < len(tier) and tier_starts[right] == start + distance:
+                group.append(tier[right])
+                right += 1
+        group.sort(key=lambda item: item[3])
+        for s, e, host, _ in group:
+            if (e <= start or s >= end) and host not in taken:
+                hosts.append(host)
+                taken.add(host)
+                own += 1
+        # a run of a host already taken adds nothing: skip it whole (one step)
+        if left >= 0 and tier[left][2] in taken:
+            left = run_first[left] - 1
+        if right < len(tier) and tier[right][2] in taken:
+            right = run_after[right]
     return False
+
+
+_FAR = 1 << 62
 
 
 def _add_pending_paths(
