@@ -105,7 +105,7 @@ _WORDS = [
     "hxxp",
     "xn--p1ai",
 ]
-_WORDS += ["8D", "xD", "=P", "log", "pkg", "ab", "1.2", "a-b", "uk", "co"]
+_WORDS += ["8D", "xD", "=P", "log", "pkg", "ab", "1.2", "a-b", "uk", "co", "信息", "١٢", "x例"]
 _SEPARATORS = [".", " ", "*", "_", ",", "\n", " . ", "/", "", "・", "。", " dot ", "#", "~", "+"]
 _SEPARATORS += ["=", "&", "!", "?", "'", "-", ":", "//", "\n\n", "\n> ", "%2e", "\\", ";", "@"]
 
@@ -119,6 +119,9 @@ def _every_run(self: object, first: int, stop: int) -> list[int]:
 @example([("ab", "\n"), ("12", "/"), ("x", "*"), ("y", "")])  # digits glued after letters
 @example([("1", "*"), ("2", "."), ("3", "_"), ("4", "/"), ("a", "")])  # a numeric host
 @example([("bad", "\n"), ("exam", "\n"), ("ple", "."), ("com", "")])  # a label across lines
+@example([("=?a", "~"), ("b.com/x", "例")])  # a cut starts past a host stop
+@example([("3١", "?/．"), ("x", "")])  # digits of another script are numeric
+@example([("例え", "*"), ("bad", "."), ("com例", "")])  # a cut before non-ASCII text
 @given(st.lists(st.tuples(st.sampled_from(_WORDS), st.sampled_from(_SEPARATORS)), max_size=14))
 def test_skipped_runs_hold_no_reading(pieces: list[tuple[str, str]]) -> None:
     """The gate that skips runs of a chain never loses a reading: every run read in full

@@ -923,7 +923,9 @@ def _between_words(match: re.Match[str]) -> bool:
 #: Pieces of a chain whose readings the gate predicts exactly: ASCII letters and digits, and
 #: punctuation that neither starts, cuts, splits nor escapes a reading (anything else, and
 #: every run holding it, is read in full).
-_SIMPLE_PIECE = re.compile(r"[A-Za-z0-9.\-=+&$!/?#]*")
+_SIMPLE_PIECE = re.compile(r"[A-Za-z0-9.\-=+&$!/?#\u0080-\U0010ffff]*")
+_ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _NEVER = 1 << 62
 
 
@@ -941,13 +943,17 @@ class _Gate:
     """
 
     __slots__ = (
+        "_ascii_from",
+        "_cut_needs",
         "_end_need",
         "_ends",
         "_joined",
         "_next_complex",
+        "_plain",
         "_starts",
         "_stop_need",
         "_stops",
+        "_tlds",
     )
 
     def __init__(
@@ -965,7 +971,7 @@ class _Gate:
             pieces.append(piece)
             at += len(piece)
             ends.append(at)
-            if not piece.isascii() or _SIMPLE_PIECE.fullmatch(piece) is None:
+            if _SIMPLE_PIECE.fullmatch(piece) is None:
                 bad[index] = True
             if index < len(joints):
                 joint = joints[index]
@@ -995,6 +1001,18 @@ class _Gate:
                 need = min(need, self._need(emoticon.start(), tlds))
             self._end_need.append(need)
         self._ends = ends
+        self._tlds = tlds
+        self._cut_needs: dict[int, int] = {}
+        # where a run from each piece may start when a cut drops leading non-ASCII text
+        self._ascii_from = [0] * len(atoms)
+        self._plain = joined.isascii()
+        if not self._plain:
+            following = len(joined)
+            for index in range(len(atoms) - 1, -1, -1):
+                limit = starts[index + 1] if index + 1 < len(atoms) else len(joined)
+                found = _ASCII_ALNUM.search(joined, starts[index], limit)
+                following = found.start() if found is not None else following
+                self._ascii_from[index] = following
 
     def _need(self, end: int, tlds: frozenset[str]) -> int:
         """The earliest start of a run whose host ends at ``end`` with a plausible label
@@ -1040,24 +1058,56 @@ class _Gate:
         at = bisect.bisect_left(self._stops, start)
         host_stop = self._stops[at] if at < len(self._stops) else _NEVER
         stop_need = self._stop_need[at] if at < len(self._stops) else _NEVER
+        ends, end_need = self._ends, self._end_need
+        cut_at, cut_need = _NEVER, _NEVER
+        cut_stop, cut_stop_need = host_stop, stop_need
+        if not self._plain:
+            # non-ASCII text: a cut may start the reading at its first ASCII letter or digit
+            # (past a host stop: its host ends at the next one), and end it before the first
+            # non-ASCII character after a dot
+            start = max(start, self._ascii_from[first])
+            at = bisect.bisect_left(self._stops, start)
+            cut_stop = self._stops[at] if at < len(self._stops) else _NEVER
+            cut_stop_need = self._stop_need[at] if at < len(self._stops) else _NEVER
+            cut_at, cut_need = self._cut(self._starts[first], ends[stop - 1])
         found = []
         for last in range(first, stop):
             if last >= complex_from:
                 found.append(last)
-            elif self._ends[last] <= host_stop:
-                if self._end_need[last] <= start:
-                    found.append(last)
-            elif stop_need <= start or self._end_need[last] <= start:
+                continue
+            end = ends[last]
+            alive = end_need[last] <= start
+            if not alive and end > host_stop:
+                alive = stop_need <= start
+            if not alive and end > cut_stop:
+                alive = cut_stop_need <= start
+            if alive or (cut_at < end and cut_need <= start):
                 found.append(last)
         return found
+
+    def _cut(self, start: int, limit: int) -> tuple[int, int]:
+        """Where a cut before non-ASCII text ends a run starting at ``start`` (the first
+        non-ASCII character after its first dot) and the need of the host it leaves."""
+        text = self._joined
+        dot = text.find(".", start, limit)
+        if dot < 0:
+            return _NEVER, _NEVER
+        other = _NON_ASCII.search(text, dot, limit)
+        if other is None:
+            return _NEVER, _NEVER
+        at = other.start()
+        need = self._cut_needs.get(at)
+        if need is None:
+            need = self._cut_needs[at] = self._need(at, self._tlds)
+        return at, need
 
 
 _GATE_COMPLEX = re.compile(r"//|" + _MANGLED_SCHEME.pattern, re.IGNORECASE)
 _GATE_STOP = re.compile(r"[/?#]")
 
 
-_NUMERIC_LABEL = re.compile(r"0x[0-9a-f]+|[0-9]+")
-_NUMERIC_TAIL = re.compile(r"(?:0x[0-9a-f]+|[0-9]+)$", re.IGNORECASE)
+_NUMERIC_LABEL = re.compile(r"0x[0-9a-f]+|\d+", re.IGNORECASE)  # as _IPV4ISH reads them
+_NUMERIC_TAIL = re.compile(r"(?:0x[0-9a-f]+|\d+)$", re.IGNORECASE)
 _LONGEST_LABEL = 64
 
 
