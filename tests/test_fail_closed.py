@@ -236,3 +236,31 @@ class TestBoundsAreReported:
         assert found.complete
         urls = {c.url for c in found if c.url.endswith("album/9")}
         assert {"git.example/album/9", "lab.example/album/9"} <= urls
+
+    @pytest.mark.parametrize("joint", [";", ","])
+    @pytest.mark.parametrize("count", [24, 1000])
+    def test_every_part_of_a_joined_list_is_read(
+        self, matcher: linkscreen.Matcher, joint: str, count: int
+    ) -> None:
+        """A listed link after any number of ``;``- or ``,``-joined parts blocks (it was
+        dropped after 24 parts, with ``complete`` still True)."""
+        text = joint.join(["x.org"] * count + ["bad.example/promo"])
+        findings = matcher.scan_text(text)
+        assert findings.action is Action.BLOCK
+        assert findings.complete
+
+    def test_redirect_targets_past_the_bound_are_noted(self) -> None:
+        query = "&".join(f"u{i}=https%3A%2F%2Ft{i}.example%2F" for i in range(40))
+        found = linkscreen.extract_links(f"https://go.example/r?{query}")
+        assert not found.complete
+        assert any("redirect targets" in note for note in found.notes)
+        few = "&".join(f"u{i}=https%3A%2F%2Ft{i}.example%2F" for i in range(5))
+        assert linkscreen.extract_links(f"https://go.example/r?{few}").complete
+
+    def test_path_joined_past_the_joint_bound_is_noted(self) -> None:
+        long = "bad . example / " + " / ".join(["p"] * 20)
+        found = linkscreen.extract_links(long)
+        assert not found.complete
+        assert any("joints" in note for note in found.notes)
+        short = "bad . example / " + " / ".join(["p"] * 10)
+        assert linkscreen.extract_links(short).complete

@@ -32,13 +32,12 @@ from ._refang import DOT_WORDS, SLASH_WORDS
 from ._views import View
 from .results import Technique
 
-__all__ = ["MAX_JOINTS", "MAX_READINGS_PER_TOKEN", "Found", "Reader"]
+__all__ = ["MAX_JOINTS", "Found", "Reader", "Readings"]
 
 #: Joints joined in one reading; a longer chain is read in overlapping runs of this many.
 MAX_JOINTS = 16
-#: Cut readings of one token (where it ends, where it starts, its comma-separated parts).
-MAX_READINGS_PER_TOKEN = 24
 #: Words read as labels before a top-level-domain word ("sites google com/x": 3 labels).
+#: Not a cut: a host is looked up by its last five labels (docs/extraction.md, "Limits").
 MAX_SPACED_LABELS = 4
 
 _DELIMS = "\\s<>\"'`{}|\\[\\]^"
@@ -263,9 +262,22 @@ _SCHEME_GLUE = re.compile(r"[A-Za-z0-9+.-]+$")
 _SCHEME_TAIL = re.compile(r"(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]*):$")
 _CONFUSABLE_SCRIPTS = ("CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE")
 _SPACE_AS_DOT = re.compile(r"(?<=[A-Za-z0-9]) (?P<tld>[A-Za-z]{2,24})(?=/[A-Za-z0-9_~%-])")
-_LABEL_WORDS = re.compile(
-    rf"(?:(?<![A-Za-z0-9.-])[A-Za-z0-9][A-Za-z0-9.-]{{0,62}} ){{1,{MAX_SPACED_LABELS}}}$"
-)
+_LABEL_WORD = re.compile(r"(?<![A-Za-z0-9.-])[A-Za-z0-9][A-Za-z0-9.-]{0,62}$")
+
+
+def _label_words(text: str, at: int) -> list[tuple[int, int]]:
+    """The label-like words, one space apart, before the space at ``at`` (nearest last):
+    at most ``MAX_SPACED_LABELS``, each found by looking back at most 64 characters."""
+    words: list[tuple[int, int]] = []
+    end = at
+    while len(words) < MAX_SPACED_LABELS and end > 0 and text[end] == " ":
+        word = _LABEL_WORD.search(text, max(0, end - 64), end)
+        if word is None:
+            break
+        words.append((word.start(), end))
+        end = word.start() - 1
+    words.reverse()
+    return words
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,6 +289,19 @@ class Found:
     end: int
     techniques: tuple[Technique, ...]
     loose: bool
+
+
+class Readings(list[Found]):
+    """The readings of one message, and notes on every bound that left some unread."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.notes: list[str] = []
+
+
+def _note(out: list[Found], note: str) -> None:
+    if isinstance(out, Readings):
+        out.notes.append(note)
 
 
 @dataclass(frozen=True, slots=True)
@@ -464,7 +489,7 @@ class Reader:
                 return
         self._emit(view, start, end, out, loose, extra)
         cuts = _cuts(url)
-        for cut_start, cut_end in cuts[:MAX_READINGS_PER_TOKEN]:
+        for cut_start, cut_end in cuts:  # every part of a ","/";" list: linear in the token
             self._emit(
                 view, start + cut_start, start + cut_end, out, True, (*extra, Technique.LINK_END)
             )
@@ -577,7 +602,8 @@ class Reader:
         if Technique.WRAPPER not in extra and (
             "?" in url or lowered.find("http", 8) >= 0 or lowered.find("www.", 8) >= 0
         ):
-            for target in _wrappers.targets(url, self._rules):
+            cut = out.notes if isinstance(out, Readings) else None
+            for target in _wrappers.targets(url, self._rules, cut):
                 self._emit_text(target, view, start, end, out, True, (*extra, Technique.WRAPPER))
         if url.isupper() and any(c.isalpha() for c in url):
             shouted = (*found_techniques, Technique.UPPER_CASE)
@@ -659,8 +685,20 @@ class Reader:
                             self._token(view, atom_start, atom_end, out, True, ())
                     elif joins and _valid_run("".join(pieces), joins):
                         run = _joined(parts, marks)
+                        before = len(out)
                         for match in _TOKEN.finditer(run.text):
                             self._token(run, match.start(), match.end(), out, True, ())
+                        if index - first == MAX_JOINTS and index + 1 < count:
+                            # a link's path reaching the end of the longest run may go on
+                            # (a host is looked up by its suffixes: its last 16 joints do)
+                            reach = view.span(atom_start, atom_end)[1]
+                            if any(
+                                found.end >= reach and "/" in found.url.split("//")[-1]
+                                for found in out[before:]
+                            ):
+                                _note(
+                                    out, f"a reading was joined across at most {MAX_JOINTS} joints"
+                                )
                 if index == lasts[-1]:
                     break
                 joint = joints[index]
@@ -693,11 +731,10 @@ class Reader:
             if match.group("tld").lower() not in self._tlds:
                 continue
             at = match.start()  # the space before the TLD word
-            head = _LABEL_WORDS.search(text, max(0, at - 320), at + 1)
-            if head is None:
+            words = _label_words(text, at)
+            if not words:
                 continue
-            words = [(w.start(), w.end()) for w in re.finditer(r"\S+", text[head.start() : at])]
-            words = [(s + head.start(), e + head.start()) for s, e in words][-MAX_SPACED_LABELS:]
+            words = words[-MAX_SPACED_LABELS:]
             tail_end = _token_end(text, match.start("tld"))
             for take in range(1, len(words) + 1):
                 chosen = words[-take:]
@@ -1161,19 +1198,21 @@ def _chains(text: str, joints: list[_Joint]) -> list[tuple[list[tuple[int, int]]
     return chains
 
 
-_NON_SPACE_BACK = 2048
-
-
 def _atom_start(text: str, end: int, floor: int) -> int:
+    """Where the white-space-free piece ending at ``end`` starts (not before ``floor``).
+    Pieces are whole, however long: each is walked once, since ``floor`` is where the
+    previous joint of the chain ended."""
     start = end
-    limit = max(floor, end - _NON_SPACE_BACK)
-    while start > limit and not text[start - 1].isspace():
+    while start > floor and not text[start - 1].isspace():
         start -= 1
     return start
 
 
+_NON_SPACE = re.compile(r"\S*+")
+
+
 def _atom_end(text: str, start: int, ceiling: int) -> int:
-    match = re.compile(r"\S*").match(text, start, min(ceiling, start + _NON_SPACE_BACK))
+    match = _NON_SPACE.match(text, start, ceiling)
     return match.end() if match else start
 
 

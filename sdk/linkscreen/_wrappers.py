@@ -34,7 +34,7 @@ __all__ = [
 ]
 
 #: Targets taken from one link (a hostile link may carry hundreds of parameters).
-MAX_TARGETS = 8
+MAX_TARGETS = 32
 #: Wrappers inside wrappers unwrapped (a safe-links URL around a Google redirect...).
 MAX_WRAP_DEPTH = 3
 #: Rules read from one source (the SDK list or a bundle's section).
@@ -138,21 +138,31 @@ def _split(url: str) -> tuple[str, str, str]:
     return host, path, query
 
 
-def targets(url: str, rules: tuple[WrapperRule, ...]) -> list[str]:
-    """Links a redirect link carries (most direct first), at most ``MAX_TARGETS``."""
+def targets(url: str, rules: tuple[WrapperRule, ...], cut: list[str] | None = None) -> list[str]:
+    """Links a redirect link carries (most direct first), at most ``MAX_TARGETS``; when a
+    bound (targets or nesting) leaves some unread, a note goes to ``cut``."""
     found: list[str] = []
     frontier = [url]
-    for _ in range(MAX_WRAP_DEPTH):
+    for depth in range(MAX_WRAP_DEPTH):
         next_frontier = []
         for link in frontier:
             for target in _targets_once(link, rules):
                 if target not in found and target != url:
+                    if len(found) >= MAX_TARGETS:
+                        if cut is not None:
+                            cut.append(f"only the first {MAX_TARGETS} redirect targets were read")
+                        return found
                     found.append(target)
                     next_frontier.append(target)
-                if len(found) >= MAX_TARGETS:
-                    return found
         if not next_frontier:
             break
+        deeper = depth == MAX_WRAP_DEPTH - 1
+        if (
+            deeper
+            and cut is not None
+            and any(t not in found for n in next_frontier for t in _targets_once(n, rules))
+        ):
+            cut.append(f"redirect targets nested past {MAX_WRAP_DEPTH} levels were not read")
         frontier = next_frontier
     return found
 

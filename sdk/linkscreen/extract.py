@@ -29,7 +29,7 @@ from typing import overload
 
 from . import _fold
 from ._evidence import CONTEXT_CHARS, code_shaped, identifier_shaped
-from ._readings import Found, Reader, host_of, lookalike
+from ._readings import Found, Reader, Readings, host_of, lookalike
 from ._refang import refang
 from ._views import View
 from ._wrappers import WrapperRule, default_rules
@@ -310,7 +310,7 @@ def _extract_window(
     notes: list[str] | None = None,
 ) -> None:
     strict = refang(_fold.fold(text))
-    found: list[Found] = []
+    found = Readings()
     reader.tokens(strict, found, loose=False)
     reader.joints(strict, found, text)
     reader.space_as_dot(strict, found)
@@ -342,6 +342,8 @@ def _extract_window(
         reader.tokens(view, found, loose=True)
         reader.joints(view, found, text)
         reader.space_as_dot(view, found)
+    if notes is not None:
+        notes.extend(found.notes)
     window_results: dict[tuple[int, int, str], Candidate] = {}
     lines: dict[tuple[int, int], str] = {}
     for item in found:
