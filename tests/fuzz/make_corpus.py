@@ -141,6 +141,11 @@ def meta_refresh_seeds() -> list[bytes]:
         b'<meta http-equiv="refresh" content="5">',
         b"<meta " + b"a=" * 200 + b">",
         b"http://[::1/",
+        b"https://a.example/p/q?x#f\n/\\b.example\\c/../d?e",
+        b"http://a.example/\n\\\\b.example",
+        b"http://u@a.example:8080/x/y\nhttp:\\\\b.example/%2e%2e/z",
+        b"http://a.example/x\n//b.example:1/./y#z",
+        b"http://a.example/x\n?q",
     ]
 
 

@@ -94,6 +94,11 @@ def main() -> int:
         str(work / "corpus"),  # new inputs go here, never into the checked-in seeds
         str(CORPUS / name),
     ]
+    if target.words:
+        dictionary = work / "words.dict"
+        lines = ('"' + "".join(f"\\x{byte:02x}" for byte in word) + '"' for word in target.words)
+        dictionary.write_text("\n".join(lines) + "\n")
+        args.insert(1, f"-dict={dictionary}")
     print(f"engine: atheris {getattr(atheris, '__version__', '')} for {name}", flush=True)
     atheris.Setup(args, target.run)
     atheris.Fuzz()

@@ -271,16 +271,28 @@ def extractor(data: bytes) -> None:
 
 
 def meta_refresh(data: bytes) -> None:
-    """The bytes as a page (meta refresh) and as a Location: InvalidURLError only."""
+    """The bytes as a page (meta refresh) and as a Location, against a fixed base and against
+    a base taken from the input (text before the first newline): InvalidURLError only, and a
+    web URL joined is written with ``/`` only before its query (one host for every reader)."""
     target = meta_refresh_target(data)
     if target is not None and not isinstance(target, str):
         raise ContractError("meta_refresh_target returned a non-string")
-    for response in (
-        Response(200, {"content-type": "text/html"}, data),
-        Response(302, {"location": _text(data)}),
+    text = _text(data)
+    base, _, location = text.partition("\n")
+    for response, url in (
+        (Response(200, {"content-type": "text/html"}, data), "http://short.example/a?b=c"),
+        (Response(302, {"location": text}), "http://short.example/a?b=c"),
+        (Response(301, {"location": location}), base),
     ):
-        with contextlib.suppress(InvalidURLError):
-            next_hop(response, "http://short.example/a?b=c")
+        try:
+            hop = next_hop(response, url)
+        except InvalidURLError:
+            continue
+        if hop is None or not hop.lower().startswith(("http://", "https://", "ftp://")):
+            continue
+        head = hop.split("?", 1)[0].split("#", 1)[0]
+        if "\\" in head:
+            raise ContractError(f"joined hop {hop[:120]!r} has a backslash before its query")
 
 
 @dataclass(frozen=True)
@@ -288,13 +300,31 @@ class Target:
     run: Callable[[bytes], None]
     max_len: int
     """Longest input the fuzzer tries (libFuzzer's -max_len)."""
+    words: tuple[bytes, ...] = ()
+    """Tokens the fuzzer may insert (a libFuzzer dictionary): field names, markup."""
 
+
+_METADATA_WORDS = (
+    *(
+        f'"{word}"'.encode()
+        for word in (
+            "signed", "signatures", "keyid", "sig", "_type", "root", "pointer", "manifest",
+            "version", "expires", "created", "root_version", "root_keys", "root_threshold",
+            "signing_keys", "path", "sha256", "size", "state", "full", "deltas", "from_sha256",
+        )
+    ),
+    b"../", b"%2e", b"-1", b"1e400", b"true", b"null", b"[]", b"{}",
+)  # fmt: skip
+_PAGE_WORDS = (
+    b"<meta", b"http-equiv", b"refresh", b"content=", b"url=", b"&amp;", b"&#x2f;",
+    b"\\", b"//", b"/..", b"%2e", b"?", b"#", b"@", b"http:", b"https:", b"javascript:",
+)  # fmt: skip
 
 TARGETS: dict[str, Target] = {
     "bundle_reader": Target(bundle_reader, 4096),
     "delta": Target(delta, 4096),
-    "metadata": Target(metadata, 4096),
-    "canonical": Target(canonical, 1024),
-    "extractor": Target(extractor, 2048),
-    "meta_refresh": Target(meta_refresh, 4096),
+    "metadata": Target(metadata, 4096, _METADATA_WORDS),
+    "canonical": Target(canonical, 1024, (b"%25", b"%2e", b"0x", b"[::", b"\\", b"@", b":")),
+    "extractor": Target(extractor, 2048, (b"hxxp", b"[.]", b"(dot)", b"www.", b".example")),
+    "meta_refresh": Target(meta_refresh, 4096, _PAGE_WORDS),
 }
