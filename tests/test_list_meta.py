@@ -231,3 +231,38 @@ def test_inspect_prints_every_text_and_the_default(tmp_path: Path) -> None:
         "en": "This link was blocked.",
         "pt": "Este link foi bloqueado.",
     }
+
+
+def test_run_ships_server_tomls_texts_psl_and_wrappers(tmp_path: Path) -> None:
+    """What ``run`` publishes from server.toml carries its texts, its PSL and its wrappers."""
+    from linkscreen import Bundle
+    from linkscreen_server.publish import Repository
+    from linkscreen_server.service import Publisher
+    from linkscreen_server.signing import generate_keypair, load_private_key
+
+    root = generate_keypair(tmp_path / "keys" / "root")
+    signing = generate_keypair(tmp_path / "keys" / "signing")
+    Repository(tmp_path / "repo").write_root(
+        [load_private_key(root.private_path)],
+        [load_private_key(root.private_path).public_key()],
+        [load_private_key(signing.private_path).public_key()],
+    )
+    (tmp_path / "hotline.txt").write_text("http://bad.example/\n")
+    (tmp_path / "watch.txt").write_text("http://odd.example/\n")
+    (tmp_path / "psl.dat").write_text("// VERSION: operator-1\nexample\ncom\n")
+    (tmp_path / "wrappers.txt").write_text("go.wrapper.test /r dest base64url\n")
+    text = SERVER_TOML.replace('signing_key = "keys"', 'signing_key = "keys/signing"')
+    text = text.replace(
+        "[repository]\n", '[repository]\npsl = "psl.dat"\nredirect_wrappers = "wrappers.txt"\n'
+    )
+    (tmp_path / "server.toml").write_text(text)
+    publisher = Publisher(Config.load(tmp_path / "server.toml"))
+    publisher.pull_sources()
+    assert publisher.publish(reason="test", force=True) is not None
+    (path,) = (tmp_path / "repo" / "bundles").glob("*.bundle")
+    with Bundle.open(path, [tmp_path / "keys" / "signing" / "signing.pub"]) as bundle:
+        hotline = next(info for info in bundle.lists if info.id == "hotline")
+        assert hotline.default_locale == "en"
+        assert hotline.deterrence[0][1] == "This link was blocked."
+        assert bundle.header.psl_version == "operator-1"
+        assert [rule.host for rule in bundle.redirect_wrappers] == ["go.wrapper.test"]

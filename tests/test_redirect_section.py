@@ -167,3 +167,18 @@ def test_older_bundles_without_the_section_keep_working() -> None:
         bundle = open_bytes((vectors / name).read_bytes())
         assert bundle.redirect_wrappers == ()
         assert Matcher(bundle).check_url("http://blocked-host.example/").action is Action.BLOCK
+
+
+def test_the_format_page_states_the_sections_bounds_as_the_module_does() -> None:
+    """docs/bundle-format.md is what a C or Swift reader is written from: its numbers for
+    sections 8 and 9 are the format module's."""
+    page = (Path(__file__).parent.parent / "docs" / "bundle-format.md").read_text("utf-8")
+    section_8 = page.split("### 2.9 ", 1)[1].split("### 2.10 ", 1)[0]
+    section_9 = page.split("### 2.10 ", 1)[1].split("## 3. ", 1)[0]
+    assert f"at most {fmt.MAX_REDIRECT_RULE_BYTES:,} bytes" in section_8
+    assert f"at most {fmt.MAX_REDIRECT_RULES:,} lines" in section_8
+    for decoding in sorted(fmt.DECODINGS):
+        assert f"`{decoding}`" in section_8
+    assert f"(id {fmt.Section.REDIRECTS.value})" in page
+    assert f"(id {fmt.Section.DEFAULT_LOCALES.value})" in page
+    assert f"at most {fmt.MAX_LOCALE_BYTES} bytes" in section_9
