@@ -65,3 +65,27 @@ def repo(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
         memory = HttpRepo(root / tmp_path.name, server_base=f"{base}{tmp_path.name}/tree/")
     memory.publish(entries(300))
     return memory
+
+
+@pytest.fixture(scope="session")
+def postgres_base() -> Iterator[str | None]:
+    """A PostgreSQL cluster on loopback for the whole run (None when it is not installed)."""
+    from review_support import postgres_bin, postgres_cluster
+
+    if postgres_bin() is None:
+        yield None
+        return
+    with postgres_cluster() as base:
+        yield base
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def review_db_url(request: pytest.FixtureRequest, tmp_path: Path, postgres_base: str | None) -> str:
+    """An empty review database: SQLite in tmp_path, and a fresh PostgreSQL database."""
+    from review_support import NO_POSTGRES, fresh_database
+
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'review.db'}"
+    if postgres_base is None:
+        pytest.skip(NO_POSTGRES)
+    return fresh_database(postgres_base)

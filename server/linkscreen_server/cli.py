@@ -6,7 +6,8 @@ linkscreen-server root    --dir TREE --root-key KEY --signing-pub PUB
 linkscreen-server publish --dir TREE --list NAME=FILE[:block|warn] ... --key KEY
 linkscreen-server serve   --dir TREE [--config server.toml]
 linkscreen-server run     --config server.toml
-(docs/server-cli.md)
+linkscreen-server review  --db URL [--listen HOST:PORT]   (add-user, verify, export, lists)
+(docs/server-cli.md, docs/review.md)
 
 Exit status:
   0    done
@@ -33,7 +34,15 @@ from linkscreen.bundle.format import WrapperRule
 from linkscreen.errors import LinkscreenError
 from linkscreen.psl import PublicSuffixList
 
-from .compiler import DEFAULT_FPR, ListMeta, ListSpec, Resolver, compile_bundle, load_shorteners
+from .compiler import (
+    DEFAULT_FPR,
+    ListMeta,
+    ListSpec,
+    Resolver,
+    compile_bundle,
+    load_allowlist,
+    load_shorteners,
+)
 from .config import DEFAULT_HEADER_TIMEOUT_S, DEFAULT_MAX_CONNECTIONS
 from .meta import load_meta
 from .publish import DEFAULT_MAX_SHRINK, RefusedError
@@ -273,25 +282,62 @@ def _cmd_root(args: argparse.Namespace) -> int:
     return 0
 
 
+def _load_allowlist(path: Path | None, psl: PublicSuffixList | None) -> set[str]:
+    """``--allowlist FILE``: the expressions no list may carry."""
+    if path is None:
+        return set()
+    if not path.is_file():
+        raise CommandError(f"--allowlist {path} does not exist")
+    allowed, rejected = load_allowlist(path, psl)
+    for item in rejected:
+        print(item, file=sys.stderr)
+    return allowed
+
+
 def _cmd_publish(args: argparse.Namespace) -> int:
     from .publish import PublishSettings, Repository
 
+    if not args.list and not args.review_db:
+        raise CommandError("publish needs at least one --list, or --review-db")
     specs = _list_specs(args.list, args.format)
+    repo = Repository(args.dir, state_dir=args.state_dir)
+    psl = _load_psl(args.psl)
+    allowlist = _load_allowlist(args.allowlist, psl)
+    review = None
+    list_max_shrink: dict[str, float] = {}
+    if args.review_db:
+        from .review.command import need_review_extra
+
+        need_review_extra()
+        from .review.lists import PROVISIONAL_LIST, write_review_lists
+        from .review.storage import Database
+        from .review.workflow import Review
+
+        review = Review(Database(args.review_db))
+        inputs = write_review_lists(review, repo.state_dir / "review")
+        taken = {spec.name for spec in specs} & {spec.name for spec in inputs.specs}
+        if taken:
+            raise CommandError(f"--list {sorted(taken)[0]}: the name is the review service's")
+        specs += inputs.specs
+        allowlist |= _load_allowlist(inputs.allowlist, psl)
+        list_max_shrink[PROVISIONAL_LIST] = 1.0  # provisional entries expire by design
     settings = PublishSettings(
         bundle_lifetime_s=args.expires,
         pointer_lifetime_s=args.pointer_expires,
         max_chain=args.max_chain,
         max_shrink=args.max_shrink,
+        list_max_shrink=list_max_shrink,
     )
-    result = Repository(args.dir, state_dir=args.state_dir).publish(
+    result = repo.publish(
         specs,
         load_private_key(args.key),
         settings=settings,
         meta=_load_meta(args.meta, specs),
         force_rebase=args.rebase,
         accept_shrink=args.force,
-        psl=_load_psl(args.psl),
+        psl=psl,
         redirect_rules=_load_wrappers(args.wrappers),
+        allowlist=allowlist,
     )
     report = result.report
     for rejected in [*report.rejected, *report.warnings] if report else []:
@@ -300,6 +346,12 @@ def _cmd_publish(args: argparse.Namespace) -> int:
     print(f"published version {result.version} ({kind}): full bundle {result.full_bytes:,} bytes")
     for origin, size in sorted(result.delta_bytes.items()):
         print(f"  delta from version {origin}: {size:,} bytes")
+    if review is not None:
+        from .review.lists import listed_urls
+
+        listed = review.mark_listed(listed_urls(inputs, report), result.version)
+        print(f"  review: {listed} newly confirmed URL(s) listed in version {result.version}")
+        review.db.close()
     return 0
 
 
@@ -525,7 +577,16 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument("--dir", required=True, help="repository directory")
     _add_state_dir_option(publish)
     _add_format_option(publish)
-    publish.add_argument("--list", action="append", required=True, metavar="NAME=FILE[:block|warn]")
+    publish.add_argument("--list", action="append", default=[], metavar="NAME=FILE[:block|warn]")
+    publish.add_argument(
+        "--review-db",
+        metavar="URL",
+        help="add the review service's confirmed (block) and provisional (warn) lists and honour "
+        "its allowlist (docs/review.md)",
+    )
+    publish.add_argument(
+        "--allowlist", type=Path, metavar="FILE", help="URLs no list may carry (one a line)"
+    )
     publish.add_argument("--key", required=True, help="signing key (authorised by the root)")
     publish.add_argument("--expires", type=_duration, default=72 * 3600)
     publish.add_argument("--pointer-expires", type=_duration, default=24 * 3600)
@@ -580,6 +641,10 @@ def build_parser() -> argparse.ArgumentParser:
     resolve.add_argument("file")
     _add_resolve_options(resolve)
     resolve.set_defaults(func=_cmd_resolve)
+
+    from .review.command import add_parser as add_review_parser
+
+    add_review_parser(commands)
     return parser
 
 

@@ -12,7 +12,7 @@ import hashlib
 import os
 import secrets
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
@@ -292,12 +292,15 @@ def compile_bundle(
     capacity_factor: float = 1.0,
     psl: PublicSuffixList | None = None,
     redirect_rules: Sequence[WrapperRule] = (),
+    allowlist: Collection[str] = (),
 ) -> tuple[bytes, CompileReport]:
     """Compile ``specs`` into signed bundle bytes and a report. Pure but for reading the lists.
 
     ``psl`` is the Public Suffix List to compile with and ship in the bundle (default: the
     pinned tldextract snapshot, see ``suffixes``); ``redirect_rules`` are the operator's
-    redirect wrappers, shipped in the bundle to extend the SDK's own list.
+    redirect wrappers, shipped in the bundle to extend the SDK's own list. ``allowlist``
+    holds expressions (see :func:`load_allowlist`) no list may carry: a line that compiles
+    to one is rejected, saying so, and a short-link hop that is one is dropped.
     """
     psl = psl if psl is not None else default_psl()
     if not specs:
@@ -306,6 +309,7 @@ def compile_bundle(
     if len(set(names)) != len(names):
         raise ValueError("each --list NAME must be unique")
     meta = meta or {}
+    allowed = frozenset(allowlist)
     report = CompileReport(configured_fpr=fpr)
     clock = time.perf_counter
 
@@ -338,7 +342,9 @@ def compile_bundle(
             row_key = (spec.name, category)
             tag = list_rows.get(row_key, len(list_table))
             size = len(entries)
-            short = _add_line(item, tag, entries, report, account, allow_public_suffix, known, psl)
+            short = _add_line(
+                item, tag, entries, report, account, allow_public_suffix, known, psl, allowed
+            )
             if row_key not in list_rows and len(entries) > size:  # a row once it has an entry
                 list_rows[row_key] = tag
                 deterrence = info.deterrence or (("en", DEFAULT_DETERRENCE[spec.action], ""),)
@@ -348,7 +354,9 @@ def compile_bundle(
                 short_links.append((item, tag, short))
     if progress is not None:
         progress(report.lines, total_lines)
-    _add_short_link_targets(entries, short_links, resolve, report, allow_public_suffix, psl)
+    _add_short_link_targets(
+        entries, short_links, resolve, report, allow_public_suffix, psl, allowed
+    )
     if not list_table:  # an empty bundle is valid: it matches nothing
         list_table.append(ListInfo(specs[0].name, specs[0].action, DEFAULT_CATEGORY, ()))
     report.lists = len({info.id for info in list_table})
@@ -419,8 +427,10 @@ def _add_short_link_targets(
     report: CompileReport,
     allow_public_suffix: bool,
     psl: PublicSuffixList,
+    allowed: frozenset[str],
 ) -> None:
-    """Short-link entries stay; when resolving, every hop is added with the entry's list."""
+    """Short-link entries stay; when resolving, every hop is added with the entry's list
+    (but for a hop on the allowlist)."""
     report.short_links = len(short)
     if resolve is None or not short:
         return
@@ -435,7 +445,7 @@ def _add_short_link_targets(
                 expression = entry_expression(hop, allow_public_suffix=allow_public_suffix, psl=psl)
             except (InvalidURLError, EntryError):
                 continue
-            if (expression, tag) not in entries:
+            if expression not in allowed and (expression, tag) not in entries:
                 entries[(expression, tag)] = None
                 report.resolved_hops += 1
 
@@ -449,6 +459,7 @@ def _add_line(
     allow_public_suffix: bool,
     shorteners: frozenset[str],
     psl: PublicSuffixList,
+    allowed: frozenset[str] = frozenset(),
 ) -> str | None:
     """Account for the line (entry, duplicate or rejected) and add its entry; return the
     line's URL if it is a short link, else None."""
@@ -462,6 +473,13 @@ def _add_line(
         except (InvalidURLError, EntryError) as exc:
             if index == 0:
                 reason = exc.reason if isinstance(exc, InvalidURLError) else str(exc)
+                report.rejected.append(Rejected(item.path, item.line, reason))
+                account.rejected += 1
+                return None
+            continue
+        if expression in allowed:
+            if index == 0:
+                reason = f"{expression!r} is on the allowlist (rejected in review); not compiled"
                 report.rejected.append(Rejected(item.path, item.line, reason))
                 account.rejected += 1
                 return None
@@ -496,6 +514,24 @@ def build_bloom(
             for bit in fmt.bloom_positions(expression, seed, k, m):
                 bits[bit >> 3] |= 1 << (bit & 7)
     return bytes(bits)
+
+
+def load_allowlist(
+    path: str | os.PathLike[str], psl: PublicSuffixList | None = None
+) -> tuple[set[str], list[Rejected]]:
+    """The expressions an allowlist file (a text list) stands for, and its unusable lines."""
+    allowed: set[str] = set()
+    rejected: list[Rejected] = []
+    for item in read_list(path, ListFormat.TEXT):
+        if isinstance(item, Rejected):
+            rejected.append(item)
+        elif isinstance(item, SourceLine):
+            try:
+                allowed.add(entry_expression(item.url, allow_public_suffix=True, psl=psl))
+            except (InvalidURLError, EntryError) as exc:
+                reason = exc.reason if isinstance(exc, InvalidURLError) else str(exc)
+                rejected.append(Rejected(item.path, item.line, f"allowlist: {reason}"))
+    return allowed, rejected
 
 
 def load_shorteners(path: str | os.PathLike[str] = DEFAULT_SHORTENERS) -> list[str]:

@@ -376,6 +376,7 @@ class Repository:
         accept_shrink: bool | Collection[str] = False,
         psl: PublicSuffixList | None = None,
         redirect_rules: Sequence[WrapperRule] = (),
+        allowlist: Collection[str] = (),
     ) -> PublishResult:
         """Compile ``specs`` as the next version and publish it with deltas; pointer last.
 
@@ -384,7 +385,8 @@ class Repository:
         (:class:`UnauthorisedKeyError`); a list that shrank by more than its allowed share,
         to nothing, or is left out (:class:`SourceShrinkError`), unless ``accept_shrink`` is
         true or names it. ``psl`` is the Public Suffix List to compile with and ship (default:
-        tldextract's pinned snapshot); ``redirect_rules`` the operator's redirect wrappers.
+        tldextract's pinned snapshot); ``redirect_rules`` the operator's redirect wrappers;
+        ``allowlist`` holds expressions no list may carry.
         """
         with self.lock():
             self.migrate_legacy_state()
@@ -400,6 +402,7 @@ class Repository:
                 accept_shrink=accept_shrink,
                 psl=psl,
                 redirect_rules=redirect_rules,
+                allowlist=allowlist,
             )
 
     def _publish_locked(
@@ -416,6 +419,7 @@ class Repository:
         accept_shrink: bool | Collection[str],
         psl: PublicSuffixList | None,
         redirect_rules: Sequence[WrapperRule],
+        allowlist: Collection[str] = (),
     ) -> PublishResult:
         if self.root_version() == 0:
             raise PublishError(f"{self.dir}: no root metadata; run `linkscreen-server root` first")
@@ -478,6 +482,7 @@ class Repository:
             salt=None if chain_params else secrets.token_bytes(fmt.SALT_BYTES),
             psl=psl,
             redirect_rules=redirect_rules,
+            allowlist=allowlist,
         )
         previous_lists: dict[str, int] = dict(state.get("lists", {}))
         shrunk = _shrunk(previous_lists, report.list_entries, settings)
@@ -500,6 +505,7 @@ class Repository:
                 accept_shrink=accept_shrink,
                 psl=psl,
                 redirect_rules=redirect_rules,
+                allowlist=allowlist,
             )
         payload = payload_of(data)
         state_sha = _sha256(payload)
