@@ -233,3 +233,21 @@ def test_a_newer_schema_is_refused(review_db_url: str) -> None:
     db.close()
     with pytest.raises(DatabaseError, match="schema version 99"):
         Database(review_db_url)
+
+
+def test_purge_deletes_notes_and_attachments_of_decided_reports_only(review: Review) -> None:
+    for url in ("http://decided.example/", "http://open.example/"):
+        body = report(url, install(1), note="typed", attachment="message text")
+        review.submit(parse_report(json.dumps(body).encode()), now=NOW)
+    uid = url_id(review, "http://decided.example/")
+    review.vote(uid, ALICE, "reject", reason="fine")
+    review.vote(uid, BOB, "reject", reason="fine")
+    assert review.purge(NOW) == 0  # nothing received before NOW
+    assert review.purge(NOW + 1) == 1
+    decided = review.item(uid)
+    still_open = review.item(url_id(review, "http://open.example/"))
+    assert decided is not None
+    assert still_open is not None
+    assert [(r.note, r.attachment) for r in decided.reports] == [(None, None)]
+    assert [(r.note, r.attachment) for r in still_open.reports] == [("typed", "message text")]
+    assert audit.verify(review.db).entries == 7  # 2 reported, 2 votes, rejected, 2 purges

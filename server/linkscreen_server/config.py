@@ -21,6 +21,10 @@
     psl = "public_suffix_list.dat"    # optional: the PSL to compile with and ship
     redirect_wrappers = "wrappers.txt"  # optional: redirect-wrapper rules to ship
 
+    [review]                           # optional: the review service's lists (docs/review.md)
+    db = "sqlite:///review.db"         # confirmed (block), provisional (warn), allowlist
+    interval = "5m"                    # how often they are checked and, when changed, published
+
     [[lists]]
     name = "hotline"
     source = "lists/hotline.txt"       # a file, or an http(s) URL
@@ -125,6 +129,9 @@ class Config:
     """The Public Suffix List to compile with; None: tldextract's pinned snapshot."""
     redirect_rules: tuple[WrapperRule, ...] = ()
     """The operator's redirect-wrapper rules, shipped in every bundle."""
+    review_db: str | None = None
+    """``[review] db``: publish the review service's lists with every version."""
+    review_interval_s: int = 300
 
     @classmethod
     def load(cls, path: Path) -> Config:
@@ -145,6 +152,9 @@ _REPOSITORY_KEYS = {
 }
 _SERVER_KEYS = {"host", "port", "admin_token_file", "header_timeout", "max_connections"}
 _LIST_KEYS = {"name", "source", "action", "max_shrink", "format", *META_KEYS}
+_REVIEW_KEYS = {"db", "interval"}
+#: Default seconds between checks of the review lists (``[review] interval``).
+DEFAULT_REVIEW_INTERVAL_S = 300
 
 
 class _Reader:
@@ -195,7 +205,11 @@ class _Reader:
 
     def config(self) -> Config:
         doc = self.doc
-        top = self._table((), doc.data, {"repository", "server", "lists"})
+        top = self._table((), doc.data, {"repository", "server", "lists", "review"})
+        review = self._table(("review",), top.get("review", {}), _REVIEW_KEYS)
+        v = ("review",)
+        if review and "db" not in review:
+            doc.problem(v, "[review] needs db (sqlite:///PATH or postgresql://...)")
         repo = self._table(("repository",), top.get("repository", {}), _REPOSITORY_KEYS)
         server = self._table(("server",), top.get("server", {}), _SERVER_KEYS)
         r, s = ("repository",), ("server",)
@@ -233,6 +247,10 @@ class _Reader:
             meta=meta,
             psl=self._psl(psl_file) if psl_file is not None else None,
             redirect_rules=self._wrappers(wrappers_file) if wrappers_file is not None else (),
+            review_db=self._get(review, v, "db", str, None, self._review_db),
+            review_interval_s=self._get(
+                review, v, "interval", _TIME, DEFAULT_REVIEW_INTERVAL_S, _duration
+            ),
         )
         doc.check()
         return config
@@ -253,6 +271,14 @@ class _Reader:
                     ("repository", "redirect_wrappers"), f"redirect_wrappers: {problem}"
                 )
             return ()
+
+    def _review_db(self, url: str) -> str:
+        """A relative ``sqlite:///`` path is relative to server.toml, like every other path."""
+        if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+            return f"sqlite:///{self.base / url[len('sqlite:///') :]}"
+        if not url.startswith(("sqlite:///", "postgresql://", "postgres://")):
+            raise ValueError(f"{url!r} is not sqlite:///PATH or postgresql://USER@HOST:PORT/DB")
+        return url
 
     def _token(self, name: str) -> str | None:
         where = ("server", "admin_token_file")

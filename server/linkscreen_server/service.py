@@ -13,6 +13,7 @@ inter-process lock serialises it with any ``publish`` run from the command line.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import logging
 import multiprocessing
@@ -34,7 +35,7 @@ from linkscreen.errors import LinkscreenError
 from .app import create_app
 from .compiler import ListSpec, compile_bundle
 from .config import Config, ListSource
-from .publish import PublishResult, Repository, SourceShrinkError
+from .publish import PublishResult, PublishSettings, Repository, SourceShrinkError
 from .signing import load_private_key
 from .sources import Rejected
 
@@ -66,6 +67,7 @@ class Publisher:
         self._lock = threading.Lock()
         self._published_digest: str | None = None
         self.last_publish = 0.0
+        self._review: Any = None
 
     def _copy(self, source: ListSource, *, pending: bool = False) -> Path:
         name = f"{source.name}{source.suffix}"
@@ -123,6 +125,41 @@ class Publisher:
             digest.update(source.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
         return specs, digest.hexdigest(), used_pending
 
+    def _with_review(
+        self, specs: list[ListSpec], digest: str
+    ) -> tuple[list[ListSpec], str, set[str], PublishSettings, Any]:
+        """Add the review service's lists (``[review] db``): the specs, a digest that covers
+        them, the allowlist, settings that let the provisional list expire, and the inputs
+        (to mark what the version listed). Unchanged without ``[review]``."""
+        if self.config.review_db is None:
+            return specs, digest, set(), self.config.settings, None
+        from .compiler import load_allowlist
+        from .review.lists import PROVISIONAL_LIST, write_review_lists
+        from .review.storage import Database
+        from .review.workflow import Review
+
+        if self._review is None:
+            self._review = Review(Database(self.config.review_db))
+        inputs = write_review_lists(self._review, self.repo.state_dir / "review")
+        allowed, _ = load_allowlist(inputs.allowlist)
+        combined = hashlib.sha256(digest.encode())
+        for path in [*(spec.path for spec in inputs.specs), inputs.allowlist]:
+            combined.update(hashlib.sha256(path.read_bytes()).digest())
+        settings = dataclasses.replace(
+            self.config.settings,
+            list_max_shrink={**self.config.settings.list_max_shrink, PROVISIONAL_LIST: 1.0},
+        )
+        return [*specs, *inputs.specs], combined.hexdigest(), allowed, settings, inputs
+
+    def _mark_listed(self, inputs: Any, result: PublishResult) -> None:
+        if inputs is None:
+            return
+        from .review.lists import listed_urls
+
+        count = self._review.mark_listed(listed_urls(inputs, result.report), result.version)
+        if count:
+            log.info("review: %d confirmed URL(s) listed in version %d", count, result.version)
+
     def publish(
         self, *, reason: str, force: bool = False, accept_shrink: bool = False
     ) -> PublishResult | None:
@@ -135,6 +172,7 @@ class Publisher:
                     log.error("a refused list has no earlier good copy; nothing published")
                     return None
                 specs, digest, used_pending = inputs
+                specs, digest, allowed, settings, review = self._with_review(specs, digest)
                 if not force and digest == self._published_digest:
                     return None
                 if not specs:
@@ -144,8 +182,9 @@ class Publisher:
                     result = self.repo.publish(
                         specs,
                         self.key,
-                        settings=self.config.settings,
+                        settings=settings,
                         accept_shrink=accept_shrink,
+                        allowlist=allowed,
                         **self._bundle_options(),
                     )
                 except SourceShrinkError as exc:
@@ -163,6 +202,7 @@ class Publisher:
                 break
             for source in used_pending:  # what was published becomes the good copy
                 os.replace(self._copy(source, pending=True), self._copy(source))
+            self._mark_listed(review, result)
             self._published_digest = digest
             self.last_publish = time.time()
             report = result.report
@@ -212,12 +252,14 @@ class Publisher:
             # Only the upload is new in this version: every other list as last published.
             others = {o.name for o in self.config.lists if o != source and self._copy(o).exists()}
             specs, digest, used_pending = self._inputs(others) or ([], "", [])
+            specs, digest, allowed, settings, review = self._with_review(specs, digest)
             try:
                 result = self.repo.publish(
                     specs,
                     self.key,
-                    settings=self.config.settings,
+                    settings=settings,
                     accept_shrink={source.name} if accept_shrink else False,
+                    allowlist=allowed,
                     **self._bundle_options(),
                 )
             except BaseException:
@@ -225,6 +267,7 @@ class Publisher:
                 raise
             for used in used_pending:
                 os.replace(self._copy(used, pending=True), self._copy(used))
+            self._mark_listed(review, result)
             self._published_digest = digest
             self.last_publish = time.time()
         if not source.is_url:  # the operator's file is the source of truth: update it too
@@ -278,6 +321,12 @@ def _job_poll(reason: str, force: bool, accept_shrink: bool) -> int | None:
     result = publisher.publish(reason=reason, force=force, accept_shrink=accept_shrink)
     if result is None and reason == "poll":
         log.info("sources unchanged; nothing to publish")
+    return None if result is None else result.version
+
+
+def _job_review() -> int | None:
+    """Publish if the review service's lists changed (sources are not pulled); the version."""
+    result = _worker().publish(reason="review")
     return None if result is None else result.version
 
 
@@ -433,6 +482,18 @@ def run_forever(
                     log.error("the publisher worker stopped; a new one takes the next poll")
 
         threading.Thread(target=poll, daemon=True, name="linkscreen-poll").start()
+        if config.review_db is not None:
+
+            def review_poll() -> None:
+                while not stop.wait(config.review_interval_s):
+                    try:
+                        worker.call(_job_review)
+                    except LinkscreenError as exc:
+                        log.error("publishing the review lists failed: %s", exc)
+                    except BrokenProcessPool:
+                        log.error("the publisher worker stopped; a new one takes the next check")
+
+            threading.Thread(target=review_poll, daemon=True, name="linkscreen-review").start()
         serve(
             worker.app(),
             host=config.host,

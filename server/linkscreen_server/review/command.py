@@ -145,6 +145,13 @@ def add_parser(commands: Any) -> None:
     export.add_argument("--out", type=Path, help="file to write (default: standard output)")
     export.set_defaults(func=_cmd_export)
 
+    purge = subs.add_parser(
+        "purge", help="delete notes and attached text of decided reports older than DURATION"
+    )
+    _db_option(purge, sub=True)
+    purge.add_argument("--older-than", type=_duration, required=True, metavar="DURATION")
+    purge.set_defaults(func=_cmd_purge)
+
     lists = subs.add_parser("lists", help="write the confirmed, provisional and allow lists")
     _db_option(lists, sub=True)
     lists.add_argument("--out", type=Path, required=True, help="directory for the three files")
@@ -229,6 +236,20 @@ def _cmd_export(args: argparse.Namespace) -> int:
     else:
         write_atomically(args.out, text.encode())
         print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+def _cmd_purge(args: argparse.Namespace) -> int:
+    import time
+
+    from .workflow import Review
+
+    db = _open(args)
+    try:
+        count = Review(db).purge(int(time.time()) - args.older_than)
+    finally:
+        db.close()
+    print(f"purged the notes and attachments of {count} decided report(s)")
     return 0
 
 

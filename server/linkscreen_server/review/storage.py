@@ -122,6 +122,7 @@ GENESIS = "0" * 64
 
 class Cursor(Protocol):
     def execute(self, sql: str, params: Sequence[Any] = ..., /) -> Any: ...
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]], /) -> Any: ...
     def fetchone(self) -> Any: ...
     def fetchall(self) -> list[Any]: ...
 
@@ -138,6 +139,10 @@ class Tx:
 
     def run(self, sql: str, params: Sequence[Any] = ()) -> None:
         self._cursor.execute(self._sql(sql), tuple(params))
+
+    def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """One statement for many rows (bulk loads)."""
+        self._cursor.executemany(self._sql(sql), [tuple(row) for row in rows])
 
     def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         self._cursor.execute(self._sql(sql), tuple(params))

@@ -396,6 +396,25 @@ class Review:
                 count += 1
         return count
 
+    def purge(self, before: int, actor: str = "cli") -> int:
+        """Delete the note and attached text of reports received before ``before`` whose URL
+        is decided (retention); how many reports had any. The audit log never holds them."""
+        with self.db.transaction() as tx:
+            row = tx.one(
+                "SELECT COUNT(*) FROM reports WHERE received < ?"
+                " AND (note IS NOT NULL OR attachment IS NOT NULL)"
+                " AND url_id IN (SELECT id FROM urls WHERE open = 0)",
+                (before,),
+            )
+            count = int(row[0]) if row else 0
+            tx.run(
+                "UPDATE reports SET note = NULL, attachment = NULL WHERE received < ?"
+                " AND url_id IN (SELECT id FROM urls WHERE open = 0)",
+                (before,),
+            )
+            audit.append(tx, actor, "reports.purged", "reports", {"before": before, "count": count})
+        return count
+
     def confirmed(self) -> list[tuple[QueueItem, str | None, list[Vote]]]:
         """Confirmed and listed URLs with their category and votes (for ``export``)."""
         out = []
