@@ -120,13 +120,13 @@ def install(number: int) -> str:
 
 
 @contextmanager
-def review_server(db_url: str, *args: str, cwd: Path) -> Iterator[str]:
+def review_server(db_url: str, *args: str, cwd: Path, port: int | None = None) -> Iterator[str]:
     """``linkscreen-server review --db URL --listen 127.0.0.1:N ARGS``; yields the base URL."""
     import sys
 
     from server_process import wait_until_up
 
-    port = free_port()
+    port = port or free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "linkscreen_server.cli", "review", "--db", db_url,
          "--listen", f"127.0.0.1:{port}", *args],
