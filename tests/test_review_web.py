@@ -4,14 +4,14 @@ cookies and headers, CSRF, inert rendering of hostile reports, roles, and rate l
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import httpx
 import pytest
+
+from linkscreen_server.review import accounts
+from linkscreen_server.review.storage import Database
 
 from review_support import install, post_json, report, review_server
 
@@ -20,21 +20,15 @@ FLAGGER_TOKEN = "carol-flags-0123456789abcdefghijklmnopqr"
 XSS = '"><script>alert(1)</script><img src=x onerror=alert(2)>'
 
 
-def add_user(db_url: str, name: str, role: str, cwd: Path) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "linkscreen_server.cli", "review", "add-user", "--db", db_url,
-         "--name", name, "--role", role],
-        input=PASSWORD + "\n", text=True, check=True, capture_output=True, cwd=cwd,
-    )  # fmt: skip
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("web")
     db_url = f"sqlite:///{tmp / 'review.db'}"
+    db = Database(db_url)  # the accounts `review add-user` makes (tested in test_review_cli)
     for name, role in [("alice", "analyst"), ("bob", "analyst"), ("carol", "analyst"),
                        ("lena", "lead")]:  # fmt: skip
-        add_user(db_url, name, role, tmp)
+        accounts.add_user(db, name, role, PASSWORD)
+    db.close()
     (tmp / "carol.token").write_text(FLAGGER_TOKEN)
     with review_server(db_url, "--flagger", f"carol={tmp / 'carol.token'}", cwd=tmp) as base:
         yield base
