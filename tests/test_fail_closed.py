@@ -7,6 +7,7 @@ listed link after 256 (or 10,000) decoys, a link past 64 KiB, a message past the
 from __future__ import annotations
 
 import json
+import urllib.parse
 
 import pytest
 
@@ -70,12 +71,15 @@ class TestCheckUrlOnTheHost:
         assert Signal.UNCHECKED in verdict.signals
         assert not verdict.complete
 
-    def test_path_prefix_entry_cannot_be_seen_but_the_check_says_so(
+    def test_path_prefix_entry_is_read_up_to_the_unreadable_part(
         self, matcher: linkscreen.Matcher
     ) -> None:
         verdict = matcher.check_url(f"http://paths.example/private/{DEEP}")
-        assert verdict.action is Action.WARN  # the path is unreadable: incomplete, not allow
+        assert verdict.action is Action.BLOCK  # the listed prefix is readable before it
         assert verdict.host_only
+        assert not verdict.complete
+        unread = matcher.check_url(f"http://paths.example/{DEEP}")
+        assert unread.action is Action.WARN  # only the host: incomplete, not allow
 
     def test_app_policy_decides_incomplete_checks(
         self, tmp_path_factory: pytest.TempPathFactory
@@ -264,3 +268,74 @@ class TestBoundsAreReported:
         assert any("joints" in note for note in found.notes)
         short = "bad . example / " + " / ".join(["p"] * 10)
         assert linkscreen.extract_links(short).complete
+
+
+@pytest.fixture(scope="module")
+def paths(tmp_path_factory: pytest.TempPathFactory) -> linkscreen.Matcher:
+    data = compile_lists(
+        tmp_path_factory.mktemp("paths"),
+        {
+            "prefix": (["http://files.example/dl/"], Action.BLOCK),
+            "exact": (["http://cdn.example/x/payload.exe"], Action.BLOCK),
+        },
+    )
+    return linkscreen.Matcher(open_bytes(data), incomplete_action=Action.ALLOW)
+
+
+class TestReadablePathPastTheLimit:
+    """A URL past a canonicaliser limit is checked on its host and on as much of its path as
+    can be read, so a listed path prefix (or page, past a long query or fragment) blocks."""
+
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "http://files.example/dl/" + "a" * 40_000,
+            "http://files.example/dl/sub/" + "b/" * 20_000,
+            "http://cdn.example/x/payload.exe#" + "a" * 40_000,
+            "http://cdn.example/x/payload.exe?q=" + "a" * 40_000,
+            "http://files.example/dl/x?q=" + DEEP,
+        ],
+    )
+    def test_listed_path_blocks(self, paths: linkscreen.Matcher, url: str) -> None:
+        verdict = paths.check_url(url)
+        assert verdict.action is Action.BLOCK, verdict.notes
+        assert not verdict.complete
+        assert any("start of the path" in note for note in verdict.notes)
+        assert paths.scan_text(f"get it at {url} now").action is Action.BLOCK
+
+    def test_unlisted_path_is_not_matched_by_its_host(self, paths: linkscreen.Matcher) -> None:
+        verdict = paths.check_url("http://files.example/other/" + "a" * 40_000)
+        assert verdict.matches == ()
+        assert not verdict.complete
+
+
+class TestControlCharacters:
+    """A control character that a text view draws as nothing does not hide a link."""
+
+    @pytest.mark.parametrize("char", ["\x00", "\x85", "\x0b", "\x0c", "\x7f", "\x1b[1m"])
+    @pytest.mark.parametrize("where", ["host", "path"])
+    def test_control_inside_a_link(self, paths: linkscreen.Matcher, char: str, where: str) -> None:
+        url = (
+            f"http://cdn.exa{char}mple/x/payload.exe"
+            if where == "host"
+            else f"http://cdn.example/x/pay{char}load.exe"
+        )
+        assert paths.check_url(url).action is Action.BLOCK
+        findings = paths.scan_text(f"see {url} now")
+        assert findings.action is Action.BLOCK
+        assert any(
+            Technique.INVISIBLE in f.techniques for f in findings if f.action is Action.BLOCK
+        )
+
+
+class TestEscapedManyTimes:
+    @pytest.mark.parametrize("rounds", [1, 3, 5, 8])
+    def test_whole_url_escaped_blocks_alone_as_in_a_wrapper(
+        self, paths: linkscreen.Matcher, rounds: int
+    ) -> None:
+        url = "http://cdn.example/x/payload.exe"
+        for _ in range(rounds):
+            url = urllib.parse.quote(url, safe="")
+        assert paths.scan_text(f"see {url} now").action is Action.BLOCK
+        wrapped = f"https://www.google.com/url?q={url}"
+        assert paths.scan_text(f"see {wrapped} now").action is Action.BLOCK

@@ -120,9 +120,17 @@ def _char_fold(char: str) -> tuple[str, Technique] | None:
     return None
 
 
+#: Control characters (Cc, but tab, line feed and carriage return) and ANSI terminal
+#: escapes: many text views draw nothing for them, so a link is read without them.
+_CONTROLS = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]+")
+_HAS_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def fold(text: str) -> View:
-    """The as-written reading of ``text`` (identity for ASCII text)."""
+    """The as-written reading of ``text`` (identity for ASCII text without controls)."""
     view = View(text, None)
+    if _HAS_CONTROL.search(text) is not None:
+        view = view.rewrite(_CONTROLS, lambda m: "", Technique.INVISIBLE)
     if text.isascii():
         return view
     changed = {}

@@ -118,10 +118,16 @@ _PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
 _JSON_UNICODE = re.compile(r"\\u([0-9A-Fa-f]{4})")
 
 
+#: Rounds of %-escapes undone in a token: as many as the canonicaliser undoes, so a link
+#: escaped five times reads as it does inside a redirect wrapper.
+_UNESCAPE_ROUNDS = 32
+
+
 def _unescape(url: str) -> str:
-    """``url`` with JSON escapes (``\\/``, ``\\u002F``) and up to 3 rounds of %-escapes undone."""
+    """``url`` with JSON escapes (``\\/``, ``\\u002F``) and %-escapes undone (up to
+    ``_UNESCAPE_ROUNDS`` rounds, while a round changes something)."""
     text = _JSON_UNICODE.sub(lambda m: chr(int(m.group(1), 16)), url).replace("\\/", "/")
-    for _ in range(3):
+    for _ in range(_UNESCAPE_ROUNDS):
         if "%" not in text:
             break
         decoded = _PERCENT.sub(lambda m: chr(int(m.group(1), 16)), text)

@@ -13,6 +13,7 @@ incomplete; with no match, an incomplete check answers the app's ``incomplete_ac
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -21,7 +22,7 @@ from ._probe import NativeProbe, Probe, make_probe
 from ._wrappers import WrapperRule
 from .bundle import Bundle
 from .bundle.format import SHORTENER_POLICY_WARN, fingerprint
-from .canonical import canonical_variants, host_only_variants
+from .canonical import MAX_URL_CHARS, canonical_variants, host_only_variants
 from .conversation import Conversation
 from .errors import InvalidURLError, URLLimitError
 from .expressions import canonical_expressions
@@ -39,7 +40,37 @@ from .results import (
 )
 from .shortlinks import shortener_of
 
+#: Control characters other than tab, line feed and carriage return (which URL parsers
+#: drop), and ANSI terminal escapes: what a text view draws as nothing.
+_CONTROLS = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
 __all__ = ["Matcher"]
+
+#: Path cuts tried, longest first, when a URL is past a canonicaliser limit.
+_PREFIX_TRIES = 8
+_AUTHORITY = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[\\/]*[^/\\?#]*")
+
+
+def _readable_prefixes(url: str) -> list[str]:
+    """Shorter forms of a URL the canonicaliser refused, longest first, that keep its scheme,
+    host and first path segments: without its fragment, without its query, then cut after
+    each of its last ``_PREFIX_TRIES`` slashes within ``MAX_URL_CHARS``."""
+    found = []
+    head = url.partition("#")[0]
+    if head != url:
+        found.append(head)
+    base = head.partition("?")[0]
+    if base != head:
+        found.append(base)
+    authority = _AUTHORITY.match(base)
+    if authority is None:
+        return found
+    after = authority.end()
+    cut = base.rfind("/", after, min(len(base), MAX_URL_CHARS))
+    while cut > after and len(found) < _PREFIX_TRIES + 2:
+        found.append(base[: cut + 1])
+        cut = base.rfind("/", after, cut)
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +143,15 @@ class Matcher:
         least ``incomplete_action``. A string that is no web URL at all (``javascript:``) is
         ``allow`` with ``error`` saying why.
         """
+        if _CONTROLS.search(url) is not None:
+            # a control character (NUL, C1...) that a text view draws as nothing: the URL
+            # is checked as shown (without it) too, and the more severe verdict stands
+            shown = self._check(_CONTROLS.sub("", url), (*techniques, Technique.INVISIBLE))
+            written = self._check(url, techniques)
+            return shown if shown.action.severity >= written.action.severity else written
+        return self._check(url, techniques)
+
+    def _check(self, url: str, techniques: Iterable[str] = ()) -> Verdict:
         kinds = tuple(map(Technique, techniques)) if techniques else ()
         probe = self._probe
         found = probe.check(url) if isinstance(probe, NativeProbe) else None
@@ -235,8 +275,20 @@ class Matcher:
             reason = f"not checked: {limit.reason}; the host cannot be read ({exc.reason})"
             return _Plan(None, (), limit.reason, (Signal.UNCHECKED,), (reason,))
         psl = self._psl
-        expressions = tuple(dict.fromkeys(e for h in hosts for e in canonical_expressions(h, psl)))
+        found = [e for h in hosts for e in canonical_expressions(h, psl)]
         reason = f"only the host was checked: {limit.reason}"
+        for prefix in _readable_prefixes(url):
+            try:
+                variants = canonical_variants(prefix)
+            except (URLLimitError, InvalidURLError):
+                continue
+            # the path as far as it can be read: a listed path prefix there still matches
+            found.extend(e for v in variants for e in canonical_expressions(v, psl))
+            shown = prefix if len(prefix) <= 80 else f"{prefix[:60]}...{prefix[-16:]}"
+            reason = f"only the host and the start of the path ({shown!r}) were checked: "
+            reason += limit.reason
+            break
+        expressions = tuple(dict.fromkeys(found))
         return _Plan(None, expressions, limit.reason, (Signal.HOST_ONLY,), (reason,))
 
     def _verdict(
