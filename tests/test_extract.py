@@ -315,3 +315,51 @@ def test_punctuation_in_a_links_query_makes_no_readings_of_its_own() -> None:
     text = "see https://example.org/search?q=log+in&sign=up&x=live_chat ok"
     urls = {c.url for c in linkscreen.extract_links(text)}
     assert urls == {"https://example.org/search?q=log+in&sign=up&x=live_chat"}
+
+
+class TestRecallRoundTwo:
+    """Conventions the outside attack found unread (issue 9, attack report section 4)."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "bad&#46;example/promo",
+            "bad&#x2e;example/promo",
+            "bad&#X2E;example/promo",
+            "bad&period;example/promo",
+            "http&#58;//bad&#46;example/promo",
+            "http&colon;&sol;&sol;bad.example/promo",
+            '<a href="http&#58;//bad&#46;example/promo">x</a>',
+        ],
+    )
+    def test_html_character_references(self, text: str) -> None:
+        _check(text, "http://bad.example/promo", "refang")
+
+    @pytest.mark.parametrize("dot", ["[[.]]", "((.))", "{{.}}", "[[ . ]]"])
+    def test_doubled_brackets(self, dot: str) -> None:
+        _check(f"bad{dot}example/promo", "http://bad.example/promo", "refang", "strict")
+
+    @pytest.mark.parametrize(
+        "text",
+        ["//bad.example/promo", '<a href="//bad.example/promo">', "src=//bad.example/promo"],
+    )
+    def test_protocol_relative(self, text: str) -> None:
+        _check(text, "http://bad.example/promo", "scheme-repair")
+
+    def test_a_code_comment_is_not_protocol_relative(self) -> None:
+        assert not [c for c in linkscreen.extract_links("a // b // c") if "://" in c.url]
+
+    @pytest.mark.parametrize(
+        ("path", "query"), [("confirm_next.html", ""), ("a.php", "?x=1"), ("a~b.html", "")]
+    )
+    def test_full_width_link_keeps_its_punctuation(self, path: str, query: str) -> None:
+        url = f"http://bad.example/{path}{query}"
+        wide = "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in url)
+        _check(wide, url, "unicode")
+        _check(f"see {wide} now", url, "unicode")
+        half = url.replace("_", "＿").replace("?", "？").replace("=", "＝").replace("~", "～")
+        _check(half, url, "unicode")
+
+    @pytest.mark.parametrize("char", ["\x00", "\x85", "\x0b", "\x1b[1m"])
+    def test_control_characters_read_as_nothing(self, char: str) -> None:
+        _check(f"see bad.exa{char}mple/promo", "http://bad.example/promo", "invisible")

@@ -516,6 +516,11 @@ class Reader:
             url.startswith("https://") and url[8:9].isalnum()
         ):
             return  # a well-formed web scheme and a host: nothing to repair
+        if url.startswith("//") and url[2:3].isalnum():  # protocol-relative: "//host/path"
+            self._emit_text(
+                "http:" + url, view, start, end, out, True, (*extra, Technique.SCHEME_REPAIR)
+            )
+            return
         underscored = _UNDERSCORE_SCHEME.match(url)
         if underscored:
             rest = url[underscored.end() :]
@@ -542,7 +547,7 @@ class Reader:
             ):
                 return  # "postgres://", "jdbc:mysql://": a well-formed scheme of another protocol
             if (len(prefix) <= 16 and prefix.rstrip(":;").replace(" ", "").isalpha()) or (
-                prefix.endswith((":", ";"))
+                prefix.endswith((":", ";", "="))  # "src=//cdn.example/x": protocol-relative
             ):
                 rest = url[slashes + 2 :]
                 self._emit_text(

@@ -51,6 +51,7 @@ _REFANG = re.compile(
     | (?P<halfdot>(?<=[A-Za-z0-9])(?:\[\.|\.\]|\(\.|\.\)|\{{\.|\.\}})(?=[A-Za-z0-9]))  # a[.b
     | (?P<colon>[\[({{]:[\])}}]|[\[(]colon[\])])                             # [:] (colon)
     | (?P<slashes>:\s*/\s+/(?!/))                                         # : / /
+    | (?P<dot2>\[\[\s?\.\s?\]\]|\(\(\s?\.\s?\)\)|\{{\{{\s?\.\s?\}}\}})             # [[.]] ((.))
     | (?P<dot>\[\s?(?:[.,]|{_DOT_ALT})\s?\]|\(\s?(?:[.,]|{_DOT_ALT})\s?\)
         |\{{\s?(?:[.,]|{_DOT_ALT})\s?\}}|<\s?(?:\.|{_DOT_ALT})\s?>
         |[\[({{<\])}}>](?:\.|{_DOT_ALT})[\[({{<\])}}>]|\\\.|\^\.)  # [.] ].[ [.)
@@ -71,6 +72,7 @@ _REPLACEMENTS = {
     "colon": ":",
     "slashes": "://",
     "dot": ".",
+    "dot2": ".",
     "wrapdot": ".",
     "gluedot": ".",
     "slash": "/",
@@ -130,8 +132,27 @@ def _may_be_defanged(text: str) -> bool:
     )
 
 
+#: HTML character references for the characters of a link's syntax (``bad&#46;example``,
+#: ``http&#x3a;//``, ``&period;``, ``&sol;``): decoded in place, as a browser shows them.
+_HTML_REF = re.compile(
+    r"&(?:#0*(?:46|47|58|64)|#x0*(?:2e|2f|3a|40)|period|sol|colon|commat);", re.IGNORECASE
+)
+_HTML_NAMES = {"period": ".", "sol": "/", "colon": ":", "commat": "@"}
+
+
+def _html_ref(match: re.Match[str]) -> str:
+    body = match.group()[1:-1].lower()
+    if body.startswith("#x"):
+        return chr(int(body[2:], 16))
+    if body.startswith("#"):
+        return chr(int(body[1:]))
+    return _HTML_NAMES[body]
+
+
 def refang(view: View) -> View:
     """The strict reading: every unambiguous defang undone."""
+    if "&" in view.text:
+        view = view.rewrite(_HTML_REF, _html_ref, Technique.REFANG)
     if not _may_be_defanged(view.text):
         return view
     return view.rewrite(_REFANG, _replace, Technique.REFANG)

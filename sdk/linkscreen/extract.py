@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import overload
@@ -176,6 +177,18 @@ def _may_be_spaced(text: str) -> bool:
     return False
 
 
+#: Full-width ASCII punctuation (U+FF01-FF5E but letters and digits) and the same glued
+#: between ASCII letters, digits, dots or slashes (as in a full-width link).
+_WIDE_PUNCT = re.compile(r"[\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff5e]+")
+_WIDE_GLUED = re.compile(
+    r"[A-Za-z0-9/.][\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff5e]+[A-Za-z0-9]"
+)
+
+
+def _narrow(match: re.Match[str]) -> str:
+    return unicodedata.normalize("NFKC", match.group())
+
+
 _SPACED_LETTERS_GATE = re.compile(
     r"(?:^|[ _*~+])[\w./:-](?:  ?|[_*~+])[\w./:-](?:  ?|[_*~+])[\w./:-]"
 )
@@ -324,6 +337,11 @@ def _extract_window(
         if letters is not strict:
             alternatives.append(letters)
     if not text.isascii():
+        if _WIDE_GLUED.search(strict.text) is not None:
+            # full-width "＿ ？ ＝ ＆ ＃ ％ ～" inside a link: a reading keeps them (NFKC)
+            wide = strict.rewrite(_WIDE_PUNCT, _narrow, Technique.UNICODE)
+            if wide is not strict:
+                alternatives.append(wide)
         bidi = _fold.bidi_views(text, strict)
         if bidi is not None:
             alternatives.append(bidi)

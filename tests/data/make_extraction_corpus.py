@@ -457,6 +457,46 @@ def generate() -> list[dict[str, object]]:
     rows += [{"kind": "entry", "entry": f"http://{host}/"} for host in WORD_PAIR_HOSTS]
     rows += benign(rng, 2200)
     rows += more_benign(rng)
+    rows += round_three_positives(random.Random(2027))
+    return rows
+
+
+#: HTML character references for a dot, a slash and a colon (as pasted from page source).
+HTML_DOTS = ["&#46;", "&#x2e;", "&#X2E;", "&period;", "&#046;"]
+CONTROLS = ["\x00", "\x9b", "\x0b", "\x1b[1m", "\x7f"]  # not \x85: a line break to splitlines
+
+
+def round_three_positives(rng: random.Random) -> list[dict[str, str]]:
+    """Forms the outside attack found unread (issue 9, attack report section 4): HTML
+    character references, doubled brackets, protocol-relative links, full-width links whose
+    path keeps ``_ ? = & ~``, control characters in a host, a link escaped five times."""
+    rows: list[dict[str, str]] = []
+
+    def add(technique: str, text: str, entry: str) -> None:
+        rows.append({"kind": "positive", "technique": technique, "text": text, "entry": entry})
+
+    for i in range(PER_TECHNIQUE):
+        kind = rng.choice(["shop", "mail", "cdn", "login"])
+        host = f"w{i}-{kind}.{rng.choice(['example', 'test'])}"
+        tail = f"/p{i}/confirm_next.html"
+        page = f"http://{host}{tail}"
+        say = rng.choice(SAY)
+        dot = rng.choice(HTML_DOTS)
+        add("html-character-references", f"{say} {host.replace('.', dot)}{tail}", page)
+        doubled = rng.choice(["[[.]]", "((.))", "{{.}}"])
+        add("doubled-bracket-dot", f"{say} {host.replace('.', doubled)}{tail}", page)
+        relative = [f"//{host}{tail}", f'<a href="//{host}{tail}">x</a>', f"src=//{host}{tail}"]
+        add("protocol-relative", rng.choice(relative), page)
+        query = f"http://{host}/p{i}/a_b.php?x={i}&y=z~w"
+        wide = "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in query)
+        add("full-width-punctuation", f"{say} {wide}", query)
+        cut = rng.randrange(1, len(host.split(".")[0]))
+        control = rng.choice(CONTROLS)
+        add("control-in-host", f"{say} {host[:cut]}{control}{host[cut:]}{tail}", page)
+        escaped = page
+        for _ in range(5 + i % 3):
+            escaped = quote(escaped, safe="")
+        add("escaped-five-times", f"{say} {escaped}", page)
     return rows
 
 
