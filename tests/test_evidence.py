@@ -268,3 +268,31 @@ def test_a_page_match_is_reported_over_its_host(tmp_path_factory: pytest.TempPat
     data = compile_lists(tmp_path_factory.mktemp("rank"), {"h": (entries, Action.BLOCK)})
     findings = linkscreen.Matcher(open_bytes(data)).scan_text("look KQBAD7-ZV★EXAMPLE/GAL/12")
     assert [m.kind for f in findings for m in f.verdict.matches][:1] == ["exact"]
+
+
+class TestLetterCaseAlone:
+    """Capitals in a later label read as code (``user.Name``) only weakly: a person hiding a
+    link can add them at will, so they hold a block back to ``warn`` and never drop it."""
+
+    @pytest.mark.parametrize(
+        "text", ["visit bad.Example", "bad.EXAMPLE", "go to Promo.Example now"]
+    )
+    def test_a_host_written_with_capitals_warns_not_allows(
+        self, matcher: linkscreen.Matcher, text: str
+    ) -> None:
+        action, signals = _scan(matcher, text)
+        assert action is Action.WARN
+        assert {Signal.CODE_LIKE, Signal.HELD_BACK} <= signals
+
+    def test_the_same_host_in_lower_case_blocks(self, matcher: linkscreen.Matcher) -> None:
+        assert _scan(matcher, "visit bad.example")[0] is Action.BLOCK
+
+    def test_an_identifier_with_capitals_in_code_is_still_code(
+        self, matcher: linkscreen.Matcher
+    ) -> None:
+        action, signals = _scan(matcher, "var x = self.user.Email;")
+        assert action is Action.ALLOW
+        assert Signal.CODE in signals
+
+    def test_prose_words_with_capitals_stay_prose(self, matcher: linkscreen.Matcher) -> None:
+        assert _scan(matcher, "Log In/Log Out please")[0] is Action.ALLOW

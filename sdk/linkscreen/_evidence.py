@@ -35,6 +35,7 @@ __all__ = [
     "PROSE_TECHNIQUES",
     "RECEIVERS",
     "code_shaped",
+    "code_signal",
     "identifier_shaped",
     "line_reads_as_code",
     "weigh",
@@ -219,49 +220,63 @@ def code_shaped(
     ``line`` is the reading's line, when known; ``embedded``: the reading starts inside the
     path, query or fragment of a longer token (``?fields=user.email``, ``key=app.run``).
     """
+    return code_signal(url, before, after, line, embedded) is not None
+
+
+def code_signal(
+    url: str, before: str, after: str, line: str | None = None, embedded: bool = False
+) -> Signal | None:
+    """How strongly a reading reads as code: ``CODE`` when its own shape or a keyword says so
+    (``self.user.email``, ``import a.b``, ``user_id.x =``), ``CODE_LIKE`` when only its letter
+    case does (``bad.Example``, as in ``user.Name``): a person hiding a link can add that at
+    will, so it holds a block back to ``warn`` rather than drop it. ``None``: not code.
+    Arguments as for :func:`code_shaped`."""
     if "/" in url and url[:4].lower() != "www.":
         host, _, path = url.partition("/")
         if path[:1] == "." or (
             host.split(".")[0].lower() in _REVERSED_ROOTS and host.count(".") >= 2
         ):
             # an Android component "com.acme.chat/.MainActivity", a class path
-            return ":" not in url and all(_IDENT.fullmatch(p) for p in host.split("."))
+            component = ":" not in url and all(_IDENT.fullmatch(p) for p in host.split("."))
+            return Signal.CODE if component else None
     if "/" in url or ":" in url or url[:4].lower() == "www.":
-        return False
+        return None
     labels = url.split(".")
     if len(labels) < 2:
-        return False
+        return None
     if len(labels) >= 3 and labels[0].lower() in _REVERSED_ROOTS:
-        return True
+        return Signal.CODE
     if any("_" in label or "$" in label for label in labels):
-        return True
+        return Signal.CODE
     if any(c in url for c in "(){}=;"):
-        return True  # "print(obj.group.chat": a call, not a host
-    if (
+        return Signal.CODE  # "print(obj.group.chat": a call, not a host
+    # capitals as identifiers use them: weak alone, so the stronger marks below come first
+    case_only = (
         any(any(c.isupper() for c in label) and _identifier_case(label) for label in labels[1:])
         and not url.isupper()
-    ):
-        return True
+    )
     if identifier_shaped(url):
         if embedded:
-            return True  # "?fields=user.email": a value inside another link or a key=value
+            return Signal.CODE  # "?fields=user.email": a value inside another link or a key=value
         if labels[-1].lower() in FILE_TLDS or labels[0] in RECEIVERS:
-            return True  # "setup.py", "self.user.email", "logger.info"
+            return Signal.CODE  # "setup.py", "self.user.email", "logger.info"
         if before[-2:] in ("['", '["') or (before[-1:] == "`" and after[:1] == "`"):
-            return True  # a subscript "df['user.email']", inline code `user.email`
+            return Signal.CODE  # a subscript "df['user.email']", inline code `user.email`
         if line is not None and line_reads_as_code(line):
-            return True
+            return Signal.CODE
     if _CODE_BEFORE.search(before):
-        return True
+        return Signal.CODE
     if (before[-1:] and _IDENTIFIER.fullmatch(before[-1])) or (
         after[:1] and _IDENTIFIER.fullmatch(after[0])
     ):
-        return True  # "user_profile.group.chat_id": a piece of a longer identifier
+        return Signal.CODE  # "user_profile.group.chat_id": a piece of a longer identifier
     line = before.rpartition("\n")[2]
     at_line_start = not line.strip(" \t") and ("\n" in before or len(before) < CONTEXT_CHARS)
     if at_line_start and after[:2] in (": ", ":\t"):
-        return True  # a YAML or config key: "cfg.live.chat: on"
-    return _CODE_AFTER.match(after[:8]) is not None
+        return Signal.CODE  # a YAML or config key: "cfg.live.chat: on"
+    if _CODE_AFTER.match(after[:8]) is not None:
+        return Signal.CODE
+    return Signal.CODE_LIKE if case_only else None
 
 
 def _word_shaped(url: str) -> bool:
@@ -293,6 +308,7 @@ def weigh(
     kinds = set(techniques)
     prose = sorted(str(t) for t in kinds & PROSE_TECHNIQUES)
     code = Signal.CODE in signals
+    code_like = Signal.CODE_LIKE in signals
     cap: Action | None = None
     extra: list[Signal] = []
     notes: list[str] = []
@@ -303,7 +319,7 @@ def weigh(
         extra.append(Signal.PROSE)
         notes.append("a context path joined to a host matched only the whole host")
         return Action.ALLOW, tuple(extra), tuple(notes)
-    if (prose or code) and host_only and not corroborated:
+    if (prose or code or code_like) and host_only and not corroborated:
         lowered = url.lower()
         supported = (
             "://" in lowered[:12]
@@ -312,7 +328,7 @@ def weigh(
         )
         if not supported:
             why = f"prose-shaped reading ({', '.join(prose)})" if prose else "a code identifier"
-            if code or _word_shaped(url):
+            if code or (_word_shaped(url) and (prose or not code_like)):
                 cap = Action.ALLOW
                 extra.append(Signal.CODE if code else Signal.PROSE)
                 notes.append(
@@ -324,6 +340,8 @@ def weigh(
                 extra.append(Signal.HELD_BACK)
                 if prose:
                     extra.append(Signal.PROSE)
+                if code_like and not prose:
+                    why = "a name read as code only by its letter case"
                 notes.append(
                     f"{why} matched only a whole-host entry; warn, not block, without "
                     "corroboration (a path match, a scheme, www., a link technique)"

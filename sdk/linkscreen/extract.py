@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import overload
 
 from . import _fold
-from ._evidence import CONTEXT_CHARS, code_shaped, identifier_shaped
+from ._evidence import CONTEXT_CHARS, code_signal, identifier_shaped
 from ._readings import Found, Reader, Readings, host_of, lookalike
 from ._refang import refang
 from ._views import View
@@ -436,8 +436,9 @@ def _candidate(
     if identifier_shaped(item.url):
         line = _line(text, item.start, item.end, lines)
         embedded = _embedded(text, item.start)
-    if code_shaped(item.url, before, after, line, embedded):
-        signals = (*signals, Signal.CODE)
+    code = code_signal(item.url, before, after, line, embedded)
+    if code is not None:
+        signals = (*signals, code)
     tier = LOOSE if item.loose else STRICT
     return Candidate(
         item.url, item.start + offset, item.end + offset, item.techniques, tier, signals

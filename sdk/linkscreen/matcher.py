@@ -219,6 +219,7 @@ class Matcher:
             if matches and not (
                 set(candidate.techniques) & PROSE_TECHNIQUES
                 or Signal.CODE in candidate.signals
+                or Signal.CODE_LIKE in candidate.signals
                 or Signal.LOOKALIKE in candidate.signals
             ):
                 clean.update(m.expression for m in matches)

@@ -108,7 +108,10 @@ class Signal(enum.StrEnum):
     LOOKALIKE = "lookalike"
     """The host is a look-alike (mixed scripts, or found through its confusable skeleton)."""
     CODE = "code"
-    """The candidate reads as a dotted code identifier (``com.acme.chat``, ``cfg.key =``)."""
+    """The candidate reads as a dotted code identifier (``com.acme.chat``, ``self.user.x``)."""
+    CODE_LIKE = "code-like"
+    """Only its letter case makes the candidate read as code (``bad.Example``, as in
+    ``user.Name``): a whole-host match warns instead of being dropped."""
     PROSE = "prose"
     """Only prose-shaped evidence (space as dot, a line join...) makes it a link."""
     HOST_ONLY = "host-only"
