@@ -296,3 +296,22 @@ class TestLetterCaseAlone:
 
     def test_prose_words_with_capitals_stay_prose(self, matcher: linkscreen.Matcher) -> None:
         assert _scan(matcher, "Log In/Log Out please")[0] is Action.ALLOW
+
+
+class TestSymbolsBetweenWords:
+    """Prose sets symbols between words ("A → B", "2 × 3") and glues dashes ("log–in"); a
+    symbol glued inside a name, with no space, is what stands for a dot."""
+
+    @pytest.mark.parametrize("text", ["log–in", "log—in", "log → in", "log × in", "log € in"])
+    def test_a_dash_or_a_spaced_symbol_between_words_is_prose(
+        self, matcher: linkscreen.Matcher, text: str
+    ) -> None:
+        action, signals = _scan(matcher, text)
+        assert action is Action.ALLOW
+        assert Signal.PROSE in signals
+
+    @pytest.mark.parametrize("text", ["see bad★example", "see bad→example", "see bad⚫example"])
+    def test_a_symbol_glued_inside_a_name_still_blocks(
+        self, matcher: linkscreen.Matcher, text: str
+    ) -> None:
+        assert _scan(matcher, text)[0] is Action.BLOCK

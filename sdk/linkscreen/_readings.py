@@ -937,13 +937,19 @@ def _ascii_joint(match: re.Match[str]) -> _Joint:
     return _Joint(start, end, ".", Technique.DOT_VARIANT)  # punct
 
 
+#: Dashes and the minus sign: prose glues them between words ("log–in", "well—known").
+_DASHES = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d")
+
+
 def _unicode_joint(match: re.Match[str]) -> _Joint:
     if match.lastgroup == "bracketsym":  # "bad[•]example", "bad(★)example": deliberate
         return _Joint(match.start(), match.end(), ".", Technique.REFANG)
     char = match.group().strip(" \t")[:1]
     spaced = match.group() != match.group().strip(" \t")
-    if match.lastgroup == "symbol" and spaced and match.group()[:1] != match.group()[-1:]:
-        return _Joint(match.start(), match.end(), ".", Technique.DOT_VARIANT)  # "a •b"
+    if match.lastgroup == "symbol" and (spaced or char in _DASHES):
+        # "a •b", "log → in", "2 × 3", "log–in": prose sets symbols and dashes between
+        # words; only one glued inside a name stands for its dot ("bad★example")
+        return _Joint(match.start(), match.end(), ".", Technique.DOT_VARIANT)
     prose = _fold.data().is_punctuation_dot(char)
     if not spaced and len(match.group()) > 1:
         prose = False  # "bad••example": no sentence doubles a dot between two words
