@@ -124,3 +124,15 @@ def test_member_chains_never_alarm_and_the_same_host_as_a_link_blocks(
     matcher = linkscreen.Matcher(open_bytes(data))
     assert matcher.scan_text(shape.format(f"{receiver}.{host}")).action is Action.ALLOW
     assert matcher.scan_text(f"look https://{host}/x").action is Action.BLOCK
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["omg rewards.\xa0\u200btest", "omg rewards.\u200b\xa0test", "omg rewards.\u2060\u3000test"],
+)
+def test_an_odd_space_beside_an_invisible_character_is_still_a_joint(
+    matcher: linkscreen.Matcher, text: str
+) -> None:
+    """Found by the property above: the space folded from "\\xa0\\u200b" has the ZWSP as its
+    origin, so only the whole folded run tells that a no-break space was written."""
+    assert _found(matcher, text, "http://rewards.test/") is not Action.ALLOW

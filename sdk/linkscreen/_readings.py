@@ -880,10 +880,13 @@ def _odd_spaces(view: View, source: str) -> list[int]:
         return []
     found = []
     for match in _SINGLE_SPACE.finditer(view.text):
-        at = view.source(match.start())
-        original = source[at : at + 1]
-        if original and not original.isascii() and original.isspace():
-            found.append(match.start())
+        i = match.start()
+        # every source character folded into this space: from just after the previous view
+        # character to the next one ("\xa0\u200b" folds to one space, its origin the ZWSP)
+        first = view.source(i - 1) + 1 if i else 0
+        last = max(view.source(i + 1), view.source(i) + 1)
+        if _ODD_SPACE.search(source, first, last) is not None:
+            found.append(i)
     return found
 
 
