@@ -33,7 +33,7 @@ from linkscreen.errors import (
 from linkscreen.keys import key_id_of
 from linkscreen.metadata import MAX_ROOT_STEPS, Delta, FileInfo, key_table, sign_metadata
 from linkscreen.results import Action
-from linkscreen.trust import TrustedSet, TrustedVersion, staleness
+from linkscreen.trust import StoredVersion, TrustedSet, TrustedVersion, recover, staleness
 from linkscreen_server.writer import sign_payload
 
 from bundles import compile_lists
@@ -621,6 +621,9 @@ class TestStaleness:
 
     def test_stale_without_a_payload(self) -> None:
         assert _stale(NOW, has_payload=False)
+        verdict = staleness(TrustedVersion(), now=NOW, leeway_s=LEEWAY, last_success=0.0,
+                            update_period_s=12 * 3600.0, has_payload=False)  # fmt: skip
+        assert verdict.reason == "no verified bundle yet"
 
     def test_stale_past_the_pointer_expiry_even_with_recent_304s(self) -> None:
         assert _stale(NOW + 30 * 3600, last_success=NOW + 29 * 3600)
@@ -635,3 +638,57 @@ class TestStaleness:
     def test_stale_after_two_periods_without_success(self) -> None:
         assert not _stale(NOW + 10 * 3600, update_period_s=6 * 3600.0)
         assert _stale(NOW + 13 * 3600, update_period_s=6 * 3600.0)
+
+    def test_stale_when_the_trusted_payload_is_lost_says_what_matches_meanwhile(self) -> None:
+        trusted = TrustedVersion(2, pointer_expires=NOW + DAY, manifest_expires=NOW + 7 * DAY)
+        verdict = staleness(trusted, now=NOW, leeway_s=LEEWAY, last_success=NOW,
+                            update_period_s=12 * 3600.0, has_payload=False,
+                            payload_problem="does not hash", fallback_version=1)  # fmt: skip
+        assert verdict.stale
+        assert verdict.reason == (
+            "the bundle of version 2 does not hash; matching on version 1 until it is refetched"
+        )
+
+
+# ---- recovery from damaged storage -------------------------------------------------------
+
+
+def _stored(version: int, payload_ok: bool, state: str = "") -> StoredVersion:
+    return StoredVersion(TrustedVersion(version, f"m{version}", state or f"s{version}"), payload_ok)
+
+
+class TestRecovery:
+    """attack-trust finding 2: a lost payload must never lower the rollback floor."""
+
+    def test_a_lost_newest_payload_keeps_the_committed_floor(self) -> None:
+        committed = TrustedVersion(2, "m2", "s2", NOW + DAY, NOW + 7 * DAY)
+        healed = recover([_stored(2, False), _stored(1, True)], committed)
+        assert healed.floor == committed  # not version 1: a replay of it is a rollback
+        assert healed.match_on == _stored(1, True).trusted
+
+    def test_without_a_commit_record_the_floor_is_the_newest_verified_manifest(self) -> None:
+        healed = recover([_stored(1, True), _stored(3, False), _stored(2, True)], None)
+        assert healed.floor.version == 3
+        assert healed.match_on is not None
+        assert healed.match_on.version == 2
+
+    def test_the_floors_own_payload_matches_when_it_verifies(self) -> None:
+        committed = TrustedVersion(2, "m2", "s2")
+        assert recover([_stored(2, True), _stored(1, True)], committed).match_on == (
+            _stored(2, True).trusted
+        )
+
+    def test_a_payload_newer_than_the_floor_never_matches(self) -> None:
+        committed = TrustedVersion(2, "m2", "s2")
+        assert recover([_stored(3, True), _stored(2, False)], committed).match_on is None
+
+    def test_another_content_of_the_floors_version_never_matches(self) -> None:
+        committed = TrustedVersion(2, "m2", "s2")
+        healed = recover([_stored(2, True, state="forked"), _stored(1, True)], committed)
+        assert healed.match_on is not None
+        assert healed.match_on.version == 1
+
+    def test_nothing_stored_and_nothing_committed_is_a_first_run(self) -> None:
+        assert recover([], None) == recover([], TrustedVersion())
+        assert recover([], None).floor == TrustedVersion()
+        assert recover([], None).match_on is None

@@ -38,6 +38,7 @@ import repo_fixtures
 from repo_fixtures import (
     NOW,
     MemoryRepo,
+    base_of,
     blocks,
     entries,
     make_updater,
@@ -516,6 +517,184 @@ def test_the_previous_version_is_kept_as_a_fallback(repo: MemoryRepo, tmp_path: 
     fallback = make_updater(repo, tmp_path)
     assert fallback.version == 1  # the last good version still on disk
     assert blocks(fallback, LISTED_V1)
+
+
+def _two_versions(tmp_path: Path) -> tuple[MemoryRepo, dict[str, bytes], Updater, Path]:
+    """Versions 1 (300 entries) and 2 (303) committed; the repository's version-1 files kept
+    for a replay; the path of the committed version-2 payload."""
+    repo = MemoryRepo(tmp_path / "repo")
+    repo.publish(entries(300))
+    version_1 = dict(repo.files)
+    updater = make_updater(repo, tmp_path)
+    assert updater.refresh().ok
+    repo.publish(entries(303), now=NOW + 10)
+    assert updater.refresh().version == 2
+    current = json.loads((tmp_path / "client" / "current.json").read_bytes())
+    return repo, version_1, updater, tmp_path / "client" / current["payload"]
+
+
+def _damage(payload: Path, how: str) -> None:
+    if how == "missing":
+        payload.unlink()
+    elif how == "flipped":
+        data = bytearray(payload.read_bytes())
+        data[len(data) // 2] ^= 1
+        payload.write_bytes(bytes(data))
+    else:
+        payload.write_bytes(payload.read_bytes()[:100])
+
+
+class _Offline:
+    def fetch(self, request: linkscreen.fetch.Request) -> linkscreen.fetch.Response:
+        raise DownloadError("offline")
+
+
+def _offline(repo: MemoryRepo, tmp_path: Path) -> Updater:
+    """An Updater on the same state directory that cannot reach the repository."""
+    public = [repo.root_key.public_key()]
+    return Updater(tmp_path / "client", base_of(repo), public, _Offline(), clock=lambda: NOW)
+
+
+def test_a_lost_payload_keeps_the_rollback_floor_against_a_replayed_older_repository(
+    tmp_path: Path,
+) -> None:
+    """attack-trust finding 2. Before: with version 2's payload gone, recovery fell back to
+    version 1 *as the trusted version*, and a replayed (unexpired) version-1 repository was
+    accepted up to date and committed: version 2's entries silently stopped blocking."""
+    repo, version_1, _, payload = _two_versions(tmp_path)
+    _damage(payload, "missing")
+    updater = make_updater(repo, tmp_path)  # another process: nothing cached
+    honest = dict(repo.files)
+    repo.files.clear()
+    repo.files.update(version_1)  # the attacker replays version 1
+    result = updater.refresh()
+    assert isinstance(result.error, linkscreen.RollbackError), result
+    assert json.loads((tmp_path / "client" / "current.json").read_bytes())["version"] == 2
+    assert result.stale
+    assert "version 2" in (result.stale_reason or "")
+    assert blocks(updater, LISTED_V1)  # version 1's payload matches meanwhile
+    assert "matching on version 1" in (updater.stale_reason() or "")
+    repo.files.clear()
+    repo.files.update(honest)
+    healed = updater.refresh()  # the floor's payload is refetched (a delta from version 1)
+    assert (healed.status, healed.version) == (UpdateStatus.UPDATED_DELTA, 2), healed
+    assert blocks(updater, "http://h302.bad.example/p/302")
+    assert updater.stale_reason() is None
+    assert len(list((tmp_path / "client").glob("payload-*.bin"))) == 2  # version 1 still kept
+
+
+def test_a_torn_state_file_and_a_damaged_newest_payload_keep_the_newest_floor(
+    tmp_path: Path,
+) -> None:
+    repo, version_1, _, payload = _two_versions(tmp_path)
+    (tmp_path / "client" / "current.json").write_bytes(b"{torn")
+    _damage(payload, "flipped")
+    updater = make_updater(repo, tmp_path)
+    reason = updater.stale_reason() or ""
+    assert "version 2 does not hash" in reason, reason
+    assert "matching on version 1" in reason, reason
+    repo.files.clear()
+    repo.files.update(version_1)
+    assert isinstance(updater.refresh().error, linkscreen.RollbackError)
+
+
+@pytest.mark.parametrize("how", ["missing", "flipped", "truncated"])
+def test_a_damaged_payload_falls_back_to_the_last_good_one_and_says_stale(
+    tmp_path: Path, how: str
+) -> None:
+    """attack-trust finding 3. Before: a bit-flipped current payload gave no Matcher although
+    version 1's good payload was on disk, while stale_reason() and an offline refresh called
+    the state fresh."""
+    repo, _, _, payload = _two_versions(tmp_path)
+    _damage(payload, how)
+    updater = _offline(repo, tmp_path)
+    assert blocks(updater, LISTED_V1)  # the previous version's payload
+    assert not blocks(updater, "http://h302.bad.example/p/302")
+    assert updater.version == 1
+    reason = updater.stale_reason() or ""
+    assert "version 2" in reason, reason
+    assert "matching on version 1" in reason, reason
+    assert ("missing" if how == "missing" else "damaged") in reason
+    offline = updater.refresh()
+    assert offline.status is UpdateStatus.FAILED, offline
+    assert offline.stale
+    assert offline.stale_reason == reason
+    assert json.loads((tmp_path / "client" / "current.json").read_bytes())["version"] == 2
+    online = make_updater(repo, tmp_path).refresh()
+    assert (online.ok, online.version, online.stale) == (True, 2, False), online
+
+
+def test_a_damaged_payload_with_no_fallback_leaves_no_matcher_and_says_stale(
+    repo: MemoryRepo, tmp_path: Path
+) -> None:
+    updater = make_updater(repo, tmp_path)
+    updater.refresh()
+    _damage(next((tmp_path / "client").glob("payload-*.bin")), "flipped")
+    fresh = _offline(repo, tmp_path)
+    assert fresh.matcher() is None
+    assert "nothing to match with" in (fresh.stale_reason() or "")
+    assert fresh.refresh().stale
+
+
+def test_damage_after_a_check_is_seen_by_the_same_updater(tmp_path: Path) -> None:
+    """A payload verified once and damaged later (the cached verification is per file
+    identity), and bit rot that keeps the file's size and time (only the hash of the bytes
+    read for the Matcher can see it): both fall back to version 1 and say stale."""
+    repo, _, _, payload = _two_versions(tmp_path)
+    updater = _offline(repo, tmp_path)
+    assert updater.stale_reason() is None  # version 2 verified
+    info = payload.stat()
+    _damage(payload, "flipped")
+    os.utime(payload, ns=(info.st_atime_ns, info.st_mtime_ns))  # bit rot: same size and time
+    assert blocks(updater, LISTED_V1)
+    assert not blocks(updater, "http://h302.bad.example/p/302")
+    assert "damaged" in (updater.stale_reason() or "")
+    _damage(payload, "truncated")
+    assert "damaged" in (updater.stale_reason() or "")
+
+
+class _CountingHashlib:
+    """``hashlib`` as the updater sees it, counting the bytes it hashes."""
+
+    def __init__(self) -> None:
+        self.bytes = 0
+
+    def sha256(self, data: bytes = b"") -> _CountingHash:
+        return _CountingHash(self, data)
+
+
+class _CountingHash:
+    def __init__(self, owner: _CountingHashlib, data: bytes) -> None:
+        self._owner, self._hash = owner, hashlib.sha256()
+        self.update(data)
+
+    def update(self, data: bytes) -> None:
+        self._owner.bytes += len(data)
+        self._hash.update(data)
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()
+
+
+@pytest.mark.parametrize("how", ["good", "flipped", "missing"])
+def test_payloads_are_hashed_once_not_at_every_call(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    """Before: a damaged payload was read and hashed again by every matcher() call (a stall
+    per message with a large bundle)."""
+    repo, _, _, payload = _two_versions(tmp_path)
+    if how != "good":
+        _damage(payload, how)
+    counting = _CountingHashlib()
+    monkeypatch.setattr(linkscreen.updater, "hashlib", counting)
+    updater = make_updater(repo, tmp_path)
+    assert updater.matcher() is not None
+    first = counting.bytes
+    assert first > 0
+    for _ in range(20):
+        assert updater.matcher() is not None
+        updater.stale_reason()
+    assert counting.bytes == first
 
 
 def test_temporaries_left_by_a_killed_writer_are_removed(repo: MemoryRepo, tmp_path: Path) -> None:

@@ -21,12 +21,15 @@ The rules, each a method and each tested on its own (tests/test_trust_core.py):
   the root's signing keys and holds the signed state; a delta's result hashes to the signed
   state; and the payload parses and is usable by *this* SDK (a newer format or
   canonicalisation version is :class:`~linkscreen.UpgradeRequiredError`, never committed).
+- **recovery** (:func:`recover`): when stored state is damaged, the rollback floor is the
+  committed version, or the newest stored verified manifest, *never* lowered to the newest one
+  that still has a payload; an older good payload only matches meanwhile, and the state is stale.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -64,11 +67,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAX_PAYLOAD_BYTES",
+    "Recovery",
     "Staleness",
+    "StoredVersion",
     "TrustedSet",
     "TrustedVersion",
     "check_usable",
     "payload_bundle",
+    "recover",
     "staleness",
 ]
 
@@ -350,6 +356,53 @@ def verify_pointerless_manifest(raw: bytes, root: Root, *, now: float) -> Manife
 
 
 @dataclass(frozen=True)
+class StoredVersion:
+    """A version in the device's own storage whose manifest verifies with the stored roots."""
+
+    trusted: TrustedVersion
+    payload_ok: bool
+    """Its payload file is on disk and hashes to the state the manifest signs."""
+
+
+@dataclass(frozen=True)
+class Recovery:
+    """What damaged storage heals to (see :func:`recover`)."""
+
+    floor: TrustedVersion
+    """The rollback floor: no pointer below it is accepted, and the next refresh refetches its
+    payload if ``match_on`` is not this version."""
+    match_on: TrustedVersion | None
+    """The version whose stored payload matches meanwhile (the floor's own, or an older good
+    one), or None when no stored payload verifies."""
+
+
+def recover(stored: Iterable[StoredVersion], committed: TrustedVersion | None) -> Recovery:
+    """Heal the device's state from what verifies on its disk.
+
+    The floor is ``committed`` (the commit record, when it is readable) or else the newest
+    stored verified manifest, whether or not its payload survived: a lost or damaged payload
+    must never lower it, or a replayed older repository would be accepted as up to date. Until
+    the floor's payload is refetched, the newest stored payload that verifies and is not newer
+    than the floor (nor another content of the floor's version) keeps matching.
+    """
+    versions = sorted(stored, key=lambda s: s.trusted.version, reverse=True)
+    if committed is not None and committed.version > 0:
+        floor = committed
+    elif versions:
+        floor = versions[0].trusted
+    else:
+        return Recovery(TrustedVersion(), None)
+    for candidate in versions:
+        version = candidate.trusted
+        if not candidate.payload_ok or version.version > floor.version:
+            continue
+        if version.version == floor.version and version.state_sha256 != floor.state_sha256:
+            continue
+        return Recovery(floor, version)
+    return Recovery(floor, None)
+
+
+@dataclass(frozen=True)
 class Staleness:
     """Whether the device's matching data may be out of date, and why."""
 
@@ -365,12 +418,27 @@ def staleness(
     last_success: float,
     update_period_s: float,
     has_payload: bool,
+    payload_problem: str = "",
+    fallback_version: int = 0,
 ) -> Staleness:
-    """The state is stale with no payload, past the trusted pointer's expiry (a frozen or
-    unreachable repository), past the manifest's expiry, or after two update periods without
-    a successful check. A stale state still matches; the app decides what to tell the user."""
+    """The state is stale when the trusted version's payload is not there to match with (none
+    yet, or lost or damaged: ``payload_problem`` says how, ``fallback_version`` names an older
+    stored version matching meanwhile), past the trusted pointer's expiry (a frozen or
+    unreachable repository), past the manifest's expiry, or after two update periods without a
+    successful check. A stale state still matches; the app decides what to tell the user."""
     if not has_payload:
-        return Staleness(True, "no verified bundle yet")
+        if trusted.version == 0:
+            return Staleness(True, "no verified bundle yet")
+        problem = payload_problem or "is missing"
+        meanwhile = (
+            f"matching on version {fallback_version}"
+            if 0 < fallback_version < trusted.version
+            else "nothing to match with"
+        )
+        return Staleness(
+            True,
+            f"the bundle of version {trusted.version} {problem}; {meanwhile} until it is refetched",
+        )
     if now > trusted.pointer_expires + leeway_s:
         return Staleness(True, f"the newest pointer expired at {trusted.pointer_expires}")
     if now > trusted.manifest_expires + leeway_s:

@@ -9,7 +9,9 @@ manifest, then a delta from the current state when there is one and a full bundl
 State lives in ``state_dir``: content-addressed payload files, the manifest and roots, and
 ``current.json``, which is replaced with ``os.replace`` as the single commit point. A process
 killed at any moment leaves either the old or the new state, never a mix; a torn or missing
-``current.json`` or payload heals to the last good version found on disk, or is refetched.
+``current.json`` or a lost or damaged payload heals from what verifies on disk, or is refetched.
+The rollback floor is never lowered by a lost or damaged payload: an older stored one only
+matches meanwhile, and the state says it is stale (the rule is :func:`linkscreen.trust.recover`).
 ``refresh()`` never raises for network, repository or disk trouble and keeps within its
 deadline, waiting for the state lock included. Requests carry no client identifier: every
 client at one version sends the same bytes.
@@ -24,7 +26,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -46,7 +48,15 @@ from .filelock import FileLock
 from .keys import PublicKeyLike, key_id_of, trusted_keys
 from .matcher import Matcher
 from .metadata import MAX_MANIFEST_BYTES, MAX_POINTER_BYTES, MAX_ROOT_BYTES, FileInfo, Root
-from .trust import TrustedSet, TrustedVersion, payload_bundle, staleness
+from .trust import (
+    Staleness,
+    StoredVersion,
+    TrustedSet,
+    TrustedVersion,
+    payload_bundle,
+    recover,
+    staleness,
+)
 
 __all__ = [
     "DEFAULT_REFRESH_DEADLINE_S",
@@ -66,6 +76,10 @@ REQUEST_HEADERS = {"User-Agent": "linkscreen-updater", "Accept": "*/*"}
 STATE_FORMAT = 2
 _PAYLOAD_NAME = re.compile(r"payload-([0-9a-f]{64})\.bin")
 _MANIFEST_NAME = re.compile(r"manifest-([0-9]{1,12})\.json")
+#: What a loaded state knows beyond ``current.json`` (never written to it).
+_TRANSIENT = ("recovered", "match_payload", "match_sha256", "match_version", "payload_problem")
+#: A file's identity for the verification caches: a replaced or rewritten file gets another.
+_Identity = tuple[int, int, int]
 
 
 @dataclass(frozen=True)
@@ -156,6 +170,22 @@ class _State:
     unusable_manifest_sha256: str = ""
     """A signed version this SDK cannot use: not downloaded again until the repository moves on."""
     recovered: bool = field(default=False, compare=False)
+    match_payload: str = field(default="", compare=False)
+    """The payload file that matches: ``payload`` when it verifies, else an older stored one
+    that does (the version above stays the rollback floor), else ""."""
+    match_sha256: str = field(default="", compare=False)
+    match_version: int = field(default=0, compare=False)
+    payload_problem: str = field(default="", compare=False)
+    """Why ``payload`` cannot be matched with ("" when it verifies)."""
+
+    @property
+    def has_payload(self) -> bool:
+        """The trusted version's own payload is on disk and hashes to its signed state."""
+        return bool(self.match_payload) and self.match_sha256 == self.state_sha256
+
+    @property
+    def match_manifest(self) -> str:
+        return f"manifest-{self.match_version}.json" if self.match_payload else ""
 
     @property
     def trusted(self) -> TrustedVersion:
@@ -169,7 +199,8 @@ class _State:
 
     def to_json(self) -> bytes:
         record = asdict(self)
-        record.pop("recovered")
+        for name in _TRANSIENT:
+            record.pop(name)
         return json.dumps(record, indent=1).encode()
 
     @classmethod
@@ -183,7 +214,7 @@ class _State:
             data.setdefault("pointer_expires", data["expires"])
         state = cls()
         for spec in fields(cls):
-            if spec.name in data and spec.name != "recovered":
+            if spec.name in data and spec.name not in _TRANSIENT:
                 setattr(state, spec.name, data[spec.name])
         if not (
             isinstance(state.version, int)
@@ -237,7 +268,11 @@ class Updater:
         self._clock = clock
         self.deadline_s = deadline_s
         self._matcher: tuple[str, Matcher] | None = None
-        self._verified_payload: tuple[str, tuple[int, int, int]] | None = None
+        self._hashes: dict[str, tuple[_Identity, str, str]] = {}
+        """payload file name -> (identity, expected SHA-256, problem or ""): each file is
+        hashed once per identity, good or bad, not at every matcher() call."""
+        self._loaded: tuple[object, _State] | None = None
+        """The last loaded state and the disk listing it was loaded from."""
 
     # ---- public ----------------------------------------------------------------------------
     def refresh(self) -> UpdateResult:
@@ -273,27 +308,51 @@ class Updater:
             lock.release()
 
     def matcher(self) -> Matcher | None:
-        """A Matcher on the current verified state; None before the first good refresh or
-        when nothing verified is left on disk (the next refresh refetches). Never raises for
-        a torn or missing state file or payload: it falls back to the last good one."""
+        """A Matcher on the newest verified payload on disk; None before the first good refresh
+        or when nothing verified is left (the next refresh refetches). Never raises for a torn
+        or missing state file or a lost or damaged payload: it falls back to the last good one
+        (the state is then stale, see ``stale_reason``). A payload is hashed once, not per call."""
         try:
-            state = self._load()
-            if not state.payload:
-                return None
-            if self._matcher is None or self._matcher[0] != state.state_sha256:
-                data = (self.dir / state.payload).read_bytes()  # read, never mapped
-                if hashlib.sha256(data).hexdigest() != state.state_sha256:
-                    return None
-                bundle = payload_bundle(data, str(self.dir / state.payload))
-                self._matcher = (state.state_sha256, Matcher(bundle))
-            return self._matcher[1]
+            return self._build_matcher()
         except (OSError, LinkscreenError):
             return None
 
+    def _build_matcher(self) -> Matcher | None:
+        for _attempt in range(3):  # a payload found damaged while reading: the next good one
+            state = self._load()
+            if not state.match_payload:
+                return None
+            if self._matcher is not None and self._matcher[0] == state.match_sha256:
+                return self._matcher[1]
+            path = self.dir / state.match_payload
+            try:
+                identity = _identity(path)
+                data = path.read_bytes()  # read, never mapped
+            except OSError:
+                self._loaded = None
+                continue
+            if hashlib.sha256(data).hexdigest() != state.match_sha256:  # the bytes used
+                self._hashes[state.match_payload] = (identity, state.match_sha256, _DAMAGED)
+                self._loaded = None
+                continue
+            try:
+                bundle = payload_bundle(data, str(path))
+                self._matcher = (state.match_sha256, Matcher(bundle))
+            except Exception as exc:  # verified, yet this SDK cannot read it: never retried
+                problem = f"cannot be read by this SDK ({type(exc).__name__}: {exc})"
+                self._hashes[state.match_payload] = (identity, state.match_sha256, problem)
+                self._loaded = None
+                continue
+            return self._matcher[1]
+        return None
+
     @property
     def version(self) -> int:
-        """The version in use (0 before the first good refresh)."""
-        return self._load().version
+        """The version in use: the one whose bundle matches (an older one while a lost or
+        damaged newest one is refetched; see ``stale_reason``), else the trusted one (0 before
+        the first good refresh)."""
+        state = self._load()
+        return state.match_version if state.match_payload else state.version
 
     def is_stale(self, now: float | None = None) -> bool:
         """No verified bundle, past the trusted pointer's or the version's expiry (a frozen or
@@ -302,22 +361,14 @@ class Updater:
 
     def stale_reason(self, now: float | None = None) -> str | None:
         """Why the state is stale, or None when it is fresh."""
-        state = self._load()
-        return staleness(
-            state.trusted,
-            now=self._clock() if now is None else now,
-            leeway_s=self.leeway_s,
-            last_success=state.last_success,
-            update_period_s=self.update_period_s,
-            has_payload=bool(state.payload) and self._payload_present(state),
-        ).reason
+        return self._staleness(self._load(), now).reason
 
     # ---- the protocol ----------------------------------------------------------------------
     def _refresh(self, state: _State, fetch: _Counter) -> UpdateResult:
         now = self._clock()
         core = TrustedSet(self._anchors, now=now, leeway_s=self.leeway_s, trusted=state.trusted)
         self._load_roots(core, fetch)
-        has_payload = bool(state.payload) and self._payload_verified(state)
+        has_payload = state.has_payload  # on disk and hashing to the signed state
         response = fetch(
             self.base_url + "pointer.json",
             MAX_POINTER_BYTES,
@@ -377,19 +428,23 @@ class Updater:
                 if path.name not in (state.payload, state.manifest):
                     path.unlink(missing_ok=True)
             raise
-        self._verified_payload = None
-        self._clean(keep={payload_name, manifest_name, state.payload, state.manifest})
+        self._loaded = None
+        new_state.match_payload, new_state.match_sha256 = payload_name, trusted.state_sha256
+        new_state.match_version = trusted.version
+        # The new state and the last good one before it stay (the fallback).
+        self._clean(keep={payload_name, manifest_name, state.match_payload, state.match_manifest})
         return self._result(status, new_state, fetch, None, delta_error)
 
     def _new_payload(
         self, state: _State, core: TrustedSet, fetch: _Counter, has_payload: bool
     ) -> tuple[bytes, UpdateStatus, RepositoryError | None]:
-        delta = core.delta_from(state.state_sha256) if has_payload else None
+        # From the payload that matches: the trusted one, or the fallback while it is refetched.
+        delta = core.delta_from(state.match_sha256) if state.match_payload else None
         delta_error: RepositoryError | None = None
         if delta is not None:
             try:
                 data = self._download(core, fetch, delta.file)
-                old = (self.dir / state.payload).read_bytes()
+                old = (self.dir / state.match_payload).read_bytes()
                 return core.accept_delta(old, delta, data), UpdateStatus.UPDATED_DELTA, None
             except UpgradeRequiredError:
                 raise  # the full bundle holds the same state: no use fetching it
@@ -440,35 +495,76 @@ class Updater:
 
     # ---- storage ---------------------------------------------------------------------------
     def _load(self) -> _State:
-        """``current.json``, or the last good state found on disk when it is torn or missing."""
-        path = self.dir / "current.json"
-        try:
-            state = _State.from_json(path.read_bytes())
-        except FileNotFoundError:
-            return self._recover()
-        except (OSError, ValueError, RecursionError):
-            return self._recover()
-        if state.payload and not self._payload_present(state):
-            recovered = self._recover()
-            if recovered.payload:
-                return recovered
+        """``current.json`` and the payload to match with, healed from what verifies on disk
+        when either is torn, missing or damaged (cached until a file in the directory changes,
+        so a damaged payload is not hashed again at every call)."""
+        listing = self._listing()
+        if listing is not None and self._loaded is not None and self._loaded[0] == listing:
+            return replace(self._loaded[1])
+        state = self._read_state()
+        if listing is not None:
+            self._loaded = (listing, replace(state))
         return state
 
-    def _recover(self) -> _State:
-        """The newest stored manifest whose signature verifies (with the stored roots) and
-        whose payload is on disk with the right hash; failing that, the newest verified
-        manifest's version with no payload (rollback protection kept; the next refresh
-        refetches); failing that, nothing. Reads only: the next refresh commits."""
+    def _read_state(self) -> _State:
+        try:
+            committed: _State | None = _State.from_json((self.dir / "current.json").read_bytes())
+        except (OSError, ValueError, RecursionError):  # torn, missing, unreadable
+            committed = None
+        if committed is not None and committed.version == 0:
+            return committed  # nothing trusted yet
+        if committed is not None:
+            problem = self._payload_problem(committed.payload, committed.state_sha256)
+            if not problem:
+                committed.match_payload = committed.payload
+                committed.match_sha256 = committed.state_sha256
+                committed.match_version = committed.version
+                return committed
+            committed.payload_problem = problem
+        return self._recover(committed)
+
+    def _recover(self, committed: _State | None) -> _State:
+        """Heal with the trust core's rule (:func:`linkscreen.trust.recover`): the floor is the
+        committed version, or else the newest stored manifest whose signature verifies with
+        the stored roots, payload or not; an older stored payload that verifies only matches
+        meanwhile. Reads only: the next refresh refetches and commits."""
+        stored = self._stored_versions()
+        healed = recover(stored.values(), None if committed is None else committed.trusted)
+        if committed is not None:
+            state = committed
+        elif healed.floor.version == 0:
+            return _State()
+        else:
+            floor = healed.floor
+            state = _State(
+                version=floor.version,
+                state_sha256=floor.state_sha256,
+                payload=f"payload-{floor.state_sha256}.bin",
+                manifest=f"manifest-{floor.version}.json",
+                manifest_sha256=floor.manifest_sha256,
+                manifest_expires=floor.manifest_expires,
+                recovered=True,
+            )
+            if not stored[floor.version].payload_ok:
+                state.payload_problem = self._payload_problem(state.payload, floor.state_sha256)
+        if healed.match_on is not None:
+            state.match_payload = f"payload-{healed.match_on.state_sha256}.bin"
+            state.match_sha256 = healed.match_on.state_sha256
+            state.match_version = healed.match_on.version
+        return state
+
+    def _stored_versions(self) -> dict[int, StoredVersion]:
+        """Every stored manifest whose signature verifies with the stored roots, by version,
+        with whether its payload is on disk and hashes right."""
         try:
             names = [entry.name for entry in self.dir.iterdir()]
         except OSError:
-            return _State()
-        versions = sorted(
-            (int(match.group(1)) for name in names if (match := _MANIFEST_NAME.fullmatch(name))),
-            reverse=True,
-        )
+            return {}
+        versions = [
+            int(match.group(1)) for name in names if (match := _MANIFEST_NAME.fullmatch(name))
+        ]
         if not versions:
-            return _State()
+            return {}
         core = TrustedSet(self._anchors, now=self._clock(), leeway_s=self.leeway_s)
         roots = self.dir / "roots"
         try:
@@ -477,61 +573,70 @@ class Updater:
         except (MetadataError, OSError):
             pass  # walk as far as the stored roots verify
         if core.root is None:
-            return _State()
-        floor: _State | None = None
+            return {}
+        stored: dict[int, StoredVersion] = {}
         for version in versions:
-            name = f"manifest-{version}.json"
             try:
-                raw = (self.dir / name).read_bytes()
+                raw = (self.dir / f"manifest-{version}.json").read_bytes()
                 manifest = core.recover_manifest(raw)
             except (OSError, LinkscreenError):
                 continue
-            state = _State(
-                version=manifest.version,
-                state_sha256=manifest.state_sha256,
-                manifest=name,
-                manifest_sha256=hashlib.sha256(raw).hexdigest(),
-                manifest_expires=manifest.expires,
-                recovered=True,
+            trusted = TrustedVersion(
+                manifest.version,
+                hashlib.sha256(raw).hexdigest(),
+                manifest.state_sha256,
+                0,
+                manifest.expires,
             )
             payload = f"payload-{manifest.state_sha256}.bin"
-            if self._file_has_hash(self.dir / payload, manifest.state_sha256):
-                state.payload = payload
-                return state
-            floor = floor or state
-        return floor or _State()
+            ok = not self._payload_problem(payload, manifest.state_sha256)
+            stored[manifest.version] = StoredVersion(trusted, ok)
+        return stored
 
-    def _payload_present(self, state: _State) -> bool:
+    def _payload_problem(self, name: str, sha256: str) -> str:
+        """Why payload file ``name`` cannot be matched with: "" when it is on disk and hashes
+        to ``sha256``. Each file is hashed once per identity (inode, size, mtime), good or bad."""
+        if not name:
+            return "is missing"
+        path = self.dir / name
         try:
-            return (self.dir / state.payload).is_file()
+            identity = _identity(path)
         except OSError:
-            return False
+            return "is missing"
+        cached = self._hashes.get(name)
+        if cached is not None and cached[:2] == (identity, sha256):
+            return cached[2]
+        problem = "" if _file_sha256(path) == sha256 else _DAMAGED
+        self._hashes[name] = (identity, sha256, problem)
+        return problem
 
-    def _payload_verified(self, state: _State) -> bool:
-        """The stored payload is on disk with its signed hash (cached by file identity)."""
-        path = self.dir / state.payload
+    def _listing(self) -> object | None:
+        """The identity of every file a loaded state depends on (None: unreadable)."""
         try:
-            info = path.stat()
+            entries = []
+            for directory in (self.dir, self.dir / "roots"):
+                if not directory.is_dir():
+                    continue
+                for entry in os.scandir(directory):
+                    if entry.name.startswith("."):
+                        continue
+                    info = entry.stat(follow_symlinks=False)
+                    entries.append((entry.path, info.st_ino, info.st_size, info.st_mtime_ns))
+            return tuple(sorted(entries))
         except OSError:
-            return False
-        identity = (info.st_ino, info.st_size, info.st_mtime_ns)
-        if self._verified_payload == (state.state_sha256, identity):
-            return True
-        if not self._file_has_hash(path, state.state_sha256):
-            return False
-        self._verified_payload = (state.state_sha256, identity)
-        return True
+            return None
 
-    @staticmethod
-    def _file_has_hash(path: Path, sha256: str) -> bool:
-        try:
-            digest = hashlib.sha256()
-            with open(path, "rb") as handle:
-                while chunk := handle.read(1 << 20):
-                    digest.update(chunk)
-        except OSError:
-            return False
-        return digest.hexdigest() == sha256
+    def _staleness(self, state: _State, now: float | None = None) -> Staleness:
+        return staleness(
+            state.trusted,
+            now=self._clock() if now is None else now,
+            leeway_s=self.leeway_s,
+            last_success=state.last_success,
+            update_period_s=self.update_period_s,
+            has_payload=state.has_payload,
+            payload_problem=state.payload_problem,
+            fallback_version=state.match_version,
+        )
 
     def _commit(self, state: _State) -> None:
         write_atomically(self.dir / "current.json", state.to_json())
@@ -554,17 +659,10 @@ class Updater:
         error: LinkscreenError | None = None,
         delta_error: RepositoryError | None = None,
     ) -> UpdateResult:
-        verdict = staleness(
-            state.trusted,
-            now=self._clock(),
-            leeway_s=self.leeway_s,
-            last_success=state.last_success,
-            update_period_s=self.update_period_s,
-            has_payload=bool(state.payload),
-        )
+        verdict = self._staleness(state)
         return UpdateResult(
             status,
-            state.version,
+            state.match_version if state.match_payload else state.version,
             fetch.requests,
             fetch.bytes,
             error,
@@ -572,6 +670,26 @@ class Updater:
             verdict.stale,
             verdict.reason,
         )
+
+
+_DAMAGED = "does not hash to its signed state (damaged)"
+
+
+def _identity(path: Path) -> _Identity:
+    info = path.stat()
+    return (info.st_ino, info.st_size, info.st_mtime_ns)
+
+
+def _file_sha256(path: Path) -> str:
+    """SHA-256 of a file, read in pieces ("" when it cannot be read)."""
+    try:
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+    except OSError:
+        return ""
+    return digest.hexdigest()
 
 
 def _storage_error(exc: OSError) -> StorageError:
