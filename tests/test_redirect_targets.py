@@ -188,3 +188,57 @@ def test_join_agrees_with_whatwg_on_every_http_base_case() -> None:
         if (where.host, where.target) != expected:
             differ.append((case["input"], case["base"], where.host, where.target, expected))
     assert differ == []
+
+
+# ---- the Refresh header (finding 5) ------------------------------------------------------
+
+
+@pytest.mark.parametrize("content_type", ["text/html", "text/plain", "application/octet-stream"])
+@pytest.mark.parametrize("value", ["0;url=http://listed.example/x", "5, /\\listed.example/x"])
+def test_the_refresh_header_is_a_hop(
+    matcher: linkscreen.Matcher, content_type: str, value: str
+) -> None:
+    """Before: ``200`` with ``Refresh: 0;url=...`` ended the chain ``final`` / ``allow``."""
+    fetcher = Answers(200, {"content-type": content_type, "refresh": value}, b"<p>moved</p>")
+    expansion = linkscreen.Expander(matcher, fetcher).expand(START)
+    assert (expansion.stopped, expansion.action) == ("blocked", Action.BLOCK), expansion
+    assert expansion.chain == (START, LISTED)
+
+
+def test_the_refresh_header_comes_before_the_meta_tag() -> None:
+    page = Response(200, {"refresh": "0; url=/header"}, _meta("/meta"))
+    assert next_hop(page, START) == "http://sho.test/header"
+
+
+@pytest.mark.parametrize(
+    ("value", "target"),
+    [
+        ("0; url=/a?b=1&amp;c=2", "http://sho.test/a?b=1&amp;c=2"),  # no entities in a header
+        ("5", None),  # a reload is not a hop
+        ("", None),
+    ],
+)
+def test_refresh_header_values(value: str, target: str | None) -> None:
+    assert next_hop(Response(200, {"refresh": value}), START) == target
+
+
+def test_a_redirects_location_wins_over_its_refresh_header() -> None:
+    answer = Response(302, {"location": "/loc", "refresh": "0;url=/refresh"})
+    assert next_hop(answer, START) == "http://sho.test/loc"
+
+
+def test_the_refresh_header_over_loopback_is_followed_and_checked(
+    tmp_path: Path, hostile: Hostile
+) -> None:
+    def refresh(conn: socket.socket, head: bytes) -> None:
+        conn.sendall(
+            f"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 0\r\n"
+            f"Refresh: 0;url={hostile.url('/listed/x')}\r\n\r\n".encode()
+        )
+
+    hostile.routes["/refresh"] = refresh
+    data = compile_lists(tmp_path, {"hotline": ([hostile.url("/listed/")], Action.BLOCK)})
+    expander = linkscreen.Expander(linkscreen.Matcher(open_bytes(data)), allow_private=True)
+    expansion = expander.expand(hostile.url("/refresh"))
+    assert expansion.stopped == "blocked", expansion
+    assert not [path for path in hostile.paths() if "listed" in path]

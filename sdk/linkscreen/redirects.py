@@ -159,8 +159,9 @@ def _attributes(body: bytes, lower: bytes, position: int) -> tuple[dict[bytes, b
     return attributes, end
 
 
-def _refresh_url(content: bytes) -> str | None:
-    """The URL in a refresh ``content`` value (HTML's declarative refresh, simplified)."""
+def _refresh_url(content: bytes, *, entities: bool = True) -> str | None:
+    """The URL in a refresh ``content`` value or ``Refresh`` header (HTML's declarative
+    refresh, simplified); character references are read only in an HTML attribute."""
     position = _SPACES.match(content).end()  # type: ignore[union-attr]
     after_time = _TIME.match(content, position).end()  # type: ignore[union-attr]
     if after_time == position:
@@ -177,12 +178,15 @@ def _refresh_url(content: bytes) -> str | None:
     if target[:1] in (b'"', b"'"):
         close = target.find(target[:1], 1)
         target = target[1:] if close < 0 else target[1:close]
-    text = html.unescape(target.decode("utf-8", "surrogateescape")).strip()
+    text = target.decode("utf-8", "surrogateescape")
+    text = (html.unescape(text) if entities else text).strip()
     return text or None
 
 
 def next_hop(response: Response, url: str) -> str | None:
-    """Where ``response`` sends the client: a redirect's Location or an HTML meta refresh.
+    """Where ``response`` sends the client: a redirect's Location, the HTTP ``Refresh``
+    header (any other status: browsers follow it as they follow the meta tag, and before it),
+    or an HTML meta refresh.
 
     The target is resolved against ``url`` as a browser resolves it (WHATWG URL, where ``\\``
     is ``/``: ``Location: /\\host/x`` goes to ``host``), never with ``urllib``'s reading.
@@ -192,8 +196,12 @@ def next_hop(response: Response, url: str) -> str | None:
     if response.status in REDIRECT_STATUSES:
         location = response.headers.get("location")
         target = location.strip() if location else None
-    elif 200 <= response.status < 300 and response.body:
-        target = meta_refresh_target(response.body)
+    else:
+        refresh = response.headers.get("refresh")  # before the meta tag, as in a browser
+        if refresh:
+            target = _refresh_url(refresh.encode("utf-8", "surrogatepass"), entities=False)
+        if target is None and 200 <= response.status < 300 and response.body:
+            target = meta_refresh_target(response.body)
     if not target:
         return None
     return join_url(url, target)
