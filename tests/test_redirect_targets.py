@@ -15,6 +15,7 @@ The joining rules are checked against every web-platform-tests case with an http
 from __future__ import annotations
 
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ import pytest
 import linkscreen
 from linkscreen._join import join_url
 from linkscreen.fetch import Request, Response, request_target
-from linkscreen.redirects import next_hop
+from linkscreen.redirects import meta_refresh_target, next_hop
 from linkscreen.results import Action
 from linkscreen_server.resolver import resolve_all
 
@@ -242,3 +243,107 @@ def test_the_refresh_header_over_loopback_is_followed_and_checked(
     expansion = expander.expand(hostile.url("/refresh"))
     assert expansion.stopped == "blocked", expansion
     assert not [path for path in hostile.paths() if "listed" in path]
+
+
+# ---- meta refresh read as a browser reads it (finding 9) ---------------------------------
+
+REAL = '<meta http-equiv="refresh" content="0;url=http://listed.example/x">'
+DECOY = '<meta http-equiv="refresh" content="0;url=http://harmless.example/">'
+
+BROWSER_PAGES = {
+    "space separator": '<meta http-equiv="refresh" content="0 http://listed.example/x">',
+    "spaces then url=": '<meta http-equiv="refresh" content="0   URL = http://listed.example/x">',
+    "decoy in a comment": f"<!-- {DECOY} -->{REAL}",
+    "decoy in a comment holding >": f"<!-- a > b {DECOY} -->{REAL}",
+    "an empty comment": f"<!-->{REAL}",
+    "another empty comment": f"<!--->{REAL}",
+    "decoy in a bogus comment": f"<!{DECOY}>{REAL}",
+    "decoy in a processing-instruction-like comment": f"<?{DECOY}>{REAL}",
+    "decoy in an unclosed-looking comment": f"<!-- <!-- {DECOY} -- > -->{REAL}",
+    "decoy in an attribute": f"<div title='{DECOY}'></div>{REAL}",
+    "decoy in an unquoted-looking attribute": f'<img alt="x {DECOY} y">{REAL}',
+    "decoy in a script string": f"<script>var s = '{DECOY}';</script>{REAL}",
+    "decoy in a script with a fake end": f"<script>'</scripts>{DECOY}'</script >{REAL}",
+    "decoy in a style": f"<style>/* {DECOY} */</style>{REAL}",
+    "decoy in a textarea": f"<TEXTAREA>{DECOY}</TEXTAREA>{REAL}",
+    "decoy in a title": f"<title>{DECOY}</title>{REAL}",
+    "decoy in noscript": f"<noscript>{DECOY}</noscript>{REAL}",
+    "decoy in a template": f"<template>{DECOY}</template>{REAL}",
+    "decoy after a doctype": f"<!DOCTYPE html><html><body>{REAL}",
+}
+
+
+@pytest.mark.parametrize("page", BROWSER_PAGES.values(), ids=BROWSER_PAGES.keys())
+def test_meta_refresh_is_read_as_a_browser_reads_the_page(
+    matcher: linkscreen.Matcher, page: str
+) -> None:
+    """Before: a space separator was no hop, and the first ``<meta`` in the raw bytes won
+    even where a browser sees text, so a decoy made the chain complete and harmless."""
+    fetcher = Answers(200, {"content-type": "text/html"}, page.encode())
+    expansion = linkscreen.Expander(matcher, fetcher).expand(START)
+    assert (expansion.stopped, expansion.action) == ("blocked", Action.BLOCK), expansion
+    assert expansion.chain == (START, LISTED)
+
+
+@pytest.mark.parametrize(
+    ("content", "target"),
+    [
+        ("0 /space", "/space"),
+        ("0\t\n/ws", "/ws"),
+        (".5; /dot", "/dot"),
+        ("1.5.5,/commas", "/commas"),
+        ("0; 'quoted' rest", "quoted"),  # quotes are skipped even without url=
+        ("0; url='/q", "/q"),  # an unclosed quote runs to the end
+        ("0; urn:x", "urn:x"),  # "u" but not "url": the whole rest is the URL
+        ("0; uxx = /y", "uxx = /y"),
+        ("0; url /no-equals", "url /no-equals"),
+        ("0;URL=/caps", "/caps"),
+        ("0x; url=/x", None),  # the time must end with ; , or a space
+        ("; url=/x", None),  # no time
+        ("5", None),  # a reload
+        ("0;", None),
+        ("0; url=", None),
+    ],
+)
+def test_refresh_content_values(content: str, target: str | None) -> None:
+    page = f'<meta http-equiv="refresh" content="{content}">'.encode()
+    assert meta_refresh_target(page) == target
+    assert next_hop(Response(200, {"refresh": content}), START) == (
+        None if target is None else join_url(START, target)
+    )  # the header is read by the same steps
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        b'<meta http-equiv="refresh" content="0;url=/cut"',  # no ">": a browser drops the tag
+        b'<meta http-equiv="refresh" content="0;url=/cut>',  # unclosed quote
+        b"<plaintext>" + REAL.encode(),
+        b"<script>" + REAL.encode(),  # unclosed script: the rest is script text
+        b"<!-- " + REAL.encode(),  # unclosed comment
+        b"</p " + REAL.encode()[1:],  # attributes of an end tag are no meta
+    ],
+)
+def test_meta_refresh_that_a_browser_never_sees(page: bytes) -> None:
+    assert meta_refresh_target(page) is None
+
+
+SCANNER_PAGES = {
+    "comment openers": b"<!--" * 65_536,
+    "script openers": b"<script>" * 32_768,
+    "fake script ends": b"<script>" + b"</scriptx" * 29_128,
+    "bogus comments": b"<!" * 131_072,
+    "unclosed attribute quotes": b"<a title='" * 26_215,
+    "lone angles": b"<" * 262_144,
+    "end tags": b"</a " * 65_536,
+    "attributes": b"<a " + b"b=c " * 65_536,
+}
+
+
+@pytest.mark.parametrize("page", SCANNER_PAGES.values(), ids=SCANNER_PAGES.keys())
+def test_meta_refresh_scan_stays_linear_on_a_256kib_hostile_page(page: bytes) -> None:
+    """The comment, raw-text and attribute states added here keep every step advancing."""
+    assert len(page) >= 256 * 1024
+    started = time.perf_counter()
+    meta_refresh_target(page + REAL.encode())
+    assert time.perf_counter() - started < 1.0  # at most about 0.1 s; quadratic: hours

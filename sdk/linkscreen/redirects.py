@@ -96,42 +96,101 @@ class _HopAdapter:
 # ---- where a response sends the client ---------------------------------------------------
 
 _SPACE = b" \t\n\r\f"
+_HTML_SPACE = " \t\n\r\f"
 _ATTRIBUTE_NAME = re.compile(rb"[^ \t\n\r\f/>=]*")
 _UNQUOTED_VALUE = re.compile(rb"[^ \t\n\r\f>]*")
 _SPACES = re.compile(rb"[ \t\n\r\f]*")
-_TIME = re.compile(rb"[0-9.]*")
+_TAG_NAME = re.compile(rb"[a-z][^ \t\n\r\f/>]*")
+#: Where markup may start: any other "<" is text.
+_TAG_START = re.compile(rb"<[a-z!?/]")
+#: Elements whose content is text, not markup, in a browser with scripting on (``<meta`` in
+#: them is no tag), and ``template``, whose content is not in the document.
+_RAW_TEXT = frozenset(
+    {b"script", b"style", b"textarea", b"title", b"xmp", b"iframe", b"noembed", b"noframes"}
+    | {b"noscript", b"template"}
+)
 #: Longest body scanned for a meta refresh (the fetcher's cap is usually smaller).
 MAX_META_SCAN_BYTES = 1024 * 1024
 
 
 def meta_refresh_target(body: bytes) -> str | None:
-    """The URL of the first ``<meta http-equiv="refresh" content="N; url=...">`` in ``body``.
+    """The URL of the first ``<meta http-equiv="refresh" content="N; url=...">`` in ``body``
+    that a browser would see as a tag.
 
-    Either attribute order, quoted or not, ``;`` or ``,`` after the time (a plain reload such
-    as ``content="5"`` is not a hop). One pass over the bytes: every step advances, so a hostile
-    page costs time linear in its length.
+    Either attribute order, quoted or not; ``;``, ``,`` or a space after the time (a plain
+    reload such as ``content="5"`` is not a hop). Markup is read as a browser tokenises it, so
+    a ``<meta`` inside a comment, an attribute value, a script or another raw-text element, or
+    a tag cut off by the end of the page, is not a refresh. One pass over the bytes: every step
+    advances, so a hostile page costs time linear in its length.
     """
     lower = body[:MAX_META_SCAN_BYTES].lower()
     end = len(lower)
     position = 0
     while position < end:
-        start = lower.find(b"<meta", position)
-        if start < 0:
+        found = _TAG_START.search(lower, position)
+        if found is None:
             return None
-        position = start + 5
-        if position < end and lower[position] not in b" \t\n\r\f/":
-            continue  # "<metadata", "<meta>": no attributes
-        attributes, position = _attributes(body, lower, position)
-        if attributes.get(b"http-equiv", b"").strip(_SPACE).lower() == b"refresh":
-            target = _refresh_url(attributes.get(b"content", b""))
-            if target is not None:
-                return target
+        start = found.start()
+        if lower.startswith(b"<!--", start):
+            position = _comment_end(lower, start)
+            continue
+        if lower.startswith((b"<!", b"<?"), start):  # doctype, CDATA, bogus comment
+            close = lower.find(b">", start + 2)
+            position = end if close < 0 else close + 1
+            continue
+        closing = lower.startswith(b"</", start)
+        name_match = _TAG_NAME.match(lower, start + (2 if closing else 1))
+        if name_match is None:
+            position = start + 1  # "<" that starts no tag is text
+            continue
+        name = name_match.group()
+        attributes, position, complete = _attributes(body, lower, name_match.end())
+        if not complete:
+            return None  # a tag cut off by the end of the page is dropped by a browser
+        if closing:
+            continue
+        if name == b"meta":
+            if attributes.get(b"http-equiv", b"").strip(_SPACE).lower() == b"refresh":
+                content = attributes.get(b"content", b"").decode("utf-8", "surrogateescape")
+                target = _refresh_url(html.unescape(content))
+                if target is not None:
+                    return target
+        elif name in _RAW_TEXT:
+            position = _raw_text_end(lower, position, name)
+        elif name == b"plaintext":
+            return None  # everything after it is text
     return None
 
 
-def _attributes(body: bytes, lower: bytes, position: int) -> tuple[dict[bytes, bytes], int]:
+def _comment_end(lower: bytes, start: int) -> int:
+    """The position after the comment opened at ``start`` (``<!-->`` and ``<!--->`` are
+    empty comments; an unclosed one runs to the end)."""
+    for empty in (b"<!-->", b"<!--->"):
+        if lower.startswith(empty, start):
+            return start + len(empty)
+    close = lower.find(b"-->", start + 4)
+    return len(lower) if close < 0 else close + 3
+
+
+def _raw_text_end(lower: bytes, position: int, name: bytes) -> int:
+    """The position after the end tag ``</name`` that closes raw text starting at
+    ``position`` (the end of the page when there is none)."""
+    end = len(lower)
+    closer = b"</" + name
+    while True:
+        found = lower.find(closer, position)
+        if found < 0:
+            return end
+        after = found + len(closer)
+        if after >= end or lower[after] in b" \t\n\r\f/>":
+            return found  # the end tag itself is read as a tag
+        position = after
+
+
+def _attributes(body: bytes, lower: bytes, position: int) -> tuple[dict[bytes, bytes], int, bool]:
     """Attributes of the tag whose name ends at ``position``; returns them (names lower-cased,
-    first occurrence wins, as in HTML) and the position after the tag's ``>``."""
+    first occurrence wins, as in HTML), the position after the tag's ``>``, and whether the
+    tag was closed before the end of the page."""
     attributes: dict[bytes, bytes] = {}
     end = len(lower)
     while position < end:
@@ -140,9 +199,11 @@ def _attributes(body: bytes, lower: bytes, position: int) -> tuple[dict[bytes, b
             position += 1
             continue
         if char == 0x3E:  # ">"
-            return attributes, position + 1
+            return attributes, position + 1, True
         # Progress: a name char advances here, and "=" (the only other stop) advances below.
         name_end = _ATTRIBUTE_NAME.match(lower, position).end()  # type: ignore[union-attr]
+        if name_end == position:
+            name_end += 1  # "=" where a name starts is part of the name (HTML)
         name = lower[position:name_end]
         position = _SPACES.match(lower, name_end).end()  # type: ignore[union-attr]
         value = b""
@@ -150,37 +211,57 @@ def _attributes(body: bytes, lower: bytes, position: int) -> tuple[dict[bytes, b
             position = _SPACES.match(lower, position + 1).end()  # type: ignore[union-attr]
             if position < end and lower[position] in b"\"'":
                 close = lower.find(lower[position : position + 1], position + 1)
-                close = end if close < 0 else close
+                close = end if close < 0 else close  # unclosed: the tag is cut off below
                 value, position = body[position + 1 : close], close + 1
             else:
                 value_end = _UNQUOTED_VALUE.match(lower, position).end()  # type: ignore[union-attr]
                 value, position = body[position:value_end], value_end
         attributes.setdefault(name, value)
-    return attributes, end
+    return attributes, end, False
 
 
-def _refresh_url(content: bytes, *, entities: bool = True) -> str | None:
-    """The URL in a refresh ``content`` value or ``Refresh`` header (HTML's declarative
-    refresh, simplified); character references are read only in an HTML attribute."""
-    position = _SPACES.match(content).end()  # type: ignore[union-attr]
-    after_time = _TIME.match(content, position).end()  # type: ignore[union-attr]
-    if after_time == position:
-        return None
-    position = _SPACES.match(content, after_time).end()  # type: ignore[union-attr]
-    if position >= len(content) or content[position] not in b";,":
-        return None
-    position = _SPACES.match(content, position + 1).end()  # type: ignore[union-attr]
-    if content[position : position + 3].lower() == b"url":
-        after = _SPACES.match(content, position + 3).end()  # type: ignore[union-attr]
-        if content[after : after + 1] == b"=":
-            position = _SPACES.match(content, after + 1).end()  # type: ignore[union-attr]
+def _skip_spaces(text: str, position: int) -> int:
+    while position < len(text) and text[position] in _HTML_SPACE:
+        position += 1
+    return position
+
+
+def _refresh_url(content: str) -> str | None:
+    """The URL in a refresh value (a meta tag's ``content`` or a ``Refresh`` header) by HTML's
+    shared declarative refresh steps; None for a plain reload or a value they reject. The time
+    may be followed by ``;``, ``,`` or only spaces (``0 http://x.test/``); ``url=`` and quotes
+    around the URL are optional."""
+    end = len(content)
+    position = _skip_spaces(content, 0)
+    digits = position
+    while position < end and content[position] in "0123456789":
+        position += 1
+    if position == digits and not content.startswith(".", position):
+        return None  # no time
+    while position < end and content[position] in "0123456789.":
+        position += 1
+    if position < end:
+        if content[position] not in ";," + _HTML_SPACE:
+            return None
+        position = _skip_spaces(content, position)
+        if position < end and content[position] in ";,":
+            position += 1
+        position = _skip_spaces(content, position)
     target = content[position:]
-    if target[:1] in (b'"', b"'"):
-        close = target.find(target[:1], 1)
-        target = target[1:] if close < 0 else target[1:close]
-    text = target.decode("utf-8", "surrogateescape")
-    text = (html.unescape(text) if entities else text).strip()
-    return text or None
+    if content[position : position + 1] in ("u", "U"):
+        if content[position + 1 : position + 3].lower() != "rl":
+            return target.strip() or None
+        after = _skip_spaces(content, position + 3)
+        if not content.startswith("=", after):
+            return target.strip() or None
+        position = _skip_spaces(content, after + 1)
+    quote = content[position : position + 1]
+    if quote in ("'", '"'):
+        close = content.find(quote, position + 1)
+        target = content[position + 1 :] if close < 0 else content[position + 1 : close]
+    else:
+        target = content[position:]
+    return target.strip() or None
 
 
 def next_hop(response: Response, url: str) -> str | None:
@@ -199,7 +280,7 @@ def next_hop(response: Response, url: str) -> str | None:
     else:
         refresh = response.headers.get("refresh")  # before the meta tag, as in a browser
         if refresh:
-            target = _refresh_url(refresh.encode("utf-8", "surrogatepass"), entities=False)
+            target = _refresh_url(refresh)  # a header: no character references
         if target is None and 200 <= response.status < 300 and response.body:
             target = meta_refresh_target(response.body)
     if not target:
