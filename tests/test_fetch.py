@@ -14,7 +14,7 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -38,6 +38,7 @@ from linkscreen.fetch import (
     guarded_fetch,
     public_addresses_only,
     request_target,
+    wire_cap,
 )
 
 from hostile_server import ETAG, Hostile, running_hostile
@@ -443,3 +444,71 @@ def test_modules_import_network_code_only_when_used(name: str) -> None:
         if module == banned or module.startswith(banned + ".")
     ]
     assert not heavy
+
+
+# ---- bytes on the wire (attack-trust finding 6) ------------------------------------------
+
+
+def _endless(head: bytes, unit: bytes, sent: list[int]) -> Callable[[socket.socket, bytes], None]:
+    """A route sending ``head`` and then ``unit`` for as long as the client reads."""
+
+    def route(conn: socket.socket, _head: bytes) -> None:
+        total = 0
+        try:
+            conn.sendall(head)
+            for _ in range(20_000):  # at most about 1.2 GB, far more than any cap here
+                conn.sendall(unit)
+                total += len(unit)
+        except OSError:
+            pass
+        sent.append(total)
+
+    return route
+
+
+PAD = b"a" * 60_000
+WIRE_FLOODS = {
+    "endless 100 Continue heads": (b"", b"HTTP/1.1 100 Continue\r\nX-Pad: " + PAD + b"\r\n\r\n"),
+    "endless chunk trailers": (
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n",
+        b"X-T: " + PAD + b"\r\n",
+    ),
+    "chunk extensions": (
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
+        b"0001;" + PAD + b"\r\nx\r\n",  # one body byte per 60 KB on the wire
+    ),
+}
+
+
+@pytest.mark.parametrize(("head", "unit"), WIRE_FLOODS.values(), ids=WIRE_FLOODS.keys())
+def test_the_byte_cap_counts_every_byte_on_the_wire(
+    hostile: Hostile, head: bytes, unit: bytes
+) -> None:
+    """Before: only body bytes counted, so a 16 KiB-capped request read 0.9-1.9 GiB of
+    interim heads, trailers or chunk extensions in 2 s (bounded only by the deadline)."""
+    sent: list[int] = []
+    hostile.routes["/flood"] = _endless(head, unit, sent)
+    cap = 16 * 1024
+    with pytest.raises(DownloadTooLargeError, match="on the wire"):
+        StdlibFetcher().fetch(Request(hostile.url("/flood"), max_bytes=cap, deadline_s=5.0))
+    deadline = time.monotonic() + 5
+    while not sent and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert sent
+    assert sent[0] < wire_cap(cap) + 8 * 1024 * 1024  # plus what the kernel's buffers held
+
+
+def test_an_honest_answer_at_the_cap_still_arrives_in_small_chunks(hostile: Hostile) -> None:
+    """16 MiB in 512-byte chunks: 224 KiB of framing, more than the fixed allowance, within
+    the share of the cap allowed for framing."""
+    body = bytes(range(256)) * 65_536
+
+    def chunked(conn: socket.socket, _head: bytes) -> None:
+        conn.sendall(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+        for i in range(0, len(body), 512):
+            conn.sendall(b"200\r\n" + body[i : i + 512] + b"\r\n")
+        conn.sendall(b"0\r\n\r\n")
+
+    hostile.routes["/honest-chunked"] = chunked
+    request = Request(hostile.url("/honest-chunked"), max_bytes=len(body), deadline_s=20.0)
+    assert StdlibFetcher().fetch(request).body == body

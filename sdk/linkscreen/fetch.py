@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_DEADLINE_S",
     "DEFAULT_MAX_BYTES",
+    "WIRE_ALLOWANCE",
     "AddressPolicy",
     "Fetcher",
     "IPAddress",
@@ -54,6 +55,7 @@ __all__ = [
     "guarded_fetch",
     "public_addresses_only",
     "request_target",
+    "wire_cap",
 ]
 
 #: Body bytes accepted when a request does not say (a metadata file, a redirect page).
@@ -62,6 +64,10 @@ DEFAULT_MAX_BYTES = 1024 * 1024
 DEFAULT_DEADLINE_S = 30.0
 #: Bytes asked of the socket per read: large enough for speed, small enough to re-check often.
 _READ_CHUNK = 64 * 1024
+#: Bytes a response may use on the wire beyond its body cap: every head (interim ``1xx``
+#: answers included) and one read-ahead buffer, plus chunk framing (sizes, extensions,
+#: trailers) up to 1/64 of the cap. Honest answers stay far below; see :func:`wire_cap`.
+WIRE_ALLOWANCE = 64 * 1024 + _READ_CHUNK
 
 IPAddress: TypeAlias = ipaddress.IPv4Address | ipaddress.IPv6Address
 #: Returns why a connection to ``address`` is refused, or None to allow it.
@@ -342,7 +348,7 @@ class StdlibFetcher:
         addresses = self._addresses(where, request, deadline)
         sock = self._connect(where, addresses, deadline)
         try:
-            wrapped = _DeadlineSocket(sock, deadline)
+            wrapped = _DeadlineSocket(sock, deadline, wire_cap(request.max_bytes), request.url)
             connection = http.client.HTTPConnection(where.host, where.port)
             connection.sock = wrapped  # connect() is never called: the socket is ours
             headers = {"Host": where.host_header, "Connection": "close", **request.headers}
@@ -424,6 +430,13 @@ class StdlibFetcher:
         return self._context
 
 
+def wire_cap(max_bytes: int) -> int:
+    """Most bytes read from the socket for a response whose body may have ``max_bytes``: the
+    cap holds for heads, interim answers and chunk framing too, not only the body."""
+    body = max(0, max_bytes)
+    return body + WIRE_ALLOWANCE + body // 64
+
+
 def _remaining(deadline: float) -> float:
     left = deadline - time.monotonic()
     if left <= 0:
@@ -483,11 +496,25 @@ def _read_body(answer: Any, request: Request, deadline: float) -> tuple[bytes, b
 
 class _DeadlineSocket:
     """What ``http.client`` needs of a socket, with the overall deadline re-armed before every
-    send and every receive: each blocking call may take only the time left."""
+    send and every receive: each blocking call may take only the time left. Every byte read is
+    counted against ``cap`` (http.client reads interim heads, chunk extensions and trailers
+    with no limit of its own)."""
 
-    def __init__(self, sock: socket.socket, deadline: float) -> None:
+    def __init__(self, sock: socket.socket, deadline: float, cap: int, url: str) -> None:
         self._sock = sock
         self._deadline = deadline
+        self._cap = cap
+        self._url = url
+        self.received = 0
+
+    def count(self, received: int) -> int:
+        self.received += received
+        if self.received > self._cap:
+            raise DownloadTooLargeError(
+                f"{_shown(self._url)}: more than {self._cap} bytes on the wire "
+                "(heads, interim answers and chunk framing count)"
+            )
+        return received
 
     def sendall(self, data: bytes) -> None:
         self._sock.settimeout(_remaining(self._deadline))
@@ -515,4 +542,4 @@ class _DeadlineReader(io.RawIOBase):
         return True
 
     def readinto(self, buffer: Any) -> int:
-        return self._sock.recv_into(buffer)
+        return self._sock.count(self._sock.recv_into(buffer))
