@@ -17,6 +17,7 @@ import linkscreen
 from linkscreen.bundle import format as fmt
 from linkscreen.redirects import REQUEST_HEADERS
 from linkscreen.results import Action
+from linkscreen_server.compiler import CompileReport, ListSpec, compile_bundle
 
 from bundles import TEST_KEY, compile_lists, open_bytes
 from shortener_server import Shortener, running_shortener
@@ -203,7 +204,7 @@ class TestServerResolve:
         assert all(json.loads(line)["cached"] for line in again.stdout.splitlines())
         assert len(shortener.log.paths()) == requests
 
-    def test_compile_resolve_shortlinks_adds_every_hop(
+    def test_compile_resolve_shortlinks_adds_only_final_targets(
         self, tmp_path: Path, shortener: Shortener
     ) -> None:
         (tmp_path / "list.txt").write_text(
@@ -231,5 +232,78 @@ class TestServerResolve:
         assert "short links: 2" in result.stdout
         bundle = linkscreen.Bundle.open(tmp_path / "b.bundle", [tmp_path / "keys" / "signing.pub"])
         matcher = linkscreen.Matcher(bundle)
-        for path in ["/s/mid", "/s/listed", "/dest/ok", "/s/hops/199"]:
+        for path in ["/s/mid", "/s/hops/200", "/dest/ok"]:  # the short links and the target
             assert matcher.check_url(shortener.url(path)).action is Action.BLOCK, path
+        for path in ["/s/listed", "/s/hops/199", "/dest/ok/under"]:  # hops, partial, broader
+            assert matcher.check_url(shortener.url(path)).action is Action.ALLOW, path
+        added = f"list.txt:1: short link resolved, added {shortener.url('/dest/ok')}"
+        assert added in result.stderr
+        assert "short-link targets 1" in result.stdout
+
+
+class TestResolvedTargetsCannotPoisonTheList:
+    """attack-trust finding 4. Whoever controls a listed short link's destination chose what
+    ``--resolve-shortlinks`` compiled: every hop became an entry, and a hop with path ``/`` a
+    whole-host entry (``https://bit.ly/abc`` -> ``https://www.wikipedia.org/`` blocked all of
+    www.wikipedia.org, silently). Now only a completed chain's final target is added, only as
+    that exact URL, and every addition is reported."""
+
+    @staticmethod
+    def _compile(
+        tmp_path: Path, chains: dict[str, tuple[list[str], str | None]]
+    ) -> tuple[linkscreen.Matcher, CompileReport]:
+        source = tmp_path / "hotline.txt"
+        source.write_text("".join(f"{url}\n" for url in chains) + "http://abuse.example/p/1\n")
+        data, report = compile_bundle(
+            [ListSpec("hotline", source, Action.BLOCK)],
+            TEST_KEY,
+            shorteners=["bit.ly", "t.example"],
+            resolve=lambda urls: {url: chains[url] for url in urls},
+        )
+        return linkscreen.Matcher(open_bytes(data)), report
+
+    @pytest.mark.parametrize(
+        ("target", "innocent"),
+        [
+            ("https://www.wikipedia.org/", "https://www.wikipedia.org/wiki/Physics"),
+            ("https://innocent.example", "https://sub.innocent.example/x"),
+            ("https://innocent.example/blog/", "https://innocent.example/blog/post"),
+        ],
+    )
+    def test_a_target_broader_than_its_url_is_reported_not_added(
+        self, tmp_path: Path, target: str, innocent: str
+    ) -> None:
+        matcher, report = self._compile(tmp_path, {"https://bit.ly/abc": ([target], None)})
+        assert matcher.check_url(innocent).action is Action.ALLOW
+        assert matcher.check_url(target).action is Action.ALLOW
+        assert report.resolved == []
+        [warning] = report.warnings
+        assert str(warning).startswith(f"{tmp_path / 'hotline.txt'}:1: short link resolved to")
+        assert "not added" in warning.reason
+
+    def test_only_the_final_target_is_added_exactly_and_reported(self, tmp_path: Path) -> None:
+        chain = ["https://t.example/hop", "https://abuse.example/gallery/7?id=3"]
+        matcher, report = self._compile(tmp_path, {"https://bit.ly/abc": (chain, None)})
+        assert matcher.check_url(chain[-1]).action is Action.BLOCK
+        assert matcher.check_url("https://t.example/hop").action is Action.ALLOW  # a redirector
+        assert matcher.check_url("https://abuse.example/gallery/8").action is Action.ALLOW
+        assert [str(r) for r in report.resolved] == [
+            f"{tmp_path / 'hotline.txt'}:1: short link resolved, added {chain[-1]}"
+        ]
+        assert report.resolved_hops == 1
+
+    def test_a_partial_chain_adds_nothing(self, tmp_path: Path) -> None:
+        chains = {"https://bit.ly/abc": (["https://t.example/hop"], "max-hops")}
+        matcher, report = self._compile(tmp_path, chains)
+        assert matcher.check_url("https://t.example/hop").action is Action.ALLOW
+        assert matcher.check_url("https://bit.ly/abc").action is Action.BLOCK  # the link stays
+        assert report.resolved == []
+
+    @pytest.mark.parametrize(
+        "target", ["https://abuse.example/go?to=/", "https://abuse.example/?id=3"]
+    )
+    def test_a_target_with_a_query_is_exact(self, tmp_path: Path, target: str) -> None:
+        matcher, report = self._compile(tmp_path, {"https://bit.ly/abc": ([target], None)})
+        assert matcher.check_url(target).action is Action.BLOCK
+        assert matcher.check_url("https://abuse.example/other").action is Action.ALLOW
+        assert len(report.resolved) == 1

@@ -458,7 +458,7 @@ def _cmd_compile(args: argparse.Namespace) -> int:
         psl=_load_psl(args.psl),
         redirect_rules=_load_wrappers(args.wrappers),
     )
-    for rejected in [*report.rejected, *report.warnings]:
+    for rejected in [*report.rejected, *report.warnings, *report.resolved]:
         print(rejected, file=sys.stderr)
     out = Path(args.out)
     write_atomically(out, data)  # readers never see a half-written bundle

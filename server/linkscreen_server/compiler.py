@@ -124,6 +124,9 @@ class CompileReport:
     """Lines that did not compile, each ``file:line: reason``."""
     warnings: list[Rejected] = field(default_factory=list)
     """Lines that compiled, with something the operator should know (``file:line: ...``)."""
+    resolved: list[Rejected] = field(default_factory=list)
+    """Every short-link target added by resolution, with the short link's line
+    (``file:line: short link resolved, added URL``): what the operator should review."""
     html_unescaped: int = 0
     lines: int = 0
     ignored: int = 0
@@ -160,7 +163,7 @@ class CompileReport:
                 f"{self.ignored:,} blank/comment/header",
                 *(f"  {item.summary()}" for item in self.inputs),
                 f"  entries besides lines: &amp; lines also compiled unescaped "
-                f"{self.html_unescaped:,}, short-link hops {self.resolved_hops:,} "
+                f"{self.html_unescaped:,}, short-link targets {self.resolved_hops:,} "
                 f"(short links: {self.short_links:,}); warnings: {len(self.warnings):,}",
                 f"  bundle: {self.size_bytes:,} bytes, {self.bits_per_entry:.1f} bits per entry",
                 f"  Bloom filter: m={self.bloom_bits:,} bits, k={self.bloom_k}, configured FPR "
@@ -429,25 +432,60 @@ def _add_short_link_targets(
     psl: PublicSuffixList,
     allowed: frozenset[str],
 ) -> None:
-    """Short-link entries stay; when resolving, every hop is added with the entry's list
-    (but for a hop on the allowlist)."""
+    """Short-link entries stay; when resolving, the *final target* of a chain that was
+    followed to its end is added with the entry's list, as that exact URL and never broader.
+
+    Whoever controls a listed short link's destination (often its abuser: many shorteners let
+    the owner edit it) picks what resolution adds, so: intermediate hops and partial chains add
+    nothing (a redirector is shared by innocent links); a target that would be a whole-host or
+    path-prefix entry (``https://innocent.example/``, ``.../dir/``) is never added, only
+    reported; a target on the allowlist is never added; every target added is listed in
+    ``report.resolved`` for review.
+    """
     report.short_links = len(short)
     if resolve is None or not short:
         return
     outcomes = resolve(sorted({url for _, _, url in short}))
     for item, tag, url in short:
         hops, failure = outcomes.get(url, ([], "not resolved"))
-        if failure is not None:  # reported; the short link and any hops reached still compile
+        if failure is not None:  # reported; the short link itself still compiles
             reason = f"short link kept, target not resolved: {failure}"
             report.warnings.append(Rejected(item.path, item.line, reason))
-        for hop in hops:
-            try:
-                expression = entry_expression(hop, allow_public_suffix=allow_public_suffix, psl=psl)
-            except (InvalidURLError, EntryError):
-                continue
-            if expression not in allowed and (expression, tag) not in entries:
-                entries[(expression, tag)] = None
-                report.resolved_hops += 1
+            continue
+        if not hops:
+            continue
+        target = hops[-1]
+        try:
+            expression = entry_expression(target, allow_public_suffix=allow_public_suffix, psl=psl)
+        except (InvalidURLError, EntryError) as exc:
+            reason = exc.reason if isinstance(exc, InvalidURLError) else str(exc)
+            message = f"short link resolved to {target}, not added: {reason}"
+            report.warnings.append(Rejected(item.path, item.line, message))
+            continue
+        broader = broader_than_the_url(expression)
+        if broader is not None:
+            message = (
+                f"short link resolved to {target}, not added: as an entry it would block "
+                f"{broader}; list it yourself if that is meant"
+            )
+            report.warnings.append(Rejected(item.path, item.line, message))
+            continue
+        if expression not in allowed and (expression, tag) not in entries:
+            entries[(expression, tag)] = None
+            report.resolved_hops += 1
+            added = f"short link resolved, added {target}"
+            report.resolved.append(Rejected(item.path, item.line, added))
+
+
+def broader_than_the_url(expression: str) -> str | None:
+    """What an entry ``expression`` matches beyond its own URL (a whole host, or every page
+    under a directory), or None when it matches only that URL (its path, any query)."""
+    host, slash, rest = expression.partition("/")
+    if "?" in rest or not (slash + rest).endswith("/"):
+        return None
+    if not rest:
+        return f"the whole host {host!r} and its subdomains"
+    return f"every page under {expression!r}"
 
 
 def _add_line(
