@@ -8,6 +8,7 @@ that came back empty or truncated. Refusals exit 3 and change nothing.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -210,6 +211,90 @@ def test_shrink_guard_boundaries(tmp_path: Path, after: int, refused: bool) -> N
     assert [(s.name, s.before, s.after) for s in caught.value.shrunk] == [("hotline", 100, after)]
     assert repository.tree_version() == 1
     assert repository.publish(spec, key, shorteners=[], accept_shrink={"hotline"}).version == 2
+
+
+@pytest.mark.parametrize("after", [1, 0])
+@pytest.mark.parametrize("lost", ["removed", "another state dir", "an old backup"])
+def test_the_shrink_guard_survives_losing_the_state_directory(
+    tmp_path: Path, after: int, lost: str
+) -> None:
+    """attack-trust finding 8. Before: with ``repo.state/`` gone (a new host, a new
+    ``--state-dir``, an old backup restored) the publisher started a new chain with an empty
+    base, and a list shrinking from 100 entries to 1 or 0 was published unforced."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from linkscreen.results import Action
+    from linkscreen_server.compiler import ListSpec
+    from linkscreen_server.publish import Repository, SourceShrinkError
+
+    key = Ed25519PrivateKey.generate()
+    repository = Repository(tmp_path / "repo")
+    repository.write_root([key], [key.public_key()], [key.public_key()])
+    source = tmp_path / "hotline.txt"
+    spec = [ListSpec("hotline", source, Action.BLOCK)]
+    source.write_text(_entries(80))
+    repository.publish(spec, key, shorteners=[])
+    backup = tmp_path / "backup.state"
+    shutil.copytree(tmp_path / "repo.state", backup)
+    source.write_text(_entries(100))
+    repository.publish(spec, key, shorteners=[])  # version 2: 100 entries
+    if lost == "removed":
+        shutil.rmtree(tmp_path / "repo.state")
+    elif lost == "another state dir":
+        repository = Repository(tmp_path / "repo", state_dir=tmp_path / "elsewhere")
+    else:
+        shutil.rmtree(tmp_path / "repo.state")
+        shutil.copytree(backup, tmp_path / "repo.state")  # knows version 1 (80 entries)
+        repository = Repository(tmp_path / "repo")
+    source.write_text(_entries(after, start=1000))
+    with pytest.raises(SourceShrinkError) as caught:
+        repository.publish(spec, key, shorteners=[])
+    assert [(s.name, s.before, s.after) for s in caught.value.shrunk] == [("hotline", 100, after)]
+    assert repository.tree_version() == 2
+    assert repository.publish(spec, key, shorteners=[], accept_shrink=True).version == 3
+
+
+def test_a_lost_state_and_an_unreadable_published_bundle_refuse_unless_forced(
+    repo: Path,
+) -> None:
+    (repo / "hotline.txt").write_text(_entries(100))
+    assert _publish(repo).returncode == 0
+    shutil.rmtree(repo / "repo.state")
+    for bundle in (repo / "repo" / "bundles").iterdir():
+        bundle.write_bytes(b"torn")
+    (repo / "hotline.txt").write_text(_entries(100, start=500))
+    result = _publish(repo)
+    assert result.returncode == EXIT_REFUSED, result.stderr
+    assert "cannot be read" in result.stderr
+    assert "--force" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert _publish(repo, "--force").returncode == 0
+
+
+def test_a_published_pointer_naming_a_path_outside_the_tree_is_not_followed(
+    repo: Path,
+) -> None:
+    (repo / "hotline.txt").write_text(_entries(100))
+    assert _publish(repo).returncode == 0
+    shutil.rmtree(repo / "repo.state")
+    pointer = json.loads((repo / "repo" / "pointer.json").read_bytes())
+    (repo / "manifest.json").write_bytes((repo / "repo" / "manifests" / "1.json").read_bytes())
+    pointer["signed"]["manifest"]["path"] = "../manifest.json"
+    (repo / "repo" / "pointer.json").write_text(json.dumps(pointer))
+    result = _publish(repo)
+    assert result.returncode == EXIT_REFUSED, result.stderr
+    assert "unexpected path '../manifest.json'" in result.stderr
+
+
+def test_a_lost_state_directory_keeps_the_guard_for_the_cli_too(repo: Path) -> None:
+    (repo / "hotline.txt").write_text(_entries(100))
+    assert _publish(repo).returncode == 0
+    shutil.rmtree(repo / "repo.state")
+    (repo / "hotline.txt").write_text(_entries(1))
+    result = _publish(repo)
+    assert result.returncode == EXIT_REFUSED, result.stderr
+    assert "refused: list 'hotline' shrank from 100 to 1 entries" in result.stderr
+    assert _pointer_version(repo) == 1
 
 
 def test_the_shrink_share_is_configurable(repo: Path) -> None:

@@ -215,3 +215,47 @@ def _raw_get(base: str, path: str) -> int:
         while chunk := connection.recv(65536):
             answer += chunk
     return int(answer.split(b" ", 2)[1])
+
+
+@pytest.mark.parametrize("failing", ["fsync", "write"])
+def test_a_full_disk_while_writing_a_manifest_leaves_no_temporary_in_the_tree(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing: str
+) -> None:
+    """attack-trust finding 11. Before: ``_create_once`` wrote and flushed its temporary
+    outside the ``try`` that removes it, so ENOSPC left ``manifests/.2.json.tmp-...`` behind."""
+    import errno
+    import io
+    import os
+
+    import linkscreen_server.publish as publish
+
+    repo, key_path = _make_repo(tmp_path)
+    key = load_private_key(key_path)
+    source = tmp_path / "hotline.txt"
+    spec = [ListSpec("hotline", source, Action.BLOCK)]
+    source.write_text("http://a.bad.example/\n")
+    repo.publish(spec, key, shorteners=[])
+    real_fsync, real_open = os.fsync, open
+
+    def full_fsync(fd: int) -> None:
+        if "/manifests/" in os.readlink(f"/proc/self/fd/{fd}"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_fsync(fd)
+
+    class FullFile(io.FileIO):
+        def write(self, data: object) -> int:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    def full_open(path: object, mode: str = "r", *args: object, **kwargs: object) -> object:
+        if "/manifests/" in str(path) and "w" in mode:
+            return FullFile(str(path), "wb")
+        return real_open(path, mode, *args, **kwargs)  # type: ignore[call-overload]
+
+    if failing == "fsync":
+        monkeypatch.setattr(publish.os, "fsync", full_fsync)
+    else:
+        monkeypatch.setattr(publish, "open", full_open, raising=False)
+    source.write_text("http://a.bad.example/\nhttp://b.bad.example/\n")
+    with pytest.raises(OSError, match="No space"):
+        repo.publish(spec, key, shorteners=[])
+    assert [p.name for p in (repo.dir / "manifests").iterdir()] == ["1.json"]

@@ -43,7 +43,7 @@ from linkscreen.bundle.delta import make_delta
 from linkscreen.bundle.format import WrapperRule
 from linkscreen.errors import LinkscreenError, MetadataError
 from linkscreen.keys import key_id_of
-from linkscreen.metadata import Root, key_table, sign_metadata, verify_root
+from linkscreen.metadata import Root, is_safe_path, key_table, sign_metadata, verify_root
 from linkscreen.psl import PublicSuffixList
 
 from .compiler import ChainParams, CompileReport, ListMeta, ListSpec, compile_bundle
@@ -484,11 +484,10 @@ class Repository:
             redirect_rules=redirect_rules,
             allowlist=allowlist,
         )
-        previous_lists: dict[str, int] = dict(state.get("lists", {}))
-        shrunk = _shrunk(previous_lists, report.list_entries, settings)
-        if accept_shrink is True:
-            shrunk = []
-        elif accept_shrink:
+        shrunk: list[Shrink] = []
+        if accept_shrink is not True:
+            shrunk = _shrunk(self._shrink_base(state, tree_version), report.list_entries, settings)
+        if accept_shrink and accept_shrink is not True:
             shrunk = [item for item in shrunk if item.name not in accept_shrink]
         if shrunk:
             raise SourceShrinkError(shrunk)
@@ -573,6 +572,23 @@ class Repository:
         self._write_pointer(sign_metadata(pointer, [key]))
         return result
 
+    def _shrink_base(self, state: Mapping[str, Any], tree_version: int) -> dict[str, int]:
+        """Entries per list the shrink guard compares against: the state's, or, when the state
+        is missing or behind the tree (lost, a new ``--state-dir``, an old backup), the counts
+        of the version the tree publishes now, read from its full bundle."""
+        if tree_version <= int(state["version"]) and "lists" in state:
+            return dict(state["lists"])
+        if tree_version == 0:
+            return {}
+        try:
+            return published_list_entries(self.dir)
+        except (OSError, ValueError, KeyError, TypeError, LinkscreenError) as exc:
+            raise RefusedError(
+                f"{self.dir}: the publisher state does not know the list sizes of the published "
+                f"version {tree_version}, and the tree's own copy cannot be read ({exc}), so a "
+                "list that shrank cannot be told apart; pass --force to publish anyway"
+            ) from None
+
     def _write_pointer(self, data: bytes) -> None:
         """Write the pointer with a modification time strictly later, in whole seconds, than the
         one it replaces: static servers (nginx) derive ETag and Last-Modified from mtime seconds
@@ -588,6 +604,30 @@ class Repository:
         write_atomically(path, data)
         stamp = max(int(time.time()), previous + 1)
         os.utime(path, (stamp, stamp))
+
+
+def published_list_entries(tree: str | os.PathLike[str]) -> dict[str, int]:
+    """Entries per list in the version ``tree`` publishes now (pointer, manifest, full bundle;
+    the tree is the publisher's own, so signatures are not checked here). Raises OSError,
+    ValueError or a BundleError for a tree that cannot be read."""
+    root = Path(tree)
+    pointer = json.loads((root / "pointer.json").read_bytes())["signed"]
+    manifest_path = pointer["manifest"]["path"]
+    manifest = json.loads((root / _tree_path(manifest_path)).read_bytes())["signed"]
+    data = (root / _tree_path(manifest["full"]["path"])).read_bytes()
+    payload = fmt.parse_payload(payload_of(data))
+    counts = dict.fromkeys((info.id for info in payload.lists), 0)
+    names = [info.id for info in payload.lists]
+    bits = payload.header.tag_bits
+    for row in range(payload.header.fingerprint_count):
+        counts[names[fmt.tag_at(payload.tags, bits, row)]] += 1
+    return counts
+
+
+def _tree_path(path: object) -> str:
+    if not is_safe_path(path):
+        raise ValueError(f"unexpected path {path!r} in the published metadata")
+    return str(path)
 
 
 def _shrunk(
@@ -614,11 +654,11 @@ def _create_once(path: Path, data: bytes) -> None:
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}-{threading.get_ident()}")
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
     try:
+        with open(temporary, "wb") as handle:  # ENOSPC here or below: the finally removes it
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
         try:
             os.link(temporary, path)
         except FileExistsError:
