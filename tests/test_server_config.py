@@ -55,7 +55,7 @@ def test_every_mistake_is_reported_with_its_line(tmp_path: Path) -> None:
     assert caught.value.problems == [
         f"{path}:4: poll: 'soon' is not a duration like 72h, 3d or 90m",
         f"{path}:5: unknown key 'pol' (known: bundle_lifetime, dir, max_shrink, pointer_lifetime, "
-        "poll, psl, redirect_wrappers, signing_key, state_dir)",
+        "poll, psl, redirect_wrappers, signing_key, source_timeout, state_dir)",
         f"{path}:8: port: 99999 is not a TCP port",
         f"{path}:17: action: 'block' or 'warn', not 'alert'",
         f"{path}:18: format: 'text' or 'csv', not 'xml'",

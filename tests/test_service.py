@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import json
+import socket
 import stat
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 from linkscreen.results import Action
 from linkscreen_server.publish import Repository
 from linkscreen_server.signing import generate_keypair, load_private_key
 
+from hostile_server import running_hostile
 from served_tree import assert_no_list_text_in
 from server_process import free_port, wait_until_up
 
@@ -149,3 +152,87 @@ def test_run_keeps_the_last_good_copy_of_a_source_that_emptied(tmp_path: Path) -
         assert matcher.check_url("http://h7.bad.example/x").action is Action.ALLOW
     finally:
         _stop(process)
+
+
+# ---- sources that trickle (attack-trust finding 10) --------------------------------------
+
+
+def _publisher_for(tmp_path: Path, url: str, timeout_s: float) -> Any:
+    from linkscreen_server.config import Config, ListSource
+    from linkscreen_server.service import Publisher
+
+    generate_keypair(tmp_path / "keys")
+    config = Config(
+        repo_dir=tmp_path / "repo",
+        signing_key=tmp_path / "keys",
+        lists=[ListSource("hotline", url)],
+        source_timeout_s=timeout_s,
+    )
+    return Publisher(config)
+
+
+def test_a_trickling_source_is_bounded_by_the_source_timeout(tmp_path: Path) -> None:
+    """Before: ``urlopen(timeout=30)`` bounded each read, not the download, so an upstream
+    sending a byte every 2 s held every publish (and the pointer's re-publish) indefinitely."""
+
+    def trickle(conn: socket.socket, _head: bytes) -> None:
+        try:
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n")
+            for _ in range(20):
+                conn.sendall(b"x")
+                time.sleep(0.5)
+        except OSError:
+            pass
+
+    with running_hostile() as server:
+        server.routes["/slow"] = trickle
+        publisher = _publisher_for(tmp_path, server.url("/slow/hotline.txt"), 1.5)
+        started = time.monotonic()
+        [problem] = publisher.pull_sources()
+        assert time.monotonic() - started < 4
+    assert problem.startswith("hotline: source unavailable")
+    assert "1.5 s" in problem
+
+
+def test_a_source_behind_a_redirect_is_still_fetched(tmp_path: Path) -> None:
+    def moved(conn: socket.socket, _head: bytes) -> None:
+        conn.sendall(b"HTTP/1.1 302 Found\r\nLocation: /list/here\r\nContent-Length: 0\r\n\r\n")
+
+    def listing(conn: socket.socket, _head: bytes) -> None:
+        body = b"http://a.bad.example/\n"
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+
+    with running_hostile() as server:
+        server.routes["/moved"] = moved
+        server.routes["/list"] = listing
+        publisher = _publisher_for(tmp_path, server.url("/moved"), 5.0)
+        assert publisher.pull_sources() == []
+        paths = server.paths()
+    assert paths == ["/moved", "/list/here"]
+
+
+def test_source_timeout_is_configurable(tmp_path: Path) -> None:
+    from linkscreen_server.config import DEFAULT_SOURCE_TIMEOUT_S, Config
+
+    (tmp_path / "server.toml").write_text(
+        '[repository]\nsigning_key = "k"\nsource_timeout = "20s"\n'
+        '[[lists]]\nname = "a"\nsource = "a.txt"\n'
+    )
+    assert Config.load(tmp_path / "server.toml").source_timeout_s == 20
+    (tmp_path / "server.toml").write_text(
+        '[repository]\nsigning_key = "k"\n[[lists]]\nname = "a"\nsource = "a.txt"\n'
+    )
+    assert Config.load(tmp_path / "server.toml").source_timeout_s == DEFAULT_SOURCE_TIMEOUT_S
+
+
+def test_a_source_answering_an_error_status_is_a_problem_not_a_list(tmp_path: Path) -> None:
+    def gone(conn: socket.socket, _head: bytes) -> None:
+        body = b"http://not-a-list.example/\n"
+        conn.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+
+    with running_hostile() as server:
+        server.routes["/gone"] = gone
+        publisher = _publisher_for(tmp_path, server.url("/gone"), 5.0)
+        [problem] = publisher.pull_sources()
+    assert "HTTP 404" in problem
+    assert not list(publisher.store.glob("*.pending"))

@@ -10,6 +10,7 @@
     bundle_lifetime = "72h"
     pointer_lifetime = "24h"
     max_shrink = 0.5              # a list losing more than half its entries is refused
+    source_timeout = "2m"         # each source download (redirects included) must end within
 
     [server]
     host = "127.0.0.1"
@@ -64,6 +65,7 @@ from .wrappers import load_redirect_rules
 __all__ = [
     "DEFAULT_HEADER_TIMEOUT_S",
     "DEFAULT_MAX_CONNECTIONS",
+    "DEFAULT_SOURCE_TIMEOUT_S",
     "MIN_ADMIN_TOKEN_CHARS",
     "Config",
     "ConfigError",
@@ -75,6 +77,9 @@ MIN_ADMIN_TOKEN_CHARS = 32
 #: Default seconds a client has to send a request head (nginx's client_header_timeout is 60 s;
 #: our requests are one line and a few headers).
 DEFAULT_HEADER_TIMEOUT_S = 10.0
+#: Default seconds one source download may take in all (a trickling upstream cannot hold the
+#: publisher longer: its pulls, uploads and the pointer's re-publish wait behind it).
+DEFAULT_SOURCE_TIMEOUT_S = 120.0
 #: Default cap on open connections (fewer if the file-descriptor limit is lower).
 DEFAULT_MAX_CONNECTIONS = 4096
 
@@ -132,6 +137,7 @@ class Config:
     review_db: str | None = None
     """``[review] db``: publish the review service's lists with every version."""
     review_interval_s: int = 300
+    source_timeout_s: float = DEFAULT_SOURCE_TIMEOUT_S
 
     @classmethod
     def load(cls, path: Path) -> Config:
@@ -149,6 +155,7 @@ _REPOSITORY_KEYS = {
     "max_shrink",
     "psl",
     "redirect_wrappers",
+    "source_timeout",
 }
 _SERVER_KEYS = {"host", "port", "admin_token_file", "header_timeout", "max_connections"}
 _LIST_KEYS = {"name", "source", "action", "max_shrink", "format", *META_KEYS}
@@ -250,6 +257,9 @@ class _Reader:
             review_db=self._get(review, v, "db", str, None, self._review_db),
             review_interval_s=self._get(
                 review, v, "interval", _TIME, DEFAULT_REVIEW_INTERVAL_S, _duration
+            ),
+            source_timeout_s=self._get(
+                repo, r, "source_timeout", _TIME, DEFAULT_SOURCE_TIMEOUT_S, _duration
             ),
         )
         doc.check()

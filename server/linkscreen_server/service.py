@@ -21,7 +21,6 @@ import os
 import signal
 import threading
 import time
-import urllib.request
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -30,7 +29,15 @@ from typing import Any
 from starlette.applications import Starlette
 
 from linkscreen._files import write_atomically
-from linkscreen.errors import LinkscreenError
+from linkscreen._join import join_url
+from linkscreen.errors import (
+    DownloadError,
+    DownloadHTTPError,
+    DownloadTimeoutError,
+    LinkscreenError,
+)
+from linkscreen.fetch import Fetcher, Request, StdlibFetcher, guarded_fetch
+from linkscreen.redirects import REDIRECT_STATUSES
 
 from .app import create_app
 from .compiler import ListSpec, compile_bundle
@@ -43,6 +50,35 @@ log = logging.getLogger("linkscreen_server")
 
 #: Largest list upload or fetched source accepted.
 MAX_LIST_BYTES = 256 * 1024 * 1024
+#: Redirects followed for one source download.
+MAX_SOURCE_REDIRECTS = 5
+
+
+def fetch_source(url: str, deadline_s: float, fetcher: Fetcher | None = None) -> bytes:
+    """Download a list source within one overall deadline (DNS, connect, every read and
+    redirect included, enforced inside reads: a server trickling one byte a second cannot
+    hold the publisher past it), at most ``MAX_LIST_BYTES`` on the wire's body.
+
+    Raises DownloadError (DownloadTimeoutError past the deadline, DownloadTooLargeError,
+    DownloadHTTPError for a status other than 200)."""
+    fetcher = fetcher or StdlibFetcher()
+    deadline = time.monotonic() + deadline_s
+    current = url
+    for _hop in range(MAX_SOURCE_REDIRECTS + 1):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise DownloadTimeoutError(f"{url}: not downloaded within {deadline_s:g} s")
+        headers = {"User-Agent": "linkscreen-server"}
+        request = Request(current, headers=headers, max_bytes=MAX_LIST_BYTES, deadline_s=left)
+        response = guarded_fetch(fetcher, request)
+        location = response.headers.get("location")
+        if response.status in REDIRECT_STATUSES and location:
+            current = join_url(current, location)
+            continue
+        if response.status != 200:
+            raise DownloadHTTPError(f"{current}: HTTP {response.status}", response.status)
+        return response.body
+    raise DownloadError(f"{url}: more than {MAX_SOURCE_REDIRECTS} redirects")
 
 
 class Publisher:
@@ -83,22 +119,18 @@ class Publisher:
         os.chmod(pending, 0o600)
 
     def pull_sources(self) -> list[str]:
-        """Fetch every source into its pending copy; returns the problems (a down source keeps
-        its copies)."""
+        """Fetch every source into its pending copy; returns the problems (a down or slow
+        source keeps its copies). Each download ends within ``source_timeout``."""
         problems = []
         for source in self.config.lists:
             try:
                 if source.is_url:
-                    request = urllib.request.Request(
-                        source.source, headers={"User-Agent": "linkscreen-server"}
-                    )
-                    with urllib.request.urlopen(request, timeout=30) as response:
-                        data = response.read(MAX_LIST_BYTES + 1)
+                    data = fetch_source(source.source, self.config.source_timeout_s)
                 else:
                     data = Path(source.source).read_bytes()
                 if len(data) > MAX_LIST_BYTES:
                     raise OSError(f"larger than {MAX_LIST_BYTES} bytes")
-            except (OSError, ValueError) as exc:
+            except (OSError, ValueError, LinkscreenError) as exc:
                 problems.append(
                     f"{source.name}: source unavailable ({exc}); keeping the last good copy"
                 )
