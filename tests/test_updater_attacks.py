@@ -636,6 +636,18 @@ def test_a_damaged_payload_with_no_fallback_leaves_no_matcher_and_says_stale(
     assert fresh.refresh().stale
 
 
+def test_a_lost_manifest_file_does_not_stop_the_committed_payload_matching(
+    tmp_path: Path,
+) -> None:
+    """The commit record names the payload and its hash: that is enough to match with it."""
+    repo, _, _, _ = _two_versions(tmp_path)
+    (tmp_path / "client" / "manifest-2.json").unlink()
+    updater = _offline(repo, tmp_path)
+    assert blocks(updater, "http://h302.bad.example/p/302")
+    assert updater.version == 2
+    assert updater.stale_reason() is None
+
+
 def test_damage_after_a_check_is_seen_by_the_same_updater(tmp_path: Path) -> None:
     """A payload verified once and damaged later (the cached verification is per file
     identity), and bit rot that keeps the file's size and time (only the hash of the bytes

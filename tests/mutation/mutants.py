@@ -56,6 +56,7 @@ FORMAT = "sdk/linkscreen/bundle/format.py"
 FETCH = "sdk/linkscreen/fetch.py"
 REDIRECTS = "sdk/linkscreen/redirects.py"
 EXPANDER = "sdk/linkscreen/expander.py"
+JOIN = "sdk/linkscreen/_join.py"
 
 T_TRUST = ("tests/test_trust_core.py",)
 T_UPDATER = (
@@ -68,6 +69,7 @@ T_DELTA = ("tests/test_bundle_delta.py", "tests/test_trust_core.py")
 T_BUNDLE = ("tests/test_bundle_reader.py", "tests/test_bundle_security.py")
 T_FETCH = ("tests/test_fetch.py",)
 T_EXPAND = ("tests/test_expander_attacks.py", "tests/test_shortlinks.py", "tests/test_fetch.py")
+T_TARGETS = ("tests/test_redirect_targets.py",)
 
 
 def _off(file: str, condition: str, tests: tuple[str, ...]) -> Mutant:
@@ -190,6 +192,24 @@ MUTANTS: tuple[Mutant, ...] = (
     _off(TRUST, "now > trusted.pointer_expires + leeway_s", T_TRUST),
     _off(TRUST, "now > trusted.manifest_expires + leeway_s", T_TRUST),
     _off(TRUST, "now - last_success > 2 * update_period_s", T_TRUST),
+    Mutant(TRUST, "        floor = committed\n", "        floor = versions[0].trusted\n", T_TRUST),
+    Mutant(
+        TRUST,
+        "not candidate.payload_ok or version.version > floor.version",
+        "not candidate.payload_ok",
+        T_TRUST,
+    ),
+    Mutant(
+        TRUST,
+        "not candidate.payload_ok or version.version > floor.version",
+        "version.version > floor.version",
+        T_TRUST,
+    ),
+    _off(
+        TRUST,
+        "version.version == floor.version and version.state_sha256 != floor.state_sha256",
+        T_TRUST,
+    ),
     # ---- the updater: orchestration, storage, healing -----------------------------------
     _drop(
         UPDATER,
@@ -204,8 +224,8 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         UPDATER,
-        "has_payload = bool(state.payload) and self._payload_verified(state)",
-        "has_payload = bool(state.payload)",
+        "return bool(self.match_payload) and self.match_sha256 == self.state_sha256",
+        "return bool(self.match_payload)",
         T_UPDATER,
     ),
     _off(UPDATER, "pointer.manifest.sha256 == state.unusable_manifest_sha256", T_UPDATER),
@@ -225,11 +245,20 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         UPDATER,
-        "if self._file_has_hash(self.dir / payload, manifest.state_sha256):",
-        "if (self.dir / payload).exists():",
+        'problem = "" if _file_sha256(path) == sha256 else _DAMAGED',
+        'problem = ""',
         T_UPDATER,
     ),
-    _off(UPDATER, "hashlib.sha256(data).hexdigest() != state.state_sha256", T_UPDATER),
+    _off(UPDATER, "hashlib.sha256(data).hexdigest() != state.match_sha256", T_UPDATER),
+    _off(UPDATER, "not problem", T_UPDATER),
+    Mutant(UPDATER, "cached[:2] == (identity, sha256)", "True", T_UPDATER),
+    Mutant(UPDATER, "self._loaded[0] == listing", "True", T_UPDATER),
+    Mutant(
+        UPDATER,
+        "state.match_payload, state.match_manifest})",
+        "state.payload, state.manifest})",
+        T_UPDATER,
+    ),
     _off(UPDATER, "remaining <= 0", ("tests/test_updater_hostile.py", *T_UPDATER)),
     _off(UPDATER, "response.status != 200", T_UPDATER),
     Mutant(
@@ -239,7 +268,7 @@ MUTANTS: tuple[Mutant, ...] = (
         T_UPDATER,
     ),
     _off(UPDATER, "not acquired", ("tests/test_updater_hostile.py",)),
-    _off(UPDATER, "state.payload and not self._payload_present(state)", T_UPDATER),
+    _off(UPDATER, "not stored[floor.version].payload_ok", T_UPDATER),
     # ---- the delta applier ---------------------------------------------------------------
     _off(DELTA, "hashlib.sha256(old_payload).hexdigest() != from_sha", T_DELTA),
     _off(DELTA, "section_id not in previous", T_DELTA),
@@ -448,6 +477,13 @@ MUTANTS: tuple[Mutant, ...] = (
         T_FETCH,
     ),
     _off(FETCH, "total > limit", T_FETCH),
+    _off(FETCH, "self.received > self._cap", T_FETCH),
+    Mutant(
+        FETCH,
+        "return self._sock.count(self._sock.recv_into(buffer))",
+        "return self._sock.recv_into(buffer)",
+        T_FETCH,
+    ),
     _off(FETCH, "answer.length", T_FETCH),
     _off(FETCH, "len(response.body) > request.max_bytes", T_FETCH),
     _off(FETCH, "worker.is_alive()", T_FETCH),
@@ -468,6 +504,17 @@ MUTANTS: tuple[Mutant, ...] = (
     _off(REDIRECTS, "target in seen", T_EXPAND),
     _off(REDIRECTS, "len(chain.hops) - 1 >= max_hops", T_EXPAND),
     _off(REDIRECTS, "left <= 0", T_EXPAND),
+    # ---- where a response sends the browser: joining, Refresh, meta refresh --------------
+    Mutant(JOIN, '_SLASHES = "/\\\\"', '_SLASHES = "/"', T_TARGETS),
+    Mutant(JOIN, 'if rest[1:2] in ("/", "\\\\"):', 'if rest[1:2] == "/":', T_TARGETS),
+    Mutant(JOIN, 'if rest[:1] in ("/", "\\\\"):', 'if rest[:1] == "/":', T_TARGETS),
+    Mutant(JOIN, 'not in "/\\\\?#"', 'not in "/?#"', T_TARGETS),
+    _off(JOIN, 'not host_port or host_port.startswith(":")', T_TARGETS),
+    _off(REDIRECTS, "refresh", T_TARGETS),
+    _off(REDIRECTS, 'lower.startswith(b"<!--", start)', T_TARGETS),
+    Mutant(REDIRECTS, "elif name in _RAW_TEXT:", "elif False:", T_TARGETS),
+    _off(REDIRECTS, "not complete", T_TARGETS),
+    _off(REDIRECTS, 'content[position] not in ";," + _HTML_SPACE', T_TARGETS),
     Mutant(
         EXPANDER,
         "return verdict.action is not Action.BLOCK",
