@@ -13,6 +13,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -58,6 +59,16 @@ def browser() -> Iterator[object]:
         driver.quit()
 
 
+def _wait_for(driver: object, by: str, value: str) -> Any:
+    """The element once the page that has it has loaded: a click that submits a form returns
+    before the next page is there (slowly, under load: Argon2 at sign-in)."""
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(driver, 30)  # type: ignore[arg-type]
+    return wait.until(expected_conditions.presence_of_element_located((by, value)))
+
+
 def _sign_in(driver: object, base: str, name: str) -> None:
     from selenium.webdriver.common.by import By
 
@@ -65,7 +76,7 @@ def _sign_in(driver: object, base: str, name: str) -> None:
     driver.find_element(By.ID, "name").send_keys(name)  # type: ignore[attr-defined]
     driver.find_element(By.ID, "password").send_keys(PASSWORD)  # type: ignore[attr-defined]
     driver.find_element(By.ID, "sign-in").click()  # type: ignore[attr-defined]
-    assert "Open reports" in driver.find_element(By.TAG_NAME, "h2").text  # type: ignore[attr-defined]
+    assert "Open reports" in _wait_for(driver, By.TAG_NAME, "h2").text
 
 
 def _confirm(driver: object, reason: str) -> str:
@@ -79,12 +90,13 @@ def _confirm(driver: object, reason: str) -> str:
         if "reported[.]example" in r.text
     )
     row.find_element(By.CLASS_NAME, "open").click()
-    assert find(By.ID, "url").text == "hxxp[://]reported[.]example/abuse/page"
+    assert _wait_for(driver, By.ID, "url").text == "hxxp[://]reported[.]example/abuse/page"
     Select(find(By.ID, "category")).select_by_value("csam")
     find(By.ID, "reason").send_keys(reason)
     find(By.ID, "confirm").click()
-    message: str = find(By.ID, "message").text
+    message: str = _wait_for(driver, By.ID, "message").text
     find(By.CSS_SELECTOR, "form.signout button").click()
+    _wait_for(driver, By.ID, "name")  # the sign-in page
     return message
 
 
