@@ -10,7 +10,7 @@ BENCH_STAMP := $(VENV)/.installed-bench
 MATRIX_VENV := build/matrix-venv
 
 # The C core (one header, native/linkscreen.h); ls_wasm.c adds the WebAssembly exports.
-NATIVE_SOURCES := native/ls_api.c native/ls_bundle.c native/ls_hash.c native/ls_psl.c native/ls_unicode.c native/ls_url.c
+NATIVE_SOURCES := native/ls_api.c native/ls_bundle.c native/ls_delta.c native/ls_hash.c native/ls_psl.c native/ls_unicode.c native/ls_url.c
 NATIVE_HEADERS := native/linkscreen.h native/ls_internal.h native/ls_unicode_data.h
 WASI_SYSROOT ?= /usr
 FUZZ_SECONDS ?= 600
@@ -45,7 +45,8 @@ test: lint typecheck native-check wasm-if-possible
 	$(BIN)/python tests/mutation/run.py -j 2 --min-score 0.95
 	LINKSCREEN_PURE=1 $(BIN)/python -m pytest -q -m "not native_only" tests/test_matcher.py \
 		tests/test_bundle_vectors.py tests/test_bundle_security.py tests/test_accuracy.py \
-		tests/test_extraction_corpus.py tests/test_fail_closed.py tests/test_conversation.py tests/test_evidence.py
+		tests/test_extraction_corpus.py tests/test_fail_closed.py tests/test_conversation.py tests/test_evidence.py \
+		tests/test_bundle_delta.py
 	$(MAKE) --no-print-directory test-matrix
 
 # End to end in a real E2EE messenger (tests/matrix). Skips, saying so, only when the package

@@ -9,11 +9,18 @@ reference for the ratio):
   compiled from the feed, C (one call) against pure Python (canonicalise, expand, PureProbe);
 - ``Matcher.check_url``: the SDK's whole answer (a Verdict) on the same bundle, the C core
   (one ``ls_check_url`` call from the raw URL to the matching rows) against the pure path,
-  and gglsbl's canonicalise + permutations alone as the issue's baseline.
+  and gglsbl's canonicalise + permutations alone as the issue's baseline;
+- ``check_url in C``: what a Swift, Kotlin or C client pays per URL, ``ls_bundle_check_url``
+  timed one URL at a time by a C driver (benchmarks/native/check_url_timing.c), against
+  gglsbl's canonicalise + permutations in the same run.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import shutil
+import subprocess
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
@@ -142,3 +149,53 @@ def test_matcher_check_url(
         func = matcher.check_url
     median = _timed(benchmark, func, probe_urls)
     recorder(f"Matcher.check_url ({SOURCE})", f"{name} median", median, "us/URL")
+
+
+ROOT = Path(__file__).resolve().parents[1]
+CORE = [
+    "ls_api.c",
+    "ls_bundle.c",
+    "ls_delta.c",
+    "ls_hash.c",
+    "ls_psl.c",
+    "ls_unicode.c",
+    "ls_url.c",
+]
+
+
+@pytest.mark.parametrize("name", ["ls_bundle_check_url (C driver)", "gglsbl"])
+def test_check_url_in_c(
+    benchmark: Any, recorder: Any, name: str, feed_bundle: linkscreen.Bundle, tmp_path: Path
+) -> None:
+    probe_urls = [u for u in (URLS[25_000:] or URLS) if "\n" not in u and u.isprintable()]
+    group = f"check_url in C, per URL ({SOURCE})"
+    if name == "gglsbl":
+        median = _timed(benchmark, _gglsbl(), probe_urls)
+        recorder(group, "gglsbl canonicalise + permutations median", median, "us/URL")
+        return
+    compiler = os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc")
+    if compiler is None:
+        pytest.skip("no C compiler")
+    driver = tmp_path / "check_url_timing"
+    subprocess.run(
+        [compiler, "-std=c99", "-O2", f"-I{ROOT / 'native'}",
+         str(ROOT / "benchmarks/native/check_url_timing.c"),
+         *(str(ROOT / "native" / f) for f in CORE), "-o", str(driver)],
+        check=True,
+    )  # fmt: skip
+    payload = bytes(feed_bundle.payload.data)
+    (tmp_path / "feed.payload").write_bytes(payload)
+    (tmp_path / "urls.txt").write_text("\n".join(probe_urls) + "\n", errors="surrogateescape")
+    args = [driver, tmp_path / "feed.payload", hashlib.sha256(payload).hexdigest()]
+    run = benchmark.pedantic(
+        lambda: subprocess.run(
+            [*args, tmp_path / "urls.txt"], capture_output=True, text=True, check=True
+        ),
+        rounds=1,
+        iterations=1,
+    )
+    count, median_ns, mean_ns, matched = run.stdout.split()
+    assert int(count) == len(probe_urls)
+    benchmark.extra_info.update(urls=int(count), matched=int(matched))
+    recorder(group, "ls_bundle_check_url median", float(median_ns) / 1000, "us/URL")
+    recorder(group, "ls_bundle_check_url mean", float(mean_ns) / 1000, "us/URL")

@@ -16,7 +16,9 @@ _HEADER = (_HERE / "linkscreen.h").read_text()
 #: The C sources of the core, relative to the project root (where setup.py runs).
 SOURCES = [
     f"native/{name}"
-    for name in ("ls_api.c", "ls_bundle.c", "ls_hash.c", "ls_psl.c", "ls_unicode.c", "ls_url.c")
+    for name in (
+        "ls_api.c", "ls_bundle.c", "ls_delta.c", "ls_hash.c", "ls_psl.c", "ls_unicode.c", "ls_url.c"
+    )
 ]
 
 

@@ -45,8 +45,10 @@ enum {
     LS_ERR_UNKNOWN_KEY = 10,   /* signed by a key the verify hook does not trust
                                   (UnknownSigningKeyError) */
     LS_ERR_SIGNATURE = 11,     /* the signature does not verify (BundleSignatureError) */
-    LS_ERR_HASH = 12           /* a bare payload does not match its signed SHA-256
+    LS_ERR_HASH = 12,          /* a bare payload does not match its signed SHA-256
                                   (HashMismatchError) */
+    LS_ERR_DELTA = 13          /* a delta that is malformed, made for another state or that
+                                  does not give its target payload (DeltaError) */
 };
 
 /* A read-only byte string. */
@@ -287,5 +289,15 @@ ls_status ls_bundle_is_shortened(const ls_bundle *bundle, const uint8_t *canonic
  * No allocation. */
 ls_status ls_bundle_check_url(ls_workspace *ws, const ls_bundle *bundle, const ls_psl *fallback,
                               const uint8_t *url, size_t len, ls_url_result *out);
+
+/* ---- deltas ----------------------------------------------------------------------------------- */
+
+/* Apply a delta (docs/bundle-format.md section 8) to the payload old: the new payload, byte
+ * for byte, in out (cap bytes). *out_len = its size, also when the answer is LS_ERR_BUFFER
+ * (call again with that much memory). LS_ERR_DELTA when the delta is malformed, was made for
+ * another state, or does not give its target hash; the caller then checks the new payload's
+ * SHA-256 against its signed manifest and opens it with ls_bundle_open_payload. */
+ls_status ls_delta_apply(const uint8_t *old, size_t old_len, const uint8_t *delta,
+                         size_t delta_len, uint8_t *out, size_t cap, size_t *out_len);
 
 #endif

@@ -29,6 +29,7 @@ const char *ls_status_name(ls_status status) {
     case LS_ERR_UNKNOWN_KEY: return "LS_ERR_UNKNOWN_KEY";
     case LS_ERR_SIGNATURE: return "LS_ERR_SIGNATURE";
     case LS_ERR_HASH: return "LS_ERR_HASH";
+    case LS_ERR_DELTA: return "LS_ERR_DELTA";
     default: return "LS_ERR_UNKNOWN";
     }
 }

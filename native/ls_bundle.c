@@ -104,7 +104,7 @@ typedef struct {
     int present;
 } section;
 
-static ls_status read_header(const uint8_t *p, size_t len, ls_bundle_info *h) {
+ls_status ls_bundle_read_header(const uint8_t *p, size_t len, ls_bundle_info *h) {
     if (len < HEADER_BYTES) return LS_ERR_BUNDLE_CORRUPT;
     h->format_version = le16(p);
     h->canonicalization_version = le16(p + 2);
@@ -132,7 +132,7 @@ static ls_status read_header(const uint8_t *p, size_t len, ls_bundle_info *h) {
     return LS_OK;
 }
 
-static ls_status check_header(const ls_bundle_info *h) {
+ls_status ls_bundle_check_header(const ls_bundle_info *h) {
     if (!h->bloom_k || h->bloom_k > 64 || h->bloom_bits % 64 || !h->bloom_bits) {
         return LS_ERR_BUNDLE_CORRUPT;
     }
@@ -548,11 +548,11 @@ static ls_status check_sorted(const ls_bundle *b) {
 
 /* ---- the whole payload ------------------------------------------------------------------------- */
 
-static ls_status parse_payload(ls_bundle *b, const uint8_t *p, size_t len) {
+static ls_status parse_payload(ls_bundle *b, const uint8_t *p, size_t len, int check_version) {
     ls_bundle_info *h = &b->info;
-    LS_TRY(read_header(p, len, h));
+    LS_TRY(ls_bundle_read_header(p, len, h));
     if (h->format_version != 1 && h->format_version != 2) return LS_ERR_BUNDLE_VERSION;
-    LS_TRY(check_header(h));
+    LS_TRY(ls_bundle_check_header(h));
     section s[MAX_SECTIONS + 1];
     memset(s, 0, sizeof s);
     LS_TRY(read_directory(p, len, h->section_count, s));
@@ -605,16 +605,18 @@ static ls_status parse_payload(ls_bundle *b, const uint8_t *p, size_t len) {
     if (prefix) LS_TRY(check_buckets(b));
     LS_TRY(check_tags(b, (size_t)tag_len));
     LS_TRY(check_sorted(b));
-    if (h->canonicalization_version != LS_CANONICALIZATION_VERSION) return LS_ERR_BUNDLE_VERSION;
+    if (check_version && h->canonicalization_version != LS_CANONICALIZATION_VERSION) {
+        return LS_ERR_BUNDLE_VERSION;
+    }
     return LS_OK;
 }
 
 static ls_status open_parsed(const uint8_t *payload, size_t len, const uint8_t key_id[8],
-                             ls_bundle **out) {
+                             int check_version, ls_bundle **out) {
     ls_bundle *b = calloc(1, sizeof *b);
     if (!b) return LS_ERR_NOMEM;
     memcpy(b->info.key_id, key_id, 8);
-    ls_status status = parse_payload(b, payload, len);
+    ls_status status = parse_payload(b, payload, len, check_version);
     if (status != LS_OK) {
         ls_bundle_free(b);
         return status;
@@ -630,7 +632,7 @@ ls_status ls_bundle_open(const uint8_t *data, size_t len, ls_verify_fn verify, v
     size_t payload_len;
     uint8_t key_id[8];
     LS_TRY(check_envelope(data, len, verify, context, &payload, &payload_len, key_id));
-    return open_parsed(payload, payload_len, key_id, out);
+    return open_parsed(payload, payload_len, key_id, 1, out);
 }
 
 ls_status ls_bundle_open_payload(const uint8_t *payload, size_t len, const uint8_t sha256[32],
@@ -640,7 +642,12 @@ ls_status ls_bundle_open_payload(const uint8_t *payload, size_t len, const uint8
     LS_TRY(ls_sha256(payload, len, digest));
     if (memcmp(digest, sha256, 32) != 0) return LS_ERR_HASH;
     static const uint8_t no_key[8];
-    return open_parsed(payload, len, no_key, out);
+    return open_parsed(payload, len, no_key, 1, out);
+}
+
+ls_status ls_bundle_parse(const uint8_t *payload, size_t len, int check_version, ls_bundle **out) {
+    static const uint8_t no_key[8];
+    return open_parsed(payload, len, no_key, check_version, out);
 }
 
 ls_status ls_bundle_free(ls_bundle *b) {

@@ -122,6 +122,66 @@ static void sha256_compress(uint32_t state[8], const uint8_t block[64]) {
     state[4] += e; state[5] += f; state[6] += g; state[7] += h;
 }
 
+/* ---- SHA-256 with the x86 SHA extensions, for long inputs (payloads, deltas) ------------------
+ * Same function, eight to twenty times faster where the CPU has the SHA instructions. Chosen
+ * per call with CPUID (no cached flag: no global state), and only for inputs of at least
+ * LS_SHA_NI_MIN bytes, where that costs nothing. Elsewhere (other CPUs, WebAssembly) the
+ * portable rounds above serve. */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(LS_NO_SHA_NI)
+#include <cpuid.h>
+#include <immintrin.h>
+#define LS_SHA_NI 1
+#define LS_SHA_NI_MIN 4096
+
+static int sha_ni_available(void) {
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 19)) || !(c & (1u << 9))) return 0;
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
+    return (b >> 29) & 1; /* CPUID.7.0:EBX.SHA; SSE4.1 and SSSE3 checked above */
+}
+
+/* Four rounds: state pair (abef, cdgh) advanced with w = W[i..i+3] + K[i..i+3]. */
+#define LS_SHA_NI_ROUNDS(abef, cdgh, w)                                                     \
+    do {                                                                                     \
+        cdgh = _mm_sha256rnds2_epu32(cdgh, abef, w);                                         \
+        abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(w, 0x0E));                \
+    } while (0)
+
+__attribute__((target("sha,sse4.1,ssse3"))) static void
+sha256_blocks_ni(uint32_t state[8], const uint8_t *data, size_t blocks) {
+    const __m128i swap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+    __m128i dcba = _mm_loadu_si128((const __m128i *)(const void *)state);
+    __m128i hgfe = _mm_loadu_si128((const __m128i *)(const void *)(state + 4));
+    /* the instructions keep (a, b, e, f) and (c, d, g, h) together */
+    __m128i cdab = _mm_shuffle_epi32(dcba, 0xB1), efgh = _mm_shuffle_epi32(hgfe, 0x1B);
+    __m128i abef = _mm_alignr_epi8(cdab, efgh, 8), cdgh = _mm_blend_epi16(efgh, cdab, 0xF0);
+    for (; blocks; blocks--, data += 64) {
+        __m128i abef_in = abef, cdgh_in = cdgh, m[4];
+        for (int g = 0; g < 4; g++) {
+            m[g] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(data + 16 * g)), swap);
+            __m128i w = _mm_add_epi32(m[g], _mm_loadu_si128((const __m128i *)(const void *)(K256 + 4 * g)));
+            LS_SHA_NI_ROUNDS(abef, cdgh, w);
+        }
+        for (int g = 4; g < 16; g++) {
+            /* W[t] = s1(W[t-2]) + W[t-7] + s0(W[t-15]) + W[t-16], four at a time */
+            __m128i next = _mm_sha256msg1_epu32(m[g & 3], m[(g + 1) & 3]);
+            next = _mm_add_epi32(next, _mm_alignr_epi8(m[(g + 3) & 3], m[(g + 2) & 3], 4));
+            next = _mm_sha256msg2_epu32(next, m[(g + 3) & 3]);
+            m[g & 3] = next;
+            __m128i w = _mm_add_epi32(next, _mm_loadu_si128((const __m128i *)(const void *)(K256 + 4 * g)));
+            LS_SHA_NI_ROUNDS(abef, cdgh, w);
+        }
+        abef = _mm_add_epi32(abef, abef_in);
+        cdgh = _mm_add_epi32(cdgh, cdgh_in);
+    }
+    __m128i feba = _mm_shuffle_epi32(abef, 0x1B), dchg = _mm_shuffle_epi32(cdgh, 0xB1);
+    dcba = _mm_blend_epi16(feba, dchg, 0xF0);
+    hgfe = _mm_alignr_epi8(dchg, feba, 8);
+    _mm_storeu_si128((__m128i *)(void *)state, dcba);
+    _mm_storeu_si128((__m128i *)(void *)(state + 4), hgfe);
+}
+#endif
+
 static void sha256_init(sha256_ctx *ctx) {
     static const uint32_t iv[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                                    0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
@@ -142,6 +202,13 @@ static void sha256_update(sha256_ctx *ctx, const uint8_t *data, size_t len) {
         sha256_compress(ctx->state, ctx->block);
         ctx->used = 0;
     }
+#ifdef LS_SHA_NI
+    if (len >= LS_SHA_NI_MIN && sha_ni_available()) {
+        sha256_blocks_ni(ctx->state, data, len / 64);
+        data += len / 64 * 64;
+        len %= 64;
+    }
+#endif
     while (len >= 64) {
         sha256_compress(ctx->state, data);
         data += 64;

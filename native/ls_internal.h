@@ -83,6 +83,13 @@ int ls_uts46_status(uint32_t cp, const uint8_t **replacement, size_t *replacemen
 ls_status ls_psl_new_empty(ls_psl **out);
 ls_status ls_psl_add_rule(ls_psl *psl, const uint8_t *rule, size_t len);
 
+/* ls_bundle.c, for ls_delta.c: a header read and bounded as the reader does, and a payload
+ * parsed with every check (the canonicalisation version only when check_version is set,
+ * as format.parse_payload leaves it to the reader). */
+ls_status ls_bundle_read_header(const uint8_t *p, size_t len, ls_bundle_info *h);
+ls_status ls_bundle_check_header(const ls_bundle_info *h);
+ls_status ls_bundle_parse(const uint8_t *payload, size_t len, int check_version, ls_bundle **out);
+
 /* ls_url.c */
 ls_status ls_variants_internal(ls_workspace *ws, const uint8_t *url, size_t len, ls_str *out,
                                size_t *count, int browser_only);

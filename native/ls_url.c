@@ -286,14 +286,6 @@ static int ipv4_number(span part, uint64_t *value) {
     for (size_t i = 0; i < n; i++) {
         if (!(is_digit(d[i]) || is_alpha(d[i]))) return 0; /* isascii() and isalnum() */
     }
-    /* Python's int(digits, 16) and int(digits, 8) also take a "0x" / "0o" prefix, so the
-     * reference reads "0x0xa" as 10 and "00o17" as 15: mirrored here. */
-    if (n >= 2 && d[0] == '0' && ((base == 16 && (d[1] == 'x' || d[1] == 'X')) ||
-                                  (base == 8 && (d[1] == 'o' || d[1] == 'O')))) {
-        d += 2;
-        n -= 2;
-        if (!n) return 0;
-    }
     uint64_t v = 0;
     for (size_t i = 0; i < n; i++) {
         int digit = hexval(d[i]);

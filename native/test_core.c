@@ -382,6 +382,29 @@ static void test_bundle(void) {
                 ls_bundle_free(b);
             }
         }
+        /* deltas made for this payload: its own header and sections, then noise; the merge
+         * must refuse them or build in bounds (ASan), never crash */
+        {
+            size_t cap = 4 * plen + 4096, dlen, out_len;
+            uint8_t *delta = malloc(72 + 128 + 512), *out = malloc(cap);
+            memcpy(payload, data + 32, plen);
+            for (int round = 0; round < 2000; round++) {
+                memcpy(delta, "LSDELTA2", 8);
+                ls_sha256(payload, plen, delta + 8);
+                memset(delta + 40, 0, 32);
+                memcpy(delta + 72, payload, 128);
+                dlen = 200 + (size_t)(round % 300);
+                for (size_t k = 200; k < dlen; k++) {
+                    state = state * 1103515245u + 12345u;
+                    delta[k] = (uint8_t)(round & 1 ? (state >> 16) & 3 : state >> 16);
+                }
+                ls_status d = ls_delta_apply(payload, plen, delta, dlen, out, cap, &out_len);
+                CHECK(d == LS_ERR_DELTA || d == LS_ERR_BUFFER, "noise delta: %s", ls_status_name(d));
+            }
+            CHECK(ls_delta_apply(payload, plen, delta, 10, out, cap, &out_len) == LS_ERR_DELTA, "short");
+            free(delta);
+            free(out);
+        }
         memcpy(payload, data + 32, plen);
         ls_sha256(payload, plen, digest);
         digest[0] ^= 1;

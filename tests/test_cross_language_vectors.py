@@ -9,6 +9,7 @@ A Swift or Kotlin port runs the same file the same way (docs/native.md).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import struct
 from pathlib import Path
@@ -233,3 +234,246 @@ def test_wasm_module_imports_nothing_and_its_size_is_recorded() -> None:
     size = WASM.stat().st_size
     print(f"\nbuild/linkscreen.wasm: {size} bytes")
     assert size < 400_000
+
+
+# ---- delta and metadata vectors: the update path, one runner ----------------------------------
+
+DELTAS: dict[str, Any] = json.loads((VECTORS / "delta.json").read_text())
+METADATA: dict[str, Any] = json.loads((VECTORS / "metadata.json").read_text())
+
+
+def _payload_of(name: str) -> bytes:
+    return (VECTORS / name).read_bytes()[fmt.ENVELOPE.size : -fmt.SIGNATURE_BYTES]
+
+
+class PythonUpdates:
+    """The pure reference: apply_delta, the reader, the Matcher, the metadata checks."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("LINKSCREEN_PURE", "1")
+
+    def apply(self, old: bytes, delta: bytes) -> bytes | None:
+        from linkscreen.bundle.delta import apply_delta
+
+        try:
+            return apply_delta(old, delta)
+        except linkscreen.DeltaError:
+            return None
+
+    def answers(self, payload: bytes, sha256: str, urls: list[str]) -> list[Any] | None:
+        try:
+            bundle = linkscreen.Bundle.from_payload(payload, sha256=sha256)
+        except (linkscreen.HashMismatchError, linkscreen.BundleError):
+            return None
+        matcher = linkscreen.Matcher(bundle)
+        out = []
+        for url in urls:
+            verdict = matcher.check_url(url)
+            out.append((str(verdict.action), list(verdict.lists), verdict.shortened))
+        return out
+
+
+class NativeUpdates(PythonUpdates):
+    """The C core through the binding: ls_delta_apply, ls_bundle_open_payload, its check."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        pass
+
+    def apply(self, old: bytes, delta: bytes) -> bytes | None:
+        try:
+            return _probe.delta_apply(old, delta)
+        except linkscreen.DeltaError:
+            return None
+
+    def answers(self, payload: bytes, sha256: str, urls: list[str]) -> list[Any] | None:
+        try:
+            bundle = _probe.NativeBundle.from_payload(payload, bytes.fromhex(sha256))
+        except (linkscreen.HashMismatchError, linkscreen.BundleError):
+            return None
+        lists = bundle.lists()
+        return [_answer(bundle.check_url(url), bundle.row_list, lists) for url in urls]
+
+
+def _answer(check: Any, row_list: Any, lists: Any) -> tuple[str, list[str], bool]:
+    """Verdict of a complete check from its row runs: the most severe list wins."""
+    found = [
+        lists[row_list(row)]
+        for first, end in zip(check.rows, check.row_ends, strict=True)
+        if first >= 0
+        for row in range(first, end)
+    ]
+    found.sort(key=lambda info: -info.action.severity)
+    action = str(found[0].action) if found else "allow"  # the vectors' shortener policy
+    return action, list(dict.fromkeys(info.id for info in found)), check.shortened
+
+
+class WasmUpdates(WebAssembly):
+    """build/linkscreen.wasm: lsw_delta_apply, lsw_bundle_open_payload, lsw_bundle_check_url."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        super().__init__()
+
+    def apply(self, old: bytes, delta: bytes) -> bytes | None:
+        old_at, delta_at = self._put(old), self._put(delta)
+        cap = 1 << 20
+        out = self._alloc(cap)
+        status = self._x["lsw_delta_apply"](
+            self._store, old_at, len(old), delta_at, len(delta), out, cap, self._out_len
+        )
+        if status == 13:  # LS_ERR_DELTA
+            return None
+        assert status == 0, f"lsw_delta_apply returned {status}"
+        size = self._u32(self._out_len)
+        return bytes(self._memory.read(self._store, out, out + size))
+
+    def answers(self, payload: bytes, sha256: str, urls: list[str]) -> list[Any] | None:
+        handle = self._alloc(4)
+        status = self._x["lsw_bundle_open_payload"](
+            self._store, self._put(payload), len(payload), self._put(bytes.fromhex(sha256)), handle
+        )
+        if status in (8, 9, 12):  # corrupt, version, hash
+            return None
+        assert status == 0, f"lsw_bundle_open_payload returned {status}"
+        bundle = self._u32(handle)
+        lists = self._lists(bundle)
+        out = []
+        for url in urls:
+            raw = url.encode()
+            status = self._x["lsw_bundle_check_url"](
+                self._store, self._ws, bundle, self._put(raw), len(raw),
+                self._out, self._OUT_CAP, self._out_len,
+            )  # fmt: skip
+            assert status == 0, f"lsw_bundle_check_url returned {status}"
+            size = self._u32(self._out_len)
+            text = bytes(self._memory.read(self._store, self._out, self._out + size)).decode()
+            rows, ends, shortened = [], [], False
+            for line in text.splitlines():
+                if line == "S":
+                    shortened = True
+                elif line.startswith("E "):
+                    _, first, end = line[2:].rsplit(" ", 2)
+                    rows.append(int(first))
+                    ends.append(int(end))
+            check = _probe.UrlCheck((), (), tuple(rows), False, tuple(ends), shortened)
+            out.append(_answer(check, lambda row: self._row_list(bundle, row), lists))
+        return out
+
+    def _row_list(self, bundle: int, row: int) -> int:
+        out = self._alloc(4)
+        assert self._x["lsw_bundle_row_list"](self._store, bundle, row, out) == 0
+        return self._u32(out)
+
+    def _lists(self, bundle: int) -> list[Any]:
+        from linkscreen.results import ListInfo
+
+        found, index = [], 0
+        pointer, length, action = self._alloc(4), self._alloc(4), self._alloc(4)
+        while self._x["lsw_bundle_list"](self._store, bundle, index, pointer, length, action) == 0:
+            start, size = self._u32(pointer), self._u32(length)
+            name = bytes(self._memory.read(self._store, start, start + size)).decode()
+            kind = Action.BLOCK if self._u32(action) == 2 else Action.WARN
+            found.append(ListInfo(name, kind, "", ()))
+            index += 1
+        return found
+
+
+def _updates(name: str, monkeypatch: pytest.MonkeyPatch) -> Any:
+    if name == "python":
+        return PythonUpdates(monkeypatch)
+    if not _probe.NATIVE_AVAILABLE:
+        pytest.skip("C core not built")
+    if name == "c":
+        return NativeUpdates(monkeypatch)
+    if not WASM.exists():
+        pytest.skip(f"{WASM.relative_to(ROOT)} not built: `make wasm` needs clang, lld, wasi-libc")
+    pytest.importorskip("wasmtime")
+    return WasmUpdates(monkeypatch)
+
+
+@pytest.mark.parametrize("name", ["python", "c", "wasm"])
+def test_delta_vectors(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    impl = _updates(name, monkeypatch)
+    old = _payload_of(DELTAS["old"])
+    assert hashlib.sha256(old).hexdigest() == DELTAS["old_sha256"]
+    urls = [check["url"] for check in DELTAS["checks"]]
+    expected = [(c["action"], c["lists"], c["shortened"]) for c in DELTAS["checks"]]
+    results = set()
+    for case in DELTAS["cases"]:
+        new = impl.apply(old, bytes.fromhex(case["delta_hex"]))
+        results.add(case["result"])
+        if case["result"] == "refused":
+            assert new is None, f"{name}: {case['name']}"
+            continue
+        assert new is not None, f"{name}: {case['name']}"
+        assert (hashlib.sha256(new).hexdigest(), len(new)) == (case["new_sha256"], case["new_size"])
+        assert new == _payload_of(DELTAS["new"])
+        assert impl.answers(new, case["new_sha256"], urls) == expected, name
+    assert results == {"applied", "refused"}
+    assert len(DELTAS["cases"]) >= 12
+
+
+@pytest.mark.parametrize("name", ["python", "c", "wasm"])
+def test_metadata_vectors(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Python checks every metadata file (the C core reads no JSON: a port verifies
+    metadata with its platform's JSON and Ed25519, as docs/protocol.md says); every
+    implementation opens the payloads the manifest names only with the named hashes."""
+    impl = _updates(name, monkeypatch)
+    for case in METADATA["cases"]:
+        if name == "python":
+            assert _metadata_answer(case) == case["result"], case["name"]
+    manifest = next(c for c in METADATA["cases"] if c["name"] == "manifest")["read"]
+    payload = _payload_of("tiny-next.bundle")
+    assert manifest["state_sha256"] == METADATA["payloads"]["tiny-next.bundle"]
+    assert impl.answers(payload, manifest["state_sha256"], []) == []
+    assert impl.answers(payload[:-1] + b"\1", manifest["state_sha256"], []) is None
+    old = _payload_of("tiny.bundle")
+    (delta_entry,) = manifest["deltas"]
+    assert delta_entry["from_sha256"] == hashlib.sha256(old).hexdigest()
+    step = bytes.fromhex(DELTAS["cases"][0]["delta_hex"])
+    assert hashlib.sha256(step).hexdigest() == delta_entry["sha256"]
+    assert hashlib.sha256(impl.apply(old, step)).hexdigest() == manifest["state_sha256"]
+
+
+def _metadata_answer(case: dict[str, Any]) -> str:
+    from linkscreen import metadata
+    from linkscreen.errors import LinkscreenError
+
+    now, leeway = METADATA["now"], METADATA["leeway"]
+    shipped = {k: _public(v) for k, v in METADATA["shipped_root_keys"].items()}
+    by_name = {c["name"]: c for c in METADATA["cases"]}
+    raw = case["json"].encode()
+    try:
+        root1 = metadata.verify_root(
+            by_name["root 1, self-signed"]["json"].encode(), shipped, 1,
+            expected_version=1, now=now, leeway=leeway,
+        )  # fmt: skip
+        if case["kind"] == "root":
+            trusted = shipped if case["trusted"] == "shipped" else root1.root_keys
+            version = 1 if case["trusted"] == "shipped" else 2
+            root = metadata.verify_root(
+                raw, trusted, 1, expected_version=version, now=now, leeway=leeway
+            )
+            assert sorted(root.signing_keys) == case["read"]["signing_keys"]
+            return "accepted"
+        root2 = metadata.verify_root(
+            by_name["root 2, signed by root 1's key and its own"]["json"].encode(),
+            root1.root_keys, 1, expected_version=2, now=now, leeway=leeway,
+        )  # fmt: skip
+        if case["kind"] == "pointer":
+            read = metadata.verify_pointer(raw, root2, now=now, leeway=leeway)
+            assert read.manifest.sha256 == case["read"]["manifest"]["sha256"]
+            return "accepted"
+        pointer = metadata.verify_pointer(
+            by_name["pointer"]["json"].encode(), root2, now=now, leeway=leeway
+        )
+        found = metadata.verify_manifest(raw, root2, pointer, now=now, leeway=leeway)
+        assert found.state_sha256 == case["read"]["state_sha256"]
+        return "accepted"
+    except LinkscreenError as exc:
+        return type(exc).__name__
+
+
+def _public(raw_hex: str) -> Any:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    return Ed25519PublicKey.from_public_bytes(bytes.fromhex(raw_hex))

@@ -92,12 +92,22 @@ def test_safe_browsing_and_wpt_vectors_agree(
         assert got == expected, ascii(url)
 
 
-def test_python_int_prefix_quirks_agree(native_psl: _probe.NativePsl) -> None:
-    """IPv4 parts Python's int() reads with a second base prefix ("0x0xa" is 10)."""
+def test_ipv4_parts_follow_the_whatwg_number_parser(native_psl: _probe.NativePsl) -> None:
+    """A part is 0x + hex digits, 0 + octal digits or decimal digits, nothing else: Python's
+    int() would also take a second prefix ("0x0xa" as 10), a "_" or a sign; a browser does
+    not, so neither do the reference and the C core ("0x0xa" is then a host name)."""
     hosts = ["0x0xa", "00o17", "0x0x", "00o", "0x0X1f.1", "00O7.0x0xff", "0o17", "0xx1", "0x0x0xa"]
+    hosts += ["0x1_0", "1_0", "0x+1", "0x-1", "0b1", "08", "0x", "0xAbC", "017.1", "1.2.3.4_"]
     for host in hosts:
         url = f"http://{host}/p"
         assert native_reading(native_psl, url) == python_reading(url), host
+    assert canonicalize("http://0x0xa/p") == "http://0x0xa/p"
+    assert canonicalize("http://0x0a/p") == "http://0.0.0.10/p"
+    assert canonicalize("http://00o17/") == "http://00o17/"
+    assert canonicalize("http://a.0x1_0/") == "http://a.0x1_0/"  # no number at the end
+    with pytest.raises(linkscreen.InvalidURLError):
+        canonicalize("http://a.0x10/")  # ends in a number, so all of it must be one
+    assert canonicalize("http://017.1/") == "http://15.0.0.1/"
 
 
 def test_a_port_of_thousands_of_digits_is_a_typed_refusal(

@@ -93,6 +93,10 @@ def _to_punycode(host: str) -> str:
     return ".".join(labels)
 
 
+#: The digits of each base an IPv4 part may be written in (WHATWG's IPv4 number parser).
+_IPV4_DIGITS = {16: "0123456789abcdefABCDEF", 8: "01234567", 10: "0123456789"}
+
+
 def _parse_ipv4_number(part: str) -> int | None:
     """One IPv4 part in WHATWG's reading: 0x.. hex, 0.. octal, else decimal; None if invalid."""
     if part[:2] in ("0x", "0X"):
@@ -103,11 +107,11 @@ def _parse_ipv4_number(part: str) -> int | None:
         digits, base = part[1:], 8
     else:
         digits, base = part, 10
-    if not digits.isascii() or not digits.isalnum():
-        return None
+    if not digits or digits.strip(_IPV4_DIGITS[base]):
+        return None  # only the base's own digits: no sign, "_", space or second "0x" prefix
     try:
         return int(digits, base)
-    except ValueError:
+    except ValueError:  # past int()'s 4,300 decimal digits: far past any IPv4 part
         return None
 
 

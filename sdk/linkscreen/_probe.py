@@ -25,6 +25,7 @@ from .bundle.format import fingerprint as _fingerprint
 from .errors import (
     BundleCorruptError,
     BundleSignatureError,
+    DeltaError,
     HashMismatchError,
     InvalidURLError,
     LinkscreenError,
@@ -62,6 +63,7 @@ __all__ = [
     "UrlCheck",
     "bloom_add",
     "bloom_count",
+    "delta_apply",
     "expand_url",
     "fingerprint",
     "host_only_variants",
@@ -69,6 +71,7 @@ __all__ = [
     "make_probe",
     "native_enabled",
     "psl_text",
+    "sha256",
     "uts46_map",
 ]
 
@@ -241,6 +244,15 @@ def fingerprint(salt: bytes, expression: bytes) -> bytes:
     return bytes(out)
 
 
+def sha256(data: bytes | memoryview) -> bytes:
+    """The C core's SHA-256 (its own rounds, or the CPU's SHA instructions for long inputs)."""
+    lib = _lib_or_raise()
+    source = _ffi.from_buffer("uint8_t[]", data)
+    out = _ffi.new("uint8_t[]", 32)
+    _check(lib.ls_sha256(source, len(source), out), "ls_sha256")
+    return bytes(out)
+
+
 def uts46_map(code_point: int) -> tuple[str, str]:
     """The C core's pinned UTS #46 row for one code point: (status K/M/I/X, replacement)."""
     lib = _lib_or_raise()
@@ -316,6 +328,10 @@ class UrlCheck:
     rows: tuple[int, ...]
     host_only: bool = False
     """The URL passed a limit: only its hosts were read (variants are ``scheme://host/``)."""
+    row_ends: tuple[int, ...] = ()
+    """One past the last row equal to each expression (-1 when none); from a bundle check."""
+    shortened: bool = False
+    """The browser reading is a link on one of the bundle's URL shorteners."""
 
 
 # ---- probes -------------------------------------------------------------------------------------
@@ -511,6 +527,32 @@ def bloom_count(bits: bytes, m: int, k: int, seed: int, expressions: Iterable[by
     return hits
 
 
+# ---- deltas -------------------------------------------------------------------------------------
+
+
+def delta_apply(old_payload: bytes | memoryview, delta: bytes) -> bytes:
+    """The C core's ``bundle.delta.apply_delta`` (``ls_delta_apply``): the new payload.
+
+    Raises DeltaError (with the C status; ``apply_delta`` words the reason) when the delta is
+    malformed, made for another state or does not give its target payload.
+    """
+    lib = _lib_or_raise()
+    old = _ffi.from_buffer("uint8_t[]", old_payload)
+    change = _ffi.from_buffer("uint8_t[]", delta)
+    size = _ffi.new("size_t *")
+    status = lib.ls_delta_apply(old, len(old), change, len(change), _ffi.NULL, 0, size)
+    if status == lib.LS_ERR_BUFFER:
+        out = bytearray(size[0])
+        target = _ffi.from_buffer("uint8_t[]", out)
+        status = lib.ls_delta_apply(old, len(old), change, len(change), target, len(out), size)
+        if status == 0:
+            return bytes(out)
+    if status == lib.LS_ERR_DELTA:
+        raise DeltaError("the C core refuses the delta (LS_ERR_DELTA)")
+    _check(status, "ls_delta_apply")
+    raise NativeCoreError("ls_delta_apply wrote nothing", "LS_ERR_BUFFER")
+
+
 # ---- the C bundle reader ------------------------------------------------------------------------
 
 #: Status of the C reader -> the Python reader's exception for the same refusal.
@@ -636,6 +678,31 @@ class NativeBundle:
         count = _ffi.new("size_t *")
         _check(_lib.ls_psl_rule_count(psl[0], count), "ls_psl_rule_count")
         return int(count[0])
+
+    def check_url(self, url: str) -> UrlCheck:
+        """``ls_bundle_check_url``: the whole path with this bundle's tables and list (for a
+        format 1 bundle, which carries none, the SDK's snapshot)."""
+        raw = url_bytes(url)
+        ws, out = _thread_state()
+        fallback, table = _ffi.NULL, None
+        if not self.info()["psl_embedded"]:
+            from .psl import snapshot
+
+            table = NativePsl.from_list(snapshot())  # kept alive through the call
+            fallback = table.handle
+        status = _lib.ls_bundle_check_url(ws, self._handle, fallback, raw, len(raw), out)
+        if status:
+            _check(status, "check_url", url)
+        lines = _ffi.buffer(out.text.ptr, out.text.len)[:].decode("ascii").split("\n")
+        variants, count = out.variant_count, out.expression_count
+        return UrlCheck(
+            tuple(lines[:variants]),
+            tuple(lines[variants : variants + count]),
+            tuple(_ffi.unpack(out.rows, count)),
+            bool(out.host_only),
+            tuple(_ffi.unpack(out.row_ends, count)),
+            bool(out.shortened),
+        )
 
     def row_list(self, row: int) -> int:
         out = _ffi.new("uint32_t *")

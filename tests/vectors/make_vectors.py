@@ -10,6 +10,10 @@ WebAssembly: tests/test_cross_language_vectors.py).
 ``tiny-p1.bundle`` and ``tiny-p2.bundle`` hold the same entries with 1 and 2 implicit
 fingerprint bytes (bucket index) and must give the same answers. ``tiny-v1.bundle`` and
 ``expected-v1.json`` are the format-1 vectors, kept so readers keep reading old bundles.
+``tiny-next.bundle`` is the next bundle of tiny's chain; ``delta.json`` holds the delta between
+them and deltas that must be refused, ``metadata.json`` signed update metadata (root, pointer,
+manifest) with the answers a client must give; one runner for pure Python, C and WebAssembly
+(tests/test_cross_language_vectors.py).
 ``tests/test_bundle_vectors.py``
 regenerates everything in memory and fails if a byte differs, so the vectors cannot drift from
 the code. Run ``python tests/vectors/make_vectors.py`` after a deliberate format change.
@@ -18,7 +22,9 @@ the code. Run ``python tests/vectors/make_vectors.py`` after a deliberate format
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
+import struct
 from pathlib import Path
 from typing import Any
 
@@ -26,15 +32,17 @@ import mmh3
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from linkscreen import Bundle, Matcher
+from linkscreen import Bundle, Matcher, metadata
 from linkscreen._probe import PureProbe
+from linkscreen.bundle import delta as deltas
 from linkscreen.bundle import format as fmt
 from linkscreen.canonical import canonical_variants, host_only_variants
-from linkscreen.errors import InvalidURLError, URLLimitError
+from linkscreen.errors import DeltaError, InvalidURLError, LinkscreenError, URLLimitError
 from linkscreen.expressions import canonical_expressions
+from linkscreen.keys import key_id_of
 from linkscreen.psl import PublicSuffixList
 from linkscreen.results import Action
-from linkscreen_server.compiler import ListMeta, ListSpec, compile_bundle
+from linkscreen_server.compiler import ChainParams, ListMeta, ListSpec, compile_bundle
 from linkscreen_server.writer import payload_of, sign_payload
 
 HERE = Path(__file__).parent
@@ -107,8 +115,24 @@ http://m1.cloud.test/
 WATCH = "url,category\nhttp://warn.test/path/,suspicious\nhttp://both.example/,suspicious\n"
 
 
-def build(workdir: Path) -> bytes:
-    (workdir / "hotline.txt").write_text(HOTLINE)
+#: The next version of the hotline list: one entry gone, two new (tiny-next.bundle).
+HOTLINE_NEXT = (
+    HOTLINE.replace("http://exact.example/page/123\n", "")
+    + "http://fresh.example/\nhttp://prefix.example/other/\n"
+)
+NEXT_URLS = [
+    "http://exact.example/page/123",
+    "http://fresh.example/a",
+    "http://prefix.example/other/x",
+    "http://blocked-host.example/",
+    "http://both.example/",
+    "http://short.example/abc",
+    "http://allowed.example/",
+]
+
+
+def build(workdir: Path, hotline: str = "", chain: ChainParams | None = None) -> bytes:
+    (workdir / "hotline.txt").write_text(hotline or HOTLINE)
     (workdir / "watch.csv").write_text(WATCH)
     specs = [
         ListSpec("hotline", workdir / "hotline.txt", Action.BLOCK),
@@ -124,8 +148,223 @@ def build(workdir: Path) -> bytes:
         meta=META,
         shorteners=SHORTENERS,
         psl=PublicSuffixList.parse(TINY_PSL),
+        sequence=2 if chain else None,
+        chain=chain,
     )
     return data
+
+
+def build_next(workdir: Path, data: bytes) -> bytes:
+    """The next bundle of the chain: same salt, seed and Bloom shape, the filter grown."""
+    payload = fmt.parse_payload(payload_of(data))
+    h = payload.header
+    chain = ChainParams(h.salt, h.bloom_seed, h.bloom_k, h.bloom_bits, bytes(payload.bloom))
+    return build(workdir, HOTLINE_NEXT, chain)
+
+
+def _leb(values: list[int]) -> bytes:
+    """Strictly ascending values as LEB128 gaps (docs/bundle-format.md section 8)."""
+    out, previous = bytearray(), 0
+    for value in values:
+        gap, previous = value - previous, value
+        while True:
+            out.append((gap & 0x7F) | (0x80 if gap > 0x7F else 0))
+            gap >>= 7
+            if not gap:
+                break
+    return bytes(out)
+
+
+def _delta(old: bytes, new: bytes, **change: Any) -> bytes:
+    """A delta from its parts (section 8), as make_delta lays it out, with ``change`` applied:
+    magic, from_sha, to_sha, header (bytes), carried ({id: bytes | None}), gained, removed,
+    added ([(fingerprint, list index)])."""
+    a, b = fmt.parse_payload(old), fmt.parse_payload(new)
+    gained = [
+        bit for bit in range(b.header.bloom_bits) if b.bloom[bit >> 3] >> (bit & 7) & 1
+        and not a.bloom[bit >> 3] >> (bit & 7) & 1
+    ]  # fmt: skip
+    old_rows, new_rows = a.rows(), b.rows()
+    removed = [i for i, row in enumerate(old_rows) if row not in set(new_rows)]
+    added = sorted(set(new_rows) - set(old_rows))
+    previous = a.carried_sections()
+    carried: dict[int, bytes | None] = {
+        sid: (None if previous.get(sid) == data else data)
+        for sid, data in b.carried_sections().items()
+    }
+    parts: dict[str, Any] = {
+        "magic": deltas.MAGIC, "from_sha": hashlib.sha256(old).digest(),
+        "to_sha": hashlib.sha256(new).digest(), "header": b.header.pack(), "carried": carried,
+        "gained": gained, "removed": removed, "added": added,
+    }  # fmt: skip
+    parts.update(change)
+    out = bytearray(parts["magic"] + parts["from_sha"] + parts["to_sha"] + parts["header"])
+    out += struct.pack("<I", len(parts["carried"]))
+    for sid, data in parts["carried"].items():
+        out += struct.pack("<II", sid, deltas.UNCHANGED) if data is None else (
+            struct.pack("<II", sid, len(data)) + data
+        )  # fmt: skip
+    for values in (parts["gained"], parts["removed"]):
+        out += struct.pack("<I", len(values)) + _leb(values)
+    out += struct.pack("<I", len(parts["added"]))
+    for fingerprint, tag in parts["added"]:
+        out += fingerprint + struct.pack("<H", tag)
+    return bytes(out)
+
+
+def delta_vectors(data: bytes, next_data: bytes) -> dict[str, Any]:
+    """The chain step tiny -> tiny-next and deltas a client must refuse, with the reference's
+    answers; an applied delta's payload is then checked on NEXT_URLS."""
+    old, new = payload_of(data), payload_of(next_data)
+    good = deltas.make_delta(old, new)
+    assert good == _delta(old, new), "the vector encoder must be make_delta's layout"
+    a = fmt.parse_payload(old)
+    set_bit = next(bit for bit in range(a.header.bloom_bits) if a.bloom[bit >> 3] >> (bit & 7) & 1)
+    rows = a.rows()
+    changed_salt = bytearray(fmt.parse_payload(new).header.pack())
+    changed_salt[32] ^= 1
+    added = sorted(set(fmt.parse_payload(new).rows()) - set(rows))
+    bad = {
+        "not a delta (magic)": _delta(old, new, magic=b"LSDELTA9"),
+        "made for another state": _delta(old, new, from_sha=bytes(32)),
+        "does not give its target": _delta(old, new, to_sha=bytes(32)),
+        "cut short": good[:-1],
+        "another chain (salt)": _delta(old, new, header=bytes(changed_salt)),
+        "carries a rebuilt section": _delta(old, new, carried={1: None, 4: b"x"}),
+        "sections out of order": _delta(old, new, carried={7: None, 1: None}),
+        "keeps a section the old state lacks": _delta(old, new, carried={1: None, 8: None}),
+        "sets a Bloom bit already set": _delta(old, new, gained=[set_bit]),
+        "Bloom bit past m": _delta(old, new, gained=[a.header.bloom_bits]),
+        "removes a row past n": _delta(old, new, removed=[len(rows)]),
+        "adds a row already there": _delta(old, new, added=sorted([*added, rows[0]])),
+        "added rows out of order": _delta(old, new, added=added[::-1]) if len(added) > 1 else b"",
+        "added row names no list": _delta(old, new, added=[(added[0][0], 7)]),
+    }
+    cases: list[dict[str, Any]] = [
+        {"name": "one step of the chain", "delta_hex": good.hex(), "result": "applied",
+         "new_sha256": hashlib.sha256(new).hexdigest(), "new_size": len(new)},
+    ]  # fmt: skip
+    applied = deltas.apply_delta(old, good)
+    assert applied == new
+    for name, delta in bad.items():
+        assert delta, name
+        try:
+            deltas.apply_delta(old, delta)
+        except DeltaError:
+            cases.append({"name": name, "delta_hex": delta.hex(), "result": "refused"})
+            continue
+        raise AssertionError(f"delta vector {name!r} is not refused")
+    matcher = Matcher(Bundle.from_payload(new, sha256=hashlib.sha256(new).hexdigest()))
+    checks = []
+    for url in NEXT_URLS:
+        verdict = matcher.check_url(url)
+        checks.append({"url": url, "action": str(verdict.action), "lists": list(verdict.lists),
+                       "shortened": verdict.shortened})  # fmt: skip
+    return {
+        "old": "tiny.bundle",
+        "new": "tiny-next.bundle",
+        "old_sha256": hashlib.sha256(old).hexdigest(),
+        "cases": cases,
+        "checks": checks,
+    }
+
+
+#: Update-metadata keys, derived from public constant bytes: they protect nothing.
+ROOT_KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(40, 72)))
+NEXT_ROOT_KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(80, 112)))
+SIGNING_KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(120, 152)))
+NOW = CREATED + 3600
+
+
+def metadata_vectors(data: bytes, next_data: bytes) -> dict[str, Any]:
+    """Signed root, pointer and manifest files (docs/protocol.md), each with what a client
+    answers: ``accepted`` and the fields it reads, or the error class."""
+    sign, table = metadata.sign_metadata, metadata.key_table
+    old, new = payload_of(data), payload_of(next_data)
+    delta = deltas.make_delta(old, new)
+
+    def info(path: str, blob: bytes) -> dict[str, Any]:
+        return {"path": path, "sha256": hashlib.sha256(blob).hexdigest(), "size": len(blob)}
+
+    root1 = {"_type": "root", "version": 1, "expires": NOW + 86400,
+             "root_keys": table([ROOT_KEY.public_key()]), "root_threshold": 1,
+             "signing_keys": table([SIGNING_KEY.public_key()])}  # fmt: skip
+    root2 = {**root1, "version": 2, "root_keys": table([NEXT_ROOT_KEY.public_key()])}
+    manifest = {"_type": "manifest", "version": 2, "created": CREATED, "expires": NOW + 3600,
+                "state": {"sha256": hashlib.sha256(new).hexdigest(), "size": len(new)},
+                "full": info("bundles/2.bundle", next_data),
+                "deltas": [{"from_sha256": hashlib.sha256(old).hexdigest(),
+                            **info("deltas/1-2.delta", delta)}]}  # fmt: skip
+    raw_manifest = sign(manifest, [SIGNING_KEY])
+    pointer = {"_type": "pointer", "version": 2, "expires": NOW + 600, "root_version": 2,
+               "manifest": info("manifests/2.json", raw_manifest)}  # fmt: skip
+    files: list[tuple[str, str, dict[str, Any], list[Ed25519PrivateKey], dict[str, Any]]] = [
+        ("root 1, self-signed", "root", root1, [ROOT_KEY], {"trusted": "shipped"}),
+        ("root 2, signed by root 1's key and its own", "root", root2,
+         [ROOT_KEY, NEXT_ROOT_KEY], {"trusted": "root 1"}),
+        ("root 2 signed only by its own key", "root", root2, [NEXT_ROOT_KEY],
+         {"trusted": "root 1"}),
+        ("root 3 offered where 2 is expected", "root", {**root2, "version": 3},
+         [ROOT_KEY, NEXT_ROOT_KEY], {"trusted": "root 1"}),
+        ("root 2 with threshold 2 of one key", "root", {**root2, "root_threshold": 2},
+         [ROOT_KEY, NEXT_ROOT_KEY], {"trusted": "root 1"}),
+        ("pointer", "pointer", pointer, [SIGNING_KEY], {}),
+        ("pointer signed by a root key", "pointer", pointer, [NEXT_ROOT_KEY], {}),
+        ("expired pointer", "pointer", {**pointer, "expires": NOW - 3600}, [SIGNING_KEY], {}),
+        ("pointer naming an unsafe path", "pointer",
+         {**pointer, "manifest": {**pointer["manifest"], "path": "../2.json"}}, [SIGNING_KEY], {}),
+        ("manifest", "manifest", manifest, [SIGNING_KEY], {}),
+        ("manifest of another version than the pointer", "manifest",
+         {**manifest, "version": 3}, [SIGNING_KEY], {}),
+        ("manifest with a bad state hash", "manifest",
+         {**manifest, "state": {"sha256": "00", "size": 1}}, [SIGNING_KEY], {}),
+    ]  # fmt: skip
+    shipped = {key_id_of(ROOT_KEY.public_key()).hex(): ROOT_KEY.public_key()}
+    root_one = metadata.verify_root(sign(root1, [ROOT_KEY]), shipped, 1, expected_version=1,
+                                    now=NOW, leeway=0)  # fmt: skip
+    root_two = metadata.verify_root(sign(root2, [ROOT_KEY, NEXT_ROOT_KEY]), root_one.root_keys,
+                                    1, expected_version=2, now=NOW, leeway=0)  # fmt: skip
+    good_pointer = metadata.verify_pointer(sign(pointer, [SIGNING_KEY]), root_two, now=NOW,
+                                           leeway=0)  # fmt: skip
+    cases = []
+    for name, kind, signed, keys, extra in files:
+        raw = raw_manifest if signed is manifest else sign(signed, keys)
+        case: dict[str, Any] = {"name": name, "kind": kind, "json": raw.decode("ascii"), **extra}
+        try:
+            if kind == "root":
+                trusted = shipped if extra["trusted"] == "shipped" else root_one.root_keys
+                expected = 1 if extra["trusted"] == "shipped" else 2
+                root = metadata.verify_root(raw, trusted, 1, expected_version=expected, now=NOW,
+                                            leeway=0)  # fmt: skip
+                case["read"] = {"version": root.version, "threshold": root.threshold,
+                                "root_keys": sorted(root.root_keys),
+                                "signing_keys": sorted(root.signing_keys)}  # fmt: skip
+            elif kind == "pointer":
+                read = metadata.verify_pointer(raw, root_two, now=NOW, leeway=0)
+                case["read"] = {"version": read.version, "root_version": read.root_version,
+                                "manifest": dataclasses.asdict(read.manifest)}  # fmt: skip
+            else:
+                found = metadata.verify_manifest(raw, root_two, good_pointer, now=NOW, leeway=0)
+                steps = [{"from_sha256": d.from_sha256, **dataclasses.asdict(d.file)}
+                         for d in found.deltas]  # fmt: skip
+                full = dataclasses.asdict(found.full)
+                case["read"] = {"version": found.version, "state_sha256": found.state_sha256,
+                                "state_size": found.state_size, "full": full,
+                                "deltas": steps}  # fmt: skip
+            case["result"] = "accepted"
+        except LinkscreenError as exc:
+            case["result"] = type(exc).__name__
+        cases.append(case)
+    return {
+        "now": NOW,
+        "leeway": 0,
+        "shipped_root_keys": table([ROOT_KEY.public_key()]),
+        "payloads": {
+            "tiny.bundle": hashlib.sha256(old).hexdigest(),
+            "tiny-next.bundle": hashlib.sha256(new).hexdigest(),
+        },
+        "cases": cases,
+    }
 
 
 def with_prefix_bytes(data: bytes, prefix_bytes: int) -> bytes:
@@ -164,6 +403,9 @@ URL_PATH_URLS = [
     "http://195.127.0.11/uploads/%20%20%20%20/.verify/.eBaysecure=updateuserdataxplimnbqmn-xplmvalidateinfoswqpcmlx=hgplmcx/",
     "http://host%23.com/%257Ea%2521b%2540c%2523d%2524e%25f%255E00%252611%252A22%252833%252944_55%252B",
     "http://3279880203/blah",
+    "http://0x0xa/p",  # WHATWG: no number (a second 0x prefix), so a host name
+    "http://0x0a.0x00000a/p",
+    "http://a.0x10/p",  # ends in a number, so every part must be one: refused
     "http://www.google.com/blah/..",
     "www.google.com/",
     "www.google.com",
@@ -322,8 +564,12 @@ def hashes(bundle: Bundle) -> list[dict[str, Any]]:
 
 def generate(workdir: Path) -> dict[str, bytes]:
     data = build(workdir)
+    next_data = build_next(workdir, data)
     bundle = Bundle.from_bytes(data, [public_pem()])
     return {
+        "tiny-next.bundle": next_data,
+        "delta.json": (json.dumps(delta_vectors(data, next_data), indent=1) + "\n").encode(),
+        "metadata.json": (json.dumps(metadata_vectors(data, next_data), indent=1) + "\n").encode(),
         "tiny.bundle": data,
         "tiny-p1.bundle": with_prefix_bytes(data, 1),
         "tiny-p2.bundle": with_prefix_bytes(data, 2),
