@@ -85,7 +85,8 @@ def test_check_url_in_one_c_call_agrees_with_the_pure_path(
     assert any(v.shortened and v.action is Action.WARN and not v.matches for v in verdicts)
     assert any(v.host_only for v in verdicts)
     assert any(v.error for v in verdicts)
-    assert sum(bool(v.matches) for v in verdicts) > 1000
+    # the feed repeats hosts, so many match; its 40-line sample (no ../shared/data) fewer
+    assert sum(bool(v.matches) for v in verdicts) > (1000 if url_corpus.FEED.exists() else 20)
 
 
 def test_the_one_call_path_is_taken(bundle: linkscreen.Bundle, monkeypatch: Any) -> None:
