@@ -17,7 +17,13 @@ _HEADER = (_HERE / "linkscreen.h").read_text()
 SOURCES = [
     f"native/{name}"
     for name in (
-        "ls_api.c", "ls_bundle.c", "ls_delta.c", "ls_hash.c", "ls_psl.c", "ls_unicode.c", "ls_url.c"
+        "ls_api.c",
+        "ls_bundle.c",
+        "ls_delta.c",
+        "ls_hash.c",
+        "ls_psl.c",
+        "ls_unicode.c",
+        "ls_url.c",
     )
 ]
 
