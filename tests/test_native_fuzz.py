@@ -1,10 +1,13 @@
-"""A bounded libFuzzer run of the C URL path, checked against the Python reference.
+"""Bounded libFuzzer runs of the C URL path and of the bundle reader and delta merge, checked
+against the Python reference.
 
 The test writes seeds (vectors, feed, generated URLs) and the Python answers for them, builds
 native/fuzz_url.c with clang's libFuzzer, AddressSanitizer and UBSan, and fuzzes for
 LINKSCREEN_FUZZ_SECONDS (30 by default; `make fuzz` runs longer). The target replays the
 Python answers first and checks its invariants on every input; afterwards every input the
-fuzzer kept is run through both C and Python here, and they must agree.
+fuzzer kept is run through both C and Python here, and they must agree. native/fuzz_bundle.c
+(half the time) reads every input as a payload and as a delta; each kept input then goes
+through both readers and both merges.
 """
 
 from __future__ import annotations
@@ -110,3 +113,102 @@ def test_fuzzing_the_url_path_finds_no_crash_and_no_disagreement(tmp_path: Path)
             bad.append(url)
     print(f"\nfuzz: {executions} executions in {SECONDS}s, {len(kept)} kept inputs replayed")
     assert bad[:5] == []
+
+
+BUNDLE_SECONDS = max(5, SECONDS // 2)
+VECTORS = ROOT / "tests" / "vectors"
+BUNDLE_CORE = [*CORE, "ls_bundle.c", "ls_delta.c"]
+
+
+def _payload(name: str) -> bytes:
+    return (VECTORS / name).read_bytes()[32:-64]
+
+
+def test_fuzzing_the_bundle_reader_and_delta_merge(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """native/fuzz_bundle.c reads each input as a payload and as a delta to tiny's payload,
+    under ASan and UBSan; then every kept input goes through both readers and both merges
+    here, which must accept and refuse the same inputs (with the same error class)."""
+    import json
+
+    seeds, corpus = tmp_path / "seeds", tmp_path / "corpus"
+    seeds.mkdir()
+    corpus.mkdir()
+    names = ["tiny.bundle", "tiny-v1.bundle", "tiny-p1.bundle", "tiny-p2.bundle"]
+    for name in [*names, "tiny-next.bundle"]:
+        (seeds / f"{name}.payload").write_bytes(_payload(name))
+    for index, case in enumerate(json.loads((VECTORS / "delta.json").read_text())["cases"]):
+        (seeds / f"delta-{index}").write_bytes(bytes.fromhex(case["delta_hex"]))
+    old = tmp_path / "old.payload"
+    old.write_bytes(_payload("tiny.bundle"))
+    target = tmp_path / "fuzz_bundle"
+    command = [
+        "clang", "-g", "-O1", "-std=c99", "-fsanitize=fuzzer,address,undefined",
+        "-fno-sanitize-recover=all", f"-I{ROOT / 'native'}", str(ROOT / "native/fuzz_bundle.c"),
+        *(str(ROOT / "native" / name) for name in BUNDLE_CORE), "-o", str(target),
+    ]  # fmt: skip
+    built = subprocess.run(command, capture_output=True, text=True, check=False)
+    if built.returncode and "libclang_rt.fuzzer" in built.stderr:
+        pytest.skip("clang has no libFuzzer runtime (Debian: libclang-rt-14-dev)")
+    assert built.returncode == 0, built.stderr[-2000:]
+    run = subprocess.run(
+        [str(target), f"-max_total_time={BUNDLE_SECONDS}", "-seed=1", "-max_len=8192",
+         "-timeout=10", "-rss_limit_mb=2048", "-print_final_stats=1", str(corpus), str(seeds)],
+        capture_output=True, text=True, env=dict(os.environ, LS_FUZZ_OLD=str(old)),
+        check=False, cwd=tmp_path,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr[-3000:]
+
+    monkeypatch.setenv("LINKSCREEN_PURE", "1")  # apply_delta: the pure merge, against C's
+    old_payload = old.read_bytes()
+    accepted = applied = 0
+    bad = []
+    inputs = sorted(corpus.iterdir()) + sorted(seeds.iterdir())
+    for path in inputs:
+        data = path.read_bytes()
+        answers, merged = _readers_answer(data), _merges_answer(old_payload, data)
+        if answers[0] != answers[1] or merged[0] != merged[1]:
+            bad.append(path.name)
+        accepted += answers[0] is None
+        applied += merged[0] is not None
+    print(f"\nfuzz bundle: {len(inputs)} inputs replayed, {accepted} payloads read, "
+          f"{applied} deltas applied")  # fmt: skip
+    assert bad[:5] == []
+    assert accepted >= len(names)
+    assert applied >= 1
+
+
+def _readers_answer(data: bytes) -> list[type[BaseException] | None]:
+    """The Python and the C reader on a payload with its own hash: None or the error class."""
+    import hashlib
+
+    import linkscreen
+    from linkscreen.errors import LinkscreenError
+
+    digest = hashlib.sha256(data)
+    answers: list[type[BaseException] | None] = []
+    for name in ("python", "c"):
+        try:
+            if name == "python":
+                linkscreen.Bundle.from_payload(data, sha256=digest.hexdigest())
+            else:
+                _probe.NativeBundle.from_payload(data, digest.digest())
+            answers.append(None)
+        except LinkscreenError as exc:
+            answers.append(type(exc))
+    return answers
+
+
+def _merges_answer(old: bytes, data: bytes) -> list[bytes | None]:
+    """The pure merge (LINKSCREEN_PURE=1 set by the caller) and the C merge on a delta."""
+    from linkscreen.bundle import delta as deltas
+    from linkscreen.errors import DeltaError
+
+    merged: list[bytes | None] = []
+    for merge in (deltas.apply_delta, _probe.delta_apply):
+        try:
+            merged.append(merge(old, data))
+        except DeltaError:
+            merged.append(None)
+    return merged
