@@ -96,6 +96,15 @@ ls_status ls_workspace_reset(ls_workspace *ws);
 /* The canonical URL as a browser reads it (linkscreen.canonicalize). */
 ls_status ls_canonicalize(ls_workspace *ws, const uint8_t *url, size_t len, ls_str *out);
 
+/* ls_canonicalize for count URLs in one call (a server's list): URL i is
+ * buf[offsets[i] .. offsets[i+1]), its canonical URL out[out_offsets[i] .. out_offsets[i+1])
+ * when statuses[i] is LS_OK; otherwise statuses[i] says why (LS_ERR_INVALID_URL,
+ * LS_ERR_URL_LIMIT, or LS_ERR_BUFFER once out's cap bytes are used up) and the range is
+ * empty. out_offsets holds count + 1 entries. Resets the workspace. */
+ls_status ls_canonicalize_many(ls_workspace *ws, const uint8_t *buf, const uint64_t *offsets,
+                               size_t count, uint8_t *out, size_t cap, uint64_t *out_offsets,
+                               ls_status *statuses);
+
 /* Every distinct canonical reading, browser reading first (linkscreen.canonical_variants).
  * out must hold ls_max_variants() entries. */
 ls_status ls_canonical_variants(ls_workspace *ws, const uint8_t *url, size_t len, ls_str *out,

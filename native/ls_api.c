@@ -76,3 +76,31 @@ ls_status ls_host_only_variants(ls_workspace *ws, const uint8_t *url, size_t len
     ws->used = 0;
     return ls_host_only_internal(ws, url ? url : (const uint8_t *)"", len, out, count);
 }
+
+ls_status ls_canonicalize_many(ls_workspace *ws, const uint8_t *buf, const uint64_t *offsets,
+                               size_t count, uint8_t *out, size_t cap, uint64_t *out_offsets,
+                               ls_status *statuses) {
+    if (!ws || (count && (!buf || !offsets || !out_offsets || !statuses)) || (!out && cap)) {
+        return LS_ERR_ARGUMENT;
+    }
+    for (size_t i = 0; i < count; i++) {
+        if (offsets[i + 1] < offsets[i]) return LS_ERR_ARGUMENT;
+    }
+    size_t w = 0;
+    out_offsets[0] = 0;
+    for (size_t i = 0; i < count; i++) {
+        ls_str canonical;
+        ls_status s = ls_canonicalize(ws, buf + offsets[i], (size_t)(offsets[i + 1] - offsets[i]),
+                                      &canonical);
+        if (s == LS_OK && canonical.len > cap - w) s = LS_ERR_BUFFER;
+        if (s == LS_OK) {
+            memcpy(out + w, canonical.ptr, canonical.len);
+            w += canonical.len;
+        } else if (s != LS_ERR_INVALID_URL && s != LS_ERR_URL_LIMIT && s != LS_ERR_BUFFER) {
+            return s;
+        }
+        statuses[i] = s;
+        out_offsets[i + 1] = w;
+    }
+    return LS_OK;
+}

@@ -415,6 +415,25 @@ static void test_bundle(void) {
     free(r);
 }
 
+static void test_canonicalize_many(void) {
+    ls_workspace *ws = workspace();
+    const char *joined = "HTTP://A.example/x/../ymailto:a@b.examplehttp://b.example";
+    uint64_t offsets[4] = {0, 23, 41, 57};
+    uint8_t out[256];
+    uint64_t ends[4];
+    ls_status statuses[3];
+    CHECK(ls_canonicalize_many(ws, (const uint8_t *)joined, offsets, 3, out, sizeof out, ends,
+                               statuses) == LS_OK, "batch");
+    CHECK(statuses[0] == LS_OK && statuses[1] == LS_ERR_INVALID_URL && statuses[2] == LS_OK,
+          "batch statuses %d %d %d", statuses[0], statuses[1], statuses[2]);
+    CHECK(ends[1] - ends[0] == strlen("http://a.example/y") && !memcmp(out, "http://a.example/y", 18) &&
+              ends[2] == ends[1] && !memcmp(out + ends[2], "http://b.example/", 17),
+          "batch output");
+    CHECK(ls_canonicalize_many(ws, (const uint8_t *)joined, offsets, 3, out, 20, ends, statuses) ==
+              LS_OK && statuses[0] == LS_OK && statuses[2] == LS_ERR_BUFFER,
+          "a full output buffer is a status per URL");
+}
+
 int main(void) {
     test_sha256();
     test_murmur();
@@ -423,6 +442,7 @@ int main(void) {
     test_canonical();
     test_psl_and_check();
     test_bundle();
+    test_canonicalize_many();
     if (failures) {
         fprintf(stderr, "%d native check(s) failed\n", failures);
         return 1;

@@ -254,3 +254,30 @@ def test_unicode_hosts_through_nfc_agree(
     urls = [f"http://a{p}b.example/" for p in pieces] + [f"http://e{p}\u0301.test/" for p in pieces]
     assert len(urls) > 8000
     assert _disagreements(urls, tiny_probe, native_psl) == []
+
+
+def test_compiling_with_the_c_core_gives_the_same_bundle(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The compiler canonicalises its lines in batches through the C core: the bundle, the
+    accounting and every rejection reason are those of the pure path."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from linkscreen_server.compiler import ListSpec, compile_bundle
+
+    lines = [u for u in url_corpus.stream(6000, seed=5) if "\n" not in u and "\r" not in u]
+    lines += ["http://a.example/x?p=1&amp;q=2", "javascript:alert(1)", "http://0x0xa/",
+              "bad.example", "http://b.example/\udcc3\udca9", "example.com"]  # fmt: skip
+    path = tmp_path / "list.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8", errors="surrogateescape")
+    key = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
+    answers = []
+    for pure in ("1", "0"):
+        monkeypatch.setenv("LINKSCREEN_PURE", pure)
+        data, report = compile_bundle(
+            [ListSpec("l", path)], key, created=1, salt=bytes(16), bloom_seed=3, shorteners=[]
+        )
+        answers.append((data, report.entries, report.duplicates, report.rejected))
+    assert answers[0] == answers[1]
+    assert answers[0][1] > 2000
+    assert len(answers[0][3]) > 100  # refusals, with the reference's reasons

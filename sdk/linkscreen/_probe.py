@@ -63,6 +63,7 @@ __all__ = [
     "UrlCheck",
     "bloom_add",
     "bloom_count",
+    "canonicalize_many",
     "delta_apply",
     "expand_url",
     "fingerprint",
@@ -212,6 +213,39 @@ def canonicalize(url: str) -> str:
     out = _ffi.new("ls_str *")
     _check(lib.ls_canonicalize(_workspace(), raw, len(raw), out), "canonicalize", url)
     return _text(out)
+
+
+def canonicalize_many(urls: list[str]) -> list[str | None]:
+    """The C core's ``canonicalize`` of every URL in one call (``ls_canonicalize_many``).
+
+    None where the C core refuses a URL or it has no exact byte form: the caller asks the
+    pure ``canonicalize``, which says why in the reference's words (or reads the rare string
+    C cannot be handed).
+    """
+    lib = _lib_or_raise()
+    raws: list[bytes] = []
+    exact: list[bool] = []
+    for url in urls:
+        try:
+            raws.append(url_bytes(url))
+            exact.append(True)
+        except (InvalidURLError, NativeCoreError):
+            raws.append(b"")
+            exact.append(False)
+    buf, offsets, count = _joined(raws)
+    cap = 3 * len(buf) + 16 * count + 64
+    out = _ffi.new("uint8_t[]", cap)
+    out_offsets = _ffi.new("uint64_t[]", count + 1)
+    statuses = _ffi.new("ls_status[]", max(count, 1))
+    status = lib.ls_canonicalize_many(
+        _workspace(), buf, offsets, count, out, cap, out_offsets, statuses
+    )
+    _check(status, "ls_canonicalize_many")
+    text = _ffi.buffer(out, out_offsets[count])[:].decode("ascii")
+    ends = _ffi.unpack(out_offsets, count + 1)
+    return [
+        text[ends[i] : ends[i + 1]] if exact[i] and statuses[i] == 0 else None for i in range(count)
+    ]
 
 
 def host_only_variants(url: str) -> list[str]:

@@ -9,17 +9,18 @@ compiles or is reported as ``file:line: reason``; the rest still compiles.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import secrets
 import time
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from linkscreen._probe import NATIVE_AVAILABLE, bloom_add
+from linkscreen._probe import NATIVE_AVAILABLE, bloom_add, canonicalize_many, native_enabled
 from linkscreen.bundle import format as fmt
 from linkscreen.bundle.format import WrapperRule
 from linkscreen.canonical import canonicalize
@@ -209,10 +210,15 @@ def _hint(text: str) -> str:
 
 
 def entry_expression(
-    url: str, *, allow_public_suffix: bool = False, psl: PublicSuffixList | None = None
+    url: str,
+    *,
+    allow_public_suffix: bool = False,
+    psl: PublicSuffixList | None = None,
+    canonical: str | None = None,
 ) -> str:
     """The one expression a list line stands for; ``psl`` (default: the server's list, see
-    ``suffixes``) decides what a public suffix is.
+    ``suffixes``) decides what a public suffix is. ``canonical`` is ``canonicalize(url)``
+    when the caller has it already (the C core's batch, byte-identical).
 
     Raises InvalidURLError (the canonicaliser cannot read it) or an EntryError: not a URL,
     a whole public suffix, or a path prefix deeper than clients look.
@@ -224,7 +230,7 @@ def entry_expression(
             raise NotAURLError(
                 f"not a URL or host name: {head[:80]!r} has no scheme and no dot" + _hint(host_part)
             )
-    host, path, query = split_canonical(canonicalize(url))
+    host, path, query = split_canonical(canonical if canonical else canonicalize(url))
     if host[0] != "[" and not set(host) <= _HOST_CHARS:
         shown = unquote(host)
         odd = "".join(sorted({ch for ch in shown if ch not in _HOST_CHARS}))
@@ -328,7 +334,7 @@ def compile_bundle(
         info = meta.get(spec.name, ListMeta())
         account = InputReport(str(spec.path))
         report.inputs.append(account)
-        for item in read_list(spec.path, spec.format):
+        for item, canonical_of in _with_canonical(read_list(spec.path, spec.format)):
             report.lines += 1
             account.lines += 1
             if progress is not None and report.lines % 4096 == 0:
@@ -346,7 +352,16 @@ def compile_bundle(
             tag = list_rows.get(row_key, len(list_table))
             size = len(entries)
             short = _add_line(
-                item, tag, entries, report, account, allow_public_suffix, known, psl, allowed
+                item,
+                tag,
+                entries,
+                report,
+                account,
+                allow_public_suffix,
+                known,
+                psl,
+                allowed,
+                canonical_of,
             )
             if row_key not in list_rows and len(entries) > size:  # a row once it has an entry
                 list_rows[row_key] = tag
@@ -488,6 +503,26 @@ def broader_than_the_url(expression: str) -> str | None:
     return f"every page under {expression!r}"
 
 
+#: Lines canonicalised per C call when the core is built.
+CANONICAL_BATCH = 8192
+
+
+def _with_canonical(
+    items: Iterable[SourceLine | Ignored | Rejected],
+) -> Iterator[tuple[SourceLine | Ignored | Rejected, Mapping[str, str | None]]]:
+    """Each item with the canonical URLs of its batch's readings (one C call per batch of
+    CANONICAL_BATCH lines; empty without the C core, where entry_expression canonicalises)."""
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, CANONICAL_BATCH)):
+        canonical_of: Mapping[str, str | None] = {}
+        if native_enabled():
+            urls = [item.url for item in batch if isinstance(item, SourceLine)]
+            urls += [url.replace("&amp;", "&") for url in urls if "&amp;" in url]
+            canonical_of = dict(zip(urls, canonicalize_many(urls), strict=True))
+        for item in batch:
+            yield item, canonical_of
+
+
 def _add_line(
     item: SourceLine,
     tag: int,
@@ -498,6 +533,7 @@ def _add_line(
     shorteners: frozenset[str],
     psl: PublicSuffixList,
     allowed: frozenset[str] = frozenset(),
+    canonical_of: Mapping[str, str | None] | None = None,
 ) -> str | None:
     """Account for the line (entry, duplicate or rejected) and add its entry; return the
     line's URL if it is a short link, else None."""
@@ -507,7 +543,12 @@ def _add_line(
         readings.append(item.url.replace("&amp;", "&"))
     for index, url in enumerate(readings):
         try:
-            expression = entry_expression(url, allow_public_suffix=allow_public_suffix, psl=psl)
+            expression = entry_expression(
+                url,
+                allow_public_suffix=allow_public_suffix,
+                psl=psl,
+                canonical=canonical_of.get(url) if canonical_of else None,
+            )
         except (InvalidURLError, EntryError) as exc:
             if index == 0:
                 reason = exc.reason if isinstance(exc, InvalidURLError) else str(exc)
