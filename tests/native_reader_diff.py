@@ -17,11 +17,11 @@ from typing import Any
 
 import pytest
 
+import linkscreen
 from linkscreen import _probe
-from linkscreen.bundle import _reader
 from linkscreen.errors import LinkscreenError
 
-#: How many openings were compared, by outcome (the summary test prints and checks them).
+#: How many openings were compared, by outcome (for a look from a debugger or a plugin).
 COMPARED: dict[str, int] = {}
 
 
@@ -66,7 +66,7 @@ def compare_readers(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     if not _probe.NATIVE_AVAILABLE:
         yield
         return
-    bundle_class = _reader.Bundle
+    bundle_class = linkscreen.Bundle  # the reader's class (linkscreen.bundle.Bundle)
     from_verified = bundle_class._from_verified.__func__  # type: ignore[attr-defined]
     from_payload = bundle_class.from_payload.__func__  # type: ignore[attr-defined]
 
