@@ -265,6 +265,7 @@ typedef struct {
     ls_str category;
     uint32_t action;        /* 1: warn, 2: block */
     uint32_t message_count; /* deterrence messages, read with ls_bundle_list_message */
+    ls_str default_locale;  /* the list's default locale (section 9), empty for none */
 } ls_list_info;
 
 /* Check the envelope, then the signature through verify, then parse and check every

@@ -30,7 +30,11 @@
 #define SUBBUCKETS 256
 
 enum { S_LISTS = 1, S_SHORTENERS = 2, S_BLOOM = 3, S_FINGERPRINTS = 4, S_TAGS = 5,
-       S_BUCKETS = 6, S_PSL = 7 };
+       S_BUCKETS = 6, S_PSL = 7, S_REDIRECTS = 8, S_DEFAULT_LOCALES = 9 };
+
+#define MAX_LOCALE_CHARS 64        /* locales.MAX_TAG_CHARS */
+#define MAX_REDIRECT_RULES 4096    /* _wrappers.MAX_RULES */
+#define MAX_REDIRECT_RULE_BYTES 1024
 
 typedef struct {
     ls_str locale, text, link;
@@ -41,6 +45,7 @@ typedef struct {
     uint32_t action;
     uint32_t message_count;
     message *messages;
+    ls_str default_locale; /* section 9; empty for none */
 } list_record;
 
 typedef struct {
@@ -242,6 +247,7 @@ static ls_status read_lists(ls_bundle *b, const uint8_t *p, size_t len) {
         for (uint32_t i = 0; i < count; i++) {
             uint32_t action, reserved, messages;
             list_record r;
+            memset(&r, 0, sizeof r); /* no default locale unless section 9 names one */
             if (!u8_at(&c, &action) || !u8_at(&c, &reserved)) return LS_ERR_BUNDLE_CORRUPT;
             if (action != 1 && action != 2) return LS_ERR_BUNDLE_CORRUPT;
             if (reserved) return LS_ERR_BUNDLE_CORRUPT;
@@ -269,6 +275,100 @@ static ls_status read_lists(ls_bundle *b, const uint8_t *p, size_t len) {
             b->messages = calloc(total_messages ? total_messages : 1, sizeof *b->messages);
             if (!b->lists || !b->messages) return LS_ERR_NOMEM;
         }
+    }
+    return LS_OK;
+}
+
+/* ---- list default locales (section 9) and redirect-wrapper rules (section 8) ----------- */
+
+/* One str per list row: empty, or the locale of one of that row's messages (at most 64
+ * characters); nothing after (format.decode_default_locales). */
+static ls_status read_default_locales(ls_bundle *b, const uint8_t *p, size_t len) {
+    cursor c = {p, len, 0};
+    for (uint32_t i = 0; i < b->info.list_count; i++) {
+        ls_str locale;
+        if (!text_at(&c, &locale)) return LS_ERR_BUNDLE_CORRUPT;
+        if (ls_utf8_char_count(locale.ptr, locale.len) > MAX_LOCALE_CHARS) {
+            return LS_ERR_BUNDLE_CORRUPT;
+        }
+        list_record *r = &b->lists[i];
+        if (locale.len) {
+            int named = 0;
+            for (uint32_t j = 0; j < r->message_count && !named; j++) {
+                const ls_str *m = &r->messages[j].locale;
+                named = m->len == locale.len && memcmp(m->ptr, locale.ptr, locale.len) == 0;
+            }
+            if (!named) return LS_ERR_BUNDLE_CORRUPT;
+        }
+        r->default_locale = locale;
+    }
+    return c.pos == len ? LS_OK : LS_ERR_BUNDLE_CORRUPT;
+}
+
+static int field_is(const uint8_t *p, size_t n, const char *word) {
+    return n == strlen(word) && memcmp(p, word, n) == 0;
+}
+
+/* One rule line in its canonical form: HOST /PATH PARAMETERS DECODING, printable ASCII, single
+ * spaces, no '#', a lowercase host, no empty parameter name, a known decoding (what
+ * format._check_rule_line accepts). */
+static int rule_line_ok(const uint8_t *p, size_t n) {
+    if (!n || n > MAX_REDIRECT_RULE_BYTES) return 0;
+    size_t start[4], end[4], fields = 0, i = 0;
+    while (i < n) {
+        if (fields == 4) return 0; /* a fifth field */
+        start[fields] = i;
+        while (i < n && p[i] != ' ') {
+            if (p[i] < 0x21 || p[i] > 0x7E || p[i] == '#') return 0;
+            i++;
+        }
+        end[fields] = i;
+        if (end[fields] == start[fields]) return 0; /* a leading, trailing or double space */
+        fields++;
+        if (i < n) {
+            i++; /* the one space */
+            if (i == n) return 0;
+        }
+    }
+    if (fields != 4) return 0;
+    for (size_t k = start[0]; k < end[0]; k++) {
+        if (p[k] >= 'A' && p[k] <= 'Z') return 0; /* the host is written lowercase */
+    }
+    if (p[start[1]] != '/') return 0;
+    for (size_t k = start[2]; k <= end[2]; k++) { /* comma-separated, no empty name */
+        int boundary = k == end[2] || p[k] == ',';
+        if (boundary && (k == start[2] || p[k - 1] == ',')) return 0;
+    }
+    const uint8_t *d = p + start[3];
+    size_t dn = end[3] - start[3];
+    return field_is(d, dn, "percent") || field_is(d, dn, "proofpoint-v2") ||
+           field_is(d, dn, "proofpoint-v3") || field_is(d, dn, "base64url");
+}
+
+static ls_status check_redirect_rules(const uint8_t *p, size_t len) {
+    if ((uint64_t)len > (uint64_t)MAX_REDIRECT_RULES * (MAX_REDIRECT_RULE_BYTES + 1)) {
+        return LS_ERR_BUNDLE_CORRUPT;
+    }
+    if (!len || p[len - 1] != '\n') return LS_ERR_BUNDLE_CORRUPT;
+    size_t lines = 0, at = 0, previous = 0, previous_len = 0;
+    while (at < len) {
+        const uint8_t *nl = memchr(p + at, '\n', len - at);
+        size_t n = (size_t)(nl - (p + at));
+        if (++lines > MAX_REDIRECT_RULES) return LS_ERR_BUNDLE_CORRUPT;
+        if (lines > 1) { /* strictly ascending, as bytes */
+            size_t common = n < previous_len ? n : previous_len;
+            int order = memcmp(p + previous, p + at, common);
+            if (order > 0 || (order == 0 && previous_len >= n)) return LS_ERR_BUNDLE_CORRUPT;
+        }
+        previous = at;
+        previous_len = n;
+        at += n + 1;
+    }
+    for (at = 0; at < len;) {
+        const uint8_t *nl = memchr(p + at, '\n', len - at);
+        size_t n = (size_t)(nl - (p + at));
+        if (!rule_line_ok(p + at, n)) return LS_ERR_BUNDLE_CORRUPT;
+        at += n + 1;
     }
     return LS_OK;
 }
@@ -580,6 +680,13 @@ static ls_status parse_payload(ls_bundle *b, const uint8_t *p, size_t len, int c
         return LS_ERR_BUNDLE_CORRUPT;
     }
     LS_TRY(read_lists(b, p + s[S_LISTS].offset, (size_t)s[S_LISTS].length));
+    if (s[S_DEFAULT_LOCALES].present) {
+        LS_TRY(read_default_locales(b, p + s[S_DEFAULT_LOCALES].offset,
+                                    (size_t)s[S_DEFAULT_LOCALES].length));
+    }
+    if (s[S_REDIRECTS].present) {
+        LS_TRY(check_redirect_rules(p + s[S_REDIRECTS].offset, (size_t)s[S_REDIRECTS].length));
+    }
     b->info.shortener_policy = 0;
     if (s[S_SHORTENERS].present) {
         LS_TRY(read_shorteners(b, p + s[S_SHORTENERS].offset, (size_t)s[S_SHORTENERS].length));
@@ -689,6 +796,7 @@ ls_status ls_bundle_list(const ls_bundle *b, uint32_t index, ls_list_info *out) 
     out->category = r->category;
     out->action = r->action;
     out->message_count = r->message_count;
+    out->default_locale = r->default_locale;
     return LS_OK;
 }
 

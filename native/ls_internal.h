@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#define LS_ABI_VERSION 2
+#define LS_ABI_VERSION 3
 #define LS_CANONICALIZATION_VERSION 1
 #define LS_MAX_URL_CHARS 32768
 #define LS_MAX_URL_BYTES (4 * LS_MAX_URL_CHARS)

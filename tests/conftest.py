@@ -29,6 +29,8 @@ _READER_DIFF_MODULES = {
     "test_bundle_format",
     "test_bundle_vectors",
     "test_bundle_delta",
+    "test_redirect_section",
+    "test_list_meta",
 }
 
 

@@ -117,3 +117,76 @@ def test_matchers_on_every_vector_bundle_agree(name: str, monkeypatch: Any) -> N
     urls += ["http://short.example/abc", "http://tiny.test/x?y", *url_corpus.feed(300)]
     assert [u for u in urls if pure.check_url(u) != native.check_url(u)] == []
     assert any(native.check_url(u).matches for u in urls)
+
+
+def _with_section(section_id: int, data: bytes) -> bytes:
+    """tiny.bundle's payload with ``data`` as section ``section_id``, signed by the test key."""
+    from linkscreen.bundle import format as fmt
+
+    from bundle_parts import resign
+
+    payload = fmt.parse_payload((VECTORS / "tiny.bundle").read_bytes()[32:-64])
+    sections = {sid: bytes(payload.section(sid) or b"") for sid in payload.sections}
+    sections[section_id] = data
+    return resign(fmt.assemble_payload(payload.header, sections))
+
+
+def _both(data: bytes) -> tuple[type[BaseException] | None, type[BaseException] | None]:
+    from bundles import TEST_PUBLIC
+
+    answers: list[type[BaseException] | None] = []
+    for reader in ("python", "c"):
+        try:
+            if reader == "python":
+                linkscreen.Bundle.from_bytes(data, [TEST_PUBLIC])
+            else:
+                _probe.NativeBundle.open(data, trusted_keys([TEST_PUBLIC]))
+            answers.append(None)
+        except linkscreen.LinkscreenError as exc:
+            answers.append(type(exc))
+    return answers[0], answers[1]
+
+
+def test_redirect_rule_sections_are_judged_alike() -> None:
+    """Section 8 in canonical form or not: the C reader refuses exactly what Python does."""
+    good = [b"a.test /x u percent\n", b"a.test /x u percent\nb.test /r/* to,u base64url\n"]
+    bad = [
+        b"a.test /x u percent", b"b.test /x u percent\na.test /x u percent\n",
+        b"a.test /x u percent\na.test /x u percent\n", b"a.test  /x u percent\n",
+        b"A.test /x u percent\n", b"a.test /x u\n", b"a.test x u percent\n",
+        b"a.test /x u rot13\n", b"a.test /x u, percent\n", b"a.test /x ,u percent\n",
+        b"a.test /x u,,v percent\n", b"a.test /x# u percent\n", b"a.test /x\tu percent\n",
+        "a.t\u00e9st /x u percent\n".encode(), b"\n", b"", b" a.test /x u percent\n",
+        b"a.test /x u percent \n", b"a.test /x u percent extra\n",
+        b"a.test /" + b"x" * 1100 + b" u percent\n",
+        b"".join(b"a%05d.test /x u percent\n" % i for i in range(4097)),
+    ]  # fmt: skip
+    for section in good:
+        assert _both(_with_section(8, section)) == (None, None), section
+    for section in bad:
+        python, c = _both(_with_section(8, section))
+        assert python is linkscreen.BundleCorruptError, section[:60]
+        assert c is python, section[:60]
+
+
+def test_default_locale_sections_are_judged_alike() -> None:
+    """Section 9: one str per list, empty or a locale of that list's messages, <= 64 chars."""
+    import struct
+
+    def strs(*values: str) -> bytes:
+        return b"".join(struct.pack("<H", len(v.encode())) + v.encode() for v in values)
+
+    bundle = linkscreen.Bundle.open(VECTORS / "tiny.bundle", [KEY])
+    named = [info.deterrence[0][0] if info.deterrence else "" for info in bundle.lists]
+    assert any(named)
+    accepted = _with_section(9, strs(*named))
+    assert _both(accepted) == (None, None)
+    python = linkscreen.Bundle.from_bytes(accepted, [KEY])
+    c = _probe.NativeBundle.open(accepted, _keys())
+    assert c.lists() == python.lists
+    assert any(info.default_locale for info in c.lists())
+    wrong = ["xx-YY" if name else "" for name in named]
+    for section in [strs(*wrong), strs(*named) + b"\0", strs(*named)[:-1], strs("x" * 65, "")]:
+        python_answer, c_answer = _both(_with_section(9, section))
+        assert python_answer is linkscreen.BundleCorruptError, section[:40]
+        assert c_answer is python_answer, section[:40]

@@ -12,6 +12,7 @@ canonicaliser needs scratch memory: one workspace per thread, made on first use.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import threading
@@ -700,9 +701,9 @@ class NativeBundle:
                 _check(status, "ls_bundle_list_message")
                 messages.append((_utf8(locale), _utf8(text), _utf8(link)))
             action = Action.BLOCK if record.action == 2 else Action.WARN
-            found.append(
-                ListInfo(_utf8(record.id), action, _utf8(record.category), tuple(messages))
-            )
+            default = _utf8(record.default_locale) or None
+            info = ListInfo(_utf8(record.id), action, _utf8(record.category), tuple(messages))
+            found.append(dataclasses.replace(info, default_locale=default) if default else info)
         return tuple(found)
 
     def rule_count(self) -> int:
@@ -751,7 +752,7 @@ class NativeBundle:
 
 
 def _utf8(item: Any) -> str:
-    return bytes(_ffi.buffer(item.ptr, item.len)).decode("utf-8")
+    return bytes(_ffi.buffer(item.ptr, item.len)).decode("utf-8") if item.len else ""
 
 
 def _ed25519_hook(
