@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 from importlib import resources
 from pathlib import Path
 
@@ -265,7 +266,10 @@ def test_compiling_with_the_c_core_gives_the_same_bundle(
 
     from linkscreen_server.compiler import ListSpec, compile_bundle
 
-    lines = [u for u in url_corpus.stream(6000, seed=5) if "\n" not in u and "\r" not in u]
+    rng = random.Random(5)
+    made = [url_corpus.generated(rng) for _ in range(3000)]
+    made += [url_corpus.mutate(url, rng) for url in url_corpus.feed(2000)]
+    lines = [u for u in [*url_corpus.feed(2000), *made] if "\n" not in u and "\r" not in u]
     lines += ["http://a.example/x?p=1&amp;q=2", "javascript:alert(1)", "http://0x0xa/",
               "bad.example", "http://b.example/\udcc3\udca9", "example.com"]  # fmt: skip
     path = tmp_path / "list.txt"
@@ -279,5 +283,6 @@ def test_compiling_with_the_c_core_gives_the_same_bundle(
         )
         answers.append((data, report.entries, report.duplicates, report.rejected))
     assert answers[0] == answers[1]
-    assert answers[0][1] > 2000
-    assert len(answers[0][3]) > 100  # refusals, with the reference's reasons
+    print(f"\ncompile parity: {answers[0][1]} entries, {len(answers[0][3])} refused")
+    assert answers[0][1] > 1000
+    assert len(answers[0][3]) > 20  # refusals, with the reference's reasons
