@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import linkscreen
 from linkscreen import (
@@ -735,3 +737,58 @@ def test_an_empty_note_is_not_sent(
 ) -> None:
     make(tmp_path / "r", service.base_url, clock).report(finding, note="", attachment="")
     assert set(service.reports()[0].json()) == {"v", "url", "techniques", "verdict", "install_id"}
+
+
+class Scripted:
+    """A fetcher that answers whatever hypothesis chose."""
+
+    def __init__(self, response: Response) -> None:
+        self.response = response
+
+    def fetch(self, request: Request) -> Response:
+        return self.response
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    status=st.integers(100, 599),
+    body=st.one_of(
+        st.binary(max_size=200),
+        st.builds(
+            lambda d: json.dumps(d).encode(),
+            st.dictionaries(
+                st.sampled_from(["status", "id", "error", "field", "reason"]),
+                st.one_of(st.text(max_size=50), st.integers(), st.none(), st.lists(st.integers())),
+            ),
+        ),
+    ),
+    retry_after=st.one_of(st.none(), st.text(max_size=40), st.integers(-10, 10**12).map(str)),
+)
+def test_any_answer_gives_a_result_never_an_exception(
+    tmp_path_factory: pytest.TempPathFactory,
+    finding: Finding,
+    status: int,
+    body: bytes,
+    retry_after: str | None,
+) -> None:
+    headers = {} if retry_after is None else {"retry-after": retry_after}
+    clock = Clock()
+    reporter = make(
+        tmp_path_factory.mktemp("any"),
+        "http://127.0.0.1:9/",
+        clock,
+        fetcher=Scripted(Response(status, headers, body)),
+    )
+    result = reporter.report(finding)
+    if status == 202:
+        assert result.delivered
+    elif 400 <= status < 500 and status not in (408, 429):
+        assert result.status is ReportStatus.DROPPED
+    else:
+        assert result.status is ReportStatus.QUEUED
+        assert result.retry_at is not None
+        assert clock.now < result.retry_at <= clock.now + DAY
+    assert reporter.pending() == (1 if result.pending else 0)
+    if result.reason is not None:
+        assert result.reason.isprintable()
+        assert len(result.reason) < 500
