@@ -7,6 +7,10 @@
    scans messages hiding links (plain, shortened, obfuscated), printing readable tables.
 4. Operator: add an entry and publish version 2. App: refresh again; show the delta that
    travelled, compared with the full bundle, and the new entry now blocked.
+5. Reports (part 2): a person reports a link nothing lists yet. The app's Reporter sends it
+   (only the link, never the message) to `linkscreen-server review`; two analysts confirm it
+   on the review pages; the operator publishes with the review database; the app's next
+   refresh blocks the link.
 
 Everything uses reserved test hosts (*.example, *.test). Output goes to demo-out/.
 """
@@ -22,6 +26,9 @@ import urllib.request
 from pathlib import Path
 
 import linkscreen
+from linkscreen.fetch import IPAddress
+
+from review_desk import Analyst, ReviewService
 
 OUT = Path("demo-out")
 HOTLINE = """# sample block list (synthetic hosts only)
@@ -111,6 +118,78 @@ def show_scans(matcher: linkscreen.Matcher) -> None:
             print(f"  [{f.start}:{f.end}] {f.action!s:5} {f.tier:6} {f.url}  ({techniques}){short}")
 
 
+#: Part 2: a message whose link no list carries yet, and what the person types when reporting.
+GREY_MESSAGE = "hey, new group for you, no parents: http://grey-zone.example/invite/7 come"
+NOTE = "a stranger sent this to my 12-year-old"
+
+
+def this_machine_only(address: IPAddress) -> str | None:
+    """The demo's review service runs on loopback, which the Reporter refuses by default."""
+    return None if address.is_loopback else f"{address} is not this machine"
+
+
+def report_and_review(
+    matcher: linkscreen.Matcher,
+    updater: linkscreen.Updater,
+    publish: list[str],
+) -> None:
+    """Part 2: from a person's report to a blocked link, through two analysts."""
+    print("\n== part 2, review service: linkscreen-server review, two analysts ==")
+    review = ReviewService(OUT / "review")
+    for name in ("ana", "ben"):
+        print(f"$ linkscreen-server review add-user --db {review.db_url} --name {name} ...")
+        print(f"  {review.add_user(name, 'analyst', f'{name}-demo-password-1')}")
+    base = review.start()
+    listen = base.removeprefix("http://").rstrip("/")
+    print(f"$ linkscreen-server review --db {review.db_url} --listen {listen}")
+    print(f"  serving POST /v1/reports and the review pages on {base}")
+    try:
+        print("\n== app: the person reports a link in a message ==")
+        findings = matcher.scan_text(GREY_MESSAGE)
+        (finding,) = findings
+        print(f"{GREY_MESSAGE!r} -> {findings.action} (no list has it yet)")
+        reporter = linkscreen.Reporter(
+            OUT / "client-reports", base, address_policy=this_machine_only
+        )
+        sent = reporter.preview(finding, note=NOTE)
+        print("what leaves the device (Reporter.preview):")
+        print("".join(f"  {key:11} {value!r}\n" for key, value in sent.items()), end="")
+        words = [w for w in GREY_MESSAGE.split() if "grey-zone" not in w]
+        assert not any(w in str(sent) for w in words if len(w) > 3), "message text leaked"
+        result = reporter.report(finding, note=NOTE)
+        print(
+            f"report: {result.status} (HTTP {result.http_status}, id {result.server_id}); "
+            f"{reporter.pending()} left queued on the device"
+        )
+
+        print("\n== analysts: two of them confirm it on the review pages ==")
+        for name, category, reason in (
+            ("ana", "enticement", "invites children to a private group"),
+            ("ben", "enticement", "same: an adult recruiting children"),
+        ):
+            analyst = Analyst(base, name, f"{name}-demo-password-1")
+            analyst.sign_in()
+            state = analyst.confirm(finding.verdict.canonical or "", category, reason)
+            print(f"{name} signs in, confirms ({category}: {reason}); the URL is now {state}")
+
+        print("\n== operator: publish with the review database ==")
+        run(*publish, "--review-db", review.db_url)
+
+        print("\n== app: the next refresh blocks the reported link ==")
+        update = updater.refresh()
+        print(
+            f"refresh: {update.status}, version {update.version}, {update.bytes_downloaded:,} bytes"
+        )
+        fresh = updater.matcher()
+        assert fresh is not None
+        again = fresh.scan_text(GREY_MESSAGE)
+        lists = ", ".join(again[0].verdict.lists)
+        print(f"{GREY_MESSAGE!r} -> {again.action} ({lists})")
+        assert again.action is linkscreen.Action.BLOCK, "the confirmed link is not blocked"
+    finally:
+        review.stop()
+
+
 def main() -> None:
     shutil.rmtree(OUT, ignore_errors=True)
     OUT.mkdir()
@@ -179,6 +258,7 @@ def main() -> None:
             f"refresh with nothing new: {result.status}, {result.requests} request, "
             f"{result.bytes_downloaded} bytes (answered 304)"
         )
+        report_and_review(matcher, updater, publish)
     finally:
         process.terminate()
         process.wait(timeout=10)
