@@ -5,7 +5,9 @@ server, and lets Alice send Bob messages in an end-to-end encrypted room: plain,
 shortened and benign links, and a host-less follow-up. For each message the terminal shows what
 Alice typed and what Bob's client displays after linkscreen screened it on his device; then
 what the homeserver stored (only ciphertext) and, when Bob taps a short link, how the opt-in
-Expander stops before the listed hop. Everything runs in demo-out/matrix and stops at the end.
+Expander stops before the listed hop. Last, Bob reports a link no list carries yet: two analysts
+confirm it on the review service, the operator publishes, and Alice's next message with it is
+hidden. Everything runs in demo-out/matrix and stops at the end.
 """
 
 from __future__ import annotations
@@ -17,7 +19,15 @@ import textwrap
 import unicodedata
 from pathlib import Path
 
-from scenario import MESSAGES, LoopbackInternet, Scenario, ShortLinkServer
+from scenario import (
+    BOB_NOTE,
+    GREY_MESSAGE,
+    GREY_URL,
+    MESSAGES,
+    LoopbackInternet,
+    Scenario,
+    ShortLinkServer,
+)
 
 OUT = Path("demo-out") / "matrix"
 WIDTH = 96
@@ -86,6 +96,33 @@ async def main() -> None:
             print(f"   {verdict.action!s:5} {hop}")
         print(f"   stopped: {expansion.stopped}; requested: {internet.requested}")
         show("Bob sees:", expanded.plain())
+
+        print("\n== Bob reports a link no list carries yet")
+        base = scenario.start_review()
+        print(f"   review service (linkscreen-server review, SQLite) on {base}")
+        before = await scenario.send(GREY_MESSAGE)
+        show("Alice:", GREY_MESSAGE)
+        show("Bob sees:", before.plain)
+        (link,) = before.links
+        sent = scenario.reporter.preview(link.findings[0], note=BOB_NOTE)
+        print(f"   what leaves Bob's device: {sent}")
+        result = await loop.run_in_executor(None, scenario.report, link, BOB_NOTE)
+        print(f"   report: {result.status} (HTTP {result.http_status})")
+        states = await loop.run_in_executor(None, scenario.confirm, GREY_URL)
+        print(f"   analysts ana and ben confirm it: {' -> '.join(states)}")
+        published = await loop.run_in_executor(None, scenario.publish_reviewed)
+        print("   operator: " + published.strip().replace("\n", "\n             "))
+        attempts = scenario.refresher.attempts
+        scenario.refresher.refresh_now()
+        update = await loop.run_in_executor(
+            None, scenario.refresher.wait_for_attempt, attempts + 1, 120
+        )
+        if update is not None:
+            print(f"   Bob's refresh: {update.status}, version {update.version}")
+        after = await scenario.send(GREY_MESSAGE)
+        print(f"\n[after review] → {after.action}")
+        show("Alice:", GREY_MESSAGE)
+        show("Bob sees:", after.plain)
     finally:
         await scenario.close()
         shortener.close()
@@ -94,7 +131,8 @@ async def main() -> None:
     for kind, count in stored_event_types(scenario.homeserver.database, scenario.room_id).items():
         print(f"   {count:3} × {kind}")
     data = scenario.homeserver.database.read_bytes()
-    plain = [w for w in ("bad.example", "abuse-album", "bit.ly") if w.encode() in data]
+    words = ("bad.example", "abuse-album", "bit.ly", "grey-zone")
+    plain = [w for w in words if w.encode() in data]
     print(f"   plaintext link bytes in its database: {plain or 'none'}")
 
 

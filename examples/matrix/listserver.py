@@ -40,8 +40,21 @@ DETERRENCE = {
             "https://help.example/de/sicherheit",
         ),
     },
+    # the review service's confirmed list (linkscreen-server publish --review-db)
+    "review-confirmed": {
+        "en": (
+            "This link was removed: people reported it and two analysts confirmed it is "
+            "dangerous for children.",
+            "https://help.example/get-help",
+        ),
+        "de": (
+            "Dieser Link wurde entfernt: Er wurde gemeldet, und zwei Fachleute haben bestätigt, "
+            "dass er für Kinder gefährlich ist.",
+            "https://help.example/de/hilfe",
+        ),
+    },
 }
-CATEGORIES = {"hotline": "csam", "watch": "grooming"}
+CATEGORIES = {"hotline": "csam", "watch": "grooming", "review-confirmed": "reviewed"}
 
 
 def meta_toml() -> str:
@@ -96,13 +109,17 @@ class ListOperator:
             str(self.directory / "keys" / "signing" / "signing.pub"),
         )
 
-    def publish(self, lists: dict[str, tuple[str, str]]) -> str:
-        """Publish the next version of ``{name: (entries text, action)}``; the command's output."""
+    def publish(self, lists: dict[str, tuple[str, str]], review_db: str | None = None) -> str:
+        """Publish the next version of ``{name: (entries text, action)}``, with the review
+        service's confirmed and provisional lists when ``review_db`` names its database; the
+        command's output."""
         arguments: list[str] = []
         for name, (entries, action) in sorted(lists.items()):
             source = self.directory / f"{name}.txt"
             source.write_text(entries, encoding="utf-8")
             arguments += ["--list", f"{name}={source}:{action}"]
+        if review_db is not None:
+            arguments += ["--review-db", review_db]
         return self._run(
             "publish",
             "--dir",

@@ -2,13 +2,16 @@
 
 Alice and Bob talk in an encrypted room on a loopback Synapse. Bob's client embeds linkscreen:
 a background refresher keeps his bundle fresh from the operator's update server, and every
-message nio decrypts is screened on his device before it is displayed. Only synthetic hosts
-(``*.example``, ``*.test``) appear anywhere.
+message nio decrypts is screened on his device before it is displayed. When Bob reports a link,
+his Reporter sends it to the operator's review service (``linkscreen-server review``), where two
+analysts confirm it before the operator publishes. Only synthetic hosts (``*.example``,
+``*.test``) appear anywhere.
 """
 
 from __future__ import annotations
 
 import random
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,7 +21,7 @@ from pathlib import Path
 import nio
 
 import linkscreen
-from linkscreen.fetch import Request, Response, StdlibFetcher
+from linkscreen.fetch import IPAddress, Request, Response, StdlibFetcher
 from linkscreen.integrations.matrix import (
     BackgroundRefresher,
     MessageScreen,
@@ -31,6 +34,9 @@ from linkscreen.integrations.matrix import (
 from chat import Account, connect, encrypted_room, send_text, sync_until, trust_each_other
 from homeserver import Homeserver
 from listserver import ListOperator
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # examples/: the review side
+from review_desk import Analyst, ReviewService
 
 HOTLINE = """\
 # the hotline's block list (synthetic hosts only)
@@ -67,6 +73,19 @@ BOB_NOTICES = Notices(
 )
 #: Where the short link in the conversation leads (its first hop is a listed host).
 SHORT_LINK_TARGET = "http://bad.example/from-short-link"
+
+#: A link no list carries yet: Bob reports it, two analysts confirm it, the operator publishes,
+#: and Alice's next message with it is hidden on Bob's device.
+GREY_MESSAGE = "neue Gruppe, keine Eltern: http://grey-zone.example/invite/7 komm rein"
+GREY_URL = "http://grey-zone.example/invite/7"
+BOB_NOTE = "Ein Fremder schickt meinem Kind diesen Link"
+#: The review service's analysts: (name, password).
+ANALYSTS = (("ana", "ana-review-password-1"), ("ben", "ben-review-password-1"))
+
+
+def this_machine_only(address: IPAddress) -> str | None:
+    """The review service runs on loopback here; the Reporter refuses loopback by default."""
+    return None if address.is_loopback else f"{address} is not this machine"
 
 
 class ShortLinkServer:
@@ -139,6 +158,8 @@ class Scenario:
     operator: ListOperator = field(init=False)
     refresher: BackgroundRefresher = field(init=False)
     screen: MessageScreen = field(init=False)
+    review: ReviewService = field(init=False)
+    reporter: linkscreen.Reporter = field(init=False)
     alice: nio.AsyncClient = field(init=False)
     bob: nio.AsyncClient = field(init=False)
     room_id: str = ""
@@ -187,6 +208,43 @@ class Scenario:
             raise RuntimeError("no bundle yet")
         return self.screen.expand(part, linkscreen.Expander(matcher, internet))
 
+    def start_review(self) -> str:
+        """The operator starts the review service (SQLite) with two analysts; Bob's app gets
+        a Reporter pointed at it. Returns the service's base URL."""
+        self.review = ReviewService(self.workdir / "review")
+        for name, password in ANALYSTS:
+            self.review.add_user(name, "analyst", password)
+        base = self.review.start()
+        self.reporter = linkscreen.Reporter(
+            self.workdir / "bob" / "reports", base, address_policy=this_machine_only
+        )
+        return base
+
+    def report(self, part: Part, note: str) -> linkscreen.ReportResult:
+        """Bob taps "report" on a link (blocking: the app runs it off the event loop)."""
+        return self.screen.report(part, self.reporter, note=note)
+
+    def confirm(self, url: str) -> list[str]:
+        """Both analysts confirm ``url`` on the review pages, each from their own "browser"
+        (a thread named after them); the URL's state after each vote."""
+        states: list[str] = []
+        for name, password in ANALYSTS:
+
+            def decide(name: str = name, password: str = password) -> None:
+                analyst = Analyst(self.review.url, name, password)
+                analyst.sign_in()
+                reason = f"{name}: an adult inviting children to a private group"
+                states.append(analyst.confirm(url, "enticement", reason))
+
+            worker = threading.Thread(target=decide, name=f"analyst-{name}")
+            worker.start()
+            worker.join(60)
+        return states
+
+    def publish_reviewed(self) -> str:
+        """The operator publishes the next version with the review database's lists."""
+        return self.operator.publish(LISTS, review_db=self.review.db_url)
+
     async def close(self) -> None:
         for client in (getattr(self, "alice", None), getattr(self, "bob", None)):
             if client is not None:
@@ -195,5 +253,7 @@ class Scenario:
             self.refresher.stop()
         if hasattr(self, "operator"):
             self.operator.stop()
+        if hasattr(self, "review"):
+            self.review.stop()
         if hasattr(self, "homeserver"):
             self.homeserver.stop()

@@ -2,8 +2,10 @@
 encrypted room; Bob's client screens every decrypted message on the device before display.
 
 One conversation runs once per module (examples/matrix/scenario.py); each test asserts one
-promise about it: what Bob sees, what the homeserver holds, whom Bob's SDK talked to, and what
-happens when he asks to expand a short link.
+promise about it: what Bob sees, what the homeserver holds, whom Bob's SDK talked to, what
+happens when he asks to expand a short link, and how his report of a link no list carries yet
+travels through the review service (two analysts) into the next version, which hides the link
+in the next message.
 """
 
 from __future__ import annotations
@@ -15,12 +17,15 @@ from pathlib import Path
 
 import pytest
 
-from linkscreen import Action, Expansion
+from linkscreen import Action, Expansion, ReportResult, ReportStatus
 from linkscreen.integrations.matrix import Part, PartKind, RenderedMessage
 
 from listserver import DETERRENCE
 from scenario import (
+    BOB_NOTE,
     BOB_NOTICES,
+    GREY_MESSAGE,
+    GREY_URL,
     MESSAGES,
     SHORT_LINK_TARGET,
     LoopbackInternet,
@@ -60,6 +65,8 @@ LINK_BYTES = [
     "news.example",
     "pics.example.test",
     "9f3a2c",
+    "grey-zone",
+    "invite/7",
 ]
 
 
@@ -78,6 +85,17 @@ class Record:
     expanded: Part
     expansion: Expansion
     requested_by_expander: list[str]
+    review: tuple[str, int]
+    review_db: Path
+    grey_before: RenderedMessage
+    report: ReportResult
+    report_connections: set[tuple[str, int]]
+    votes: list[str]
+    published: str
+    refresh_version: int
+    grey_after: RenderedMessage
+    report_phase: list[tuple[str, int, str]]
+    messages_sent: int
 
 
 async def _converse(workdir: Path, connections: Connections) -> Record:
@@ -98,7 +116,29 @@ async def _converse(workdir: Path, connections: Connections) -> Record:
         internet = LoopbackInternet(shortener.port)
         (part,) = shown["shortened"].shortened
         expanded, expansion = await loop.run_in_executor(None, scenario.expand, part, internet)
+        expansion_connections = connections.since(mark)
         port = int(scenario.operator.url.rsplit(":", 1)[1].strip("/"))
+
+        # Bob reports a link no list carries; two analysts confirm it; the operator publishes
+        review_url = scenario.start_review()
+        phase = connections.mark()
+        grey_before = await scenario.send(GREY_MESSAGE)
+        (grey_part,) = [p for p in grey_before.links if p.kind is PartKind.LINK]
+        before_report = connections.mark()
+        report = await loop.run_in_executor(None, scenario.report, grey_part, BOB_NOTE)
+        report_connections = connections.since(before_report)
+        votes = await loop.run_in_executor(None, scenario.confirm, GREY_URL)
+        published = await loop.run_in_executor(None, scenario.publish_reviewed)
+        attempts = scenario.refresher.attempts
+        scenario.refresher.refresh_now()  # the app came to the foreground
+        refreshed = await loop.run_in_executor(
+            None, scenario.refresher.wait_for_attempt, attempts + 1, 120
+        )
+        assert refreshed is not None, "Bob's refresh after the publication did not finish"
+        grey_after = await scenario.send(GREY_MESSAGE)
+        with connections.lock:
+            report_phase = list(connections.made[phase:])
+        review_port = int(review_url.rsplit(":", 1)[1].strip("/"))
         return Record(
             shown,
             ("127.0.0.1", scenario.homeserver.port),
@@ -108,11 +148,22 @@ async def _converse(workdir: Path, connections: Connections) -> Record:
             matcher.bundle.sequence,
             during,
             before,
-            connections.since(mark),
+            expansion_connections,
             shortener.port,
             expanded,
             expansion,
             list(internet.requested),
+            ("127.0.0.1", review_port),
+            scenario.review.directory / "review.db",
+            grey_before,
+            report,
+            report_connections,
+            votes,
+            published,
+            refreshed.version,
+            grey_after,
+            report_phase,
+            len(MESSAGES) + 2,
         )
     finally:
         await scenario.close()
@@ -185,7 +236,7 @@ def test_homeserver_database_holds_only_encrypted_messages(conversation: Record)
         assert everywhere.fetchone() == (0,)
     finally:
         db.close()
-    assert dict(rows) == {"m.room.encrypted": len(MESSAGES)}
+    assert dict(rows) == {"m.room.encrypted": conversation.messages_sent}
 
 
 def test_no_plaintext_link_byte_reaches_the_homeserver_disk(conversation: Record) -> None:
@@ -224,3 +275,68 @@ def test_short_link_is_expanded_only_on_request_and_never_to_a_listed_hop(
     assert conversation.expansion.stopped == "blocked"
     assert conversation.expanded.kind is PartKind.HIDDEN
     assert conversation.expanded.text == DETERRENCE["hotline"]["de"][0]
+
+
+# ---- a report, through the review service, into the next version ----------------------------
+
+
+def test_a_link_no_list_carries_is_shown_and_reportable(conversation: Record) -> None:
+    shown = conversation.grey_before
+    assert shown.action is Action.ALLOW
+    assert shown.plain == GREY_MESSAGE
+    (link,) = shown.links
+    assert link.reportable
+
+
+def test_the_report_reaches_the_review_queue_with_the_link_and_never_the_message(
+    conversation: Record,
+) -> None:
+    assert conversation.report.status is ReportStatus.SENT
+    db = sqlite3.connect(conversation.review_db)
+    try:
+        urls = db.execute("SELECT url, reports FROM urls").fetchall()
+        (row,) = db.execute("SELECT verdict, note, attachment FROM reports").fetchall()
+    finally:
+        db.close()
+    assert urls == [(GREY_URL, 1)]
+    assert row == ("allow", BOB_NOTE, None)
+    stored = b"".join(p.read_bytes() for p in conversation.review_db.parent.glob("review.db*"))
+    for words in ("neue Gruppe", "keine Eltern", "komm rein", "@alice", "@bob"):
+        assert words.encode() not in stored, words
+    assert conversation.room_id.encode() not in stored
+    assert GREY_URL.encode() in stored  # a positive control: the database is readable here
+
+
+def test_two_analysts_confirm_and_the_next_version_carries_the_link(conversation: Record) -> None:
+    assert conversation.votes[-1] == "confirmed"
+    assert conversation.votes[0] != "confirmed"  # one analyst is not enough
+    assert "1 newly confirmed URL(s) listed" in conversation.published
+    assert conversation.refresh_version == conversation.published_sequence + 1
+
+
+def test_the_next_message_with_the_reported_link_is_hidden(conversation: Record) -> None:
+    after = conversation.grey_after
+    assert after.action is Action.BLOCK
+    assert after.bundle_sequence is not None
+    assert after.bundle_sequence > conversation.published_sequence
+    (hidden,) = after.hidden
+    assert hidden.findings[0].verdict.lists == ("review-confirmed",)
+    text, link = DETERRENCE["review-confirmed"]["de"]
+    assert (hidden.text, hidden.help_link) == (text, link)
+    assert after.plain == f"neue Gruppe, keine Eltern: [⛔ {text} {link}] komm rein"
+
+
+def test_the_receivers_sdk_connects_only_to_update_server_homeserver_and_review_endpoint(
+    conversation: Record,
+) -> None:
+    assert conversation.report_connections == {conversation.review}
+    bobs = {
+        (host, port)
+        for host, port, thread in conversation.report_phase
+        if not thread.startswith("analyst-")  # the analysts' browsers, not Bob's device
+    }
+    allowed = {conversation.homeserver, conversation.update_server, conversation.review}
+    assert bobs <= allowed  # nio may reuse its kept-alive homeserver connection
+    assert {conversation.update_server, conversation.review} <= bobs  # positive controls
+    analysts = {(h, p) for h, p, t in conversation.report_phase if t.startswith("analyst-")}
+    assert analysts == {conversation.review}
