@@ -10,6 +10,7 @@ analysts confirm it before the operator publishes. Only synthetic hosts (``*.exa
 
 from __future__ import annotations
 
+import importlib.util
 import random
 import sys
 import threading
@@ -17,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nio
 
@@ -36,7 +38,10 @@ from homeserver import Homeserver
 from listserver import ListOperator
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # examples/: the review side
-from review_desk import Analyst, ReviewService
+#: Whether this checkout has the review service (``linkscreen-server review``) Bob reports to.
+REVIEW_AVAILABLE = importlib.util.find_spec("linkscreen_server.review") is not None
+if TYPE_CHECKING:
+    from review_desk import ReviewService
 
 HOTLINE = """\
 # the hotline's block list (synthetic hosts only)
@@ -211,6 +216,8 @@ class Scenario:
     def start_review(self) -> str:
         """The operator starts the review service (SQLite) with two analysts; Bob's app gets
         a Reporter pointed at it. Returns the service's base URL."""
+        from review_desk import ReviewService
+
         self.review = ReviewService(self.workdir / "review")
         for name, password in ANALYSTS:
             self.review.add_user(name, "analyst", password)
@@ -227,6 +234,8 @@ class Scenario:
     def confirm(self, url: str) -> list[str]:
         """Both analysts confirm ``url`` on the review pages, each from their own "browser"
         (a thread named after them); the URL's state after each vote."""
+        from review_desk import Analyst
+
         states: list[str] = []
         for name, password in ANALYSTS:
 

@@ -27,6 +27,7 @@ from scenario import (
     GREY_MESSAGE,
     GREY_URL,
     MESSAGES,
+    REVIEW_AVAILABLE,
     SHORT_LINK_TARGET,
     LoopbackInternet,
     Scenario,
@@ -85,6 +86,13 @@ class Record:
     expanded: Part
     expansion: Expansion
     requested_by_expander: list[str]
+    messages_sent: int
+    reported: Reported | None
+    """The report step; None when this checkout has no review service."""
+
+
+@dataclass
+class Reported:
     review: tuple[str, int]
     review_db: Path
     grey_before: RenderedMessage
@@ -95,7 +103,43 @@ class Record:
     refresh_version: int
     grey_after: RenderedMessage
     report_phase: list[tuple[str, int, str]]
-    messages_sent: int
+
+
+async def _report(scenario: Scenario, connections: Connections) -> Reported:
+    """Bob reports a link no list carries; two analysts confirm it; the operator publishes;
+    Bob's refresh brings the next version, and Alice sends the link again."""
+    loop = asyncio.get_running_loop()
+    review_url = scenario.start_review()
+    phase = connections.mark()
+    grey_before = await scenario.send(GREY_MESSAGE)
+    (grey_part,) = [p for p in grey_before.links if p.kind is PartKind.LINK]
+    before_report = connections.mark()
+    report = await loop.run_in_executor(None, scenario.report, grey_part, BOB_NOTE)
+    report_connections = connections.since(before_report)
+    votes = await loop.run_in_executor(None, scenario.confirm, GREY_URL)
+    published = await loop.run_in_executor(None, scenario.publish_reviewed)
+    attempts = scenario.refresher.attempts
+    scenario.refresher.refresh_now()  # the app came to the foreground
+    refreshed = await loop.run_in_executor(
+        None, scenario.refresher.wait_for_attempt, attempts + 1, 120
+    )
+    assert refreshed is not None, "Bob's refresh after the publication did not finish"
+    grey_after = await scenario.send(GREY_MESSAGE)
+    with connections.lock:
+        report_phase = list(connections.made[phase:])
+    review_port = int(review_url.rsplit(":", 1)[1].strip("/"))
+    return Reported(
+        ("127.0.0.1", review_port),
+        scenario.review.directory / "review.db",
+        grey_before,
+        report,
+        report_connections,
+        votes,
+        published,
+        refreshed.version,
+        grey_after,
+        report_phase,
+    )
 
 
 async def _converse(workdir: Path, connections: Connections) -> Record:
@@ -119,26 +163,7 @@ async def _converse(workdir: Path, connections: Connections) -> Record:
         expansion_connections = connections.since(mark)
         port = int(scenario.operator.url.rsplit(":", 1)[1].strip("/"))
 
-        # Bob reports a link no list carries; two analysts confirm it; the operator publishes
-        review_url = scenario.start_review()
-        phase = connections.mark()
-        grey_before = await scenario.send(GREY_MESSAGE)
-        (grey_part,) = [p for p in grey_before.links if p.kind is PartKind.LINK]
-        before_report = connections.mark()
-        report = await loop.run_in_executor(None, scenario.report, grey_part, BOB_NOTE)
-        report_connections = connections.since(before_report)
-        votes = await loop.run_in_executor(None, scenario.confirm, GREY_URL)
-        published = await loop.run_in_executor(None, scenario.publish_reviewed)
-        attempts = scenario.refresher.attempts
-        scenario.refresher.refresh_now()  # the app came to the foreground
-        refreshed = await loop.run_in_executor(
-            None, scenario.refresher.wait_for_attempt, attempts + 1, 120
-        )
-        assert refreshed is not None, "Bob's refresh after the publication did not finish"
-        grey_after = await scenario.send(GREY_MESSAGE)
-        with connections.lock:
-            report_phase = list(connections.made[phase:])
-        review_port = int(review_url.rsplit(":", 1)[1].strip("/"))
+        reported = await _report(scenario, connections) if REVIEW_AVAILABLE else None
         return Record(
             shown,
             ("127.0.0.1", scenario.homeserver.port),
@@ -153,17 +178,8 @@ async def _converse(workdir: Path, connections: Connections) -> Record:
             expanded,
             expansion,
             list(internet.requested),
-            ("127.0.0.1", review_port),
-            scenario.review.directory / "review.db",
-            grey_before,
-            report,
-            report_connections,
-            votes,
-            published,
-            refreshed.version,
-            grey_after,
-            report_phase,
-            len(MESSAGES) + 2,
+            len(MESSAGES) + (2 if reported else 0),
+            reported,
         )
     finally:
         await scenario.close()
@@ -280,8 +296,15 @@ def test_short_link_is_expanded_only_on_request_and_never_to_a_listed_hop(
 # ---- a report, through the review service, into the next version ----------------------------
 
 
+def _reported(conversation: Record) -> Reported:
+    if conversation.reported is None:
+        pytest.skip("this checkout has no review service (linkscreen_server.review) to report to")
+    return conversation.reported
+
+
 def test_a_link_no_list_carries_is_shown_and_reportable(conversation: Record) -> None:
-    shown = conversation.grey_before
+    reported = _reported(conversation)
+    shown = reported.grey_before
     assert shown.action is Action.ALLOW
     assert shown.plain == GREY_MESSAGE
     (link,) = shown.links
@@ -291,8 +314,9 @@ def test_a_link_no_list_carries_is_shown_and_reportable(conversation: Record) ->
 def test_the_report_reaches_the_review_queue_with_the_link_and_never_the_message(
     conversation: Record,
 ) -> None:
-    assert conversation.report.status is ReportStatus.SENT
-    db = sqlite3.connect(conversation.review_db)
+    reported = _reported(conversation)
+    assert reported.report.status is ReportStatus.SENT
+    db = sqlite3.connect(reported.review_db)
     try:
         urls = db.execute("SELECT url, reports FROM urls").fetchall()
         (row,) = db.execute("SELECT verdict, note, attachment FROM reports").fetchall()
@@ -300,7 +324,7 @@ def test_the_report_reaches_the_review_queue_with_the_link_and_never_the_message
         db.close()
     assert urls == [(GREY_URL, 1)]
     assert row == ("allow", BOB_NOTE, None)
-    stored = b"".join(p.read_bytes() for p in conversation.review_db.parent.glob("review.db*"))
+    stored = b"".join(p.read_bytes() for p in reported.review_db.parent.glob("review.db*"))
     for words in ("neue Gruppe", "keine Eltern", "komm rein", "@alice", "@bob"):
         assert words.encode() not in stored, words
     assert conversation.room_id.encode() not in stored
@@ -308,14 +332,16 @@ def test_the_report_reaches_the_review_queue_with_the_link_and_never_the_message
 
 
 def test_two_analysts_confirm_and_the_next_version_carries_the_link(conversation: Record) -> None:
-    assert conversation.votes[-1] == "confirmed"
-    assert conversation.votes[0] != "confirmed"  # one analyst is not enough
-    assert "1 newly confirmed URL(s) listed" in conversation.published
-    assert conversation.refresh_version == conversation.published_sequence + 1
+    reported = _reported(conversation)
+    assert reported.votes[-1] == "confirmed"
+    assert reported.votes[0] != "confirmed"  # one analyst is not enough
+    assert "1 newly confirmed URL(s) listed" in reported.published
+    assert reported.refresh_version == conversation.published_sequence + 1
 
 
 def test_the_next_message_with_the_reported_link_is_hidden(conversation: Record) -> None:
-    after = conversation.grey_after
+    reported = _reported(conversation)
+    after = reported.grey_after
     assert after.action is Action.BLOCK
     assert after.bundle_sequence is not None
     assert after.bundle_sequence > conversation.published_sequence
@@ -329,14 +355,15 @@ def test_the_next_message_with_the_reported_link_is_hidden(conversation: Record)
 def test_the_receivers_sdk_connects_only_to_update_server_homeserver_and_review_endpoint(
     conversation: Record,
 ) -> None:
-    assert conversation.report_connections == {conversation.review}
+    reported = _reported(conversation)
+    assert reported.report_connections == {reported.review}
     bobs = {
         (host, port)
-        for host, port, thread in conversation.report_phase
+        for host, port, thread in reported.report_phase
         if not thread.startswith("analyst-")  # the analysts' browsers, not Bob's device
     }
-    allowed = {conversation.homeserver, conversation.update_server, conversation.review}
+    allowed = {conversation.homeserver, conversation.update_server, reported.review}
     assert bobs <= allowed  # nio may reuse its kept-alive homeserver connection
-    assert {conversation.update_server, conversation.review} <= bobs  # positive controls
-    analysts = {(h, p) for h, p, t in conversation.report_phase if t.startswith("analyst-")}
-    assert analysts == {conversation.review}
+    assert {conversation.update_server, reported.review} <= bobs  # positive controls
+    analysts = {(h, p) for h, p, t in reported.report_phase if t.startswith("analyst-")}
+    assert analysts == {reported.review}
