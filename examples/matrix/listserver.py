@@ -57,10 +57,13 @@ DETERRENCE = {
 CATEGORIES = {"hotline": "csam", "watch": "grooming", "review-confirmed": "reviewed"}
 
 
-def meta_toml() -> str:
-    """The operator's ``--meta`` file: category and deterrence texts of each list."""
+def meta_toml(names: list[str] | None = None) -> str:
+    """The operator's ``--meta`` file: category and deterrence texts of each list compiled
+    (``names``; default every list with texts)."""
     lines = []
     for name, texts in DETERRENCE.items():
+        if names is not None and name not in names:
+            continue
         lines += [f"[lists.{name}]", f"category = {json.dumps(CATEGORIES[name])}", ""]
         for locale, (text, link) in texts.items():
             lines += [f"[lists.{name}.deterrence.{locale}]", f"text = {json.dumps(text)}"]
@@ -96,7 +99,7 @@ class ListOperator:
     def create(self) -> None:
         """Keys and root metadata: what the app ships is the root public key."""
         self.directory.mkdir(parents=True, exist_ok=True)
-        self.meta.write_text(meta_toml(), encoding="utf-8")
+        self.meta.write_text(meta_toml(["hotline", "watch"]), encoding="utf-8")
         self._run("keygen", "--out", str(self.directory / "keys" / "root"))
         self._run("keygen", "--out", str(self.directory / "keys" / "signing"))
         self._run(
@@ -120,6 +123,8 @@ class ListOperator:
             arguments += ["--list", f"{name}={source}:{action}"]
         if review_db is not None:
             arguments += ["--review-db", review_db]
+        compiled = [*lists, *(["review-confirmed"] if review_db is not None else [])]
+        self.meta.write_text(meta_toml(compiled), encoding="utf-8")
         return self._run(
             "publish",
             "--dir",
