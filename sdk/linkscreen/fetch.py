@@ -327,7 +327,7 @@ class StdlibFetcher:
             raise
         except TimeoutError:
             raise DownloadTimeoutError(
-                f"{_shown(request.url)}: no answer within {request.deadline_s:g} s"
+                f"{_shown(request.url)}: no answer within {request.deadline_s:.3g} s"
             ) from None
         except InvalidURLError as exc:
             raise DownloadError(f"{_shown(request.url)}: {exc.reason}") from None
