@@ -118,8 +118,8 @@ def show_scans(matcher: linkscreen.Matcher) -> None:
 
 
 #: Part 2: a message whose link no list carries yet, and what the person types when reporting.
-GREY_MESSAGE = "hey, new group for you, no parents: http://grey-zone.example/invite/7 come"
-NOTE = "a stranger sent this to my 12-year-old"
+GREY_MESSAGE = "hey, join our group: http://grey-zone.example/invite/7 see you there"
+NOTE = "a stranger sent it to my child"
 
 
 def this_machine_only(address: IPAddress) -> str | None:
@@ -168,8 +168,8 @@ def report_and_review(
 
         print("\n== analysts: two of them confirm it on the review pages ==")
         for name, category, reason in (
-            ("ana", "enticement", "invites children to a private group"),
-            ("ben", "enticement", "same: an adult recruiting children"),
+            ("ana", "enticement", "reported by a parent, not on any list yet"),
+            ("ben", "enticement", "agrees with the first analyst"),
         ):
             analyst = Analyst(base, name, f"{name}-demo-password-1")
             analyst.sign_in()
