@@ -34,7 +34,6 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
-from ._filelock import FileLock
 from ._files import remove_temporaries, write_atomically
 from .canonical import canonicalize
 from .errors import (
@@ -55,6 +54,7 @@ from .fetch import (
     public_addresses_only,
     request_target,
 )
+from .filelock import FileLock
 from .results import Action, Finding, Verdict
 
 __all__ = [
