@@ -136,3 +136,30 @@ def test_an_odd_space_beside_an_invisible_character_is_still_a_joint(
     """Found by the property above: the space folded from "\\xa0\\u200b" has the ZWSP as its
     origin, so only the whole folded run tells that a no-break space was written."""
     assert _found(matcher, text, "http://rewards.test/") is not Action.ALLOW
+
+
+#: ASCII pieces that each start some pass of extraction, and chat words that start none.
+QUICK_PIECES = [
+    *"abcxyz019 ,_$&!?'-\"@\t\r\n.:%/[](){}<>\\^;*#~+=|\x00\x1b",
+    *["dot", "DoT", "d0t", "xx", "dt", "fxp", "http ", "HTTPS ", "ftp ", "slash", "punto"],
+    *["point", "dotcom", "dot-com", "forwardslash", "com", "example", "log in", "a,b", "x_y"],
+    *["hey", "lol", "pizza?!", "can't", "ok", "tonight"],
+]
+
+
+@settings(max_examples=400)
+@given(st.lists(st.sampled_from(QUICK_PIECES), max_size=30).map("".join))
+def test_the_quick_test_for_chat_never_hides_a_reading(text: str) -> None:
+    """Text the quick test lets through has no candidate when read in full (every pass)."""
+    from linkscreen import extract
+
+    if extract._nothing_to_read(text):
+        assert not extract._extract(text, ["bad.example"], None, (), (), False, True)
+
+
+def test_the_quick_test_passes_chat_and_stops_at_what_passes_read() -> None:
+    from linkscreen import extract
+
+    assert extract._nothing_to_read("hey lol , see you tonight pizza?! can't stop laughing")
+    for text in ["bad,example", "a punto b", "hxxp", "x(dot)y", "ab\ncd", "a/b", "é"]:
+        assert not extract._nothing_to_read(text), text

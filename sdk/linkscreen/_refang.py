@@ -122,12 +122,15 @@ _GATE_WORDS = (
 )  # fmt: skip
 
 
+_GATE_WORD = re.compile("|".join(re.escape(word) for word in _GATE_WORDS))
+
+
 def _may_be_defanged(text: str) -> bool:
     """Cheap tests, a superset of what can start a ``_REFANG`` match."""
     if _GATE_CHARS.search(text):
         return True
     lowered = text.lower()
-    return any(word in lowered for word in _GATE_WORDS) or (
+    return _GATE_WORD.search(lowered) is not None or (
         "dt" in lowered and any(c in text for c in "_~=+|-#:")
     )
 

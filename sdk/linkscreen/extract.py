@@ -30,7 +30,7 @@ from typing import overload
 
 from . import _fold
 from ._evidence import CONTEXT_CHARS, code_signal, identifier_shaped
-from ._readings import Found, Reader, Readings, host_of, lookalike
+from ._readings import _JOINT_WORDS, Found, Reader, Readings, host_of, lookalike
 from ._refang import refang
 from ._views import View
 from ._wrappers import WrapperRule, default_rules
@@ -93,13 +93,20 @@ class Candidates(Sequence[Candidate]):
         hosts: Iterable[str] = (),
         paths: Iterable[str] = (),
     ) -> None:
-        self._items: tuple[Candidate, ...] = tuple(items)
-        self.notes: tuple[str, ...] = tuple(notes)
-        self.hosts: tuple[str, ...] = tuple(hosts)
-        """Hosts the message names (strict or loose readings), in text order: context for
-        the messages after it (:class:`linkscreen.Conversation` keeps them)."""
-        self.paths: tuple[str, ...] = tuple(paths)
-        """Host-less paths the message holds ("album/9"), for a host named later."""
+        # set past the immutability guard (this is on the path of every message)
+        setattr_ = object.__setattr__
+        setattr_(self, "_items", tuple(items))
+        setattr_(self, "notes", tuple(notes))
+        setattr_(self, "hosts", tuple(hosts))
+        setattr_(self, "paths", tuple(paths))
+
+    _items: tuple[Candidate, ...]
+    notes: tuple[str, ...]
+    hosts: tuple[str, ...]
+    """Hosts the message names (strict or loose readings), in text order: context for
+    the messages after it (:class:`linkscreen.Conversation` keeps them)."""
+    paths: tuple[str, ...]
+    """Host-less paths the message holds ("album/9"), for a host named later."""
 
     def __setattr__(self, name: str, value: object) -> None:
         if hasattr(self, "paths"):
@@ -241,6 +248,23 @@ def extract_links(
     candidate is returned, however many; only text past ``MAX_TEXT_CHARS`` is left unread,
     and then ``complete`` is False.
     """
+    if not spoken_hosts and _nothing_to_read(text):
+        context_paths = tuple(context_paths)
+        if not any(path.strip("/") for path in context_paths):
+            return _NOTHING  # the common case of chat: one scan proves no pass finds anything
+    return _extract(text, context_hosts, tlds, context_paths, wrappers, spoken_hosts, spoken_paths)
+
+
+def _extract(
+    text: str,
+    context_hosts: Iterable[str],
+    tlds: frozenset[str] | None,
+    context_paths: Iterable[str],
+    wrappers: Iterable[WrapperRule],
+    spoken_hosts: bool,
+    spoken_paths: bool,
+) -> Candidates:
+    """:func:`extract_links` without the quick test for text with nothing to read."""
     notes: list[str] = []
     if len(text) > MAX_TEXT_CHARS:
         notes.append(f"only the first {MAX_TEXT_CHARS} of {len(text)} characters were read")
@@ -283,6 +307,43 @@ def extract_links(
 
 #: The candidates of a message with none (immutable, so one object serves every message).
 _NOTHING = Candidates()
+
+#: ASCII characters that some pass needs before it reads anything: a link's syntax
+#: (``. : % /``, what tokens, spaced letters, host-less paths and a space as a dot need), a
+#: line break (the ``line`` joint), brackets, ``\ ^ ; *`` (what the defang gate looks for) and
+#: ``# ~ + = | *`` (joints between letters), controls (folded away).
+_READ_CHARS = re.compile(r"[.:%/\n\[\](){}<>\\^;*#~+=|\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Lower-case words that the defang gate or a glued dot word starts from.
+_READ_WORDS = ("xx", "dot", "d0t", "dt", "fxp", "http ", "https ", "ftp ", "slash")
+#: ``, _ $ & ! ?`` glued between letters or digits: a punctuation joint (the other symbols of
+#: that joint are in ``_READ_CHARS``).
+_GLUED_PUNCT = re.compile(r"[,_$&!?](?=[A-Za-z0-9])")
+_ASCII_JOINT_WORDS = frozenset(w for w in _JOINT_WORDS if w.isascii())
+
+
+def _nothing_to_read(text: str) -> bool:
+    """Whether ``text`` is ASCII chat that no pass of extraction reads anything in.
+
+    A quick superset test of every pass's own gate (``_refang``'s defang gate, the joint
+    families of ``_readings``, tokens, spaced letters, host-less paths, a space as a dot): when
+    it is True, ``_extract`` finds nothing (tests/test_extract.py checks it on any text). Only
+    ASCII text up to one window is tested; anything else is read in full. Host names written
+    with spaces for dots ("bad example") need no such character, so a caller asking for them
+    reads in full.
+    """
+    if len(text) > WINDOW_CHARS or not text.isascii() or _READ_CHARS.search(text):
+        return False
+    lowered = text.lower()
+    for word in _READ_WORDS:
+        if word in lowered:
+            return False
+    if not _ASCII_JOINT_WORDS.isdisjoint(lowered.split()):
+        return False
+    for match in _GLUED_PUNCT.finditer(text):
+        before = text[match.start() - 1 : match.start()]
+        if before.isalnum():  # ASCII text: a letter or a digit
+            return False
+    return True
 
 
 def _windows(text: str) -> Iterator[tuple[int, str]]:

@@ -101,6 +101,7 @@ class Matcher:
     __slots__ = (
         "_bundle",
         "_incomplete",
+        "_nothing",
         "_payload",
         "_probe",
         "_psl",
@@ -118,6 +119,7 @@ class Matcher:
         self._shortener_policy = bundle.shortener_policy
         self._probe: Probe = make_probe(bundle)
         self._incomplete = Action(incomplete_action)
+        self._nothing = Findings((), (), self._incomplete)  # immutable: shared by every call
         self._tld_set = self._bundle_tlds()
         self._rules = self._bundle_rules()
 
@@ -201,6 +203,8 @@ class Matcher:
         )
         if context is not None:
             context.remember(candidates.hosts, candidates.paths)
+        if not candidates and not candidates.notes:
+            return self._nothing  # chat: nothing that could be a link
         plans: dict[str, _Plan] = {}
         for candidate in candidates:
             if candidate.url not in plans:

@@ -14,7 +14,6 @@ here downloads, writes or imports tldextract.
 from __future__ import annotations
 
 import _thread
-import bisect
 from dataclasses import dataclass, fields
 
 from ._host import canonical_host
@@ -85,6 +84,7 @@ class PublicSuffixList:
         "_cache",
         "_exact",
         "_exceptions",
+        "_interior",
         "_private_wildcards",
         "_rules",
         "_tlds",
@@ -102,6 +102,7 @@ class PublicSuffixList:
         self._exceptions = frozenset(rules.icann_exceptions) | frozenset(rules.private_exceptions)
         self._cache: dict[str, tuple[int, int]] = {}
         self._tlds: frozenset[str] | None = None
+        self._interior: frozenset[str] | None = None
 
     # ---- construction ------------------------------------------------------------------
     @classmethod
@@ -211,12 +212,22 @@ class PublicSuffixList:
             return _EXACT
         if child in self._wildcards or child in self._private_wildcards:
             return _INTERIOR
-        prefix = child + "."
+        interior = self._interior
+        if interior is None:
+            interior = self._interior = self._interior_names()
+        return _INTERIOR if child in interior else None
+
+    def _interior_names(self) -> frozenset[str]:
+        """Every name some rule continues below (``uk`` for ``uk.co``): built once, so a
+        trie step is one set lookup."""
+        names = set()
         for run in self._rules.runs():
-            at = bisect.bisect_left(run, prefix)
-            if at < len(run) and run[at].startswith(prefix):
-                return _INTERIOR
-        return None
+            for rule in run:
+                at = rule.find(".")
+                while at >= 0:
+                    names.add(rule[:at])
+                    at = rule.find(".", at + 1)
+        return frozenset(names)
 
     def public_suffix(self, host: str) -> str | None:
         """The public suffix of a canonical host name, or None for an empty or malformed host."""
