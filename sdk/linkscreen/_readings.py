@@ -26,6 +26,7 @@ import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from . import _fold, _wrappers
 from ._refang import DOT_WORDS, SLASH_WORDS
@@ -267,7 +268,9 @@ OTHER_SCHEMES = frozenset(
 _SCHEME_GLUE = re.compile(r"[A-Za-z0-9+.-]+$")
 _SCHEME_TAIL = re.compile(r"(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]*):$")
 _CONFUSABLE_SCRIPTS = ("CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE")
-_SPACE_AS_DOT = re.compile(r"(?<=[A-Za-z0-9]) (?P<tld>[A-Za-z]{2,24})(?=/[A-Za-z0-9_~%-])")
+#: A space, a top-level-domain word and a path; the space must follow a letter or digit
+#: (checked on each match: a regex that starts with the space scans fast).
+_SPACE_AS_DOT = re.compile(r" (?P<tld>[A-Za-z]{2,24})(?=/[A-Za-z0-9_~%-])")
 _LABEL_WORD = re.compile(r"(?<![A-Za-z0-9.-])[A-Za-z0-9][A-Za-z0-9.-]{0,62}$")
 
 
@@ -286,9 +289,9 @@ def _label_words(text: str, at: int) -> list[tuple[int, int]]:
     return words
 
 
-@dataclass(frozen=True, slots=True)
-class Found:
-    """One reading: the link text and its span in the original message."""
+class Found(NamedTuple):
+    """One reading: the link text and its span in the original message (a named tuple:
+    made for every reading, it costs a third of a frozen dataclass)."""
 
     url: str
     start: int
@@ -375,6 +378,10 @@ _JOINT_PUNCT = re.compile(
 )
 
 
+#: A character every punctuation joint holds (a quick test before ``_JOINT_PUNCT``).
+_JOINT_PUNCT_CHAR = re.compile(r"[,_*#$~+=&!?^|]")
+
+
 def _families_in(text: str) -> tuple[str, ...]:
     """The joint families whose cheap gate passes for ``text``, in pattern order."""
     found = []
@@ -391,7 +398,7 @@ def _families_in(text: str) -> tuple[str, ...]:
         found.append("words")
     if not text.isascii() or "dot" in lowered or "d0t" in lowered or "slash" in lowered:
         found.append("glued")
-    if _JOINT_PUNCT.search(text):
+    if _JOINT_PUNCT_CHAR.search(text) and _JOINT_PUNCT.search(text):
         found.append("punct")
     return tuple(found)
 
@@ -410,14 +417,31 @@ def _unicode_joints() -> re.Pattern[str]:
     )
 
 
+#: A chain as its gate reads it: its text, its pieces (offsets in it) and its joints.
+_ChainShape = tuple[str, tuple[tuple[int, int], ...], tuple[tuple[str, Technique], ...]]
+#: Reading texts whose own techniques a Reader remembers (``Reader._url_kinds``).
+_KINDS_HELD = 8192
+#: Only texts up to this long are remembered (so the memory held stays a few MB).
+_HELD_CHARS = 256
+#: "Not remembered yet": a tuple object of its own, compared by identity (an empty tuple
+#: would not do: every empty tuple is one object).
+_UNSEEN: tuple[Technique, ...] = (Technique.NO_SCHEME, Technique.NO_SCHEME)
+
+
 class Reader:
     """Finds readings in views, for one set of top-level domains (from the bundle's PSL)."""
 
-    __slots__ = ("_rules", "_tlds")
+    __slots__ = ("_kinds", "_quiet", "_rules", "_tlds")
 
     def __init__(self, tlds: frozenset[str], rules: tuple[_wrappers.WrapperRule, ...] = ()) -> None:
         self._tlds = tlds
         self._rules = rules
+        #: What a reading's text alone says (``_url_kinds``), by text: a link repeated in a
+        #: message, or in the next, is judged once. Bounded; safe to share between threads
+        #: (each entry is a pure function of the text and the top-level domains).
+        self._kinds: dict[str, tuple[Technique, ...] | None] = {}
+        #: Chains (their text, pieces and joints) in which the gate found no run to read.
+        self._quiet: set[_ChainShape] = set()
 
     @property
     def tlds(self) -> frozenset[str]:
@@ -590,16 +614,12 @@ class Reader:
         loose: bool,
         extra: tuple[Technique, ...],
     ) -> None:
-        reason = _plausible(url, self._tlds)
-        if reason is None:
+        kinds = self._kinds.get(url, _UNSEEN)
+        if kinds is _UNSEEN:
+            kinds = self._url_kinds(url)
+        if kinds is None:
             return
-        techniques = list(extra)
-        if isinstance(reason, Technique):
-            techniques.append(reason)
-        if not _SCHEME_IN_TOKEN.match(url):
-            techniques.append(Technique.NO_SCHEME)
-        elif url[:8].lower().find("%3a") >= 0:
-            techniques.append(Technique.PERCENT_ENCODED)
+        techniques = [*extra, *kinds] if extra else list(kinds)
         orig_start, orig_end = view.span(start, end)
         touched = view.techniques(orig_start, orig_end) if view.marked else ()
         if touched:
@@ -619,6 +639,24 @@ class Reader:
         if url.isupper() and any(c.isalpha() for c in url):
             shouted = (*found_techniques, Technique.UPPER_CASE)
             out.append(Found(url.lower(), orig_start, orig_end, shouted, True))
+
+    def _url_kinds(self, url: str) -> tuple[Technique, ...] | None:
+        """Techniques a reading's text alone adds (why it is plausible, no scheme, an
+        escaped colon); None when it cannot be a link. Remembered per text."""
+        reason = _plausible(url, self._tlds)
+        kinds: tuple[Technique, ...] | None = None
+        if reason is not None:
+            found = [reason] if isinstance(reason, Technique) else []
+            if not _SCHEME_IN_TOKEN.match(url):
+                found.append(Technique.NO_SCHEME)
+            elif url[:8].lower().find("%3a") >= 0:
+                found.append(Technique.PERCENT_ENCODED)
+            kinds = tuple(found)
+        if len(url) <= _HELD_CHARS:
+            if len(self._kinds) >= _KINDS_HELD:
+                self._kinds.clear()
+            self._kinds[url] = kinds
+        return kinds
 
     # ---- joints ---------------------------------------------------------------------------
 
@@ -669,12 +707,24 @@ class Reader:
     ) -> None:
         atoms, joints = chain
         count = len(atoms)
-        gate = _Gate(view.text, atoms, joints, self._tlds)
         text = view.text
+        # the gate reads only the chain's own text, its pieces and its joints: a chain seen
+        # before (in this message or an earlier one) with no run worth reading is skipped
+        base = atoms[0][0]
+        shape = (
+            text[base : atoms[-1][1]],
+            tuple((s - base, e - base) for s, e in atoms),
+            tuple((j.text, j.technique) for j in joints),
+        )
+        if shape in self._quiet:
+            return
+        gate = _Gate(text, atoms, joints, self._tlds)
+        quiet = True
         for first in range(count):
             lasts = gate.runs(first, min(count, first + MAX_JOINTS + 1))
             if not lasts:
                 continue
+            quiet = False
             wanted = set(lasts)
             # the runs from ``first`` are prefixes of one another: built once, read at each end
             parts: list[tuple[View, int, int] | tuple[str, int, int]] = []
@@ -730,6 +780,10 @@ class Reader:
                 length += len(joint.text)
                 marks.append((lo, hi, joint.technique))
                 in_path = in_path or "/" in joint.text
+        if quiet and len(shape[0]) <= _HELD_CHARS:
+            if len(self._quiet) >= _KINDS_HELD:
+                self._quiet.clear()
+            self._quiet.add(shape)
 
     # ---- a space as a dot -----------------------------------------------------------------
 
@@ -739,9 +793,12 @@ class Reader:
         if " " not in text or "/" not in text:
             return
         for match in _SPACE_AS_DOT.finditer(text):
+            at = match.start()  # the space before the TLD word
+            before = text[at - 1 : at]
+            if not (before.isascii() and before.isalnum()):
+                continue  # (matches hold no space, so one cut here hides no other)
             if match.group("tld").lower() not in self._tlds:
                 continue
-            at = match.start()  # the space before the TLD word
             words = _label_words(text, at)
             if not words:
                 continue

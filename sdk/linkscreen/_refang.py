@@ -82,10 +82,19 @@ _REPLACEMENTS = {
 }
 #: Alternatives that must start a word ("hxxp" but not "ahxxp").
 _WORD_START = frozenset({"scheme", "sep", "bscheme"})
+#: Replacements that hold whatever surrounds them (the others are judged in ``_replace``).
+_UNCONDITIONAL = {
+    kind: new
+    for kind, new in _REPLACEMENTS.items()
+    if kind not in _WORD_START and kind not in ("gluedot", "wrapdot")
+}
 
 
 def _replace(match: re.Match[str]) -> str | None:
     kind = match.lastgroup or ""
+    fixed = _UNCONDITIONAL.get(kind)
+    if fixed is not None:  # "[.]", "[:]", "(slash)"...: no condition on the neighbours
+        return fixed
     text = match.group()
     before = match.string[match.start() - 1 : match.start()]
     if kind in _WORD_START and before.isalnum():

@@ -113,7 +113,14 @@ class View:
         """Techniques of the rewrites that touched the original span ``[start, end)``."""
         if not self.marked:
             return []
-        return list(dict.fromkeys(t for _, _, t in sorted(set(self.overlapping(start, end)))))
+        found = self.overlapping(start, end)
+        if not found:
+            return []
+        first = found[0][2]
+        for mark in found:
+            if mark[2] is not first:
+                return list(dict.fromkeys(t for _, _, t in sorted(set(found))))
+        return [first]  # the common case: one technique (a defanged link's every mark)
 
     def all_marks(self) -> list[Mark]:
         """Every mark of this view, inherited ones included (for a view built from it)."""

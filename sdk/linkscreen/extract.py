@@ -176,12 +176,12 @@ def _may_be_spaced(text: str) -> bool:
         return False
     if any(sep in text for sep in "_*~+") and _SPACED_LETTERS_GATE.search(text):
         return True
-    run = 0
-    for word in text.split(" "):
-        run = run + 1 if len(word) == 1 or (not word and run) else 0
-        if run >= 3:
-            return True
-    return False
+    # a one-character word, then two words of at most one character (split at spaces)
+    return _ONE_CHAR_WORDS_START.match(text) is not None or _ONE_CHAR_WORDS.search(text) is not None
+
+
+_ONE_CHAR_WORDS_START = re.compile(r"[^ ] [^ ]? [^ ]?(?![^ ])")
+_ONE_CHAR_WORDS = re.compile(r" [^ ] [^ ]? [^ ]?(?![^ ])")
 
 
 #: Full-width ASCII punctuation (U+FF01-FF5E but letters and digits) and the same glued

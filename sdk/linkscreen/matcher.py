@@ -213,12 +213,15 @@ class Matcher:
         row_of = dict(zip(wanted, self._probe.lookup(wanted), strict=True)) if wanted else {}
         matched: list[tuple[Candidate, _Plan, tuple[Match, ...]]] = []
         clean: set[str] = set()  # entries matched by readings with no prose, code or look-alike
+        found: dict[str, tuple[Match, ...]] = {}  # the matches of each distinct reading
+        for url, plan in plans.items():
+            if any(row_of[e] >= 0 for e in plan.expressions):
+                found[url] = self._matches(plan.expressions, [row_of[e] for e in plan.expressions])
+            else:
+                found[url] = ()
         for candidate in candidates:
             plan = plans[candidate.url]
-            if any(row_of[e] >= 0 for e in plan.expressions):
-                matches = self._matches(plan.expressions, [row_of[e] for e in plan.expressions])
-            else:
-                matches = ()
+            matches = found[candidate.url]
             matched.append((candidate, plan, matches))
             if matches and not (
                 set(candidate.techniques) & PROSE_TECHNIQUES
@@ -229,14 +232,29 @@ class Matcher:
                 clean.update(m.expression for m in matches)
         chosen: dict[tuple[int, int], Finding] = {}
         notes = list(candidates.notes)
+        # a reading that matched nothing has the verdict of its text and techniques alone
+        # (weigh judges only matches): one Verdict serves each repeat of it in the message
+        unmatched: dict[tuple[str, tuple[Technique, ...], tuple[Signal, ...]], Verdict] = {}
         for candidate, plan, matches in matched:
             if candidate.tier is not Tier.STRICT and not matches and plan.complete:
                 continue  # a loose reading that matched nothing is not shown
-            corroborated = any(m.expression in clean for m in matches)
-            judged = weigh(
-                candidate.url, candidate.techniques, candidate.signals, matches, corroborated
-            )
-            verdict = self._verdict(candidate.url, plan, matches, candidate.techniques, judged)
+            if matches:
+                corroborated = any(m.expression in clean for m in matches)
+                judged = weigh(
+                    candidate.url, candidate.techniques, candidate.signals, matches, corroborated
+                )
+                verdict = self._verdict(candidate.url, plan, matches, candidate.techniques, judged)
+            else:
+                same = (candidate.url, candidate.techniques, candidate.signals)
+                known = unmatched.get(same)
+                if known is None:
+                    judged = weigh(
+                        candidate.url, candidate.techniques, candidate.signals, (), False
+                    )
+                    known = self._verdict(candidate.url, plan, (), candidate.techniques, judged)
+                    if judged == _UNJUDGED:
+                        unmatched[same] = known
+                verdict = known
             finding = _finding(candidate, verdict)
             key = (candidate.start, candidate.end)
             held = chosen.get(key)
@@ -358,6 +376,9 @@ class Matcher:
         found.sort(key=lambda m: -m.action.severity)
         return tuple(found)
 
+
+#: What ``weigh`` answers for a reading without matches (no cap, no signal, no note).
+_UNJUDGED: tuple[Action | None, tuple[Signal, ...], tuple[str, ...]] = (None, (), ())
 
 _SPECIFICITY = {MatchKind.HOST: 1, MatchKind.PATH_PREFIX: 2, MatchKind.EXACT: 3}
 

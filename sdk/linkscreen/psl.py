@@ -14,6 +14,7 @@ here downloads, writes or imports tldextract.
 from __future__ import annotations
 
 import _thread
+import bisect
 from dataclasses import dataclass, fields
 
 from ._host import canonical_host
@@ -102,7 +103,8 @@ class PublicSuffixList:
         self._exceptions = frozenset(rules.icann_exceptions) | frozenset(rules.private_exceptions)
         self._cache: dict[str, tuple[int, int]] = {}
         self._tlds: frozenset[str] | None = None
-        self._interior: frozenset[str] | None = None
+        #: Whether a rule continues below a name (``uk`` for ``uk.co``), by name.
+        self._interior: dict[str, bool] = {}
 
     # ---- construction ------------------------------------------------------------------
     @classmethod
@@ -168,6 +170,7 @@ class PublicSuffixList:
     def clear_cache(self) -> None:
         """Forget remembered hosts (benchmarks measure the cold path with it)."""
         self._cache.clear()
+        self._interior.clear()
 
     def _lookup(self, host: str) -> tuple[int, int]:
         """``(labels in the public suffix, how it was found)`` for a well-formed host.
@@ -212,22 +215,19 @@ class PublicSuffixList:
             return _EXACT
         if child in self._wildcards or child in self._private_wildcards:
             return _INTERIOR
-        interior = self._interior
-        if interior is None:
-            interior = self._interior = self._interior_names()
-        return _INTERIOR if child in interior else None
-
-    def _interior_names(self) -> frozenset[str]:
-        """Every name some rule continues below (``uk`` for ``uk.co``): built once, so a
-        trie step is one set lookup."""
-        names = set()
-        for run in self._rules.runs():
-            for rule in run:
-                at = rule.find(".")
-                while at >= 0:
-                    names.add(rule[:at])
-                    at = rule.find(".", at + 1)
-        return frozenset(names)
+        known = self._interior.get(child)  # remembered: hosts share their last labels
+        if known is None:
+            prefix = child + "."
+            known = False
+            for run in self._rules.runs():
+                at = bisect.bisect_left(run, prefix)
+                if at < len(run) and run[at].startswith(prefix):
+                    known = True
+                    break
+            if len(self._interior) >= _CACHE_HOSTS:
+                self._interior.clear()
+            self._interior[child] = known
+        return _INTERIOR if known else None
 
     def public_suffix(self, host: str) -> str | None:
         """The public suffix of a canonical host name, or None for an empty or malformed host."""
