@@ -25,6 +25,22 @@ HOSTS = [
     "http://the.com/",
     "http://db.host/",
     "http://promo.example/",
+    "http://docker-entrypoint.sh/",
+    "http://proguard-rules.pro/",
+    "http://java.net/",
+    "http://app.run/",
+    "http://task.id/",
+    "http://rv.data/",
+    "http://t.name/",
+    "http://url.host/",
+    "http://sansio.app/",
+    "http://create.app/",
+    "http://health.info/",
+    "http://39082358.video/",
+    "http://xnsmfgk6l.bms/",
+    "http://later.in/",
+    "http://cafe.it/",
+    "http://bad.sh/",
 ]
 PAGES = ["http://pages.example/gal/275", "http://log.in/now/"]
 
@@ -275,7 +291,8 @@ class TestLetterCaseAlone:
     link can add them at will, so they hold a block back to ``warn`` and never drop it."""
 
     @pytest.mark.parametrize(
-        "text", ["visit bad.Example", "bad.EXAMPLE", "go to Promo.Example now"]
+        "text",
+        ["visit bad.Example", "bad.EXAMPLE", "go to Promo.Example now", "see bad.Example now"],
     )
     def test_a_host_written_with_capitals_warns_not_allows(
         self, matcher: linkscreen.Matcher, text: str
@@ -315,3 +332,78 @@ class TestSymbolsBetweenWords:
         self, matcher: linkscreen.Matcher, text: str
     ) -> None:
         assert _scan(matcher, text)[0] is Action.BLOCK
+
+
+class TestCodeFileNamesAndLinesOfCode:
+    """Names that code, build files, logs and chat about code write by chance (the benign code
+    corpus, tests/data/benign_code): each reads as code or prose, and the same name written
+    in a sentence with nothing code-like around it, or as a link, still alarms."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "COPY docker-entrypoint.sh /entrypoint.sh",  # a kebab-case file name, a file path
+            "open proguard-rules.pro and look at line 48",  # a file-extension TLD
+            "HttpURLConnection is in java.net, add the dependency",  # a package root
+            "app.run returns None here, api.get() works",  # a call on the line
+            "select t.name from users t",  # SQL in lower case
+            "  url.host\n    .then(r => r.json())",  # a call chained on the next line
+            "try collections.abc.Callable, it replaces task.id",  # a qualified class beside it
+            'assert b"Not Found" in rv.data',  # a statement
+            "    app.run",  # an indented line holding only a dotted name
+            "<app.run>true</app.run>",  # an XML element
+            'the logger is ``"app.run"`` here',  # a reStructuredText literal
+            "from .sansio.app import App",  # a relative import: a space before a dot
+            "$ waitress-serve --call hello:create_app",  # module:attribute, not a scheme
+            "app.name=orders\nmanagement.endpoints.web.exposure.include=health,info",
+            "Step_LSC|39082358|video 9797",  # a record id joined by a pipe
+            "b=xnsMfgK6l+Bms/QbX7H4fsISPmEQJz6nk1",  # base64 with + read as a dot
+        ],
+    )
+    def test_code_is_reported_not_alarmed(self, matcher: linkscreen.Matcher, text: str) -> None:
+        action, signals = _scan(matcher, text)
+        assert action is Action.ALLOW
+        assert Signal.CODE in signals
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "look at app.run now",  # a bare name in a sentence
+            "see java.net/x",
+            "get it at bad.sh/x",  # a file-extension TLD with a path, as written
+            "https://docker-entrypoint.sh/x",
+            "go to www.proguard-rules.pro",
+            "visit task.id, api.get() is fine",  # a link technique, not a code neighbour
+        ],
+    )
+    def test_the_same_names_outside_code_still_alarm(
+        self, matcher: linkscreen.Matcher, text: str
+    ) -> None:
+        if text.startswith("visit"):
+            text = "visit task[.]id, api.get() is fine"
+        assert _scan(matcher, text)[0] is Action.BLOCK
+
+
+class TestSentenceGapsAndWordPairs:
+    @pytest.mark.parametrize(
+        "text",
+        ["we can talk later.In the meantime read it", "meet me at the cafe.It's near"],
+    )
+    def test_a_full_stop_without_its_space_is_prose(
+        self, matcher: linkscreen.Matcher, text: str
+    ) -> None:
+        assert _scan(matcher, text)[0] is Action.ALLOW
+
+    @pytest.mark.parametrize("text", ["see later.In", "see later.in the shop", "later.In/x"])
+    def test_a_name_that_is_not_a_sentence_gap_still_alarms(
+        self, matcher: linkscreen.Matcher, text: str
+    ) -> None:
+        assert _scan(matcher, text)[0] is not Action.ALLOW
+
+    @pytest.mark.parametrize("text", ["log in/sign-up", "log in/log-out", "log in/out(s)"])
+    def test_hyphenated_and_plural_word_pairs_are_words(
+        self, matcher: linkscreen.Matcher, text: str
+    ) -> None:
+        action, signals = _scan(matcher, text)
+        assert action is Action.ALLOW
+        assert Signal.PROSE in signals

@@ -96,7 +96,8 @@ _CODE_BEFORE = re.compile(
     r"|require\(\s*['\"]|import\(\s*['\"])\s*$"
 )
 _CODE_AFTER = re.compile(
-    r"(?:[(\[{=]|\s*=\s|:(?=[^\s/])|\.[A-Za-z_$]|\s+import\b|\s*[-+*/]=|\s*\?[:.]|!!|\+\+|--)"
+    r"(?:[(\[{=]|\s*=\s|:(?=[^\s/])|\.[A-Za-z_$]|\s+import\b|\s*[-+*/]=|\s*\?[:.]|!!|\+\+|--"
+    r"|[ \t]*\n\s*\.[A-Za-z_$])"
 )
 #: A character that continues an identifier: a reading glued to one is a piece of it.
 _IDENTIFIER = re.compile(r"[A-Za-z0-9_$]")
@@ -105,13 +106,23 @@ CONTEXT_CHARS = 12
 _WORD = re.compile(r"[A-Za-z]{1,12}")
 #: A path segment prose makes: a word, and whatever non-ASCII text is glued after it (an
 #: emoji, CJK text: "log in/out🙂" is the same words as "log in/out").
-_PATH_WORD = re.compile(r"[A-Za-z]{1,12}[^\x00-\x7f]*")
+_PATH_WORD = re.compile(r"[A-Za-z]{1,12}(?:-[A-Za-z]{1,12}){0,2}(?:\(s\)|['’]s)?[^\x00-\x7f]*")
 
 
 #: Top-level domains that are also source-file extensions: ``setup.py``, ``README.md``,
 #: ``lib.rs``, ``build.sh``, ``Main.java``, ``backup.zip``: a bare name ending in one is a
 #: file name far more often than a host.
-FILE_TLDS = frozenset({"py", "md", "rs", "sh", "java", "zip", "mov"})
+FILE_TLDS = frozenset(
+    {"py", "md", "rs", "sh", "java", "zip", "mov", "properties", "map", "so", "pub", "pro"}
+)
+#: First labels of language and platform package names: ``java.net``, ``android.os`` name a
+#: package even with two labels (``com.`` and ``org.`` need three: ``acme.com`` is a host).
+_PACKAGE_ROOTS = frozenset(
+    {"java", "javax", "jdk", "kotlin", "kotlinx", "android", "androidx", "scala", "sun"}
+)
+#: A file name as build files, shells and logs write it: identifier or kebab-case labels
+#: (``docker-entrypoint.sh``, ``axios.min.js.map``), the last a source-file extension.
+_FILE_NAME = re.compile(r"[A-Za-z0-9_$][A-Za-z0-9_$-]{0,63}(?:\.[A-Za-z0-9_$-]{1,64}){0,6}")
 #: First labels of member chains: receivers and modules that code and logs put before a dot
 #: (``self.user.email``, ``logger.info``, ``res.data``, ``os.path``).
 RECEIVERS = frozenset(
@@ -178,11 +189,17 @@ _CODE_LINE = re.compile(
     r"|\./)|(?:^|\s)--[a-z][\w-]+|\w=[^\s=]|[{}]\s*$|\s=\s|</\w+>|\"[\w.-]+\"\s*:\s"
     r"|^\s*-?\s*[\w-]*[._-][\w.-]*\s*[:=]\s|^\s+-?\s*[\w.-]+:\s|\b[a-z]+_[a-z0-9_]+\b"
     r"|^\s*\[\[?[\w.\"' -]+\]\]?\s*$"
+    r"|\b[A-Za-z_$][\w$]*\.[A-Za-z_$][\w$]*\(|\w\(\)|^ {4,}[A-Za-z_$][\w$.]*\s*$"
+    r"|\b[A-Za-z_$][\w$]*!?\((?!s\))[^()\n]*[,)]|^\s*(?:assert|raise|yield|return)\s"
+    r"|^\s*(?:if|elif|for|while|with)\b.*:\s*$"
+    r"|\b[\w-]+\.(?:py|java|kt|kts|js|mjs|cjs|ts|tsx|jsx|json|ya?ml|toml|xml|properties|gradle"
+    r"|cfg|ini|conf|lock|go|rs|rb|php|sh|bash|ps1|sql|scss|css|html?|cpp|hpp|swift|dart)\b"
 )
 #: Log levels and SQL keywords: code only in a line that is not shouted as a whole.
 _CODE_WORDS = re.compile(
     r"\b(?:INFO|WARN|WARNING|ERROR|DEBUG|TRACE|FATAL|CRITICAL|NOTICE|SEVERE)\b"
     r"|\bSELECT\b.*\bFROM\b|\b(?:UPDATE|INSERT INTO|DELETE FROM)\b.*\b(?:SET|VALUES|WHERE)\b"
+    r"|(?i:\bselect\s+(?:\*|[\w.]+(?:\s*,\s*[\w.]+)*)\s+from\s+\w)"
 )
 
 
@@ -194,6 +211,44 @@ def _identifier_case(label: str) -> bool:
         return True
     switches = sum(a.isupper() != b.isupper() for a, b in itertools.pairwise(letters))
     return switches <= (len(letters) - 1) / 2
+
+
+#: Keywords that start a statement: a reading whose first label is one (``from .app import``
+#: read with its space closed: ``from.app``) is a piece of code.
+_KEYWORDS = frozenset(
+    {"from", "import", "try", "return", "new", "else", "elif", "await", "yield", "throw"}
+)
+#: A line of a properties, .env or YAML file: a dotted key, then ``=`` or ``:``.
+_KEY_LINE = re.compile(r"\s*(?:- )?[A-Za-z_][\w-]*(?:\.[\w-]+)+\s*[=:]")
+#: A label of five or more digits: a record id or a count, never a word of a host.
+_LONG_NUMBER = re.compile(r"[0-9]{5,}")
+
+
+def _noise_label(label: str) -> bool:
+    """A label no host is written with once a joint made it: a long number or base64."""
+    return _LONG_NUMBER.fullmatch(label) is not None or _random_case(label)
+
+
+def _random_case(label: str) -> bool:
+    """A run of base64 or a hash (``xnsMfgK6l``, ``gWffI33O``): capitals, small letters and
+    a digit mixed in a way neither words nor identifiers mix them."""
+    return (
+        len(label) >= 6
+        and any(c.isdigit() for c in label)
+        and sum(c.isupper() for c in label) >= 2
+        and sum(c.islower() for c in label) >= 2
+        and not _identifier_case(label)
+    )
+
+
+def _file_name(name: str) -> bool:
+    """A bare name ending in a file-extension top-level domain, written as file names are."""
+    return (
+        name.rpartition(".")[2].lower() in FILE_TLDS
+        and "." in name
+        and _FILE_NAME.fullmatch(name) is not None
+        and not name.lower().startswith("www.")
+    )
 
 
 def line_reads_as_code(line: str) -> bool:
@@ -224,15 +279,25 @@ def code_shaped(
 
 
 def code_signal(
-    url: str, before: str, after: str, line: str | None = None, embedded: bool = False
+    url: str,
+    before: str,
+    after: str,
+    line: str | None = None,
+    embedded: bool = False,
+    loose: bool = False,
 ) -> Signal | None:
     """How strongly a reading reads as code: ``CODE`` when its own shape or a keyword says so
     (``self.user.email``, ``import a.b``, ``user_id.x =``), ``CODE_LIKE`` when only its letter
     case does (``bad.Example``, as in ``user.Name``): a person hiding a link can add that at
     will, so it holds a block back to ``warn`` rather than drop it. ``None``: not code.
-    Arguments as for :func:`code_shaped`."""
+    Arguments as for :func:`code_shaped`; ``loose``: the reading joined pieces of the text
+    (a space, a line break or punctuation read as a dot or closed)."""
     if "/" in url and url[:4].lower() != "www.":
         host, _, path = url.partition("/")
+        if loose and ":" not in host and _file_name(host):
+            return Signal.CODE  # "COPY run.sh /app/" read with its space closed: a file path
+        if loose and any(_noise_label(label) for label in host.split(".")):
+            return Signal.CODE  # "QELin+ba/2DHuCR+...": base64 with "+" read as a dot
         if path[:1] == "." or (
             host.split(".")[0].lower() in _REVERSED_ROOTS and host.count(".") >= 2
         ):
@@ -244,8 +309,22 @@ def code_signal(
     labels = url.split(".")
     if len(labels) < 2:
         return None
+    if labels[0].lower() in _KEYWORDS and _IDENT.fullmatch(labels[1]):
+        return Signal.CODE  # "from .sansio.app import App", "try .app.run()"
+    if line is not None and not identifier_shaped(url):
+        # a loose reading (joints read as dots) over lines of a properties or YAML file
+        rows = [row for row in line.split("\n") if row.strip()]
+        if rows and all(_KEY_LINE.match(row) for row in rows):
+            return Signal.CODE
+        if any(_noise_label(label) for label in labels):
+            # "Step_LSC|39082358|video": fields of a log record; "xnsMfgK6l+Bms": base64
+            return Signal.CODE
     if len(labels) >= 3 and labels[0].lower() in _REVERSED_ROOTS:
         return Signal.CODE
+    if labels[0] in _PACKAGE_ROOTS and all(_IDENT.fullmatch(label) for label in labels):
+        return Signal.CODE  # "java.net", "android.os": a package
+    if _file_name(url):
+        return Signal.CODE  # "docker-entrypoint.sh", "axios.min.js.map": a file name
     if any("_" in label or "$" in label for label in labels):
         return Signal.CODE
     if any(c in url for c in "(){}=;"):
@@ -262,8 +341,12 @@ def code_signal(
             return Signal.CODE  # "setup.py", "self.user.email", "logger.info"
         if before[-2:] in ("['", '["') or (before[-1:] == "`" and after[:1] == "`"):
             return Signal.CODE  # a subscript "df['user.email']", inline code `user.email`
-        if line is not None and line_reads_as_code(line):
+        if _markup_name(before, after):
+            return Signal.CODE  # ``"flask.app"``, <maven.compiler.source>
+        if line is not None and (line_reads_as_code(line) or _code_neighbour(url, line)):
             return Signal.CODE
+        if _leading_dot(before):
+            return Signal.CODE  # "from .sansio.app", ".btn.show", "the .app.run"
     if _CODE_BEFORE.search(before):
         return Signal.CODE
     if (before[-1:] and _IDENTIFIER.fullmatch(before[-1])) or (
@@ -276,7 +359,171 @@ def code_signal(
         return Signal.CODE  # a YAML or config key: "cfg.live.chat: on"
     if _CODE_AFTER.match(after[:8]) is not None:
         return Signal.CODE
+    if _sentence_gap(labels, after):
+        return Signal.PROSE  # "see you later.In the meantime": a full stop without its space
     return Signal.CODE_LIKE if case_only else None
+
+
+#: Link techniques that code produces by itself: a space before a dot (relative imports,
+#: CSS selectors, member mentions: ``from .app import``, ``.btn.active, .btn.show``) and a
+#: word and a colon before a name (a module path or a key: ``hello:create_app``,
+#: ``key:value``). In a reading that reads as code they are no link evidence.
+CODE_WRITES = frozenset({Technique.SPACING, Technique.SCHEME_REPAIR})
+
+
+def _markup_name(before: str, after: str) -> bool:
+    """A literal in reStructuredText or Markdown (````"flask.app"````) or an XML element
+    name (``<maven.compiler.source>``, ``</app.name>``)."""
+    if before[-2:] in ('`"', "`'") and after[:2] in ('"`', "'`"):
+        return True
+    return (before[-1:] == "<" and after[:1] == ">") or before[-2:] == "</"
+
+
+def _leading_dot(before: str) -> bool:
+    """A name written after a dot that follows white space or an opening bracket: a relative
+    import, a CSS class, a member mentioned by itself (``from .app``, ``.btn.show``)."""
+    return before[-1:] == "." and (len(before) < 2 or before[-2] in " \t\n([{,")
+
+
+#: A dotted name elsewhere in the reading's line.
+_DOTTED = re.compile(r"(?<![\w.$/@-])[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?![\w$/@-])")
+
+
+def _code_neighbour(url: str, line: str) -> bool:
+    """Whether the line names, besides the reading, a dotted name that is code by its own
+    shape: a reversed-domain or package name, a ``snake_case`` or ``$`` label, a receiver
+    chain, a file name, or a qualified class (``collections.abc.Callable``: 3+ labels)."""
+    for match in _DOTTED.finditer(line):
+        other = match.group(0).rstrip(".")
+        if other == url or "." not in other:
+            continue
+        labels = other.split(".")
+        if (
+            (len(labels) >= 3 and labels[0].lower() in _REVERSED_ROOTS)
+            or labels[0] in _PACKAGE_ROOTS
+            or labels[0] in RECEIVERS
+            or any("_" in label or "$" in label for label in labels)
+            or _file_name(other)
+            or (
+                len(labels) >= 3
+                and all(label.islower() for label in labels[:-1])
+                and labels[-1][:1].isupper()
+                and _identifier_case(labels[-1])
+            )
+        ):
+            return True
+    return False
+
+
+#: The first word of a sentence after a full stop that lost its space: "later.In the".
+_SENTENCE_WORD = re.compile(r"[A-Z][a-z]{1,11}")
+#: Words that start an English sentence (function words, replies, imperatives of chat).
+#: A name cannot be styled into one of them, so a capital alone never drops a match.
+SENTENCE_STARTS = frozenset(
+    [
+        "a",
+        "about",
+        "after",
+        "also",
+        "am",
+        "an",
+        "and",
+        "anyway",
+        "are",
+        "as",
+        "at",
+        "be",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "for",
+        "from",
+        "go",
+        "had",
+        "has",
+        "have",
+        "he",
+        "her",
+        "here",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "is",
+        "it",
+        "its",
+        "just",
+        "let",
+        "lets",
+        "me",
+        "my",
+        "no",
+        "not",
+        "now",
+        "of",
+        "ok",
+        "okay",
+        "on",
+        "one",
+        "open",
+        "or",
+        "our",
+        "please",
+        "see",
+        "she",
+        "so",
+        "sorry",
+        "than",
+        "thanks",
+        "that",
+        "the",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "to",
+        "too",
+        "us",
+        "was",
+        "we",
+        "well",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "why",
+        "will",
+        "with",
+        "would",
+        "yes",
+        "yet",
+        "you",
+        "your",
+    ]
+)
+
+
+def _sentence_gap(labels: list[str], after: str) -> bool:
+    """Two labels, a lower-case word or number, then a capitalised sentence-starting word
+    that the sentence goes on after in lower case (``later.In the``, ``me.Open the``,
+    ``5.To be``, ``cafe.It's``): the full stop of a sentence, its space left out."""
+    return (
+        len(labels) == 2
+        and (labels[0].islower() or labels[0].isdigit())
+        and labels[0].isalnum()
+        and _SENTENCE_WORD.fullmatch(labels[1]) is not None
+        and labels[1].lower() in SENTENCE_STARTS
+        and ((after[:1] == " " and after[1:2].islower()) or after[:2] in ("'s", "’s"))
+    )
 
 
 def _word_shaped(url: str) -> bool:
@@ -308,6 +555,7 @@ def weigh(
     kinds = set(techniques)
     prose = sorted(str(t) for t in kinds & PROSE_TECHNIQUES)
     code = Signal.CODE in signals
+    gap = Signal.PROSE in signals  # a sentence gap (code_signal): prose, made of words
     code_like = Signal.CODE_LIKE in signals
     cap: Action | None = None
     extra: list[Signal] = []
@@ -319,12 +567,19 @@ def weigh(
         extra.append(Signal.PROSE)
         notes.append("a context path joined to a host matched only the whole host")
         return Action.ALLOW, tuple(extra), tuple(notes)
+    if gap and host_only and not corroborated and not kinds & LINK_TECHNIQUES:
+        notes.append(
+            "a full stop glued to the next sentence's first word matched only a whole-host "
+            "entry; not a link on this evidence"
+        )
+        return Action.ALLOW, (), tuple(notes)
     if (prose or code or code_like) and host_only and not corroborated:
         lowered = url.lower()
+        link = kinds & LINK_TECHNIQUES
+        if code and "://" not in lowered and link <= CODE_WRITES:
+            link = set()  # "from .app import", "hello:create_app": how code writes names
         supported = (
-            "://" in lowered[:12]
-            or lowered.split("://", 1)[-1].startswith("www.")
-            or bool(kinds & LINK_TECHNIQUES)
+            "://" in lowered[:12] or lowered.split("://", 1)[-1].startswith("www.") or bool(link)
         )
         if not supported:
             why = f"prose-shaped reading ({', '.join(prose)})" if prose else "a code identifier"

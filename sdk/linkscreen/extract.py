@@ -497,7 +497,9 @@ def _candidate(
     if identifier_shaped(item.url):
         line = _line(text, item.start, item.end, lines)
         embedded = _embedded(text, item.start)
-    code = code_signal(item.url, before, after, line, embedded)
+    elif item.loose and "/" not in item.url:
+        line = _line(text, item.start, item.end, lines)
+    code = code_signal(item.url, before, after, line, embedded, item.loose)
     if code is not None:
         signals = (*signals, code)
     tier = LOOSE if item.loose else STRICT

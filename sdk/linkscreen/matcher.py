@@ -227,6 +227,7 @@ class Matcher:
                 set(candidate.techniques) & PROSE_TECHNIQUES
                 or Signal.CODE in candidate.signals
                 or Signal.CODE_LIKE in candidate.signals
+                or Signal.PROSE in candidate.signals
                 or Signal.LOOKALIKE in candidate.signals
             ):
                 clean.update(m.expression for m in matches)
