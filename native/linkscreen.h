@@ -300,6 +300,25 @@ ls_status ls_bundle_is_shortened(const ls_bundle *bundle, const uint8_t *canonic
 ls_status ls_bundle_check_url(ls_workspace *ws, const ls_bundle *bundle, const ls_psl *fallback,
                               const uint8_t *url, size_t len, ls_url_result *out);
 
+/* What ls_bundle_screen_url answers in *flags (bits). */
+enum {
+    LS_SCREEN_MATCHED = 1,   /* an expression has fingerprint rows (out->matched > 0) */
+    LS_SCREEN_SHORTENED = 2, /* out->shortened: the link is on one of the bundle's shorteners */
+    LS_SCREEN_HOST_ONLY = 4, /* out->host_only: the URL passed a limit, only its hosts were read */
+    LS_SCREEN_CONTROL = 8    /* the URL holds a control character other than tab, line feed and
+                                carriage return (U+0000-U+001F, U+007F-U+009F): what a text view
+                                draws as nothing, so a matcher checks the URL as shown too */
+};
+
+/* ls_bundle_check_url for a binding's common case, a URL no list has: the same check and the
+ * same out, except that out->text is built only when something matched (else it is empty),
+ * and *flags sums the answer up (LS_SCREEN_*): with none of MATCHED, HOST_ONLY and CONTROL
+ * set, the check was complete, nothing matched, and the caller reads one integer to know it.
+ * No allocation. */
+ls_status ls_bundle_screen_url(ls_workspace *ws, const ls_bundle *bundle, const ls_psl *fallback,
+                               const uint8_t *url, size_t len, ls_url_result *out,
+                               uint32_t *flags);
+
 /* ---- deltas ----------------------------------------------------------------------------------- */
 
 /* Apply a delta (docs/bundle-format.md section 8) to the payload old: the new payload, byte

@@ -862,3 +862,30 @@ ls_status ls_bundle_check_url(ls_workspace *ws, const ls_bundle *b, const ls_psl
                      shortened(b, out->variants[0].ptr, out->variants[0].len);
     return LS_OK;
 }
+
+/* A C0 or C1 control character other than tab, line feed and carriage return, in UTF-8 (C1
+ * controls are C2 80 .. C2 9F); matcher._CONTROLS of the same string. */
+static int has_control(const uint8_t *p, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = p[i];
+        if (c < 0x20 ? c != '\t' && c != '\n' && c != '\r' : c == 0x7f) return 1;
+        if (c == 0xc2 && i + 1 < n && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f) return 1;
+    }
+    return 0;
+}
+
+ls_status ls_bundle_screen_url(ls_workspace *ws, const ls_bundle *b, const ls_psl *fallback,
+                               const uint8_t *url, size_t len, ls_url_result *out,
+                               uint32_t *flags) {
+    if (!ws || !b || !out || !flags) return LS_ERR_ARGUMENT;
+    const ls_psl *psl = b->psl ? b->psl : fallback;
+    if (!psl) return LS_ERR_ARGUMENT;
+    LS_TRY(ls_check_url_internal(ws, psl, &b->tables, url, len, out, 0));
+    out->shortened = !out->host_only && out->variant_count &&
+                     shortened(b, out->variants[0].ptr, out->variants[0].len);
+    if (out->matched) LS_TRY(ls_result_text_internal(ws, out));
+    *flags = (out->matched ? LS_SCREEN_MATCHED : 0u) | (out->shortened ? LS_SCREEN_SHORTENED : 0u) |
+             (out->host_only ? LS_SCREEN_HOST_ONLY : 0u) |
+             (has_control(url, len) ? LS_SCREEN_CONTROL : 0u);
+    return LS_OK;
+}

@@ -83,6 +83,13 @@ int ls_uts46_status(uint32_t cp, const uint8_t **replacement, size_t *replacemen
 ls_status ls_psl_new_empty(ls_psl **out);
 ls_status ls_psl_add_rule(ls_psl *psl, const uint8_t *rule, size_t len);
 
+/* ls_psl.c: ls_check_url, with out->text built only when with_text is set (otherwise empty),
+ * and that text alone, built from out's readings and expressions into the workspace. */
+ls_status ls_check_url_internal(ls_workspace *ws, const ls_psl *psl, const ls_tables *tables,
+                                const uint8_t *url, size_t len, ls_url_result *out,
+                                int with_text);
+ls_status ls_result_text_internal(ls_workspace *ws, ls_url_result *out);
+
 /* ls_bundle.c, for ls_delta.c: a header read and bounded as the reader does, and a payload
  * parsed with every check (the canonicalisation version only when check_version is set,
  * as format.parse_payload leaves it to the reader). */

@@ -412,8 +412,32 @@ ls_status ls_expressions(ls_workspace *ws, const ls_psl *psl, const uint8_t *can
     return expressions_into(ws, psl, canonical, len, out, count);
 }
 
-ls_status ls_check_url(ls_workspace *ws, const ls_psl *psl, const ls_tables *tables,
-                       const uint8_t *url, size_t len, ls_url_result *out) {
+/* The readings, then the expressions, each followed by '\n', into out->text (workspace). */
+ls_status ls_result_text_internal(ls_workspace *ws, ls_url_result *out) {
+    size_t text_len = 0;
+    for (size_t v = 0; v < out->variant_count; v++) text_len += out->variants[v].len + 1;
+    for (size_t i = 0; i < out->expression_count; i++) text_len += out->expressions[i].len + 1;
+    uint8_t *text = ls_alloc(ws, text_len);
+    if (!text) return LS_ERR_WORKSPACE;
+    size_t w = 0;
+    for (size_t v = 0; v < out->variant_count; v++) {
+        memcpy(text + w, out->variants[v].ptr, out->variants[v].len);
+        w += out->variants[v].len;
+        text[w++] = '\n';
+    }
+    for (size_t i = 0; i < out->expression_count; i++) {
+        memcpy(text + w, out->expressions[i].ptr, out->expressions[i].len);
+        w += out->expressions[i].len;
+        text[w++] = '\n';
+    }
+    out->text.ptr = text;
+    out->text.len = w;
+    return LS_OK;
+}
+
+ls_status ls_check_url_internal(ls_workspace *ws, const ls_psl *psl, const ls_tables *tables,
+                                const uint8_t *url, size_t len, ls_url_result *out,
+                                int with_text) {
     if (!ws || !psl || (!url && len) || !out) return LS_ERR_ARGUMENT;
     ws->used = 0;
     ls_str variants[LS_MAX_VARIANTS];
@@ -441,28 +465,13 @@ ls_status ls_check_url(ls_workspace *ws, const ls_psl *psl, const ls_tables *tab
             if (!seen) out->expressions[total++] = exprs[i];
         }
     }
-    size_t text_len = 0;
-    for (size_t v = 0; v < nv; v++) text_len += variants[v].len + 1;
-    for (size_t i = 0; i < total; i++) text_len += out->expressions[i].len + 1;
-    uint8_t *text = ls_alloc(ws, text_len);
-    if (!text) return LS_ERR_WORKSPACE;
-    size_t w = 0;
-    for (size_t v = 0; v < nv; v++) {
-        memcpy(text + w, variants[v].ptr, variants[v].len);
-        w += variants[v].len;
-        text[w++] = '\n';
-        out->variants[v] = variants[v];
-    }
-    for (size_t i = 0; i < total; i++) {
-        memcpy(text + w, out->expressions[i].ptr, out->expressions[i].len);
-        w += out->expressions[i].len;
-        text[w++] = '\n';
-    }
+    for (size_t v = 0; v < nv; v++) out->variants[v] = variants[v];
     out->shortened = 0;
-    out->text.ptr = text;
-    out->text.len = w;
     out->variant_count = nv;
     out->expression_count = total;
+    out->text.ptr = (const uint8_t *)"";
+    out->text.len = 0;
+    if (with_text) LS_TRY(ls_result_text_internal(ws, out));
     if (!tables) {
         for (size_t i = 0; i < total; i++) out->rows[i] = out->row_ends[i] = -1;
         out->matched = 0;
@@ -470,4 +479,9 @@ ls_status ls_check_url(ls_workspace *ws, const ls_psl *psl, const ls_tables *tab
     }
     return ls_lookup_runs(tables, out->expressions, total, out->rows, out->row_ends,
                           &out->matched);
+}
+
+ls_status ls_check_url(ls_workspace *ws, const ls_psl *psl, const ls_tables *tables,
+                       const uint8_t *url, size_t len, ls_url_result *out) {
+    return ls_check_url_internal(ws, psl, tables, url, len, out, 1);
 }

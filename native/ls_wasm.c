@@ -156,6 +156,18 @@ ls_status lsw_bundle_check_url(ls_workspace *ws, const ls_bundle *bundle, const 
     return status;
 }
 
+/* ls_bundle_screen_url: *flags (LS_SCREEN_MATCHED 1, SHORTENED 2, HOST_ONLY 4) is all a host
+ * needs for a URL no list has; it calls lsw_bundle_check_url for the details of a match. */
+EXPORT("lsw_bundle_screen_url")
+ls_status lsw_bundle_screen_url(ls_workspace *ws, const ls_bundle *bundle, const uint8_t *url,
+                                size_t len, uint32_t *flags) {
+    ls_url_result *result = malloc(sizeof *result);
+    if (!result) return LS_ERR_NOMEM;
+    ls_status status = ls_bundle_screen_url(ws, bundle, NULL, url, len, result, flags);
+    free(result);
+    return status;
+}
+
 EXPORT("lsw_delta_apply")
 ls_status lsw_delta_apply(const uint8_t *old, size_t old_len, const uint8_t *delta,
                           size_t delta_len, uint8_t *out, size_t cap, size_t *out_len) {

@@ -312,6 +312,89 @@ static uint8_t *read_file(const char *path, size_t *len) {
     return data;
 }
 
+/* ls_bundle_screen_url against ls_bundle_check_url on the same URLs: the same readings,
+ * expressions and rows, the flags summing them up, the text only when something matched. */
+static void test_screen(ls_workspace *ws, const ls_bundle *b, ls_url_result *full) {
+    static const char *urls[] = {
+        "https://sub.blocked-host.example/any/page?x=1", /* listed host */
+        "http://unlisted.example/a/b?c=d",               /* nothing matches */
+        "http://short.example/abc",                      /* a shortener (the vectors' list) */
+        "HTTP://www.Tiny.Test./x",                       /* a shortener, read canonically */
+        "http://1.2.3.4/x/y.html",
+        "http://[::1]/",
+    };
+    ls_url_result *fast = malloc(sizeof *fast);
+    uint8_t *copy = malloc(1 << 16);
+    for (size_t u = 0; u < sizeof urls / sizeof *urls; u++) {
+        const uint8_t *url = (const uint8_t *)urls[u];
+        size_t len = strlen(urls[u]);
+        uint32_t flags = 0;
+        ls_status s = ls_bundle_check_url(ws, b, NULL, url, len, full);
+        CHECK(s == LS_OK, "check %s: %s", urls[u], ls_status_name(s));
+        if (s != LS_OK) continue;
+        size_t text_len = full->text.len < (1 << 16) ? full->text.len : 0;
+        memcpy(copy, full->text.ptr, text_len); /* the workspace is reused by the next call */
+        s = ls_bundle_screen_url(ws, b, NULL, url, len, fast, &flags);
+        CHECK(s == LS_OK, "screen %s: %s", urls[u], ls_status_name(s));
+        if (s != LS_OK) continue;
+        CHECK(fast->variant_count == full->variant_count &&
+                  fast->expression_count == full->expression_count &&
+                  fast->matched == full->matched && fast->shortened == full->shortened &&
+                  fast->host_only == full->host_only,
+              "screen %s: the counts of check_url", urls[u]);
+        uint32_t want = (full->matched ? LS_SCREEN_MATCHED : 0u) |
+                        (full->shortened ? LS_SCREEN_SHORTENED : 0u) |
+                        (full->host_only ? LS_SCREEN_HOST_ONLY : 0u);
+        CHECK(flags == want, "screen %s: flags %u, want %u", urls[u], flags, want);
+        for (size_t i = 0; i < fast->expression_count && i < full->expression_count; i++) {
+            CHECK(fast->rows[i] == full->rows[i] && fast->row_ends[i] == full->row_ends[i],
+                  "screen %s: rows of expression %zu", urls[u], i);
+        }
+        if (full->matched) {
+            CHECK(fast->text.len == text_len && !memcmp(fast->text.ptr, copy, text_len),
+                  "screen %s: the text of a match", urls[u]);
+        } else {
+            CHECK(fast->text.len == 0 && fast->text.ptr != NULL, "screen %s: no text", urls[u]);
+        }
+    }
+    CHECK(ls_bundle_screen_url(ws, b, NULL, (const uint8_t *)urls[0], strlen(urls[0]), fast, NULL) ==
+              LS_ERR_ARGUMENT, "screen without flags");
+    uint32_t flags = 0;
+    const char *refused = "mailto:someone@example.test";
+    CHECK(ls_bundle_screen_url(ws, b, NULL, (const uint8_t *)refused, strlen(refused), fast, &flags) ==
+              LS_ERR_INVALID_URL, "screen refuses what check_url refuses");
+    size_t long_len = 40000;
+    uint8_t *long_url = malloc(long_len);
+    memcpy(long_url, "http://long.example/", 20);
+    memset(long_url + 20, 'a', long_len - 20);
+    CHECK(ls_bundle_screen_url(ws, b, NULL, long_url, long_len, fast, &flags) == LS_OK &&
+              flags == LS_SCREEN_HOST_ONLY && fast->host_only && fast->variant_count == 1,
+          "a URL past the length limit is screened on its host (flags %u)", flags);
+    uint32_t tally = 0;
+    for (size_t u = 0; u < sizeof urls / sizeof *urls; u++) {
+        CHECK(ls_bundle_screen_url(ws, b, NULL, (const uint8_t *)urls[u], strlen(urls[u]), fast, &flags) == LS_OK,
+              "screen again");
+        tally |= flags;
+    }
+    CHECK(tally == (LS_SCREEN_MATCHED | LS_SCREEN_SHORTENED), "the URLs match and shorten (%u)", tally);
+    static const struct { const char *url; uint32_t control; } controls[] = {
+        {"http://a.example/x\x01y", LS_SCREEN_CONTROL},      {"http://a.example/\x1b[31mx", LS_SCREEN_CONTROL},
+        {"http://a.example/x\x7f", LS_SCREEN_CONTROL},       {"http://a.example/\xc2\x85x", LS_SCREEN_CONTROL},
+        {"http://a.example/\xc2\x9f", LS_SCREEN_CONTROL},    {"http://a.example/\xc2\xa0x", 0},
+        {"http://a.example/\tx\r\ny", 0},                    {"http://a.example/\xc2", 0},
+        {"http://a.example/\xe2\x80\x8bx", 0},
+    };
+    for (size_t u = 0; u < sizeof controls / sizeof *controls; u++) {
+        const char *url = controls[u].url;
+        ls_status s = ls_bundle_screen_url(ws, b, NULL, (const uint8_t *)url, strlen(url), fast, &flags);
+        CHECK(s == LS_OK && (flags & LS_SCREEN_CONTROL) == controls[u].control,
+              "control characters in URL %zu: %s, flags %u", u, ls_status_name(s), flags);
+    }
+    free(long_url);
+    free(copy);
+    free(fast);
+}
+
 static void test_bundle(void) {
     static const char *files[] = {"tests/vectors/tiny.bundle", "tests/vectors/tiny-v1.bundle",
                                   "tests/vectors/tiny-p1.bundle", "tests/vectors/tiny-p2.bundle"};
@@ -350,9 +433,14 @@ static void test_bundle(void) {
                           "row's list");
                 }
             }
+            test_screen(ws, b, r);
         } else {
             CHECK(ls_bundle_check_url(ws, b, NULL, (const uint8_t *)url, strlen(url), r) == LS_ERR_ARGUMENT,
                   "a version 1 bundle needs the app's list");
+            uint32_t flags = 99;
+            CHECK(ls_bundle_screen_url(ws, b, NULL, (const uint8_t *)url, strlen(url), r, &flags) ==
+                      LS_ERR_ARGUMENT && flags == 99,
+                  "screening with a version 1 bundle needs the app's list too");
         }
         ls_bundle_free(b);
         /* the hook decides: unknown key, bad signature, any other answer is no */

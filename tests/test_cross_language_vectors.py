@@ -356,6 +356,15 @@ class WasmUpdates(WebAssembly):
                     ends.append(int(end))
             check = _probe.UrlCheck((), (), tuple(rows), False, tuple(ends), shortened)
             out.append(_answer(check, lambda row: self._row_list(bundle, row), lists))
+            flags = self._alloc(4)
+            status = self._x["lsw_bundle_screen_url"](
+                self._store, self._ws, bundle, self._put(raw), len(raw), flags
+            )
+            assert status == 0, f"lsw_bundle_screen_url returned {status}"
+            matched = any(row >= 0 for row in rows)
+            assert self._u32(flags) == matched | shortened << 1, (
+                url
+            )  # LS_SCREEN_MATCHED, _SHORTENED
         return out
 
     def _row_list(self, bundle: int, row: int) -> int:

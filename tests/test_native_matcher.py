@@ -10,7 +10,11 @@ path answers those) and generated ones.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import pickle
 import random
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +72,16 @@ def _urls() -> list[str]:
         "http://a.example/\udcc3\udca9",
         "http://a\ud800.example/",
     ]
+    # control characters a text view draws as nothing: the URL is checked as shown too (the C
+    # core flags them, LS_SCREEN_CONTROL); tab, line feed, carriage return, NBSP are no such
+    hidden = ["\x00", "\x01", "\x1b[31m", "\x1b[0m", "\x7f", "\x85", "\x9f", "\t", "\r\n", "\xa0"]
+    for mark in hidden:
+        urls += [
+            f"http://x.shared{mark}.example/anything",
+            f"http://shared.example{mark}/",
+            f"http://short.example/{mark}abc",
+            f"http://unlisted.example/a{mark}b",
+        ]
     return urls
 
 
@@ -127,3 +141,97 @@ def test_refusals_and_limits_are_left_to_the_pure_path(bundle: linkscreen.Bundle
     assert probe.check("http://a.example/" + "x" * linkscreen.MAX_URL_CHARS) is None
     assert probe.check("http://a.example/\udcc3\udca9") is None
     assert probe.check("http://a.example/") is not None
+
+
+def test_techniques_pass_through_both_paths(bundle: linkscreen.Bundle, monkeypatch: Any) -> None:
+    pure, native = _matchers(bundle, monkeypatch)
+    urls = _urls()[::7]
+    for techniques in (("refang",), ("space-as-dot", "unicode")):
+        bad = [u for u in urls if pure.check_url(u, techniques) != native.check_url(u, techniques)]
+        assert [ascii(u)[:120] for u in bad[:5]] == []
+    with pytest.raises(ValueError, match="no-such-technique"):
+        native.check_url("http://unlisted.example/", ("no-such-technique",))
+
+
+def _unlisted(native: linkscreen.Matcher) -> list[str]:
+    urls = [u for u in url_corpus.feed(3000) if native._screen(u) is False]  # type: ignore[misc]
+    assert len(urls) > 100
+    return urls[:300]
+
+
+def test_an_unlisted_verdict_reads_its_readings_on_demand(
+    bundle: linkscreen.Bundle, monkeypatch: Any
+) -> None:
+    """The common verdict (no match) is built without decoding the C core's readings; they are
+    computed the first time they are read, with the values the eager path gives."""
+    pure, native = _matchers(bundle, monkeypatch)
+    for url in _unlisted(native):
+        verdict, reference = native.check_url(url), pure.check_url(url)
+        assert "expressions" not in vars(verdict)
+        assert (verdict.canonical, verdict.expressions) == (
+            reference.canonical,
+            reference.expressions,
+        )
+        assert "_readings" not in vars(verdict)  # filled: nothing left that computes them
+        assert verdict == reference
+    shortened = native.check_url("http://www.short.example/zzz")
+    assert "expressions" not in vars(shortened)
+    assert (shortened.action, shortened.shortened) == (Action.WARN, True)
+    assert shortened == pure.check_url("http://www.short.example/zzz")
+
+
+def test_an_unlisted_verdict_behaves_as_a_frozen_dataclass(
+    bundle: linkscreen.Bundle, monkeypatch: Any
+) -> None:
+    pure, native = _matchers(bundle, monkeypatch)
+    url = _unlisted(native)[0]
+    reference = pure.check_url(url)
+    fresh = [native.check_url(url) for _ in range(8)]  # each read first through another door
+    assert fresh[0] == reference
+    assert reference == fresh[1]
+    assert hash(fresh[2]) == hash(reference)
+    assert repr(fresh[3]) == repr(reference)
+    assert dataclasses.asdict(fresh[4]) == dataclasses.asdict(reference)
+    assert fresh[5].to_dict() == reference.to_dict()
+    moved = dataclasses.replace(fresh[6], action=Action.WARN)
+    assert (moved.canonical, moved.expressions) == (reference.canonical, reference.expressions)
+    for verdict in (fresh[7], native.check_url(url)):
+        assert pickle.loads(pickle.dumps(verdict)) == reference
+        assert copy.copy(verdict) == reference
+        assert copy.deepcopy(verdict) == reference
+    state = native.check_url(url).__getstate__()
+    assert set(state) == {f.name for f in dataclasses.fields(linkscreen.Verdict)}
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        native.check_url(url).canonical = "http://other.example/"  # type: ignore[misc]
+    assert linkscreen.Verdict.canonical is None
+    assert linkscreen.Verdict.expressions == ()
+    assert (fresh[0].matches, fresh[0].error, fresh[0].signals, fresh[0].notes) == (
+        (),
+        None,
+        (),
+        (),
+    )
+    assert fresh[0].complete
+    assert not fresh[0].host_only
+    assert fresh[0].message() is None
+
+
+def test_unlisted_verdicts_read_from_other_threads_after_the_matcher_is_gone(
+    bundle: linkscreen.Bundle, monkeypatch: Any
+) -> None:
+    pure, native = _matchers(bundle, monkeypatch)
+    urls = _unlisted(native)
+    verdicts = [native.check_url(u) for u in urls]
+    del native
+    read: dict[int, list[tuple[str | None, tuple[str, ...]]]] = {}
+
+    def reader(number: int) -> None:  # each thread has its own C workspace
+        read[number] = [(v.canonical, v.expressions) for v in verdicts]
+
+    threads = [threading.Thread(target=reader, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    expected = [(pure.check_url(u).canonical, pure.check_url(u).expressions) for u in urls]
+    assert all(read[n] == expected for n in range(4))

@@ -155,17 +155,22 @@ def limits() -> CoreLimits:
 _local = threading.local()
 
 
+def _new_thread_state() -> tuple[Any, Any, Any, Any]:
+    """This thread's C workspace, result struct and screen flags, made once (their memory is
+    kept with them): the check path allocates nothing per URL."""
+    lib = _lib_or_raise()
+    size = lib.ls_workspace_bytes()
+    memory = _ffi.new("uint64_t[]", (size + 7) // 8)
+    out = _ffi.new("ls_workspace **")
+    _check(lib.ls_workspace_init(memory, size, out), "ls_workspace_init")
+    state = (out[0], _ffi.new("ls_url_result *"), _ffi.new("uint32_t *"), memory)
+    _local.state = state
+    return state
+
+
 def _thread_state() -> tuple[Any, Any]:
-    """This thread's C workspace and result struct (their memory is kept with them)."""
-    state = getattr(_local, "state", None)
-    if state is None:
-        lib = _lib_or_raise()
-        size = lib.ls_workspace_bytes()
-        memory = _ffi.new("uint64_t[]", (size + 7) // 8)
-        out = _ffi.new("ls_workspace **")
-        _check(lib.ls_workspace_init(memory, size, out), "ls_workspace_init")
-        state = (out[0], _ffi.new("ls_url_result *"), memory)
-        _local.state = state
+    """This thread's C workspace and result struct."""
+    state = getattr(_local, "state", None) or _new_thread_state()
     return state[0], state[1]
 
 
@@ -452,6 +457,41 @@ class NativeProbe:
         """Canonicalise, expand and probe ``url`` in one C call, with ``psl``."""
         return _check_url(psl, self._tables, url)
 
+    def screen(self, url: str) -> bool | Checked | None:
+        """:meth:`check` for the common case, a URL no list has (``ls_bundle_screen_url``):
+        a bool when the whole check was complete and matched nothing (whether the link is on
+        a URL shortener), the :meth:`check` answer when something matched, and None when the
+        caller must take its general path: the URL holds a control character (the matcher
+        checks it as shown too), or :meth:`check` would answer None. The readings of a URL
+        answered with a bool, on demand: :meth:`readings`."""
+        try:
+            raw = url.encode()  # UTF-8
+        except (UnicodeEncodeError, AttributeError):
+            return None  # surrogates (url_bytes' rules) or no str: the pure path says why
+        try:
+            ws, out, flags, _memory = _local.state
+        except AttributeError:
+            ws, out, flags, _memory = _new_thread_state()
+        status = _screen_url(ws, self._bundle, self._fallback, raw, len(raw), out, flags)
+        if status:
+            if status in _PURE_ANSWERS:
+                return None
+            _check(status, "check_url", url)
+        found: int = flags[0]
+        if not found & _SCREEN_NOT_PLAIN:
+            return found == _SCREEN_SHORTENED
+        if found & _SCREEN_GENERAL:
+            return None
+        return _checked(out)
+
+    def readings(self, url: str) -> tuple[str, tuple[str, ...]]:
+        """The browser reading and the expressions over all readings of a URL that
+        :meth:`screen` answered (a verdict's ``canonical`` and ``expressions``, on demand)."""
+        found = self.check(url)
+        if found is None:  # screen answered this URL: the same bytes, the same answer
+            raise NativeCoreError("the C core no longer reads a URL it read", "LS_NOT_BYTES")
+        return found[0], found[1]
+
     def check(self, url: str) -> Checked | None:
         """``url`` through the whole path in one C call (``ls_bundle_check_url``, the bundle's
         own Public Suffix List): ``(browser reading, expressions over all readings, hits,
@@ -478,18 +518,23 @@ class NativeProbe:
             _check(status, "check_url", url)
         if out.host_only:
             return None
-        lines = _ffi.buffer(out.text.ptr, out.text.len)[:].decode("ascii").split("\n")
-        first = out.variant_count
-        expressions = tuple(lines[first : first + out.expression_count])
-        if not out.matched:
-            return lines[0], expressions, (), bool(out.shortened)
-        rows, ends = out.rows, out.row_ends
-        hits = tuple(
-            (index, rows[index], ends[index])
-            for index in range(out.expression_count)
-            if rows[index] >= 0
-        )
-        return lines[0], expressions, hits, bool(out.shortened)
+        return _checked(out)
+
+
+def _checked(out: Any) -> Checked:
+    """What NativeProbe.check answers, read from a filled ``ls_url_result`` with its text."""
+    lines = _ffi.buffer(out.text.ptr, out.text.len)[:].decode("ascii").split("\n")
+    first = out.variant_count
+    expressions = tuple(lines[first : first + out.expression_count])
+    if not out.matched:
+        return lines[0], expressions, (), bool(out.shortened)
+    rows, ends = out.rows, out.row_ends
+    hits = tuple(
+        (index, rows[index], ends[index])
+        for index in range(out.expression_count)
+        if rows[index] >= 0
+    )
+    return lines[0], expressions, hits, bool(out.shortened)
 
 
 #: What NativeProbe.check answers: browser reading, expressions, (expression, row, end) hits,
@@ -497,6 +542,12 @@ class NativeProbe:
 Checked = tuple[str, tuple[str, ...], tuple[tuple[int, int, int], ...], bool]
 #: Statuses of ls_check_url that the pure path answers (with the reference's own reason).
 _PURE_ANSWERS = frozenset(() if _lib is None else (_lib.LS_ERR_INVALID_URL, _lib.LS_ERR_URL_LIMIT))
+_screen_url: Any = None if _lib is None else _lib.ls_bundle_screen_url
+#: ls_bundle_screen_url's flags (from C). Without a _NOT_PLAIN bit the check was complete and
+#: nothing matched; a _GENERAL bit (host-only, a control character) sends the caller on.
+_SCREEN_SHORTENED = 0 if _lib is None else _lib.LS_SCREEN_SHORTENED
+_SCREEN_GENERAL = 0 if _lib is None else _lib.LS_SCREEN_HOST_ONLY | _lib.LS_SCREEN_CONTROL
+_SCREEN_NOT_PLAIN = 0 if _lib is None else _lib.LS_SCREEN_MATCHED | _SCREEN_GENERAL
 
 
 def expand_url(psl: NativePsl, url: str) -> UrlCheck:

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ._evidence import PROSE_TECHNIQUES, weigh
-from ._probe import NativeProbe, Probe, make_probe
+from ._probe import Checked, NativeProbe, Probe, make_probe
 from ._wrappers import WrapperRule
 from .bundle import Bundle
 from .bundle.format import SHORTENER_POLICY_WARN, fingerprint
@@ -37,6 +37,7 @@ from .results import (
     Technique,
     Tier,
     Verdict,
+    unlisted_verdict,
 )
 from .shortlinks import shortener_of
 
@@ -45,6 +46,8 @@ from .shortlinks import shortener_of
 _CONTROLS = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 __all__ = ["Matcher"]
+
+_ALLOW = Action.ALLOW
 
 #: Path cuts tried, longest first, when a URL is past a canonicaliser limit.
 _PREFIX_TRIES = 8
@@ -105,7 +108,10 @@ class Matcher:
         "_payload",
         "_probe",
         "_psl",
+        "_readings",
         "_rules",
+        "_screen",
+        "_shortened_action",
         "_shortener_policy",
         "_shorteners",
         "_tld_set",
@@ -118,6 +124,11 @@ class Matcher:
         self._shorteners = bundle.shortener_domains
         self._shortener_policy = bundle.shortener_policy
         self._probe: Probe = make_probe(bundle)
+        native = self._probe if isinstance(self._probe, NativeProbe) else None
+        self._screen = None if native is None else native.screen
+        self._readings = None if native is None else native.readings
+        warn = self._shortener_policy == SHORTENER_POLICY_WARN
+        self._shortened_action = Action.WARN if warn else Action.ALLOW
         self._incomplete = Action(incomplete_action)
         self._nothing = Findings((), (), self._incomplete)  # immutable: shared by every call
         self._tld_set = self._bundle_tlds()
@@ -145,6 +156,18 @@ class Matcher:
         least ``incomplete_action``. A string that is no web URL at all (``javascript:``) is
         ``allow`` with ``error`` saying why.
         """
+        screen = self._screen
+        if screen is not None:
+            # the C core, one call (ls_bundle_screen_url): a URL without control characters
+            # whose check is complete is answered here, the common one (no match) cheaply,
+            # with its readings read from C only if the app asks for them
+            found = screen(url)
+            if found is False or found is True:  # what _verdict answers with no match
+                kinds = tuple(map(Technique, techniques)) if techniques else ()
+                action = self._shortened_action if found else _ALLOW
+                return unlisted_verdict(url, action, kinds, found, self._readings)  # type: ignore[arg-type]
+            if found is not None:
+                return self._found_verdict(url, found, techniques)
         if _CONTROLS.search(url) is not None:
             # a control character (NUL, C1...) that a text view draws as nothing: the URL
             # is checked as shown (without it) too, and the more severe verdict stands
@@ -154,21 +177,26 @@ class Matcher:
         return self._check(url, techniques)
 
     def _check(self, url: str, techniques: Iterable[str] = ()) -> Verdict:
-        kinds = tuple(map(Technique, techniques)) if techniques else ()
         probe = self._probe
         found = probe.check(url) if isinstance(probe, NativeProbe) else None
-        if found is None:
-            plan = self._plan(url)
-            rows = probe.lookup(list(plan.expressions)) if plan.expressions else []
-            matches = self._matches(plan.expressions, rows)
-        else:  # the C core: one call from the raw URL to the matching rows
-            canonical, expressions, hits, shortened = found
-            if not hits:  # what _verdict answers for a complete check with no match
-                warn = shortened and self._shortener_policy == SHORTENER_POLICY_WARN
-                action = Action.WARN if warn else Action.ALLOW
-                return Verdict(url, action, (), canonical, expressions, kinds, None, shortened)
-            matches = self._row_matches(expressions, hits)
-            plan = _Plan(canonical, expressions, shortened=shortened)
+        if found is not None:
+            return self._found_verdict(url, found, techniques)
+        kinds = tuple(map(Technique, techniques)) if techniques else ()
+        plan = self._plan(url)
+        rows = probe.lookup(list(plan.expressions)) if plan.expressions else []
+        matches = self._matches(plan.expressions, rows)
+        return self._verdict(url, plan, matches, kinds, weigh(url, kinds, (), matches, False))
+
+    def _found_verdict(self, url: str, found: Checked, techniques: Iterable[str]) -> Verdict:
+        """The verdict from what the C core found in one call from the raw URL (the
+        browser reading, the expressions, the matching rows)."""
+        kinds = tuple(map(Technique, techniques)) if techniques else ()
+        canonical, expressions, hits, shortened = found
+        if not hits:  # what _verdict answers for a complete check with no match
+            action = self._shortened_action if shortened else Action.ALLOW
+            return Verdict(url, action, (), canonical, expressions, kinds, None, shortened)
+        matches = self._row_matches(expressions, hits)
+        plan = _Plan(canonical, expressions, shortened=shortened)
         return self._verdict(url, plan, matches, kinds, weigh(url, kinds, (), matches, False))
 
     def scan_text(

@@ -7,8 +7,8 @@ derived properties, and ``to_dict()`` for one-line JSON.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, fields
 from typing import Any, TypeAlias, overload
 
 from . import locales
@@ -194,7 +194,11 @@ class Match:
 
 @dataclass(frozen=True)
 class Verdict:
-    """The answer for one URL. Immutable; safe to share between threads."""
+    """The answer for one URL. Immutable; safe to share between threads.
+
+    A verdict the C core answered without a match computes ``canonical`` and ``expressions``
+    on first read, with the same values (docs/adr/0026).
+    """
 
     url: str
     """The URL as given."""
@@ -255,6 +259,11 @@ class Verdict:
                     return found
         return None
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Every field's value (a verdict whose readings are read on demand is pickled and
+        copied with them, never with what computes them)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "url": self.url,
@@ -279,6 +288,68 @@ class Verdict:
             "signals": [str(s) for s in self.signals],
             "notes": list(self.notes),
         }
+
+
+#: What gives a URL's browser reading and its lookup expressions on demand: the C core's
+#: whole check again (``NativeProbe.readings``), for a verdict built by :func:`unlisted_verdict`.
+Readings: TypeAlias = Callable[[str], tuple[str, tuple[str, ...]]]
+
+
+class _OnDemand:
+    """``Verdict.canonical`` and ``Verdict.expressions`` of a verdict built by
+    :func:`unlisted_verdict`: computed on first read and then kept in the instance, so they
+    read as the fields of any other verdict, with the same values. (A non-data descriptor:
+    a verdict built by ``__init__`` holds both fields in its ``__dict__`` and never calls it.)
+    """
+
+    __slots__ = ("_default", "_name")
+
+    def __init__(self, name: str, default: object) -> None:
+        self._name = name
+        self._default = default
+
+    def __get__(self, instance: object, owner: type | None = None) -> Any:
+        if instance is None:  # Verdict.canonical: the field's default, as for a dataclass
+            return self._default
+        values = instance.__dict__
+        readings: Readings | None = values.get("_readings")
+        if readings is None:  # another thread filled both fields in between
+            return values.get(self._name, self._default)
+        values["canonical"], values["expressions"] = readings(values["url"])
+        values.pop("_readings", None)
+        return values[self._name]
+
+
+for _field in fields(Verdict):
+    if _field.name in ("canonical", "expressions"):
+        setattr(Verdict, _field.name, _OnDemand(_field.name, _field.default))
+
+_new = object.__new__
+
+
+def unlisted_verdict(
+    url: str,
+    action: Action,
+    techniques: tuple[Technique, ...],
+    shortened: bool,
+    readings: Readings,
+) -> Verdict:
+    """The Verdict of a complete check that matched nothing (``allow``, or ``warn`` for a
+    shortened link under that policy), built the cheap way for the C core's common case:
+    no ``__init__`` (ten frozen-field writes), the fields at their defaults left to the
+    class (no matches, error, signals or notes), ``canonical`` and ``expressions`` read on
+    demand through ``readings(url)``. Equal, field for field, to ``Verdict(url, action, (),
+    canonical, expressions, techniques, None, shortened)``."""
+    verdict = _new(Verdict)
+    values = verdict.__dict__
+    values["url"] = url
+    values["action"] = action
+    values["_readings"] = readings
+    if techniques:
+        values["techniques"] = techniques
+    if shortened:
+        values["shortened"] = shortened
+    return verdict
 
 
 @dataclass(frozen=True)
