@@ -417,10 +417,16 @@ class Findings(Sequence[Finding]):
         notes: Iterable[str] = (),
         incomplete_action: Action = Action.WARN,
     ) -> None:
-        self._items: tuple[Finding, ...] = tuple(items)
-        self.notes: tuple[str, ...] = tuple(dict.fromkeys(notes))
-        """What limit cut the scan short, one sentence each; empty when ``complete``."""
-        self._incomplete_action = incomplete_action
+        # set past the immutability guard (this is on the path of every message)
+        setattr_ = object.__setattr__
+        setattr_(self, "_items", tuple(items))
+        setattr_(self, "notes", tuple(dict.fromkeys(notes)) if notes else ())
+        setattr_(self, "_incomplete_action", incomplete_action)
+
+    _items: tuple[Finding, ...]
+    notes: tuple[str, ...]
+    """What limit cut the scan short, one sentence each; empty when ``complete``."""
+    _incomplete_action: Action
 
     def __setattr__(self, name: str, value: object) -> None:
         if hasattr(self, "_incomplete_action"):
