@@ -20,7 +20,7 @@ from urllib.parse import unquote
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from linkscreen._probe import NATIVE_AVAILABLE, bloom_add, canonicalize_many, native_enabled
+from linkscreen.bundle import build
 from linkscreen.bundle import format as fmt
 from linkscreen.bundle.format import WrapperRule
 from linkscreen.canonical import canonicalize
@@ -515,10 +515,10 @@ def _with_canonical(
     iterator = iter(items)
     while batch := list(itertools.islice(iterator, CANONICAL_BATCH)):
         canonical_of: Mapping[str, str | None] = {}
-        if native_enabled():
+        if build.native_enabled():
             urls = [item.url for item in batch if isinstance(item, SourceLine)]
             urls += [url.replace("&amp;", "&") for url in urls if "&amp;" in url]
-            canonical_of = dict(zip(urls, canonicalize_many(urls), strict=True))
+            canonical_of = dict(zip(urls, build.canonicalize_many(urls), strict=True))
         for item in batch:
             yield item, canonical_of
 
@@ -585,14 +585,7 @@ def build_bloom(
     expressions: Iterable[bytes], m: int, k: int, seed: int, base: bytes | None = None
 ) -> bytes:
     """The Bloom bit array (m bits, LSB-first bytes) of the expressions, on top of ``base``."""
-    bits = bytearray(base) if base is not None else bytearray(m // 8)
-    if NATIVE_AVAILABLE:
-        bloom_add(bits, m, k, seed, expressions)  # one C call for the batch
-    else:
-        for expression in expressions:
-            for bit in fmt.bloom_positions(expression, seed, k, m):
-                bits[bit >> 3] |= 1 << (bit & 7)
-    return bytes(bits)
+    return build.build_bloom(expressions, m, k, seed, base)
 
 
 def load_allowlist(

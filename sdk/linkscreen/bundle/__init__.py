@@ -7,6 +7,9 @@ layers under it are public for other tools and ports, in the manner of ``cryptog
 - :mod:`linkscreen.bundle.format`: the byte layout of docs/bundle-format.md, defined once
   (fields, sections, encoders, decoders, the fingerprint function). No signature checks.
 - :mod:`linkscreen.bundle.delta`: make and apply deltas between two payloads of one chain.
+- :mod:`linkscreen.bundle.build`: what a bundle writer builds with, in batched C calls (the
+  server's compiler): canonicalisation of list lines and the Bloom filter, byte for byte the
+  pure path's.
 
 The reader (and with it ``cryptography``) loads on first use of ``Bundle``, ``verify`` or
 ``parse_verified``, so the format module can be imported on its own.
