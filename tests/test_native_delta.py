@@ -62,6 +62,20 @@ def test_c_merge_gives_the_target_payload(monkeypatch: Any) -> None:
         assert deltas.apply_delta(old, delta) == new  # the SDK's entry point, C first
 
 
+def test_one_c_call_whatever_the_output_estimate(monkeypatch: Any) -> None:
+    """The merge runs once into a buffer sized from the headers; too short an estimate (or
+    none) costs a second call, never a wrong answer."""
+    rng = random.Random(8)
+    for trial in range(12):
+        old, new = _chain(rng, trial)
+        delta = deltas.make_delta(old, new)
+        assert _probe._delta_output_bound(old, delta) >= len(new)
+        for bound in (0, 16, len(new) - 1, len(new)):
+            monkeypatch.setattr(_probe, "_delta_output_bound", lambda *_, b=bound: b)
+            assert _c(old, delta) == new, (trial, bound)
+        monkeypatch.undo()
+
+
 def test_c_merge_refuses_what_the_pure_merge_refuses(monkeypatch: Any) -> None:
     rng = random.Random(8)
     compared = refused = 0

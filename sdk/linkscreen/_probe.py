@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import mmh3
 
+from .bundle import format as _format
 from .bundle.format import fingerprint as _fingerprint
 from .errors import (
     BundleCorruptError,
@@ -616,6 +617,37 @@ def bloom_count(bits: bytes, m: int, k: int, seed: int, expressions: Iterable[by
 # ---- deltas -------------------------------------------------------------------------------------
 
 
+_HASHES_END = 8 + 32 + 32
+#: Where the delta's new header keeps fingerprint_count (u64), from the one field table.
+_ROW_COUNT_AT = (
+    _HASHES_END
+    + {field.name: offset for offset, field in _format.field_offsets(_format.HEADER_FIELDS)}[
+        "fingerprint_count"
+    ]
+)
+
+
+#: cffi memory not zeroed first (for outputs the C core writes in full).
+_uncleared: Any = None if _ffi is None else _ffi.new_allocator(should_clear_after_alloc=False)
+
+
+def _delta_output_bound(old_payload: bytes | memoryview, delta: bytes) -> int:
+    """Bytes that should hold the payload a delta makes, from the two headers' row counts (0
+    when they cannot be read): carried sections come from the delta or the old payload, the
+    Bloom filter is the old one's size, rows gained take a row and a tag each. So the merge is
+    one C call (ls_delta_apply parses and hashes before it can say LS_ERR_BUFFER); a short
+    estimate costs a second call with the size the first one reported."""
+    if len(delta) < _ROW_COUNT_AT + 8 or len(old_payload) < _ROW_COUNT_AT - _HASHES_END + 8:
+        return 0
+    at = _ROW_COUNT_AT - _HASHES_END
+    rows = int.from_bytes(delta[_ROW_COUNT_AT : _ROW_COUNT_AT + 8], "little")
+    before = int.from_bytes(old_payload[at : at + 8], "little")
+    # rows gained take a row and a tag each; every row may widen by 2 bytes (a smaller p)
+    # and 2 (wider tags); the bucket bitmap grows by a bit per row.
+    bound = len(old_payload) + len(delta) + max(rows - before, 0) * 18 + rows * 5 + 65536
+    return bound if bound <= 1 << 31 else 0
+
+
 def delta_apply(old_payload: bytes | memoryview, delta: bytes) -> bytes:
     """The C core's ``bundle.delta.apply_delta`` (``ls_delta_apply``): the new payload.
 
@@ -626,7 +658,14 @@ def delta_apply(old_payload: bytes | memoryview, delta: bytes) -> bytes:
     old = _ffi.from_buffer("uint8_t[]", old_payload)
     change = _ffi.from_buffer("uint8_t[]", delta)
     size = _ffi.new("size_t *")
-    status = lib.ls_delta_apply(old, len(old), change, len(change), _ffi.NULL, 0, size)
+    cap = _delta_output_bound(old_payload, delta)
+    if cap:  # one call: the answer fits in a buffer sized from the delta's own header
+        target = _uncleared("uint8_t[]", cap)  # ls_delta_apply writes every byte it keeps
+        status = lib.ls_delta_apply(old, len(old), change, len(change), target, cap, size)
+        if status == 0:
+            return bytes(_ffi.buffer(target, size[0]))
+    else:
+        status = lib.ls_delta_apply(old, len(old), change, len(change), _ffi.NULL, 0, size)
     if status == lib.LS_ERR_BUFFER:
         out = bytearray(size[0])
         target = _ffi.from_buffer("uint8_t[]", out)
