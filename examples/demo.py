@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
+
+from loopback import free_port
 
 import linkscreen
 from linkscreen.fetch import IPAddress
@@ -71,12 +72,6 @@ def run(*args: str) -> None:
     sys.stdout.write("".join(f"  (reported) {line}\n" for line in result.stderr.splitlines()))
     if result.returncode:
         raise SystemExit(f"command failed with exit code {result.returncode}")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def start_server(server: str) -> tuple[subprocess.Popen[bytes], str]:

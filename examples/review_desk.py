@@ -12,27 +12,20 @@ from __future__ import annotations
 import html
 import http.cookiejar
 import re
-import socket
-import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
 from types import TracebackType
 
+from loopback import ServedProcess, free_port, run_server_cli
+
 from linkscreen_server.review.defang import defang
 
 _CSRF = re.compile(r'name="csrf" value="([^"]*)"')
 _ROW = re.compile(r'<code class="url">([^<]*)</code>.*?href="/review/url/([0-9]+)"', re.DOTALL)
 _STATE = re.compile(r"<h2>Review #[0-9]+: ([a-z]+)</h2>")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class ReviewService:
@@ -44,17 +37,11 @@ class ReviewService:
         self.db_url = f"sqlite:///{directory / 'review.db'}"
         self.url = ""
         self.log = directory / "review.log"
-        self._process: subprocess.Popen[bytes] | None = None
+        self._served = ServedProcess("review service", self.log)
 
     def run(self, *args: str, stdin: str | None = None) -> str:
         """``linkscreen-server ARGS``; its output (raises with its message when it fails)."""
-        command = [self.python, "-m", "linkscreen_server.cli", *args]
-        result = subprocess.run(
-            command, input=stdin, capture_output=True, text=True, check=False, timeout=300
-        )
-        if result.returncode:
-            raise RuntimeError(f"linkscreen-server {' '.join(args[:2])}: {result.stderr.strip()}")
-        return result.stdout
+        return run_server_cli(*args, python=self.python, stdin=stdin)
 
     def add_user(self, name: str, role: str, password: str) -> str:
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -73,40 +60,18 @@ class ReviewService:
         """Serve reports and the review pages on a free loopback port; the base URL."""
         self.directory.mkdir(parents=True, exist_ok=True)
         port = free_port()
-        with open(self.log, "wb") as log:
-            self._process = subprocess.Popen(
-                [
-                    self.python, "-m", "linkscreen_server.cli", "review", "--db", self.db_url,
-                    "--listen", f"127.0.0.1:{port}",
-                ],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )  # fmt: skip
         self.url = f"http://127.0.0.1:{port}/"
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self._process.poll() is not None:
-                output = self.log.read_text(errors="replace")[-2000:]
-                raise RuntimeError(f"the review service exited: {output}")
-            try:
-                with urllib.request.urlopen(self.url + "health", timeout=1):
-                    return self.url
-            except urllib.error.HTTPError:
-                return self.url
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        raise TimeoutError("the review service did not start")
+        self._served.start(
+            [
+                self.python, "-m", "linkscreen_server.cli", "review", "--db", self.db_url,
+                "--listen", f"127.0.0.1:{port}",
+            ],
+            self.url + "health",
+        )  # fmt: skip
+        return self.url
 
     def stop(self) -> None:
-        if self._process is not None:
-            self._process.terminate()
-            try:
-                self._process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait(timeout=10)
-            self._process = None
+        self._served.stop()
 
     def __enter__(self) -> ReviewService:
         return self

@@ -421,7 +421,7 @@ NETWORK_MODULES = ("http", "ssl", "socket", "urllib.request", "urllib.error", "s
 PLATFORM_MODULES = ("fcntl", "msvcrt")
 #: The trust helper's modules: none may import network (or platform) code at import time.
 LIGHT_MODULES = [
-    "fetch", "updater", "expander", "redirects", "metadata", "keys", "_files", "filelock",
+    "fetch", "updater", "expander", "redirects", "metadata", "keys", "files", "filelock",
 ]  # fmt: skip
 
 

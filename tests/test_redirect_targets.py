@@ -23,9 +23,8 @@ from typing import Any
 import pytest
 
 import linkscreen
-from linkscreen._join import join_url
 from linkscreen.fetch import Request, Response, request_target
-from linkscreen.redirects import meta_refresh_target, next_hop
+from linkscreen.redirects import join_url, meta_refresh_target, next_hop
 from linkscreen.results import Action
 from linkscreen_server.resolver import resolve_all
 

@@ -13,7 +13,6 @@ import hashlib
 import hmac
 import json
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -22,18 +21,15 @@ import urllib.request
 from pathlib import Path
 from types import TracebackType
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # examples/: the loopback helpers
+from loopback import free_port
+
 #: Server name of the test homeserver: a reserved test domain, never resolved by anyone.
 SERVER_NAME = "matrix.test"
 #: Seconds Synapse may take to create its SQLite schema and answer (a loaded 2-core machine).
 STARTUP_TIMEOUT_S = 120.0
 #: Generous enough that no request of a scripted conversation is ever rate-limited.
 _UNLIMITED = {"per_second": 10_000, "burst_count": 10_000}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def homeserver_config(directory: Path, port: int) -> dict[str, object]:

@@ -7,14 +7,12 @@ processes, in a directory of its own, serving on a free loopback port.
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from types import TracebackType
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # examples/: the loopback helpers
+from loopback import ServedProcess, free_port, run_server_cli
 
 #: Deterrence texts per list and locale: (text, help link). Bob reads German.
 DETERRENCE = {
@@ -71,12 +69,6 @@ def meta_toml(names: list[str] | None = None) -> str:
     return "\n".join(lines)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 class ListOperator:
     """A hotline's operator: publishes versions of its lists and serves them on loopback."""
 
@@ -87,14 +79,10 @@ class ListOperator:
         self.root_public_key = directory / "keys" / "root" / "signing.pub"
         self.meta = directory / "meta.toml"
         self.url = ""
-        self._server: subprocess.Popen[bytes] | None = None
+        self._served = ServedProcess("update server")
 
     def _run(self, *args: str) -> str:
-        command = [self.python, "-m", "linkscreen_server.cli", *args]
-        result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=300)
-        if result.returncode:
-            raise RuntimeError(f"linkscreen-server {args[0]}: {result.stderr.strip()}")
-        return result.stdout
+        return run_server_cli(*args, python=self.python)
 
     def create(self) -> None:
         """Keys and root metadata: what the app ships is the root public key."""
@@ -138,44 +126,19 @@ class ListOperator:
 
     def serve(self) -> str:
         """Start ``linkscreen-server serve`` on a free loopback port; its base URL."""
-        port = _free_port()
-        self._server = subprocess.Popen(
-            [
-                self.python,
-                "-m",
-                "linkscreen_server.cli",
-                "serve",
-                "--dir",
-                str(self.repo),
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        port = free_port()
         self.url = f"http://127.0.0.1:{port}/"
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(self.url + "pointer.json", timeout=1):
-                    return self.url
-            except urllib.error.HTTPError:
-                return self.url
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        raise TimeoutError("the update server did not start")
+        self._served.start(
+            [
+                self.python, "-m", "linkscreen_server.cli", "serve", "--dir", str(self.repo),
+                "--host", "127.0.0.1", "--port", str(port),
+            ],
+            self.url + "pointer.json",
+        )  # fmt: skip
+        return self.url
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.terminate()
-            try:
-                self._server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._server.kill()
-            self._server = None
+        self._served.stop()
 
     def __enter__(self) -> ListOperator:
         return self

@@ -50,6 +50,7 @@ __all__ = [
     "RedirectChain",
     "StdlibFetcher",
     "follow",
+    "join_url",
     "meta_refresh_target",
     "next_hop",
 ]

@@ -34,7 +34,6 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
-from ._files import remove_temporaries, write_atomically
 from .canonical import canonicalize
 from .errors import (
     DownloadError,
@@ -55,6 +54,7 @@ from .fetch import (
     request_target,
 )
 from .filelock import FileLock
+from .files import remove_temporaries, write_atomically
 from .results import Action, Finding, Verdict
 
 __all__ = [

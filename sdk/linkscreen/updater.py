@@ -32,7 +32,6 @@ from typing import Protocol
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from ._files import remove_temporaries, write_atomically
 from .errors import (
     DeltaError,
     DownloadHTTPError,
@@ -45,6 +44,7 @@ from .errors import (
 )
 from .fetch import Fetcher, Request, Response, StdlibFetcher, guarded_fetch
 from .filelock import FileLock
+from .files import remove_temporaries, write_atomically
 from .keys import PublicKeyLike, key_id_of, trusted_keys
 from .matcher import Matcher
 from .metadata import MAX_MANIFEST_BYTES, MAX_POINTER_BYTES, MAX_ROOT_BYTES, FileInfo, Root

@@ -28,10 +28,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from linkscreen._files import write_atomically
 from linkscreen.bundle import format as fmt
 from linkscreen.bundle.format import WrapperRule
 from linkscreen.errors import LinkscreenError
+from linkscreen.files import write_atomically
 from linkscreen.psl import PublicSuffixList
 
 from .compiler import (

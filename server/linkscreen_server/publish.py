@@ -37,11 +37,11 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from linkscreen._files import write_atomically
 from linkscreen.bundle import format as fmt
 from linkscreen.bundle.delta import make_delta
 from linkscreen.bundle.format import WrapperRule
 from linkscreen.errors import LinkscreenError, MetadataError
+from linkscreen.files import write_atomically
 from linkscreen.keys import key_id_of
 from linkscreen.metadata import Root, is_safe_path, key_table, sign_metadata, verify_root
 from linkscreen.psl import PublicSuffixList

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from linkscreen._files import write_atomically
 from linkscreen.fetch import Fetcher
+from linkscreen.files import write_atomically
 from linkscreen.redirects import HopFetcher, RedirectChain, follow
 
 DEFAULT_MAX_AGE_S = 7 * 86400

@@ -28,8 +28,6 @@ from typing import Any
 
 from starlette.applications import Starlette
 
-from linkscreen._files import write_atomically
-from linkscreen._join import join_url
 from linkscreen.errors import (
     DownloadError,
     DownloadHTTPError,
@@ -37,7 +35,8 @@ from linkscreen.errors import (
     LinkscreenError,
 )
 from linkscreen.fetch import Fetcher, Request, StdlibFetcher, guarded_fetch
-from linkscreen.redirects import REDIRECT_STATUSES
+from linkscreen.files import write_atomically
+from linkscreen.redirects import REDIRECT_STATUSES, join_url
 
 from .app import create_app
 from .compiler import ListSpec, compile_bundle

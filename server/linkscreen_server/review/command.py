@@ -8,7 +8,9 @@ command runs, and its absence is one line, not a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -158,13 +160,19 @@ def add_parser(commands: Any) -> None:
     lists.set_defaults(func=_cmd_lists)
 
 
-def _open(args: argparse.Namespace) -> Any:
+@contextlib.contextmanager
+def _opened(args: argparse.Namespace) -> Iterator[Any]:
+    """The review database named by ``--db``, closed when the command is done (or fails)."""
     need_review_extra()
     from .storage import Database
 
     if not getattr(args, "db", None):
         raise ReviewError("--db URL is required (sqlite:///PATH or postgresql://...)")
-    return Database(args.db)
+    db = Database(args.db)
+    try:
+        yield db
+    finally:
+        db.close()
 
 
 def _read_password(args: argparse.Namespace) -> str:
@@ -184,11 +192,8 @@ def _cmd_add_user(args: argparse.Namespace) -> int:
     from .accounts import add_user
 
     password = _read_password(args)
-    db = _open(args)
-    try:
+    with _opened(args) as db:
         user = add_user(db, args.name, args.role, password)
-    finally:
-        db.close()
     print(f"added {user.name} ({user.role})")
     return 0
 
@@ -196,11 +201,8 @@ def _cmd_add_user(args: argparse.Namespace) -> int:
 def _cmd_disable_user(args: argparse.Namespace) -> int:
     from .accounts import disable_user
 
-    db = _open(args)
-    try:
+    with _opened(args) as db:
         disable_user(db, args.name)
-    finally:
-        db.close()
     print(f"disabled {args.name}")
     return 0
 
@@ -208,29 +210,23 @@ def _cmd_disable_user(args: argparse.Namespace) -> int:
 def _cmd_verify(args: argparse.Namespace) -> int:
     from .audit import verify
 
-    db = _open(args)
-    try:
+    with _opened(args) as db:
         result = verify(db)
-    finally:
-        db.close()
     print(f"audit log verified: {result.entries:,} entries, head {result.head}")
     return 0
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from linkscreen._files import write_atomically
+    from linkscreen.files import write_atomically
 
     from . import audit, export
     from .workflow import Review
 
-    db = _open(args)
-    try:
+    with _opened(args) as db:
         review = Review(db)
         text = export.to_json(review) if args.format == "json" else export.to_csv(review)
         with db.transaction() as tx:
             audit.append(tx, "cli", "export", f"export:{args.format}")
-    finally:
-        db.close()
     if args.out is None:
         sys.stdout.write(text)
     else:
@@ -244,11 +240,8 @@ def _cmd_purge(args: argparse.Namespace) -> int:
 
     from .workflow import Review
 
-    db = _open(args)
-    try:
+    with _opened(args) as db:
         count = Review(db).purge(int(time.time()) - args.older_than)
-    finally:
-        db.close()
     print(f"purged the notes and attachments of {count} decided report(s)")
     return 0
 
@@ -257,11 +250,8 @@ def _cmd_lists(args: argparse.Namespace) -> int:
     from .lists import write_review_lists
     from .workflow import Review
 
-    db = _open(args)
-    try:
+    with _opened(args) as db:
         inputs = write_review_lists(Review(db), args.out)
-    finally:
-        db.close()
     lists = inputs.lists
     print(
         f"wrote {args.out}: {len(lists.confirmed)} confirmed, {len(lists.provisional)} "
@@ -297,8 +287,7 @@ def _flaggers(texts: list[str]) -> dict[str, str]:
 def _cmd_serve(args: argparse.Namespace) -> int:
     from ..config import DEFAULT_HEADER_TIMEOUT_S, DEFAULT_MAX_CONNECTIONS
 
-    db = _open(args)
-    try:
+    with _opened(args) as db:
         from ..service import serve
         from .web import WebSettings, create_review_app
         from .workflow import Policy, Review
@@ -319,6 +308,4 @@ def _cmd_serve(args: argparse.Namespace) -> int:
             header_timeout_s=DEFAULT_HEADER_TIMEOUT_S,
             max_connections=DEFAULT_MAX_CONNECTIONS,
         )
-    finally:
-        db.close()
     return 0

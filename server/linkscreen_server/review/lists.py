@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from linkscreen._files import write_atomically
+from linkscreen.files import write_atomically
 from linkscreen.results import Action
 
 from ..compiler import CompileReport, ListSpec

@@ -3,6 +3,8 @@ temporary file behind, even when the disk fills up part way (ENOSPC) or the rena
 
 A process killed mid-write can still leave a temporary (named ``.NAME.tmp-PID-THREAD``);
 :func:`remove_temporaries` clears them, and the Updater runs it under its lock.
+
+Public because the server writes every file it serves with :func:`write_atomically` too.
 """
 
 from __future__ import annotations
