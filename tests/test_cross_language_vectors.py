@@ -240,6 +240,7 @@ def test_wasm_module_imports_nothing_and_its_size_is_recorded() -> None:
 
 DELTAS: dict[str, Any] = json.loads((VECTORS / "delta.json").read_text())
 METADATA: dict[str, Any] = json.loads((VECTORS / "metadata.json").read_text())
+SECTIONS: dict[str, Any] = json.loads((VECTORS / "sections.json").read_text())
 
 
 def _payload_of(name: str) -> bytes:
@@ -486,3 +487,51 @@ def _public(raw_hex: str) -> Any:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
     return Ed25519PublicKey.from_public_bytes(bytes.fromhex(raw_hex))
+
+
+def _lists_of(name: str, payload: bytes, sha256: str) -> list[tuple[str, str, str | None]] | None:
+    """(id, action, default locale) of every list; None for WebAssembly, whose exports have
+    no default locale (it still refuses every damaged section 9)."""
+    if name == "python":
+        infos: Any = linkscreen.Bundle.from_payload(payload, sha256=sha256).lists
+    elif name == "c":
+        infos = _probe.NativeBundle.from_payload(payload, bytes.fromhex(sha256)).lists()
+    else:
+        return None
+    return [(info.id, str(info.action), info.default_locale) for info in infos]
+
+
+@pytest.mark.parametrize("name", ["python", "c", "wasm"])
+def test_section_8_and_9_vectors(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """tiny-sections.bundle's default locales and redirect rules read the same everywhere, and
+    every damaged section 8 or 9 is refused by every reader (docs/bundle-format.md 2.9, 2.10)."""
+    impl = _updates(name, monkeypatch)
+    written = _payload_of(SECTIONS["bundle"])
+    urls = [check["url"] for check in SECTIONS["checks"]]
+    expected_lists = [(r["id"], r["action"], r["default_locale"]) for r in SECTIONS["lists"]]
+    outcomes: dict[str, str] = {}
+    for case in SECTIONS["cases"]:
+        payload = bytes.fromhex(case["payload_hex"])
+        answers = impl.answers(payload, case["sha256"], urls)
+        outcomes[case["name"]] = "refused" if answers is None else "opened"
+        if answers is None:
+            continue
+        assert [a[0] for a in answers] == [c["action"] for c in SECTIONS["checks"]], case["name"]
+        lists = _lists_of(name, payload, case["sha256"])
+        if lists is None:
+            continue
+        if case.get("section") == 9:
+            expected = [(i, a, None) for i, a, _ in expected_lists]
+        else:
+            expected = expected_lists
+        assert lists == expected, case["name"]
+    assert outcomes == {c["name"]: c["result"] for c in SECTIONS["cases"]}, name
+    assert written == bytes.fromhex(SECTIONS["cases"][0]["payload_hex"])
+
+
+def test_section_8_vectors_decode_to_the_rules() -> None:
+    bundle = linkscreen.Bundle.open(VECTORS / SECTIONS["bundle"], [VECTORS / "test-signing.pub"])
+    assert [fmt.redirect_rule_line(r) for r in bundle.redirect_wrappers] == SECTIONS[
+        "redirect_rules"
+    ]
+    assert len([c for c in SECTIONS["cases"] if c["result"] == "refused"]) >= 25

@@ -562,11 +562,145 @@ def hashes(bundle: Bundle) -> list[dict[str, Any]]:
     return rows
 
 
+#: The sections bundle (tiny-sections.bundle): tiny's lists with a default locale per list
+#: that has messages (section 9) and operator redirect-wrapper rules (section 8).
+SECTIONS_META = {
+    "hotline": ListMeta(
+        "csam",
+        (
+            ("de", "Dieser Link wurde blockiert.", "https://help.example/de"),
+            ("en", "This link was blocked.", "https://help.example/"),
+        ),
+        default_locale="de",
+    ),
+    "watch": ListMeta("suspicious", ()),
+}
+SECTIONS_RULES = """
+go.example /out q,url percent
+*.mail.test /safe/* u base64url
+track.* /r * proofpoint-v3
+"""
+#: Section 8 bodies every reader refuses (docs/bundle-format.md 2.9), by what breaks.
+BAD_REDIRECTS = {
+    "no final line feed": b"go.example /out q percent",
+    "empty section": b"",
+    "three fields": b"go.example /out q\n",
+    "five fields": b"go.example /out q percent x\n",
+    "double space": b"go.example  /out q percent\n",
+    "leading space": b" go.example /out q percent\n",
+    "trailing space": b"go.example /out q percent \n",
+    "tab between fields": b"go.example\t/out q percent\n",
+    "upper-case host": b"Go.example /out q percent\n",
+    "path without slash": b"go.example out q percent\n",
+    "empty parameter name": b"go.example /out q,,u percent\n",
+    "trailing comma": b"go.example /out q, percent\n",
+    "unknown decoding": b"go.example /out q rot13\n",
+    "hash sign": b"go.example /out# q percent\n",
+    "non-ASCII byte": b"go.example /\xc3\xa9 q percent\n",
+    "control byte": b"go.example /out\x01 q percent\n",
+    "empty line": b"go.example /out q percent\n\nz.example /a q percent\n",
+    "lines out of order": b"z.example /a q percent\ngo.example /out q percent\n",
+    "line repeated": b"go.example /out q percent\ngo.example /out q percent\n",
+    "line over 1024 bytes": b"go.example /" + b"a" * 1010 + b" q percent\n",
+}
+#: Section 9 bodies every reader refuses (2.10): the tiny bundle has two lists.
+BAD_LOCALES = {
+    "one record for two lists": struct.pack("<H", 2) + b"de",
+    "a byte after the records": struct.pack("<H", 2) + b"de" + struct.pack("<H", 0) + b"\0",
+    "locale without a message": struct.pack("<H", 2) + b"fr" + struct.pack("<H", 0),
+    "locale of a message of another list": struct.pack("<H", 0) + struct.pack("<H", 2) + b"de",
+    "locale in another case": struct.pack("<H", 2) + b"DE" + struct.pack("<H", 0),
+    "length past the end": struct.pack("<H", 9) + b"de" + struct.pack("<H", 0),
+    "invalid UTF-8": struct.pack("<H", 2) + b"\xff\xfe" + struct.pack("<H", 0),
+}
+
+
+def build_sections(workdir: Path) -> bytes:
+    (workdir / "hotline.txt").write_text(HOTLINE)
+    (workdir / "watch.csv").write_text(WATCH)
+    specs = [
+        ListSpec("hotline", workdir / "hotline.txt", Action.BLOCK),
+        ListSpec("watch", workdir / "watch.csv", Action.WARN),
+    ]
+    data, _ = compile_bundle(
+        specs,
+        TEST_KEY,
+        created=CREATED,
+        lifetime_s=LIFETIME,
+        salt=SALT,
+        bloom_seed=SEED,
+        meta=SECTIONS_META,
+        shorteners=SHORTENERS,
+        psl=PublicSuffixList.parse(TINY_PSL),
+        redirect_rules=[
+            fmt.parse_redirect_rule(line) for line in SECTIONS_RULES.split("\n") if line
+        ],
+    )
+    return data
+
+
+def _with_section(payload: bytes, section: int, body: bytes | None) -> bytes:
+    """``payload`` with one carried section replaced (or dropped, for None)."""
+    parsed = fmt.parse_payload(payload)
+    carried = parsed.carried_sections()
+    if body is None:
+        carried.pop(section, None)
+    else:
+        carried[section] = body
+    return fmt.build_payload(parsed.header, carried, bytes(parsed.bloom), parsed.rows())
+
+
+def sections_vectors(data: bytes) -> dict[str, Any]:
+    """tiny-sections.bundle's decoded sections 8 and 9, checks on it, and payloads with a
+    damaged section 8 or 9 (each named by its SHA-256, as a manifest would) that every reader
+    refuses; plus payloads without them, which every reader opens."""
+    payload = payload_of(data)
+    bundle = Bundle.from_bytes(data, [public_pem()])
+    cases = [
+        {"name": "as written", "result": "opened"},
+        {"name": "no section 8", "result": "opened", "section": 8, "body_hex": None},
+        {"name": "no section 9", "result": "opened", "section": 9, "body_hex": None},
+    ]
+    cases += [
+        {"name": f"section 8: {name}", "result": "refused", "section": 8, "body_hex": body.hex()}
+        for name, body in BAD_REDIRECTS.items()
+    ]
+    cases += [
+        {"name": f"section 9: {name}", "result": "refused", "section": 9, "body_hex": body.hex()}
+        for name, body in BAD_LOCALES.items()
+    ]
+    for case in cases:
+        body = case.pop("body_hex", None) if "section" in case else None
+        damaged = (
+            _with_section(payload, case["section"], None if body is None else bytes.fromhex(body))
+            if "section" in case
+            else payload
+        )
+        case["body_hex"] = body
+        case["payload_hex"] = damaged.hex()
+        case["sha256"] = hashlib.sha256(damaged).hexdigest()
+    matcher = Matcher(bundle)
+    checks = ["http://blocked-host.example/", "http://warn.test/path/a", "http://allowed.example/"]
+    return {
+        "bundle": "tiny-sections.bundle",
+        "lists": [
+            {"id": info.id, "action": str(info.action), "default_locale": info.default_locale}
+            for info in bundle.lists
+        ],
+        "redirect_rules": [fmt.redirect_rule_line(rule) for rule in bundle.redirect_wrappers],
+        "checks": [{"url": url, "action": str(matcher.check_url(url).action)} for url in checks],
+        "cases": cases,
+    }
+
+
 def generate(workdir: Path) -> dict[str, bytes]:
     data = build(workdir)
     next_data = build_next(workdir, data)
     bundle = Bundle.from_bytes(data, [public_pem()])
+    sections = build_sections(workdir)
     return {
+        "tiny-sections.bundle": sections,
+        "sections.json": (json.dumps(sections_vectors(sections), indent=1) + "\n").encode(),
         "tiny-next.bundle": next_data,
         "delta.json": (json.dumps(delta_vectors(data, next_data), indent=1) + "\n").encode(),
         "metadata.json": (json.dumps(metadata_vectors(data, next_data), indent=1) + "\n").encode(),
