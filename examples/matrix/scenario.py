@@ -81,7 +81,7 @@ SHORT_LINK_TARGET = "http://bad.example/from-short-link"
 
 #: A link no list carries yet: Bob reports it, two analysts confirm it, the operator publishes,
 #: and Alice's next message with it is hidden on Bob's device.
-GREY_MESSAGE = "neue Gruppe, keine Eltern: http://grey-zone.example/invite/7 komm rein"
+GREY_MESSAGE = "hey, neue Gruppe: http://grey-zone.example/invite/7 komm rein"
 GREY_URL = "http://grey-zone.example/invite/7"
 BOB_NOTE = "Ein Fremder schickt meinem Kind diesen Link"
 #: The review service's analysts: (name, password).
