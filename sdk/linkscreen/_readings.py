@@ -33,7 +33,7 @@ from ._refang import DOT_WORDS, SLASH_WORDS
 from ._views import View
 from .results import Technique
 
-__all__ = ["MAX_JOINTS", "Found", "Reader", "Readings"]
+__all__ = ["JOINT_WORDS", "MAX_JOINTS", "Found", "Reader", "Readings"]
 
 #: Joints joined in one reading; a longer chain is read in overlapping runs of this many.
 MAX_JOINTS = 16
@@ -370,7 +370,7 @@ def _joint_pattern(families: tuple[str, ...]) -> re.Pattern[str]:
 #: Dot words that mean nothing else in chat (English "dot" is written out only for links).
 _LINK_ONLY_DOT_WORDS = frozenset({"dot", "d0t", "dawt", "dott", "d.o.t", "d-o-t", "d_o_t", "d*o*t"})
 #: Words that make a joint when spaced ("bad punto example", "a slash b", "x dotcom").
-_JOINT_WORDS = frozenset(
+JOINT_WORDS = frozenset(
     [*DOT_WORDS, *(w for w in SLASH_WORDS if " " not in w), "dotcom", "dot-com", "slash"]
 )
 _JOINT_PUNCT = re.compile(
@@ -394,7 +394,7 @@ def _families_in(text: str) -> tuple[str, ...]:
     if " /" in text or "/ " in text:
         found.append("slash")
     lowered = text.lower()
-    if " " in text and not _JOINT_WORDS.isdisjoint(lowered.split()):
+    if " " in text and not JOINT_WORDS.isdisjoint(lowered.split()):
         found.append("words")
     if not text.isascii() or "dot" in lowered or "d0t" in lowered or "slash" in lowered:
         found.append("glued")
@@ -460,7 +460,7 @@ class Reader:
                 continue
             words = [
                 w for w in _LABEL.finditer(text, head.start(), match.start())
-                if w.group().lower() not in _JOINT_WORDS
+                if w.group().lower() not in JOINT_WORDS
             ]  # fmt: skip
             for take in range(1, len(words) + 1):
                 chosen = words[-take:]

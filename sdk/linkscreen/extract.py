@@ -30,7 +30,7 @@ from typing import overload
 
 from . import _fold
 from ._evidence import CONTEXT_CHARS, code_signal, identifier_shaped
-from ._readings import _JOINT_WORDS, Found, Reader, Readings, host_of, lookalike
+from ._readings import JOINT_WORDS, Found, Reader, Readings, host_of, lookalike
 from ._refang import refang
 from ._views import View
 from ._wrappers import WrapperRule, default_rules
@@ -318,7 +318,7 @@ _READ_WORDS = ("xx", "dot", "d0t", "dt", "fxp", "http ", "https ", "ftp ", "slas
 #: ``, _ $ & ! ?`` glued between letters or digits: a punctuation joint (the other symbols of
 #: that joint are in ``_READ_CHARS``).
 _GLUED_PUNCT = re.compile(r"[,_$&!?](?=[A-Za-z0-9])")
-_ASCII_JOINT_WORDS = frozenset(w for w in _JOINT_WORDS if w.isascii())
+_ASCII_JOINT_WORDS = frozenset(w for w in JOINT_WORDS if w.isascii())
 
 
 def _nothing_to_read(text: str) -> bool:
