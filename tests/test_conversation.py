@@ -122,6 +122,30 @@ class TestScanCommand:
         assert records[2]["complete"] is True
         assert result.returncode == 1  # the malformed line is reported, the rest scanned
 
+    def test_jsonl_survives_a_lone_surrogate_and_reads_through_it(
+        self, bundle_bytes: bytes, tmp_path: Path
+    ) -> None:
+        """Broken UTF-16 from a client (a lone surrogate, valid JSON) neither stops the stream
+        nor hides the link: it is dropped like an invisible character."""
+        bundle = tmp_path / "b.bundle"
+        bundle.write_bytes(bundle_bytes)
+        key = tmp_path / "k.pub"
+        key.write_bytes(TEST_PUBLIC)
+        stdin = (
+            '{"id": 1, "text": "see bad\\ud800.example/album/9 now \\udc80"}\n'
+            '{"id": "3\\udc80", "text": "http://un.example/a\\udc80b/ or \\ud800"}\n'
+            '{"id": 2, "text": "see bad.example/album/9"}\n'
+        )
+        result = subprocess.run(
+            [sys.executable, "-m", "linkscreen.cli", "scan", "--bundle", str(bundle),
+             "--public-key", str(key), "--jsonl"],
+            input=stdin, capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        records = [json.loads(line) for line in result.stdout.splitlines()]
+        assert [r["id"] for r in records] == [1, "3\udc80", 2]
+        assert [r["action"] for r in records] == ["block", "allow", "block"]
+
 
 class TestRedirectWrappers:
     @pytest.mark.parametrize(

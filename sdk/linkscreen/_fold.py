@@ -105,7 +105,8 @@ def _char_fold(char: str) -> tuple[str, Technique] | None:
     """What a non-ASCII character becomes in the as-written reading (None: unchanged)."""
     point = ord(char)
     tables = data()
-    if _in(tables.drop, point):
+    if _in(tables.drop, point) or 0xD800 <= point <= 0xDFFF:
+        # a lone surrogate (broken UTF-16 from a client) draws nothing or a replacement mark
         return "", Technique.INVISIBLE
     if point in tables.fold:
         return tables.fold[point], Technique.UNICODE

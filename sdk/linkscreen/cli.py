@@ -20,6 +20,7 @@ import argparse
 import dataclasses
 import json
 import os
+import re
 import sys
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -32,6 +33,9 @@ from .conversation import Conversation
 from .errors import BundleError, InvalidURLError, LinkscreenError
 from .expressions import canonical_expressions
 from .matcher import Matcher
+
+#: A lone surrogate, which UTF-8 cannot encode.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _cmd_canonicalize(args: argparse.Namespace) -> int:
@@ -118,8 +122,15 @@ def _cmd_scan(args: argparse.Namespace) -> int:
             if len(conversations) > MAX_CLI_CONVERSATIONS:
                 conversations.popitem(last=False)
         record = {"id": message.get("id"), **_scan_record(matcher, text, context)}
-        print(json.dumps(record, ensure_ascii=False))
+        print(_json_line(record))
     return status
+
+
+def _json_line(record: dict[str, Any]) -> str:
+    """One JSON line, UTF-8 where it can be; a lone surrogate (broken UTF-16 in the input)
+    is written as its ``\\uXXXX`` escape instead of failing the stream."""
+    line = json.dumps(record, ensure_ascii=False)
+    return line if _SURROGATE.search(line) is None else json.dumps(record)
 
 
 def _cmd_inspect(args: argparse.Namespace) -> int:
