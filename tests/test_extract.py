@@ -59,6 +59,21 @@ class TestDots:
     def test_bracketed_and_word_dots(self, dot: str) -> None:
         _check(f"go bad{dot}example/a", "http://bad.example/a", "refang", "strict")
 
+    @pytest.mark.parametrize(
+        ("open_", "close"),
+        list(zip("（［｛【〔〖〘〚「『《〈«‹⟨⦅｟", "）］｝】〕〗〙〛」』》〉»›⟩⦆｠", strict=True)),
+    )
+    @pytest.mark.parametrize("inner", [".", "。", "．", " . ", "dot", "点", "ドット", "точка"])
+    def test_dots_in_brackets_of_other_scripts(self, open_: str, close: str, inner: str) -> None:
+        """CJK input methods type "(.)" with full-width or corner brackets (attack MS-4)."""
+        _check(
+            f"看 bad{open_}{inner}{close}example/a 吧", "http://bad.example/a", "refang", "strict"
+        )
+
+    @pytest.mark.parametrize("slash", ["（/）", "【／】", "「slash」", "《斜杠》"])
+    def test_slashes_in_brackets_of_other_scripts(self, slash: str) -> None:
+        _check(f"bad[.]example{slash}a", "http://bad.example/a", "refang", "strict")
+
     @pytest.mark.parametrize("dot", [" dot ", " DOT ", " Dot "])
     def test_spaced_dot_words_are_loose(self, dot: str) -> None:
         _check(f"go bad{dot}example/a", "http://bad.example/a", "dot-word", "loose")

@@ -37,6 +37,12 @@ SLASH_WORDS = (
 
 _DOT_ALT = "|".join(re.escape(w) for w in sorted(DOT_WORDS, key=len, reverse=True))
 _SLASH_ALT = "|".join(re.escape(w) for w in sorted(SLASH_WORDS, key=len, reverse=True))
+#: Brackets of other scripts and keyboards (full-width, CJK corner and lenticular, guillemets)
+#: around a dot or slash, as CJK input methods type "(.)": ``bad（.）example``, ``【点】``.
+_OPEN = "（［｛【〔〖〘〚「『《〈«‹⟨⦅｟"
+_CLOSE = "）］｝】〕〗〙〛」』》〉»›⟩⦆｠"
+#: Dots a bracket may hold besides "." and ",": the full-width and ideographic full stops.
+_INNER_DOTS = ".,。．｡"
 #: Symmetric wrappers of a disguised dot word: ``*dot*``, ``_dot_``, ``~dot~``, ``-dot-``.
 _WRAP = r"(?:[^\w\s.()\[\]{}<>/\\]|_)"
 
@@ -54,11 +60,13 @@ _REFANG = re.compile(
     | (?P<dot2>\[\[\s?\.\s?\]\]|\(\(\s?\.\s?\)\)|\{{\{{\s?\.\s?\}}\}})             # [[.]] ((.))
     | (?P<dot>\[\s?(?:[.,]|{_DOT_ALT})\s?\]|\(\s?(?:[.,]|{_DOT_ALT})\s?\)
         |\{{\s?(?:[.,]|{_DOT_ALT})\s?\}}|<\s?(?:\.|{_DOT_ALT})\s?>
-        |[\[({{<\])}}>](?:\.|{_DOT_ALT})[\[({{<\])}}>]|\\\.|\^\.)  # [.] ].[ [.)
+        |[\[({{<\])}}>](?:\.|{_DOT_ALT})[\[({{<\])}}>]|\\\.|\^\.  # [.] ].[ [.)
+        |[{_OPEN}]\s?(?:[{_INNER_DOTS}]|{_DOT_ALT})\s?[{_CLOSE}])  # （.） 【点】 «dot»
     | (?P<wrapdot>\s?{_WRAP}{{1,2}}(?:dot|d0t|dt|dawt){_WRAP}{{1,2}}\s?)  # *dot* _dot_ ~dot~
     | (?P<dotdot>\.(?:dot|d0t)\.)                                           # bad.DOT.example
     | (?P<gluedot>(?-i:DOT)(?=[a-z0-9])|(?<=[A-Za-z0-9])d0t(?=[A-Za-z0-9]))  # fooDOTcom a d0t b
-    | (?P<slash>[\[({{]\s?(?:/|{_SLASH_ALT})\s?[\])}}])                      # [/] (slash)
+    | (?P<slash>[\[({{]\s?(?:/|{_SLASH_ALT})\s?[\])}}]
+        |[{_OPEN}]\s?(?:[/／]|{_SLASH_ALT})\s?[{_CLOSE}])                     # [/] （／）
     | (?P<www>[\[(]www[\])](?=\.))                                         # [www].
     | (?P<hyphen>\[-\])                                                    # [-]
     | (?P<at>\[@\])                                                        # [@]
@@ -124,7 +132,7 @@ def _replace(match: re.Match[str]) -> str | None:
     return None if fixed == text else fixed  # "sep": a mangled scheme separator
 
 
-_GATE_CHARS = re.compile(r"[\[\](){}<>\\^;*]")
+_GATE_CHARS = re.compile(rf"[\[\](){{}}<>\\^;*{_OPEN}]")
 _GATE_WORDS = (
     "xx", "dot", "d0t", "dawt", "fxp", ": ", ":///", "http ", "https ", "ftp ", "http//", "https//",
     "ftp//",
