@@ -93,6 +93,29 @@ class TestProseReadings:
     def test_a_strict_bare_host_blocks(self, matcher: linkscreen.Matcher) -> None:
         assert _scan(matcher, "go to log.in now")[0] is Action.BLOCK
 
+    @pytest.mark.parametrize(
+        "text",
+        ["log...in please", "log..in", "log\u2026in", "log\u2025in", "log\u0964in",
+         "log\u061fin", "log\u06d4in"],
+    )  # fmt: skip
+    def test_an_ellipsis_or_a_sentence_mark_between_words_is_prose(
+        self, matcher: linkscreen.Matcher, text: str
+    ) -> None:
+        """Chat glues "...", "…" and other scripts' sentence marks between words (attack
+        FA-1, FA-2): against a whole-host entry that is prose, not a link."""
+        action, signals = _scan(matcher, text)
+        assert action is Action.ALLOW
+        assert Signal.PROSE in signals
+
+    @pytest.mark.parametrize(
+        "text",
+        ["http://log...in/", "www.log...in", "log...in/now/x", "see log.in... ok", "log.in.../"],
+    )
+    def test_an_ellipsis_with_corroboration_or_after_a_link_still_blocks(
+        self, matcher: linkscreen.Matcher, text: str
+    ) -> None:
+        assert _scan(matcher, text)[0] is Action.BLOCK
+
 
 class TestCodeReadings:
     @pytest.mark.parametrize(

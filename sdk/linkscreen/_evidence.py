@@ -36,6 +36,7 @@ __all__ = [
     "RECEIVERS",
     "code_shaped",
     "code_signal",
+    "ellipsis_reading",
     "identifier_shaped",
     "line_reads_as_code",
     "weigh",
@@ -530,11 +531,19 @@ def _word_shaped(url: str) -> bool:
     """Only words: letters-only labels (at most six) and at most one letters-only segment."""
     rest = url.split("://", 1)[-1]
     host, _, path = rest.partition("/")
-    labels = host.split(".")
+    labels = [label for label in host.split(".") if label]  # "ok...so": an ellipsis
     if len(labels) > 6 or not all(_WORD.fullmatch(label) for label in labels):
         return False
     path = path.rstrip("/")
     return not path or _PATH_WORD.fullmatch(path) is not None
+
+
+def ellipsis_reading(url: str) -> bool:
+    """A schemeless reading whose host holds ".." ("ok...so", "ok..so what"): sentence
+    punctuation between words, which the canonicaliser would fold to one dot."""
+    if "://" in url[:12]:
+        return False
+    return ".." in url.split("/", 1)[0].strip(".")  # not "bad.example...": a trailing one
 
 
 def weigh(
@@ -554,6 +563,8 @@ def weigh(
     worst = matches[0].action
     kinds = set(techniques)
     prose = sorted(str(t) for t in kinds & PROSE_TECHNIQUES)
+    if ellipsis_reading(url):
+        prose = sorted({*prose, str(Technique.DOT_VARIANT)})
     code = Signal.CODE in signals
     gap = Signal.PROSE in signals  # a sentence gap (code_signal): prose, made of words
     code_like = Signal.CODE_LIKE in signals

@@ -1001,12 +1001,17 @@ def _ascii_joint(match: re.Match[str]) -> _Joint:
 _DASHES = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d")
 
 
+#: Sentence punctuation of many scripts that chat glues between words ("ok…so", Hindi
+#: "ok।so", Arabic "ok؟so"): prose, like "。", never a deliberate dot (attack FA-1, FA-2).
+_SENTENCE_MARKS = frozenset("\u2026\u2025\u0964\u0965\u061f\u06d4\u0589\u1362\u104b\u0df4")
+
+
 def _unicode_joint(match: re.Match[str]) -> _Joint:
     if match.lastgroup == "bracketsym":  # "bad[•]example", "bad(★)example": deliberate
         return _Joint(match.start(), match.end(), ".", Technique.REFANG)
     char = match.group().strip(" \t")[:1]
     spaced = match.group() != match.group().strip(" \t")
-    if match.lastgroup == "symbol" and (spaced or char in _DASHES):
+    if match.lastgroup == "symbol" and (spaced or char in _DASHES or char in _SENTENCE_MARKS):
         # "a •b", "log → in", "2 × 3", "log–in": prose sets symbols and dashes between
         # words; only one glued inside a name stands for its dot ("bad★example")
         return _Joint(match.start(), match.end(), ".", Technique.DOT_VARIANT)

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ._evidence import PROSE_TECHNIQUES, weigh
+from ._evidence import PROSE_TECHNIQUES, ellipsis_reading, weigh
 from ._probe import Checked, NativeProbe, Probe, make_probe
 from ._wrappers import WrapperRule
 from .bundle import Bundle
@@ -257,6 +257,7 @@ class Matcher:
                 or Signal.CODE_LIKE in candidate.signals
                 or Signal.PROSE in candidate.signals
                 or Signal.LOOKALIKE in candidate.signals
+                or ellipsis_reading(candidate.url)
             ):
                 clean.update(m.expression for m in matches)
         chosen: dict[tuple[int, int], Finding] = {}
