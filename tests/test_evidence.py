@@ -6,6 +6,8 @@ its checks fails a test here.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import linkscreen
@@ -430,3 +432,26 @@ class TestSentenceGapsAndWordPairs:
         action, signals = _scan(matcher, text)
         assert action is Action.ALLOW
         assert Signal.PROSE in signals
+
+
+@pytest.mark.parametrize(
+    ("entry", "text"),
+    [
+        ("http://tail.test/a_", "see http://tail.test/a_ now"),
+        ("http://tail.test/page.", "open tail.test/page. please"),
+        ("http://tail.test/q?id=", "http://tail.test/q?id="),
+        ("http://tail.test/x~", "it is http://tail.test/x~"),
+        ("http://tail.test/c:", "see http://tail.test/c:"),
+        ("http://tail.test/d;", "http://tail.test/d;"),
+        ("http://tail.test/e_", "at http://tail.test/e_."),
+    ],
+)
+def test_a_listed_url_ending_in_what_a_sentence_trims_blocks(
+    tmp_path: Path, entry: str, text: str
+) -> None:
+    """A URL may end in "_", ".", "=", "~", ":" or ";": the trimmed token is read and the
+    untrimmed one too (attack MS-9: 329 of 30,116 feed URLs pasted plainly were allowed)."""
+    data = compile_lists(tmp_path, {"h": ([entry], Action.BLOCK)})
+    matcher = linkscreen.Matcher(open_bytes(data))
+    assert matcher.check_url(entry).action is Action.BLOCK
+    assert matcher.scan_text(text).action is Action.BLOCK

@@ -48,6 +48,8 @@ _TOKEN = re.compile(rf"(?<![^{_DELIMS}])[^{_DELIMS}.:%]*+[.:%][^{_DELIMS}]*+")
 _SCHEME_IN_TOKEN = re.compile(r"(?:https?|ftp)(?::|%3a)", re.IGNORECASE)
 _WEB_SCHEME_START = re.compile(r"(?:https?|ftp):", re.IGNORECASE)
 _TRAILING = ".,;:!?'\")]}>*_~"
+#: Trimmed characters that are also legal at a URL's end: the untrimmed token is read too.
+_URL_TAIL = re.compile(r"[._};=~:*]{1,3}")
 _LEADING = "([{<*_~'\"\\"
 _IPV4ISH = re.compile(r"(?:\d+|0x[0-9a-f]+)(?:\.(?:\d+|0x[0-9a-f]+)){0,3}", re.IGNORECASE)
 _HOST_END = re.compile(r"[/\\?#]")
@@ -505,8 +507,13 @@ class Reader:
         lead, trail = _trim(text[start:end])
         if trail <= lead:
             return
+        token_end = end
         start, end = start + lead, start + trail
         url = text[start:end]
+        if end < token_end and "/" in url and _URL_TAIL.fullmatch(text, end, token_end):
+            # "http://x.test/a_" or ".../page.": a listed URL may end in what a sentence trims
+            for longer in range(end + 1, token_end + 1):  # at most three readings
+                self._emit(view, start, longer, out, True, (*extra, Technique.LINK_END))
         if _BARE_SUSPECT.search(url) is None and url.isascii():  # a bare "a.b": cheap test
             last = url[url.rfind(".") + 1 :].lower()
             if (
