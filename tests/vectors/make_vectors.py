@@ -25,6 +25,7 @@ import dataclasses
 import hashlib
 import json
 import struct
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -131,7 +132,13 @@ NEXT_URLS = [
 ]
 
 
-def build(workdir: Path, hotline: str = "", chain: ChainParams | None = None) -> bytes:
+def build(
+    workdir: Path,
+    hotline: str = "",
+    chain: ChainParams | None = None,
+    meta: dict[str, ListMeta] | None = None,
+    redirect_rules: Sequence[fmt.WrapperRule] = (),
+) -> bytes:
     (workdir / "hotline.txt").write_text(hotline or HOTLINE)
     (workdir / "watch.csv").write_text(WATCH)
     specs = [
@@ -145,11 +152,12 @@ def build(workdir: Path, hotline: str = "", chain: ChainParams | None = None) ->
         lifetime_s=LIFETIME,
         salt=SALT,
         bloom_seed=SEED,
-        meta=META,
+        meta=META if meta is None else meta,
         shorteners=SHORTENERS,
         psl=PublicSuffixList.parse(TINY_PSL),
         sequence=2 if chain else None,
         chain=chain,
+        redirect_rules=redirect_rules,
     )
     return data
 
@@ -616,27 +624,8 @@ BAD_LOCALES = {
 
 
 def build_sections(workdir: Path) -> bytes:
-    (workdir / "hotline.txt").write_text(HOTLINE)
-    (workdir / "watch.csv").write_text(WATCH)
-    specs = [
-        ListSpec("hotline", workdir / "hotline.txt", Action.BLOCK),
-        ListSpec("watch", workdir / "watch.csv", Action.WARN),
-    ]
-    data, _ = compile_bundle(
-        specs,
-        TEST_KEY,
-        created=CREATED,
-        lifetime_s=LIFETIME,
-        salt=SALT,
-        bloom_seed=SEED,
-        meta=SECTIONS_META,
-        shorteners=SHORTENERS,
-        psl=PublicSuffixList.parse(TINY_PSL),
-        redirect_rules=[
-            fmt.parse_redirect_rule(line) for line in SECTIONS_RULES.split("\n") if line
-        ],
-    )
-    return data
+    rules = [fmt.parse_redirect_rule(line) for line in SECTIONS_RULES.split("\n") if line]
+    return build(workdir, meta=SECTIONS_META, redirect_rules=rules)
 
 
 def _with_section(payload: bytes, section: int, body: bytes | None) -> bytes:
