@@ -112,6 +112,10 @@ def _char_fold(char: str) -> tuple[str, Technique] | None:
         return tables.fold[point], Technique.UNICODE
     separator = tables.separators.get(point)
     if separator is not None and separator[0] in "/:":
+        if unicodedata.normalize("NFKC", char) == separator[0]:
+            # a full-width "／" or "：" is the ASCII mark as CJK input methods type it (NFKC
+            # equal, as full-width letters are): style, not a deliberate look-alike
+            return separator[0], Technique.UNICODE
         return separator[0], Technique.CONFUSABLE
     category = unicodedata.category(char)
     if category == "Zs":

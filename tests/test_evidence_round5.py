@@ -1,0 +1,68 @@
+"""The evidence rule, fifth round (ADR 0012): an outside attack on main, finding by finding.
+
+Positives hide a listed random-letter host (``qzvkt.example``) and must be found (warn or
+block) as ``Matcher.check_url`` finds it; benign messages are ordinary chat, config and DNS
+records against word-named whole-host entries (``ok.so``, ``call.me``, ``log.in``) and must
+stay ``allow``. Each test fails when its rule is deleted or inverted.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import linkscreen
+from linkscreen import Action
+
+from bundles import compile_lists, open_bytes
+
+#: Whole-host entries: a random-letter host and hosts named by words, as a list may hold.
+HOSTS = [
+    "http://qzvkt.example/",
+    "http://ok.so/",
+    "http://call.me/",
+    "http://log.in/",
+    "http://so.what/",
+    "http://sign.in/",
+    "http://spf.example.org/",
+    "http://mail.example.org/",
+]
+PAGES = ["http://log.in/out/"]
+
+
+@pytest.fixture(scope="module")
+def matcher(tmp_path_factory: pytest.TempPathFactory) -> linkscreen.Matcher:
+    data = compile_lists(tmp_path_factory.mktemp("r5"), {"h": (HOSTS + PAGES, Action.BLOCK)})
+    return linkscreen.Matcher(open_bytes(data))
+
+
+def _action(matcher: linkscreen.Matcher, text: str) -> Action:
+    return matcher.scan_text(text).action
+
+
+def _matched(matcher: linkscreen.Matcher, text: str) -> bool:
+    return any(f.verdict.matches for f in matcher.scan_text(text))
+
+
+class TestFullWidthSlash:
+    """Finding 6: ``／`` is the ASCII slash as CJK input methods type it (NFKC equal)."""
+
+    @pytest.mark.parametrize("text", ["log in／out", "Sign In／Register", "pls sign in／up"])
+    def test_a_word_pair_with_a_full_width_slash_is_prose(
+        self, matcher: linkscreen.Matcher, text: str
+    ) -> None:
+        assert _matched(matcher, text)  # the reading is still looked up and reported
+        assert _action(matcher, text) is Action.ALLOW
+
+    @pytest.mark.parametrize(
+        "text",
+        ["look at qzvkt.example／x now", "ｈｔｔｐ：／／qzvkt.example／x", "see log.in／out"],
+    )
+    def test_a_link_with_a_full_width_slash_still_blocks(
+        self, matcher: linkscreen.Matcher, text: str
+    ) -> None:
+        assert _action(matcher, text) is Action.BLOCK
+
+    def test_another_slash_look_alike_is_still_deliberate(
+        self, matcher: linkscreen.Matcher
+    ) -> None:
+        assert _action(matcher, "look qzvkt example∕x now") is Action.BLOCK
