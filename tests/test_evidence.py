@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import linkscreen
 from linkscreen import Action, Signal
@@ -455,3 +457,43 @@ def test_a_listed_url_ending_in_what_a_sentence_trims_blocks(
     matcher = linkscreen.Matcher(open_bytes(data))
     assert matcher.check_url(entry).action is Action.BLOCK
     assert matcher.scan_text(text).action is Action.BLOCK
+
+
+#: Pieces of code marks and of chat, for lines that hit and miss each mark's gate.
+_MARK_PIECES = [
+    "level=", "msg:", '"level"', "12:00:01", "2026-03-01T12", "I/Tag(", "ValueError", "Traceback",
+    'File "', "==", "!=", "->", "::", "&&", "||", "{{", "${", "%(", "def ", "await ", "$ ", "sudo ",
+    "git ", "./", " --opt", "x=1", " = ", "{", "}", "</a>", '"host": ', "spring.mail.host: ",
+    "   host: ", "snake_case", "[tool.black]", "a.b(", "f()", "    x.y", "f(x, ", "f(s)",
+    "return ", "if x:", "app.py", "INFO", "WARNING", "SELECT a FROM b", "select t.name from t",
+    "\u017felect a from b", "KeyException", "lambda ", "const ", "var ", "elif ", "=>",
+    "UPDATE t SET", "INSERT INTO", "DELETE FROM x WHERE", "hello",
+    "ab.cd", "Look", "\n", " ", "\t", ":", "=", "-", "_", ".", "(", ")", '"', "é",
+]  # fmt: skip
+
+
+def _reference_reads_as_code(line: str) -> bool:
+    """``line_reads_as_code`` by its definition: one search of every mark, no gates."""
+    from linkscreen import _evidence
+
+    if _evidence._CODE_LINE.search(line) is not None:
+        return True
+    return line != line.upper() and _evidence._CODE_WORDS.search(line) is not None
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_MARK_PIECES) | st.text(max_size=3), max_size=8).map("".join))
+def test_gated_code_marks_answer_as_the_whole_expression(line: str) -> None:
+    """Each code mark is tried only when its line holds a substring it needs: the answer is
+    that of searching the line for every mark at once (a wrong gate would miss a mark)."""
+    from linkscreen._evidence import line_reads_as_code
+
+    assert line_reads_as_code(line) is _reference_reads_as_code(line)
+
+
+@pytest.mark.parametrize("piece", [p for p in _MARK_PIECES if _reference_reads_as_code(p)])
+def test_every_code_mark_is_found_through_its_gate(piece: str) -> None:
+    from linkscreen._evidence import line_reads_as_code
+
+    assert line_reads_as_code(piece)
+    assert line_reads_as_code(f"so {piece} ok") is _reference_reads_as_code(f"so {piece} ok")

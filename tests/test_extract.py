@@ -253,6 +253,16 @@ def test_every_candidate_of_a_long_message_is_kept() -> None:
     assert "http://bad.example/" in urls
 
 
+@pytest.mark.parametrize(("gap", "code"), [(0, True), (200, True), (900, False), (2000, False)])
+def test_a_long_line_is_judged_near_each_reading(gap: int, code: bool) -> None:
+    """On a line longer than 1 KiB a reading is judged by the piece of the line around it:
+    a code mark within 256 characters counts, one past 768 does not (docs/extraction.md)."""
+    filler = "word " * 300
+    text = f"{filler}a == b {'w' * max(gap - 1, 0)} acme.chat {filler}"
+    (reading,) = [c for c in linkscreen.extract_links(text) if c.url == "acme.chat"]
+    assert (linkscreen.Signal.CODE in reading.signals) is code
+
+
 def test_a_link_past_64_kib_is_found_with_its_span() -> None:
     text = "lorem ipsum " * 20_000 + "see http://bad.example/x ok"
     found = [c for c in linkscreen.extract_links(text) if c.url == "http://bad.example/x"]

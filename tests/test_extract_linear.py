@@ -41,6 +41,10 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "stars between letters": lambda n: ("a*" * n)[:n],
     "emoji between letters": lambda n: ("a😀" * n)[:n],
     "bidi override": lambda n: "\u202e" + ("ab.cd/" * n)[:n],
+    "dotted words on one line": lambda n: ("ab.cd " * n)[:n],
+    "one-letter hosts": lambda n: ("a.b " * n)[:n],
+    "hosts with a path": lambda n: ("x.io/a " * n)[:n],
+    "words with dots": lambda n: ("so see acme.chat, or.not here " * n)[:n],
 }
 #: Shapes whose pieces are long enough that per-region bounds (16 joints per reading) are
 #: reached only past 256 characters are measured from a larger base.
@@ -133,3 +137,42 @@ def test_skipped_runs_hold_no_reading(pieces: list[tuple[str, str]]) -> None:
         full = linkscreen.extract_links(text)
     assert list(gated) == list(full)
     assert gated.notes == full.notes
+
+
+#: Shapes with many readings on one long line, each reading judged by its line (code or not).
+LONG_LINES: dict[str, Callable[[int], str]] = {
+    "dotted words": lambda n: ("ab.cd " * n)[:n],
+    "one-letter hosts": lambda n: ("a.io " * n)[:n],
+    "a line of code": lambda n: ("x == y.io and " * n)[:n],
+    "words with dots and line breaks": lambda n: ("acme.chat or.not\n" * 8 + " ") * n,
+}
+
+
+@pytest.mark.parametrize("shape", list(LONG_LINES))
+def test_each_line_is_judged_once(shape: str) -> None:
+    """The characters judged as lines of code (``line_reads_as_code``, dotted names beside a
+    reading) stay within a few times the message however many readings share a line: a long
+    line is judged in pieces, each once (every character in two), not once per reading (16
+    KiB of "ab.cd " once judged 2,730 windows of 1 KiB); short lines once each, or once per
+    run of lines that a reading joins."""
+    from linkscreen import _evidence
+
+    judged = {"lines": 0, "names": 0}
+    reads, names = _evidence.line_reads_as_code, _evidence._code_names
+
+    def counted_reads(line: str) -> bool:
+        judged["lines"] += len(line)
+        return reads(line)
+
+    def counted_names(line: str) -> frozenset[str]:
+        judged["names"] += len(line)
+        return names(line)
+
+    text = LONG_LINES[shape](16 * 1024)[: 16 * 1024]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_evidence, "line_reads_as_code", counted_reads)
+        patch.setattr(_evidence, "_code_names", counted_names)
+        found = linkscreen.extract_links(text)
+    assert len(found) > 100
+    assert 0 < judged["lines"] <= 4 * len(text), judged
+    assert judged["names"] <= 4 * len(text), judged

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import overload
 
 from . import _fold
-from ._evidence import CONTEXT_CHARS, code_signal, identifier_shaped
+from ._evidence import CONTEXT_CHARS, Line, code_signal, identifier_shaped
 from ._readings import JOINT_WORDS, Found, Reader, Readings, host_of, lookalike
 from ._refang import refang
 from ._views import View
@@ -424,7 +424,7 @@ def _extract_window(
     if notes is not None:
         notes.extend(found.notes)
     window_results: dict[tuple[int, int, str], Candidate] = {}
-    lines: dict[tuple[int, int], str] = {}
+    lines = _Lines(text)
     for item in found:
         key = (item.start + offset, item.end + offset, item.url)
         if key in results or key in window_results:
@@ -450,25 +450,60 @@ def _extract_window(
     results.update(window_results)
 
 
-#: How far a line is read around a reading to judge whether it is code (each side).
+#: How far a line is read around a reading to judge whether it is code (each side). A
+#: longer line is judged in pieces of twice this, starting every ``_LINE_CHARS`` characters.
 _LINE_CHARS = 512
 #: How far back a token is read for a ``?``, ``#``, ``&``, ``=`` or ``/`` before a reading.
 _TOKEN_BACK = 256
 
 
-def _line(text: str, start: int, end: int, lines: dict[tuple[int, int], str]) -> str:
-    """The line holding ``text[start:end]`` (at most ``_LINE_CHARS`` each side), cached."""
-    lo = text.rfind("\n", max(0, start - _LINE_CHARS), start) + 1
-    if lo == 0:
-        lo = max(0, start - _LINE_CHARS)
-    hi = text.find("\n", end, end + _LINE_CHARS)
-    if hi < 0:
-        hi = min(len(text), end + _LINE_CHARS)
-    key = (lo, hi)
-    held = lines.get(key)
-    if held is None:
-        held = lines[key] = text[lo:hi]
-    return held
+class _Lines:
+    """The lines of one window's text, as readings are judged by them (code or not).
+
+    A reading is judged by its line (from the start of the line it starts on to the end of
+    the line it ends on) when it lies within ``_LINE_CHARS`` of both ends or the line is at
+    most twice that long. On a longer line, by the piece of ``2 * _LINE_CHARS`` characters
+    (pieces start every ``_LINE_CHARS`` from the line's start) whose middle is nearest the
+    reading's, widened to hold the reading. Lines and pieces are shared by the readings on
+    them and each is judged once (``Line``), so a long line of many readings costs its
+    length, not its length per reading.
+    """
+
+    __slots__ = ("_breaks", "_held", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._breaks: list[int] | None = None
+        self._held: dict[tuple[int, int], Line] = {}
+
+    def around(self, start: int, end: int) -> Line:
+        """The line or piece that judges ``text[start:end]``."""
+        text = self.text
+        breaks = self._breaks
+        if breaks is None:
+            breaks = self._breaks = [m.start() for m in _LINE_BREAK.finditer(text)]
+        at = bisect.bisect_left(breaks, start)
+        first = breaks[at - 1] + 1 if at else 0
+        at = bisect.bisect_left(breaks, end, at)
+        last = breaks[at] if at < len(breaks) else len(text)
+        if start - first <= _LINE_CHARS and last - end <= _LINE_CHARS:
+            lo, hi = first, last
+        else:
+            step = _LINE_CHARS
+            middle = (start + end) // 2
+            piece = max(0, (middle - first - step // 2) // step)
+            piece = min(piece, max(0, -(-(last - first - 2 * step) // step)))
+            lo = first + piece * step
+            hi = min(last, lo + 2 * step)
+            lo, hi = min(lo, start), max(hi, end)
+        key = (lo, hi)
+        held = self._held.get(key)
+        if held is None:
+            held = self._held[key] = Line(text[lo:hi])
+        return held
+
+
+_LINE_BREAK = re.compile("\n")
 
 
 def _embedded(text: str, start: int) -> bool:
@@ -481,24 +516,22 @@ def _embedded(text: str, start: int) -> bool:
     return any(c in piece for c in "?#&=")
 
 
-def _candidate(
-    item: Found, offset: int, text: str, lines: dict[tuple[int, int], str] | None = None
-) -> Candidate:
+def _candidate(item: Found, offset: int, text: str, lines: _Lines | None = None) -> Candidate:
     if lines is None:
-        lines = {}
+        lines = _Lines(text)
     host = host_of(item.url)[0]
     signals: tuple[Signal, ...] = ()
     if Technique.LOOKALIKE in item.techniques or (not host.isascii() and lookalike(host)):
         signals = (Signal.LOOKALIKE,)
     before = text[max(0, item.start - CONTEXT_CHARS) : item.start]
     after = text[item.end : item.end + CONTEXT_CHARS]
-    line: str | None = None
+    line: Line | None = None
     embedded = False
     if identifier_shaped(item.url):
-        line = _line(text, item.start, item.end, lines)
+        line = lines.around(item.start, item.end)
         embedded = _embedded(text, item.start)
     elif item.loose and "/" not in item.url:
-        line = _line(text, item.start, item.end, lines)
+        line = lines.around(item.start, item.end)
     code = code_signal(item.url, before, after, line, embedded, item.loose)
     if code is not None:
         signals = (*signals, code)
