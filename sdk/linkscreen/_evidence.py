@@ -24,6 +24,7 @@ spaced letters) is no evidence either way: fancy-text tools apply it to whole me
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 
@@ -351,6 +352,7 @@ class Line:
         return len(names) > 1 or (bool(names) and url not in names)
 
 
+@functools.lru_cache(maxsize=65536)
 def identifier_shaped(url: str) -> bool:
     """A bare dotted name whose every label could be an identifier (``self.user.email``)."""
     if "/" in url or ":" in url or url[:4].lower() == "www.":

@@ -1342,9 +1342,14 @@ def _trim(token: str) -> tuple[int, int]:
     start, end = 0, len(token)
     while start < end and token[start] in _LEADING:
         start += 1
+    opens = closes = -1  # brackets in token[start:end], counted once ("(" is never trimmed)
     while end > start and token[end - 1] in _TRAILING:
-        if token[end - 1] == ")" and token.count("(", start, end) >= token.count(")", start, end):
-            break  # a balanced ")" belongs to the URL (Wikipedia-style paths)
+        if token[end - 1] == ")":
+            if opens < 0:
+                opens, closes = token.count("(", start, end), token.count(")", start, end)
+            if opens >= closes:
+                break  # a balanced ")" belongs to the URL (Wikipedia-style paths)
+            closes -= 1
         end -= 1
     return start, end
 

@@ -469,12 +469,14 @@ class _Lines:
     length, not its length per reading.
     """
 
-    __slots__ = ("_breaks", "_held", "text")
+    __slots__ = ("_breaks", "_held", "signals", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._breaks: list[int] | None = None
         self._held: dict[tuple[int, int], Line] = {}
+        #: ``code_signal`` by its arguments (a line compares by identity: one per piece)
+        self.signals: dict[tuple[str, str, str, Line | None, bool, bool], Signal | None] = {}
 
     def around(self, start: int, end: int) -> Line:
         """The line or piece that judges ``text[start:end]``."""
@@ -532,7 +534,12 @@ def _candidate(item: Found, offset: int, text: str, lines: _Lines | None = None)
         embedded = _embedded(text, item.start)
     elif item.loose and "/" not in item.url:
         line = lines.around(item.start, item.end)
-    code = code_signal(item.url, before, after, line, embedded, item.loose)
+    # the same name in the same context on the same line (a repeated word) is judged once
+    judged = (item.url, before, after, line, embedded, item.loose)
+    if judged in lines.signals:
+        code = lines.signals[judged]
+    else:
+        code = lines.signals[judged] = code_signal(*judged)
     if code is not None:
         signals = (*signals, code)
     tier = LOOSE if item.loose else STRICT
