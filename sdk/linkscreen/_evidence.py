@@ -64,6 +64,7 @@ LINK_TECHNIQUES = frozenset(
         Technique.SPACING,
         Technique.PERCENT_ENCODED,
         Technique.WRAPPER,
+        Technique.APP_SCHEME,
         Technique.BIDI,
         Technique.NUMERIC_IP,
     }

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from . import _fold, _wrappers
+from ._appschemes import MAX_APP_DEPTH, opened_urls
 from ._refang import DOT_WORDS, SLASH_WORDS
 from ._views import View
 from .results import Technique
@@ -541,8 +542,17 @@ class Reader:
     def _repair_scheme(
         self, view: View, start: int, end: int, out: list[Found], extra: tuple[Technique, ...]
     ) -> None:
-        """An unknown or broken scheme never hides a link: read what follows its separator."""
+        """An unknown or broken scheme never hides a link: read what follows its separator.
+        An app-launch URL (``intent://``, ``googlechromes://``...) is read as the web URLs it
+        opens (``app-scheme``, ADR 0027)."""
         url = view.text[start:end]
+        opened = opened_urls(url) if ":" in url else None
+        if opened is not None and (opened[0].urls or opened[1]):
+            for target in opened[0].urls:
+                self._emit_text(target, view, start, end, out, True, (*extra, Technique.APP_SCHEME))
+            if opened[1]:
+                _note(out, f"app-launch URLs nested past {MAX_APP_DEPTH} levels were not read")
+            return
         if (url.startswith("http://") and url[7:8].isalnum()) or (
             url.startswith("https://") and url[8:9].isalnum()
         ):

@@ -17,16 +17,19 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ._appschemes import MAX_APP_DEPTH, NON_WEB_SCHEMES, opened_urls, scheme_of
 from ._evidence import PROSE_TECHNIQUES, ellipsis_reading, weigh
 from ._probe import Checked, NativeProbe, Probe, make_probe
+from ._readings import OTHER_SCHEMES
 from ._wrappers import WrapperRule
 from .bundle import Bundle
 from .bundle.format import SHORTENER_POLICY_WARN, fingerprint
-from .canonical import MAX_URL_CHARS, canonical_variants, host_only_variants
+from .canonical import MAX_URL_CHARS, WEB_SCHEMES, canonical_variants, host_only_variants
 from .conversation import Conversation
 from .errors import InvalidURLError, URLLimitError
 from .expressions import canonical_expressions
 from .extract import Candidate, extract_links
+from .psl import top_level_domains
 from .results import (
     Action,
     Finding,
@@ -52,6 +55,8 @@ _ALLOW = Action.ALLOW
 #: Path cuts tried, longest first, when a URL is past a canonicaliser limit.
 _PREFIX_TRIES = 8
 _AUTHORITY = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[\\/]*[^/\\?#]*")
+_SCHEME_END = re.compile(r"[\x00-\x20]*[A-Za-z][A-Za-z0-9+.\-]*:[/\\]*")
+_IP_HOST = re.compile(r"\[|\d+\.\d+\.\d+\.\d+\Z")
 
 
 def _readable_prefixes(url: str) -> list[str]:
@@ -86,6 +91,7 @@ class _Plan:
     signals: tuple[Signal, ...] = ()
     notes: tuple[str, ...] = ()
     shortened: bool = False
+    techniques: tuple[Technique, ...] = ()  # how the URL was read (an app-launch scheme)
 
     @property
     def complete(self) -> bool:
@@ -183,6 +189,8 @@ class Matcher:
             return self._found_verdict(url, found, techniques)
         kinds = tuple(map(Technique, techniques)) if techniques else ()
         plan = self._plan(url)
+        if plan.techniques:
+            kinds = tuple(dict.fromkeys((*kinds, *plan.techniques)))
         rows = probe.lookup(list(plan.expressions)) if plan.expressions else []
         matches = self._matches(plan.expressions, rows)
         return self._verdict(url, plan, matches, kinds, weigh(url, kinds, (), matches, False))
@@ -236,7 +244,7 @@ class Matcher:
         plans: dict[str, _Plan] = {}
         for candidate in candidates:
             if candidate.url not in plans:
-                plans[candidate.url] = self._plan(candidate.url)
+                plans[candidate.url] = self._plan(candidate.url, schemes=False)
         wanted = list(dict.fromkeys(e for plan in plans.values() for e in plan.expressions))
         row_of = dict(zip(wanted, self._probe.lookup(wanted), strict=True)) if wanted else {}
         matched: list[tuple[Candidate, _Plan, tuple[Match, ...]]] = []
@@ -304,12 +312,16 @@ class Matcher:
         extraction applies them in addition to the SDK's own list."""
         return self._bundle.redirect_wrappers
 
-    def _plan(self, url: str) -> _Plan:
+    def _plan(self, url: str, schemes: bool = True) -> _Plan:
+        """How to check ``url``; ``schemes=False`` leaves a refused scheme refused (for the
+        extractor's readings: it reads app-launch and unknown schemes itself)."""
         try:
             variants = canonical_variants(url)
         except URLLimitError as exc:
             return self._host_only_plan(url, exc)
         except InvalidURLError as exc:
+            if schemes:
+                return self._scheme_plan(url, exc)
             return _Plan(None, (), exc.reason)
         psl = self._psl
         if len(variants) == 1:
@@ -320,6 +332,84 @@ class Matcher:
             )
         shortened = shortener_of(variants[0], self._shorteners) is not None
         return _Plan(variants[0], expressions, shortened=shortened)
+
+    def _scheme_plan(self, url: str, refused: InvalidURLError) -> _Plan:
+        """A URL the canonicaliser refused, read as far as its scheme allows (ADR 0027).
+
+        An app-launch scheme (``intent://``, ``googlechromes://``...) is checked as the web
+        URLs it opens. Any other scheme this SDK does not know, whose rest reads as a web
+        host, is checked as ``http://`` + that rest and is incomplete (``unknown-scheme``):
+        what the app behind it opens cannot be known. A web scheme refused for its own
+        reasons, or a known non-web scheme (``javascript:``, ``mailto:``), stays refused.
+        """
+        opened = opened_urls(url)
+        if opened is not None and (opened[0].urls or opened[1]):
+            return self._app_plan(opened[0].scheme, opened[0].urls, opened[1], refused)
+        scheme = scheme_of(url)
+        if scheme is None or scheme in WEB_SCHEMES or scheme in NON_WEB_SCHEMES:
+            return _Plan(None, (), refused.reason)
+        parts = re.split(r"[.+]", scheme)
+        web = next((part for part in parts[1:] if part in WEB_SCHEMES), None)
+        if web is None and not OTHER_SCHEMES.isdisjoint([scheme, *parts]):
+            return _Plan(None, (), refused.reason)  # "ssh://", "jdbc:mysql://": understood
+        start = _SCHEME_END.match(url)
+        repaired = f"{web or 'http'}://" + url[start.end() if start is not None else 0 :]
+        plan = self._plan(repaired)
+        if not plan.expressions or not self._readable_host(plan.expressions[0]):
+            return _Plan(None, (), refused.reason)
+        shown = plan.canonical or repaired[:80]
+        signals = plan.signals
+        if web is None:
+            signals = tuple(dict.fromkeys((*signals, Signal.UNKNOWN_SCHEME)))
+            note = f"{scheme!r} is a scheme this SDK does not know: what follows it was "
+            note += f"checked as the web address {shown!r}, not what its app opens"
+        else:  # "git+https://": a tool's prefix on a web URL, which is what it fetches
+            note = f"{scheme!r} was checked as the web address {shown!r}"
+        return _Plan(
+            plan.canonical,
+            plan.expressions,
+            refused.reason if web is None else plan.error,
+            signals,
+            (*plan.notes, note),
+            plan.shortened,
+            (Technique.SCHEME_REPAIR,),
+        )
+
+    def _app_plan(
+        self, scheme: str, urls: tuple[str, ...], cut: bool, refused: InvalidURLError
+    ) -> _Plan:
+        """The plans of the web URLs an app-launch URL opens, as one plan; incomplete when
+        app-launch URLs nested past ``MAX_APP_DEPTH`` were left unread."""
+        plans = [self._plan(target) for target in urls]
+        shown = ", ".join(repr(target[:80]) for target in urls) or "nothing readable"
+        notes = [f"an app-launch URL ({scheme}:) read as the web address it opens: {shown}"]
+        signals = [s for plan in plans for s in plan.signals]
+        if cut:
+            signals.append(Signal.UNCHECKED)
+            notes.append(f"not checked: app-launch URLs nested past {MAX_APP_DEPTH} levels")
+        notes.extend(n for plan in plans for n in plan.notes)
+        expressions = tuple(dict.fromkeys(e for plan in plans for e in plan.expressions))
+        errors = [plan.error for plan in plans if plan.error is not None]
+        techniques = (Technique.APP_SCHEME, *(t for plan in plans for t in plan.techniques))
+        error = None
+        if not expressions:
+            error = f"{refused.reason}; it opens {shown}: {errors[0] if errors else 'no host'}"
+        return _Plan(
+            next((plan.canonical for plan in plans if plan.canonical is not None), None),
+            expressions,
+            error,
+            tuple(dict.fromkeys(signals)),
+            tuple(notes) if signals or expressions else (),
+            any(plan.shortened for plan in plans),
+            tuple(dict.fromkeys(techniques)),
+        )
+
+    def _readable_host(self, expression: str) -> bool:
+        """Whether an expression's host is one a link could name: its last label is a
+        top-level domain of the bundle's Public Suffix List, or it is an IP address."""
+        host = expression.partition("/")[0]
+        tlds = self._tld_set if self._tld_set is not None else top_level_domains()
+        return host.rpartition(".")[2] in tlds or _IP_HOST.match(host) is not None
 
     def _host_only_plan(self, url: str, limit: URLLimitError) -> _Plan:
         try:
@@ -363,6 +453,8 @@ class Matcher:
             action = Action.ALLOW
         if not plan.complete and self._incomplete.severity > action.severity:
             action = self._incomplete
+        if plan.techniques:
+            techniques = tuple(dict.fromkeys((*techniques, *plan.techniques)))
         return Verdict(
             url,
             action,

@@ -65,6 +65,8 @@ class Technique(enum.StrEnum):
     PERCENT_ENCODED = "percent-encoded"
     LINK_END = "link-end"
     WRAPPER = "wrapper"
+    APP_SCHEME = "app-scheme"
+    """An app-launch URL (``intent://``, ``googlechromes://``...) read to the web URL it opens."""
     # deliberate: only ever written where someone meant a link
     REFANG = "refang"
     SCHEME_REPAIR = "scheme-repair"
@@ -118,9 +120,16 @@ class Signal(enum.StrEnum):
     """Only the host could be checked: the rest of the URL could not be canonicalised."""
     UNCHECKED = "unchecked"
     """Nothing could be checked: a limit stopped the canonicaliser before the host."""
+    UNKNOWN_SCHEME = "unknown-scheme"
+    """A scheme this SDK does not know: what follows it was checked as a web host and path,
+    but what the app behind the scheme opens cannot be known (ADR 0027)."""
     HELD_BACK = "held-back"
     """A ``block`` list matched but the evidence rule answered ``warn`` (see ``notes``)."""
 
+
+#: Signals of a check that could not be done whole: the verdict is incomplete and answers at
+#: least the app's ``incomplete_action``.
+INCOMPLETE_SIGNALS = frozenset({Signal.HOST_ONLY, Signal.UNCHECKED, Signal.UNKNOWN_SCHEME})
 
 #: A locale, or a person's locales in order of preference (``"pt-BR"``, ``["pt-BR", "en"]``).
 Locales: TypeAlias = str | Iterable[str] | None
@@ -231,8 +240,9 @@ class Verdict:
 
     @property
     def complete(self) -> bool:
-        """False when a limit stopped part of the check (``host-only`` or ``unchecked``)."""
-        return Signal.HOST_ONLY not in self.signals and Signal.UNCHECKED not in self.signals
+        """False when part of the check could not be done (``host-only``, ``unchecked`` or
+        ``unknown-scheme``)."""
+        return not INCOMPLETE_SIGNALS.intersection(self.signals)
 
     @property
     def lists(self) -> tuple[str, ...]:

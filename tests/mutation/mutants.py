@@ -57,6 +57,9 @@ FETCH = "sdk/linkscreen/fetch.py"
 REDIRECTS = "sdk/linkscreen/redirects.py"
 EXPANDER = "sdk/linkscreen/expander.py"
 JOIN = "sdk/linkscreen/_join.py"
+MATCHER = "sdk/linkscreen/matcher.py"
+READINGS = "sdk/linkscreen/_readings.py"
+RESULTS = "sdk/linkscreen/results.py"
 
 T_TRUST = ("tests/test_trust_core.py",)
 T_UPDATER = (
@@ -70,6 +73,7 @@ T_BUNDLE = ("tests/test_bundle_reader.py", "tests/test_bundle_security.py")
 T_FETCH = ("tests/test_fetch.py",)
 T_EXPAND = ("tests/test_expander_attacks.py", "tests/test_shortlinks.py", "tests/test_fetch.py")
 T_TARGETS = ("tests/test_redirect_targets.py",)
+T_SCHEMES = ("tests/test_app_schemes.py",)
 
 
 def _off(file: str, condition: str, tests: tuple[str, ...]) -> Mutant:
@@ -528,4 +532,38 @@ MUTANTS: tuple[Mutant, ...] = (
         T_EXPAND,
     ),
     _off(EXPANDER, "unchecked", T_EXPAND),
+    # ---- fail closed on what the canonicaliser refuses: app-launch and unknown schemes ---
+    Mutant(
+        MATCHER,
+        "return self._scheme_plan(url, exc)",
+        "return _Plan(None, (), exc.reason)",
+        T_SCHEMES,
+    ),
+    _off(MATCHER, "opened is not None and (opened[0].urls or opened[1])", T_SCHEMES),
+    _drop(
+        MATCHER,
+        "            signals = tuple(dict.fromkeys((*signals, Signal.UNKNOWN_SCHEME)))",
+        T_SCHEMES,
+    ),
+    Mutant(
+        MATCHER,
+        "if not plan.expressions or not self._readable_host(plan.expressions[0]):",
+        "if True:",
+        T_SCHEMES,
+    ),
+    Mutant(
+        MATCHER,
+        "if not plan.expressions or not self._readable_host(plan.expressions[0]):",
+        "if not plan.expressions:",
+        T_SCHEMES,
+    ),
+    _off(MATCHER, "cut", T_SCHEMES),
+    Mutant(
+        RESULTS,
+        "frozenset({Signal.HOST_ONLY, Signal.UNCHECKED, Signal.UNKNOWN_SCHEME})",
+        "frozenset({Signal.HOST_ONLY, Signal.UNCHECKED})",
+        T_SCHEMES,
+    ),
+    _off(READINGS, "opened is not None and (opened[0].urls or opened[1])", T_SCHEMES),
+    _off(READINGS, "opened[1]", T_SCHEMES),
 )
