@@ -866,7 +866,13 @@ ls_status ls_bundle_check_url(ls_workspace *ws, const ls_bundle *b, const ls_psl
 /* A C0 or C1 control character other than tab, line feed and carriage return, in UTF-8 (C1
  * controls are C2 80 .. C2 9F); matcher._CONTROLS of the same string. */
 static int has_control(const uint8_t *p, size_t n) {
-    for (size_t i = 0; i < n; i++) {
+    size_t i = 0; /* words with no byte below 0x20, no 0x7F and no 0xC2 hold none */
+    while (i + 8 <= n) {
+        uint64_t w = ls_load64(p + i);
+        if (ls_word_below(w, 0x20) | ls_word_has(w, 0x7f) | ls_word_has(w, 0xc2)) break;
+        i += 8;
+    }
+    for (; i < n; i++) {
         uint8_t c = p[i];
         if (c < 0x20 ? c != '\t' && c != '\n' && c != '\r' : c == 0x7f) return 1;
         if (c == 0xc2 && i + 1 < n && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f) return 1;

@@ -57,6 +57,35 @@ static inline int ls_has_byte(const uint8_t *p, size_t n, uint8_t c) {
     return n && memchr(p, c, n) != NULL;
 }
 
+/* Word-at-a-time scanning (portable: eight bytes read with memcpy, no alignment assumed). */
+#define LS_ONES UINT64_C(0x0101010101010101)
+#define LS_HIGHS UINT64_C(0x8080808080808080)
+
+static inline uint64_t ls_load64(const uint8_t *p) {
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return w;
+}
+
+/* Nonzero when some byte of w is below bound (exact for bound <= 0x80). */
+static inline uint64_t ls_word_below(uint64_t w, uint8_t bound) {
+    return (w - LS_ONES * bound) & ~w & LS_HIGHS;
+}
+
+/* Nonzero when some byte of w equals c. */
+static inline uint64_t ls_word_has(uint64_t w, uint8_t c) {
+    uint64_t x = w ^ (LS_ONES * c);
+    return (x - LS_ONES) & ~x & LS_HIGHS;
+}
+
+/* Index of the first byte of p[0..n) below bound (bound <= 0x80), or n. */
+static inline size_t ls_scan_below(const uint8_t *p, size_t n, uint8_t bound) {
+    size_t i = 0;
+    while (i + 8 <= n && !ls_word_below(ls_load64(p + i), bound)) i += 8;
+    while (i < n && p[i] >= bound) i++;
+    return i;
+}
+
 /* ls_unicode.c */
 /* Decode one code point of strict UTF-8 (as CPython does) at p[0..n); returns its length,
  * or 0 when the bytes there are not a valid sequence. */

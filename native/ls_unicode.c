@@ -71,8 +71,16 @@ size_t ls_utf8_encode(uint32_t cp, uint8_t out[4]) {
 size_t ls_utf8_char_count(const uint8_t *p, size_t n) {
     size_t chars = 0, i = 0;
     while (i < n) {
+        if (p[i] < 0x80) { /* ASCII runs, eight bytes at a time: one character per byte */
+            size_t run = i;
+            while (run + 8 <= n && !(ls_load64(p + run) & LS_HIGHS)) run += 8;
+            while (run < n && p[run] < 0x80) run++;
+            chars += run - i;
+            i = run;
+            continue;
+        }
         uint32_t cp;
-        size_t step = p[i] < 0x80 ? 1 : ls_utf8_decode(p + i, n - i, &cp);
+        size_t step = ls_utf8_decode(p + i, n - i, &cp);
         i += step ? step : 1; /* an invalid byte is one character (surrogateescape) */
         chars++;
     }

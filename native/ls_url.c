@@ -108,25 +108,38 @@ static ls_status unescape_fully(ls_workspace *ws, span in, span *out) {
     return LS_OK;
 }
 
-/* Escape bytes <= 0x20, >= 0x7F, '#', '%' and the bytes in extra, as %XX (uppercase). */
-static ls_status escape(ls_workspace *ws, span in, const char *extra, span *out) {
+/* Which bytes escape() writes as %XX, a bit per kind of component: every one escapes bytes
+ * <= 0x20, >= 0x7F, '#' and '%'; a path also '?' and '\', a host also '/', '?', '@', ':',
+ * '\', '[' and ']'. A table of the 256 bytes, computed by the compiler from that rule. */
+enum { ESCAPE_QUERY = 1, ESCAPE_PATH = 2, ESCAPE_HOST = 4 };
+#define LS_ESC(c)                                                                            \
+    (((c) <= 0x20 || (c) >= 0x7F || (c) == '#' || (c) == '%' ? 7 : 0) |                      \
+     ((c) == '?' || (c) == '\\' ? 6 : 0) |                                                   \
+     ((c) == '/' || (c) == '@' || (c) == ':' || (c) == '[' || (c) == ']' ? 4 : 0))
+#define LS_ESC4(c) LS_ESC(c), LS_ESC((c) + 1), LS_ESC((c) + 2), LS_ESC((c) + 3)
+#define LS_ESC16(c) LS_ESC4(c), LS_ESC4((c) + 4), LS_ESC4((c) + 8), LS_ESC4((c) + 12)
+#define LS_ESC64(c) LS_ESC16(c), LS_ESC16((c) + 16), LS_ESC16((c) + 32), LS_ESC16((c) + 48)
+static const uint8_t ESCAPES[256] = {LS_ESC64(0), LS_ESC64(64), LS_ESC64(128), LS_ESC64(192)};
+
+/* The bytes that escape in a component of `kind` as %XX (uppercase hex); `in` itself when
+ * none is there. */
+static ls_status escape(ls_workspace *ws, span in, int kind, span *out) {
     static const char hex[] = "0123456789ABCDEF";
-    size_t need = 0;
-    for (size_t i = 0; i < in.n; i++) {
-        uint8_t c = in.p[i];
-        int esc = c <= 0x20 || c >= 0x7F || c == '#' || c == '%' || (extra && strchr(extra, c));
-        need += esc ? 3 : 1;
-    }
-    if (need == in.n) {
+    size_t first = 0;
+    while (first < in.n && !(ESCAPES[in.p[first]] & kind)) first++;
+    if (first == in.n) {
         *out = in;
         return LS_OK;
     }
+    size_t need = in.n;
+    for (size_t i = first; i < in.n; i++) need += ESCAPES[in.p[i]] & kind ? 2 : 0;
     uint8_t *buf = ls_alloc(ws, need);
     if (!buf) return LS_ERR_WORKSPACE;
-    size_t w = 0;
-    for (size_t i = 0; i < in.n; i++) {
+    memcpy(buf, in.p, first);
+    size_t w = first;
+    for (size_t i = first; i < in.n; i++) {
         uint8_t c = in.p[i];
-        if (c <= 0x20 || c >= 0x7F || c == '#' || c == '%' || (extra && strchr(extra, c))) {
+        if (ESCAPES[c] & kind) {
             buf[w++] = '%';
             buf[w++] = (uint8_t)hex[c >> 4];
             buf[w++] = (uint8_t)hex[c & 15];
@@ -155,20 +168,35 @@ static int starts_encoded_web_url(span t) {
 /* canonical._prepare (bounded) and _prepare_text (bounded == 0): trim C0 and space, drop
  * tab/CR/LF, decode a wholly encoded URL. */
 static ls_status prepare(ls_workspace *ws, const uint8_t *url, size_t len, span *out, int bounded) {
-    if (bounded && (len > LS_MAX_URL_BYTES || ls_utf8_char_count(url, len) > LS_MAX_URL_CHARS)) {
+    /* a character is at least one byte: only a URL of more bytes than the limit can have
+     * more characters than it */
+    if (bounded && (len > LS_MAX_URL_BYTES ||
+                    (len > LS_MAX_URL_CHARS && ls_utf8_char_count(url, len) > LS_MAX_URL_CHARS))) {
         return LS_ERR_URL_LIMIT;
     }
     size_t start = 0, end = len;
     while (start < end && url[start] <= 0x20) start++;
     while (end > start && url[end - 1] <= 0x20) end--;
-    uint8_t *buf = ls_alloc(ws, end - start + 1);
-    if (!buf) return LS_ERR_WORKSPACE;
-    size_t w = 0;
-    for (size_t i = start; i < end; i++) {
-        uint8_t c = url[i];
-        if (c != '\t' && c != '\n' && c != '\r') buf[w++] = c;
+    /* the first tab, line feed or carriage return (all below 0x0e); without one, the text is
+     * the input itself (every reading is built anew in the workspace) */
+    size_t i = start;
+    for (;;) {
+        i += ls_scan_below(url + i, end - i, 0x0e);
+        if (i >= end || url[i] == '\t' || url[i] == '\n' || url[i] == '\r') break;
+        i++;
     }
-    span text = mkspan(buf, w);
+    span text = mkspan(url + start, end - start);
+    if (i < end) {
+        uint8_t *buf = ls_alloc(ws, end - start + 1);
+        if (!buf) return LS_ERR_WORKSPACE;
+        size_t w = i - start;
+        memcpy(buf, url + start, w);
+        for (; i < end; i++) {
+            uint8_t c = url[i];
+            if (c != '\t' && c != '\n' && c != '\r') buf[w++] = c;
+        }
+        text = mkspan(buf, w);
+    }
     for (int i = 0; i < 3 && starts_encoded_web_url(text); i++) {
         LS_TRY(unescape_once(ws, text, &text));
     }
@@ -650,7 +678,7 @@ static ls_status canonical_host(ls_workspace *ws, span raw, span *out) {
         for (size_t i = 0; i < host.n; i++) buf[i] = ascii_lower(host.p[i]);
         name = mkspan(buf, host.n);
     }
-    return escape(ws, name, "/?@:\\[]", out);
+    return escape(ws, name, ESCAPE_HOST, out);
 }
 
 /* canonical._strip_port */
@@ -684,10 +712,12 @@ static ls_status strip_port(span hp, span *host) {
 
 /* ---- path ---------------------------------------------------------------------------------- */
 
-static int contains(span s, const char *needle) {
-    size_t n = strlen(needle);
-    for (size_t i = 0; i + n <= s.n; i++) {
-        if (memcmp(s.p + i, needle, n) == 0) return 1;
+/* Whether the path holds "/." or "//" (a segment to remove or collapse). */
+static int has_dot_or_empty_segment(span s) {
+    const uint8_t *p = s.p, *end = s.p + s.n;
+    while (p + 1 < end && (p = memchr(p, '/', (size_t)(end - 1 - p))) != NULL) {
+        if (p[1] == '.' || p[1] == '/') return 1;
+        p++;
     }
     return 0;
 }
@@ -698,7 +728,7 @@ static ls_status canonical_path(ls_workspace *ws, span path, span *out) {
         return LS_OK;
     }
     LS_TRY(unescape_fully(ws, path, &path));
-    if (contains(path, "/.") || contains(path, "//") || path.p[0] != '/') {
+    if (path.p[0] != '/' || has_dot_or_empty_segment(path)) {
         /* segments are kept as (start, length) pairs in the workspace */
         size_t *segs = (size_t *)ls_alloc(ws, (path.n + 2) * 2 * sizeof(size_t));
         uint8_t *buf = ls_alloc(ws, path.n + 2);
@@ -733,7 +763,7 @@ static ls_status canonical_path(ls_workspace *ws, span path, span *out) {
         if (trailing) buf[w++] = '/';
         path = mkspan(buf, w);
     }
-    return escape(ws, path, "?\\", out);
+    return escape(ws, path, ESCAPE_PATH, out);
 }
 
 /* ---- one reading ------------------------------------------------------------------------------ */
@@ -773,7 +803,7 @@ static ls_status canonical_reading(ls_workspace *ws, span text, int browser, spa
     LS_TRY(canonical_path(ws, path, &cpath));
     if (q) {
         LS_TRY(unescape_fully(ws, query, &query));
-        LS_TRY(escape(ws, query, NULL, &cquery));
+        LS_TRY(escape(ws, query, ESCAPE_QUERY, &cquery));
     }
     size_t slen = strlen(scheme);
     size_t total = slen + 3 + host.n + cpath.n + (q ? 1 + cquery.n : 0);

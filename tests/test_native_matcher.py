@@ -82,6 +82,8 @@ def _urls() -> list[str]:
             f"http://short.example/{mark}abc",
             f"http://unlisted.example/a{mark}b",
         ]
+        # at every offset of an eight-byte word (the C core scans a word at a time)
+        urls += [f"http://unlisted.example/{'p' * at}{mark}q" for at in range(17)]
     return urls
 
 

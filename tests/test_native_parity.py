@@ -137,6 +137,40 @@ def test_c_refuses_with_a_typed_error(tiny_probe: _probe.NativeProbe) -> None:
         _probe.canonicalize(b"http://a.example/")  # type: ignore[arg-type]
 
 
+def test_word_at_a_time_scans_agree_at_every_offset(native_psl: _probe.NativePsl) -> None:
+    """The C core scans eight bytes at a time for tabs, line feeds and carriage returns (which
+    the canonicaliser drops), for bytes to escape and for the end of an ASCII run: each such
+    byte at every offset of a word, in host, path and query, reads as in Python."""
+    marks = ["\t", "\n", "\r", "\x0b", "\x0e", "\x1f", " ", "\x7f", "\x85", "\xa0", "#", "%", "?"]
+    marks += ["\\", "/.", "//", "é", "\U0001f600", "\udc80", "@", ":", "[", "]"]
+    bad = []
+    for mark in marks:
+        for at in range(19):
+            for url in (
+                "http://" + "a" * at + mark + "b.example/p",
+                "http://h.example/" + "p" * at + mark + "q/r",
+                "http://h.example/p?" + "q" * at + mark + "s",
+                mark + "http://h.example/" + "p" * at,
+            ):
+                if _python(url) != _native(None, native_psl, url):
+                    bad.append(url)
+    assert [ascii(u) for u in bad] == []
+
+
+def test_the_character_limit_counts_characters_not_bytes(native_psl: _probe.NativePsl) -> None:
+    """A URL of MAX_URL_CHARS characters is read even when it has more bytes than that (C
+    counts only URLs longer in bytes than the limit); one character more passes the limit."""
+    head = "http://h.example/"
+    for fill in ("é", "x\U0001f600", "\udcff", "ab\t"):
+        body = (fill * linkscreen.MAX_URL_CHARS)[: linkscreen.MAX_URL_CHARS - len(head)]
+        for url in (head + body, head + body + "z"):
+            assert _python(url) == _native(None, native_psl, url), (ascii(fill), len(url))
+    exact = head + "é" * (linkscreen.MAX_URL_CHARS - len(head))
+    assert isinstance(_native(None, native_psl, exact), tuple)
+    assert _native(None, native_psl, exact)[0] != "host-only"  # type: ignore[index]
+    assert _native(None, native_psl, exact + "é")[0] == "host-only"  # type: ignore[index]
+
+
 def test_core_limits_come_from_c() -> None:
     limits = _probe.limits()
     assert limits.max_url_chars == linkscreen.MAX_URL_CHARS
