@@ -10,7 +10,7 @@ BENCH_STAMP := $(VENV)/.installed-bench
 MATRIX_VENV := build/matrix-venv
 
 # The C core (one header, native/linkscreen.h); ls_wasm.c adds the WebAssembly exports.
-NATIVE_SOURCES := native/ls_api.c native/ls_bundle.c native/ls_delta.c native/ls_hash.c native/ls_psl.c native/ls_unicode.c native/ls_url.c
+NATIVE_SOURCES := native/ls_api.c native/ls_bundle.c native/ls_compile.c native/ls_delta.c native/ls_hash.c native/ls_psl.c native/ls_unicode.c native/ls_url.c
 NATIVE_HEADERS := native/linkscreen.h native/ls_internal.h native/ls_unicode_data.h
 WASI_SYSROOT ?= /usr
 FUZZ_SECONDS ?= 600

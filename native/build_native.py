@@ -19,6 +19,7 @@ SOURCES = [
     for name in (
         "ls_api.c",
         "ls_bundle.c",
+        "ls_compile.c",
         "ls_delta.c",
         "ls_hash.c",
         "ls_psl.c",

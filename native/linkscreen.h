@@ -329,4 +329,32 @@ ls_status ls_bundle_screen_url(ls_workspace *ws, const ls_bundle *bundle, const 
 ls_status ls_delta_apply(const uint8_t *old, size_t old_len, const uint8_t *delta,
                          size_t delta_len, uint8_t *out, size_t cap, size_t *out_len);
 
+/* ---- compiling lists (a server) ------------------------------------------------------------ */
+
+/* What ls_compile_lines says of each line. */
+enum {
+    LS_LINE_DEFER = 0,     /* the reference reader decides (anything the fast path cannot) */
+    LS_LINE_BLANK = 1,     /* blank: ignored */
+    LS_LINE_COMMENT = 2,   /* a '#' comment: ignored */
+    LS_LINE_ENTRY = 3,     /* an entry: its expression is next in out */
+    LS_LINE_ENTRY_AMP = 4  /* an entry holding "&amp;": its expression, then the expression of
+                              its reading with each "&amp;" replaced by "&" */
+};
+
+/* A compiler's fast path over count lines of a text list (line i is buf[offsets[i] ..
+ * offsets[i+1]), its ending removed): codes[i] = LS_LINE_*. A line is decided only when
+ * linkscreen_server's reference reader provably gives that answer: printable ASCII, at most
+ * 4,096 bytes, not a formula, canonicalised by this core, a host of host-name characters,
+ * not deeper than clients look, host-wide only when the host reaches its subdomains (with
+ * psl; so never a public suffix), no link on one of the shortener names
+ * (names[name_offsets[j] .. name_offsets[j+1]), strictly ascending), and, holding "&amp;",
+ * both readings accepted.
+ * Every other line is LS_LINE_DEFER, for the reference to read. Each entry's expressions
+ * (the canonical URL without its scheme) go to out, each followed by '\n'; *out_len = the
+ * bytes written. A line whose expressions do not fit in cap is deferred. No allocation. */
+ls_status ls_compile_lines(ls_workspace *ws, const ls_psl *psl, const uint8_t *names,
+                           const uint64_t *name_offsets, size_t name_count, const uint8_t *buf,
+                           const uint64_t *offsets, size_t count,
+                           uint8_t *codes, uint8_t *out, size_t cap, size_t *out_len);
+
 #endif

@@ -522,6 +522,63 @@ static void test_canonicalize_many(void) {
           "a full output buffer is a status per URL");
 }
 
+static void test_compile_lines(void) {
+    const char *rules = "com\nco.uk\n*.ck\n!www.ck\n";
+    ls_psl *psl = NULL;
+    CHECK(ls_psl_new((const uint8_t *)rules, strlen(rules), &psl) == LS_OK, "psl");
+    ls_workspace *ws = workspace();
+    static const char *lines[] = {
+        "http://A.example/x/../y", "", "  # c", "=1", " http://b.example/?p&amp;q ",
+        "bit.ly/abc", "co.uk", "foo", "http://\xc3\xbc.example/", "a.b.c.d.bad.example/",
+        "deep.example/a/b/c/d/e/", "bit.ly/", "x.bit.ly/y", "http://c\x01.example/",
+    };
+    enum { N = sizeof lines / sizeof lines[0] };
+    static const uint8_t expected[N] = {
+        LS_LINE_ENTRY, LS_LINE_BLANK, LS_LINE_COMMENT, LS_LINE_DEFER, LS_LINE_ENTRY_AMP,
+        LS_LINE_DEFER, LS_LINE_DEFER, LS_LINE_DEFER, LS_LINE_DEFER, LS_LINE_DEFER,
+        LS_LINE_DEFER, LS_LINE_ENTRY, LS_LINE_DEFER, LS_LINE_DEFER,
+    };
+    static uint8_t buf[8192], long_line[5000];
+    uint64_t offsets[N + 2] = {0};
+    size_t w = 0;
+    for (size_t i = 0; i < N; i++) {
+        memcpy(buf + w, lines[i], strlen(lines[i]));
+        w += strlen(lines[i]);
+        offsets[i + 1] = w;
+    }
+    const char *names = "bit.lyt.co";
+    uint64_t name_offsets[3] = {0, 6, 10};
+    uint8_t codes[N + 1], out[512];
+    size_t out_len = 0;
+    CHECK(ls_compile_lines(ws, psl, (const uint8_t *)names, name_offsets, 2, buf, offsets, N,
+                           codes, out, sizeof out, &out_len) == LS_OK, "compile lines");
+    for (size_t i = 0; i < N; i++) CHECK(codes[i] == expected[i], "line %zu: code %u", i, codes[i]);
+    const char *want = "a.example/y\nb.example/?p&amp;q\nb.example/?p&q\nbit.ly/\n";
+    CHECK(out_len == strlen(want) && !memcmp(out, want, out_len), "expressions %.*s",
+          (int)out_len, (const char *)out);
+    /* A full output buffer defers the lines that do not fit (without shorteners, bit.ly/abc
+     * is an entry, but 12 + 11 bytes do not fit in 20, while bit.ly/ does); a long line is
+     * deferred. */
+    CHECK(ls_compile_lines(ws, psl, NULL, NULL, 0, buf, offsets, N, codes, out, 20, &out_len) ==
+              LS_OK && codes[0] == LS_LINE_ENTRY && codes[4] == LS_LINE_DEFER &&
+              codes[5] == LS_LINE_DEFER && codes[11] == LS_LINE_ENTRY && out_len == 20 &&
+              !memcmp(out, "a.example/y\nbit.ly/\n", 20),
+          "a full buffer defers");
+    memset(long_line, 'a', sizeof long_line);
+    memcpy(long_line, "http://l.example/&amp;", 22);
+    uint64_t long_offsets[2] = {0, sizeof long_line};
+    CHECK(ls_compile_lines(ws, psl, NULL, NULL, 0, long_line, long_offsets, 1, codes, out,
+                           sizeof out, &out_len) == LS_OK && codes[0] == LS_LINE_DEFER,
+          "a line over 4,096 bytes is deferred");
+    uint64_t unsorted[3] = {0, 4, 10};
+    CHECK(ls_compile_lines(ws, psl, (const uint8_t *)"t.cobit.ly", unsorted, 2, buf, offsets, N,
+                           codes, out, sizeof out, &out_len) == LS_ERR_ARGUMENT,
+          "shortener names must ascend");
+    CHECK(ls_compile_lines(ws, NULL, NULL, NULL, 0, buf, offsets, N, codes, out, sizeof out,
+                           &out_len) == LS_ERR_ARGUMENT, "no psl");
+    ls_psl_free(psl);
+}
+
 int main(void) {
     test_sha256();
     test_murmur();
@@ -531,6 +588,7 @@ int main(void) {
     test_psl_and_check();
     test_bundle();
     test_canonicalize_many();
+    test_compile_lines();
     if (failures) {
         fprintf(stderr, "%d native check(s) failed\n", failures);
         return 1;

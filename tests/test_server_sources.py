@@ -279,3 +279,24 @@ def test_a_host_too_deep_for_its_subdomains_compiles_with_a_warning(tmp_path: Pa
     ]
     assert matcher.check_url("http://a.b.c.d.bad.example/x").action is Action.BLOCK
     assert matcher.check_url("http://z.a.b.c.d.bad.example/x").action is Action.ALLOW
+
+
+@given(
+    data=st.lists(
+        st.sampled_from([b"a", b"bc", b"\n", b"\r", b"\r\n", b"xyzxyzxyz", b"\xff"]), max_size=60
+    ).map(b"".join),
+    chunk=st.integers(1, 9),
+    limit=st.integers(1, 12),
+)
+def test_physical_lines_are_the_lines_of_the_file(data: bytes, chunk: int, limit: int) -> None:
+    """Whatever the chunk size and line limit, the lines are those of splitting the whole
+    file at LF, CRLF and CR, each line over the limit as its length."""
+    expected: list[bytes | int] = [
+        len(line) if len(line) > limit else line for line in data.splitlines()
+    ]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sources, "_READ_CHUNK", chunk)
+        patch.setattr(sources, "MAX_LINE_BYTES", limit)
+        batches = list(sources.physical_line_batches(io.BytesIO(data)))
+    assert [line for batch in batches for line in batch] == expected
+    assert all(batches)

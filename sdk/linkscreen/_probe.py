@@ -18,7 +18,7 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 import mmh3
 
@@ -57,6 +57,8 @@ __all__ = [
     "NATIVE_AVAILABLE",
     "Checked",
     "CoreLimits",
+    "LineCodes",
+    "LineReaderCore",
     "NativeBundle",
     "NativeProbe",
     "NativePsl",
@@ -612,6 +614,66 @@ def bloom_count(bits: bytes, m: int, k: int, seed: int, expressions: Iterable[by
         _check(lib.ls_bloom_contains(source, m, k, seed, raw, len(raw), result), "bloom")
         hits += result[0]
     return hits
+
+
+# ---- compiling lists -------------------------------------------------------------------------
+
+
+class LineCodes(NamedTuple):
+    """The ``LS_LINE_*`` answers of ``ls_compile_lines``, read from the library."""
+
+    defer: int
+    blank: int
+    comment: int
+    entry: int
+    entry_amp: int
+
+
+class LineReaderCore:
+    """``ls_compile_lines`` with one Public Suffix List and set of shortener names: a text
+    list's lines to entry expressions, one C call per batch (the server's fast path)."""
+
+    __slots__ = ("_count", "_names", "_offsets", "_psl", "codes")
+
+    def __init__(self, psl: PublicSuffixList, shorteners: Iterable[str]) -> None:
+        lib = _lib_or_raise()
+        self._psl = NativePsl.from_list(psl)
+        names = sorted({name.encode("utf-8") for name in shorteners})
+        ends = [0]
+        for name in names:
+            ends.append(ends[-1] + len(name))
+        self._names = _ffi.new("uint8_t[]", b"".join(names) or b"\0")
+        self._offsets = _ffi.new("uint64_t[]", ends)
+        self._count = len(names)
+        self.codes = LineCodes(
+            lib.LS_LINE_DEFER,
+            lib.LS_LINE_BLANK,
+            lib.LS_LINE_COMMENT,
+            lib.LS_LINE_ENTRY,
+            lib.LS_LINE_ENTRY_AMP,
+        )
+
+    def read(self, buf: bytes, offsets: Any, count: int) -> tuple[bytes, list[str]]:
+        """Line i is ``buf[offsets[i]:offsets[i + 1]]`` (``offsets``: count + 1 u64 in a
+        buffer); returns each line's ``LS_LINE_*`` code and the expressions, in line order."""
+        lib = _lib_or_raise()
+        codes = bytearray(count)
+        cap = 3 * len(buf) + 16 * count + 64
+        out = _uncleared("uint8_t[]", cap)
+        out_len = _ffi.new("size_t *")
+        ends = _ffi.from_buffer("uint64_t[]", offsets)
+        target = _ffi.from_buffer("uint8_t[]", codes)
+        try:
+            status = lib.ls_compile_lines(
+                _workspace(), self._psl.handle, self._names, self._offsets, self._count,
+                buf, ends, count, target, out, cap, out_len,
+            )  # fmt: skip
+        finally:
+            _ffi.release(target)
+            _ffi.release(ends)
+        _check(status, "ls_compile_lines")
+        text = _ffi.buffer(out, out_len[0])[:].decode("ascii")
+        return bytes(codes), text.split("\n")[:-1] if text else []
 
 
 # ---- deltas -------------------------------------------------------------------------------------

@@ -30,7 +30,16 @@ from linkscreen.psl import PublicSuffixList
 from linkscreen.results import Action, ListInfo
 from linkscreen.shortlinks import shortener_of
 
-from .sources import Ignored, ListFormat, Rejected, SourceLine, read_list
+from .sources import (
+    Ignored,
+    ListFormat,
+    Rejected,
+    SourceLine,
+    format_of,
+    physical_line_batches,
+    read_list,
+    read_text_line,
+)
 from .suffixes import default_psl
 from .writer import BundleParams, build_bundle
 
@@ -324,52 +333,25 @@ def compile_bundle(
 
     started = clock()
     total_lines = sum(_count_lines(spec.path) for spec in specs)
-    list_rows: dict[tuple[str, str], int] = {}
-    list_table: list[ListInfo] = []
-    entries: dict[tuple[str, int], None] = {}
     domains = sorted(set(shorteners if shorteners is not None else load_shorteners()))
     known = frozenset(domains)
-    short_links: list[tuple[SourceLine, int, str]] = []
+    lists = _Lists(report, known, psl, allowed, allow_public_suffix, progress, total_lines)
+    entries, list_table, short_links = lists.entries, lists.list_table, lists.short_links
+    reader: build.LineReader | None = None
     for spec in specs:
         info = meta.get(spec.name, ListMeta())
         account = InputReport(str(spec.path))
         report.inputs.append(account)
+        if build.native_enabled() and format_of(spec.path, spec.format) is ListFormat.TEXT:
+            if reader is None:
+                reader = build.LineReader(psl, known)
+            with open(spec.path, "rb") as handle:
+                for batch in physical_line_batches(handle):
+                    lists.add_text_lines(spec, info, account, batch, reader)
+            continue
         for item, canonical_of in _with_canonical(read_list(spec.path, spec.format)):
-            report.lines += 1
-            account.lines += 1
-            if progress is not None and report.lines % 4096 == 0:
-                progress(report.lines, total_lines)
-            if isinstance(item, Ignored):
-                report.ignored += 1
-                account.ignored += 1
-                continue
-            if isinstance(item, Rejected):
-                report.rejected.append(item)
-                account.rejected += 1
-                continue
-            category = item.category or info.category or DEFAULT_CATEGORY
-            row_key = (spec.name, category)
-            tag = list_rows.get(row_key, len(list_table))
-            size = len(entries)
-            short = _add_line(
-                item,
-                tag,
-                entries,
-                report,
-                account,
-                allow_public_suffix,
-                known,
-                psl,
-                allowed,
-                canonical_of,
-            )
-            if row_key not in list_rows and len(entries) > size:  # a row once it has an entry
-                list_rows[row_key] = tag
-                deterrence = info.deterrence or (("en", DEFAULT_DETERRENCE[spec.action], ""),)
-                default = info.default_locale if info.deterrence else None
-                list_table.append(ListInfo(spec.name, spec.action, category, deterrence, default))
-            if short is not None:
-                short_links.append((item, tag, short))
+            lists.count_lines(account, 1)
+            lists.add(spec, info, account, item, canonical_of)
     if progress is not None:
         progress(report.lines, total_lines)
     _add_short_link_targets(
@@ -432,6 +414,161 @@ def compile_bundle(
     report.size_bytes = len(data)
     report.stage_seconds["assemble+sign"] = clock() - started
     return data, report
+
+
+class _Lists:
+    """The entries and list rows being compiled, and the per-line account of each input."""
+
+    def __init__(
+        self,
+        report: CompileReport,
+        shorteners: frozenset[str],
+        psl: PublicSuffixList,
+        allowed: frozenset[str],
+        allow_public_suffix: bool,
+        progress: Progress | None,
+        total_lines: int,
+    ) -> None:
+        self.report = report
+        self.shorteners = shorteners
+        self.psl = psl
+        self.allowed = allowed
+        self.allow_public_suffix = allow_public_suffix
+        self.progress = progress
+        self.total_lines = total_lines
+        self.list_rows: dict[tuple[str, str], int] = {}
+        self.list_table: list[ListInfo] = []
+        self.entries: dict[tuple[str, int], None] = {}
+        self.short_links: list[tuple[SourceLine, int, str]] = []
+
+    def count_lines(self, account: InputReport, count: int) -> None:
+        """Count ``count`` lines read; report progress every 4,096 lines."""
+        before = self.report.lines
+        self.report.lines += count
+        account.lines += count
+        if self.progress is not None:
+            for lines in range(before + 4096 - before % 4096, self.report.lines + 1, 4096):
+                self.progress(lines, self.total_lines)
+
+    def tag(self, spec: ListSpec, category: str) -> tuple[tuple[str, str], int]:
+        row_key = (spec.name, category)
+        return row_key, self.list_rows.get(row_key, len(self.list_table))
+
+    def register(self, spec: ListSpec, info: ListMeta, row_key: tuple[str, str]) -> None:
+        """Give ``row_key`` its list row (once it has an entry)."""
+        if row_key in self.list_rows:
+            return
+        self.list_rows[row_key] = len(self.list_table)
+        deterrence = info.deterrence or (("en", DEFAULT_DETERRENCE[spec.action], ""),)
+        default = info.default_locale if info.deterrence else None
+        self.list_table.append(ListInfo(spec.name, spec.action, row_key[1], deterrence, default))
+
+    def add(
+        self,
+        spec: ListSpec,
+        info: ListMeta,
+        account: InputReport,
+        item: SourceLine | Ignored | Rejected,
+        canonical_of: Mapping[str, str | None] | None,
+    ) -> None:
+        """Account for one item of the reference reader (its line already counted)."""
+        report = self.report
+        if isinstance(item, Ignored):
+            report.ignored += 1
+            account.ignored += 1
+            return
+        if isinstance(item, Rejected):
+            report.rejected.append(item)
+            account.rejected += 1
+            return
+        row_key, tag = self.tag(spec, item.category or info.category or DEFAULT_CATEGORY)
+        size = len(self.entries)
+        short = _add_line(
+            item,
+            tag,
+            self.entries,
+            report,
+            account,
+            self.allow_public_suffix,
+            self.shorteners,
+            self.psl,
+            self.allowed,
+            canonical_of,
+        )
+        if len(self.entries) > size:  # a row once it has an entry
+            self.register(spec, info, row_key)
+        if short is not None:
+            self.short_links.append((item, tag, short))
+
+    def add_text_lines(
+        self,
+        spec: ListSpec,
+        info: ListMeta,
+        account: InputReport,
+        lines: list[bytes | int],
+        reader: build.LineReader,
+    ) -> None:
+        """Account for a batch of a text list's physical lines: those the C core decides
+        (blank, comment, a plain entry) here, in line order with every other line, which
+        the reference reader reads (so its words and its order stay the reference's)."""
+        first = account.lines + 1
+        self.count_lines(account, len(lines))
+        raws = [b"" if isinstance(raw, int) else raw for raw in lines] if _has_int(lines) else lines
+        codes, expressions = reader.read(raws)  # type: ignore[arg-type]
+        if raws is not lines:  # an overlong line (its length): the reference rejects it
+            codes = bytes(
+                reader.codes.defer if isinstance(raw, int) else code
+                for raw, code in zip(lines, codes, strict=True)
+            )
+        row_key, tag = self.tag(spec, info.category or DEFAULT_CATEGORY)
+        entries, allowed, report = self.entries, self.allowed, self.report
+        size = len(entries)
+        entry, entry_amp, defer = reader.codes.entry, reader.codes.entry_amp, reader.codes.defer
+        added = duplicates = unescaped = ignored = 0
+        where = str(spec.path)
+        following = iter(expressions)
+        for index, code in enumerate(codes):
+            if code == entry:
+                expression = next(following)
+                if not allowed or expression not in allowed:
+                    key = (expression, tag)
+                    if key in entries:
+                        duplicates += 1
+                    else:
+                        entries[key] = None
+                        added += 1
+                    continue
+            elif code == entry_amp:
+                expression, second = next(following), next(following)
+                if not allowed or (expression not in allowed and second not in allowed):
+                    key = (expression, tag)
+                    if key in entries:
+                        duplicates += 1
+                    else:
+                        entries[key] = None
+                        added += 1
+                    key = (second, tag)
+                    if key not in entries:
+                        entries[key] = None
+                        unescaped += 1
+                    continue
+            elif code != defer:
+                ignored += 1
+                continue
+            item = read_text_line(where, first + index, lines[index])
+            self.add(spec, info, account, item, None)
+        account.entries += added
+        report.duplicates += duplicates
+        account.duplicates += duplicates
+        report.html_unescaped += unescaped
+        report.ignored += ignored
+        account.ignored += ignored
+        if len(entries) > size:
+            self.register(spec, info, row_key)
+
+
+def _has_int(lines: list[bytes | int]) -> bool:
+    return any(isinstance(raw, int) for raw in lines)
 
 
 #: Follows a batch of URLs: url -> (hops after it, why following failed or None).

@@ -102,33 +102,39 @@ def physical_lines(handle: BinaryIO) -> Iterator[bytes | int]:
     A line longer than ``MAX_LINE_BYTES`` comes as its length (an int) instead of its bytes.
     A final line without an ending counts; an empty file has no lines.
     """
+    for batch in physical_line_batches(handle):
+        yield from batch
+
+
+def physical_line_batches(handle: BinaryIO) -> Iterator[list[bytes | int]]:
+    """:func:`physical_lines` a chunk at a time: the lines ending in each chunk read, in order
+    (split by ``bytes.splitlines``, which breaks at LF, CRLF and CR only)."""
     buffer = b""
     overlong: int | None = None  # bytes of a too-long line skipped so far
     while True:
         chunk = handle.read(_READ_CHUNK)
         at_end = not chunk
         buffer += chunk
-        start = 0
-        for found in _LINE_BREAK.finditer(buffer):
-            if found.group() == b"\r" and found.end() == len(buffer) and not at_end:
-                break  # a CR at the chunk's end may be the first half of a CRLF
-            piece = found.start() - start
+        # A CR at the buffer's end may be the first half of a CRLF: leave it for the next read.
+        end = len(buffer) - 1 if not at_end and buffer.endswith(b"\r") else len(buffer)
+        cut = max(buffer.rfind(b"\n", 0, end), buffer.rfind(b"\r", 0, end))
+        if cut >= 0:
+            pieces = buffer[: cut + 1].splitlines()
+            buffer = buffer[cut + 1 :]
+            lines: list[bytes | int] = list(pieces)
+            if max(map(len, pieces)) > MAX_LINE_BYTES:
+                lines = [len(x) if len(x) > MAX_LINE_BYTES else x for x in pieces]
             if overlong is not None:
-                yield overlong + piece
+                lines[0] = overlong + len(pieces[0])
                 overlong = None
-            elif piece > MAX_LINE_BYTES:
-                yield piece
-            else:
-                yield buffer[start : found.start()]
-            start = found.end()
-        buffer = buffer[start:]
+            yield lines
         if at_end:
             if overlong is not None:
-                yield overlong + len(buffer)
+                yield [overlong + len(buffer)]
             elif len(buffer) > MAX_LINE_BYTES:
-                yield len(buffer)
+                yield [len(buffer)]
             elif buffer:
-                yield buffer
+                yield [buffer]
             return
         if len(buffer) > MAX_LINE_BYTES + 1:  # no line break in reach: stop keeping the bytes
             keep = buffer[-1:] if buffer.endswith(b"\r") else b""
@@ -164,19 +170,22 @@ def _formula(cell: str, what: str) -> str | None:
 
 def _read_text(where: str, lines: Iterator[bytes | int]) -> Iterator[Item]:
     for number, raw in enumerate(lines, 1):
-        text = _decode(raw, where, number)
-        if isinstance(text, Rejected):
-            yield text
-            continue
-        text = text.strip()
-        if not text:
-            yield Ignored(where, number, "blank")
-        elif text.startswith("#"):
-            yield Ignored(where, number, "comment")
-        elif (reason := _formula(text, "line")) is not None:
-            yield Rejected(where, number, reason)
-        else:
-            yield SourceLine(where, number, text)
+        yield read_text_line(where, number, raw)
+
+
+def read_text_line(where: str, number: int, raw: bytes | int) -> Item:
+    """The item of line ``number`` (1-based) of a text list, from :func:`physical_lines`."""
+    text = _decode(raw, where, number)
+    if isinstance(text, Rejected):
+        return text
+    text = text.strip()
+    if not text:
+        return Ignored(where, number, "blank")
+    if text.startswith("#"):
+        return Ignored(where, number, "comment")
+    if (reason := _formula(text, "line")) is not None:
+        return Rejected(where, number, reason)
+    return SourceLine(where, number, text)
 
 
 _CSV_ERRORS = {

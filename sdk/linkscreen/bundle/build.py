@@ -9,12 +9,28 @@ without the C core (or with ``LINKSCREEN_PURE=1``) the callers use the pure path
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from array import array
+from collections.abc import Iterable, Sequence
+from itertools import accumulate
+from typing import TYPE_CHECKING
 
 from .. import _probe
 from . import format as fmt
 
-__all__ = ["bloom_add", "build_bloom", "canonicalize_many", "native_available", "native_enabled"]
+if TYPE_CHECKING:
+    from ..psl import PublicSuffixList
+
+__all__ = [
+    "LineCodes",
+    "LineReader",
+    "bloom_add",
+    "build_bloom",
+    "canonicalize_many",
+    "native_available",
+    "native_enabled",
+]
+
+LineCodes = _probe.LineCodes
 
 
 def native_available() -> bool:
@@ -56,3 +72,29 @@ def build_bloom(
             for bit in fmt.bloom_positions(expression, seed, k, m):
                 bits[bit >> 3] |= 1 << (bit & 7)
     return bytes(bits)
+
+
+class LineReader:
+    """A text list's lines to entry expressions in C (``ls_compile_lines``), one call per batch.
+
+    The fast path of a compiler: a line is decided here only when the reference reader
+    (``linkscreen_server``'s ``read_text_line``, then its entry checks) provably gives the
+    same answer, a blank line, a comment or an accepted entry with its expression (two for a
+    line holding ``&amp;``: the line's and its unescaped reading's). Anything else (not
+    printable ASCII, a formula, a refusal, a public suffix, a deep prefix, a coverage warning,
+    a short link, over 4,096 bytes) is ``codes.defer``, for the reference to read.
+    ``psl`` and ``shorteners`` are the compile's own. Raises NativeCoreError without the C core.
+    """
+
+    __slots__ = ("_core", "codes")
+
+    def __init__(self, psl: PublicSuffixList, shorteners: Iterable[str]) -> None:
+        self._core = _probe.LineReaderCore(psl, shorteners)
+        self.codes: LineCodes = self._core.codes
+
+    def read(self, lines: Sequence[bytes]) -> tuple[bytes, list[str]]:
+        """Each line's code (bytes, one per line) and the expressions of its entries, in line
+        order. ``lines`` are the lines' bytes without their endings."""
+        offsets = array("Q", [0])
+        offsets.extend(accumulate(map(len, lines)))
+        return self._core.read(b"".join(lines), offsets, len(lines))
