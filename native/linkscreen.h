@@ -357,4 +357,30 @@ ls_status ls_compile_lines(ls_workspace *ws, const ls_psl *psl, const uint8_t *n
                            const uint64_t *offsets, size_t count,
                            uint8_t *codes, uint8_t *out, size_t cap, size_t *out_len);
 
+
+/* Section sizes of a fingerprint table of count rows (docs/bundle-format.md), and the scratch
+ * memory ls_table_build needs for them. */
+typedef struct {
+    size_t table;   /* FINGERPRINTS: count * (16 - prefix_bytes) */
+    size_t tags;    /* TAGS: ceil(count * tag_bits / 8) */
+    size_t buckets; /* BUCKETS: 0 for p = 0, 257 u32 offsets (p = 1), then the bitmap (p = 2) */
+    size_t scratch; /* for ls_table_build (8-byte aligned) */
+} ls_table_size;
+
+/* LS_ERR_ARGUMENT for a tag width other than 0, 1, 2, 4, 8, 16, p above 2, or too many rows. */
+ls_status ls_table_sizes(size_t count, uint32_t tag_bits, uint32_t prefix_bytes,
+                         ls_table_size *out);
+
+/* A compiled bundle's fingerprint table: for count expressions (expression i is
+ * buf[offsets[i] .. offsets[i+1])) and their list tags (each below 2^tag_bits), the rows
+ * (first 16 bytes of SHA-256(salt || expression), tag) sorted by fingerprint then tag, written
+ * as the FINGERPRINTS section (rows without their first prefix_bytes bytes), the TAGS section
+ * and the BUCKETS section, each of exactly the size ls_table_sizes gives. No allocation:
+ * scratch is the caller's. */
+ls_status ls_table_build(const uint8_t salt[16], const uint8_t *buf, const uint64_t *offsets,
+                         size_t count, const uint16_t *tags, uint32_t tag_bits,
+                         uint32_t prefix_bytes, void *scratch, size_t scratch_len,
+                         uint8_t *table, size_t table_len, uint8_t *tag_out, size_t tag_len,
+                         uint8_t *buckets, size_t buckets_len);
+
 #endif

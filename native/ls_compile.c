@@ -5,8 +5,13 @@
  * compiler._add_line and entry_expression) provably accepts it, and gives the expression
  * that reference would compile. Every other line is LS_LINE_DEFER, and the reference reads
  * it (so every refusal, warning and short link keeps the reference's own words). The
- * canonicaliser, the Public Suffix List and the expressions are the SDK's twins in this core. */
+ * canonicaliser, the Public Suffix List and the expressions are the SDK's twins in this core.
+ *
+ * ls_table_build is the writer's side: the fingerprints of every entry, sorted, laid out as
+ * the FINGERPRINTS, TAGS and BUCKETS sections (bundle/format.py's encode_rows). */
 #include "ls_internal.h"
+
+#include <stdlib.h>
 
 /* Lines longer than this are deferred (the reference reads them; they are rare in lists). */
 #define LS_COMPILE_MAX_LINE 4096
@@ -233,5 +238,127 @@ ls_status ls_compile_lines(ls_workspace *ws, const ls_psl *psl, const uint8_t *n
         }
     }
     *out_len = w;
+    return LS_OK;
+}
+
+/* ---- the fingerprint table of a compiled bundle -------------------------------------------- */
+
+typedef struct {
+    uint8_t fp[LS_FINGERPRINT_BYTES];
+    uint32_t tag;
+} row_rec;
+
+#define LS_PREFIXES 65536u
+
+static int row_before(const row_rec *a, const row_rec *b) {
+    int cmp = memcmp(a->fp, b->fp, LS_FINGERPRINT_BYTES);
+    return cmp < 0 || (cmp == 0 && a->tag < b->tag);
+}
+
+static int row_compare(const void *a, const void *b) {
+    const row_rec *x = a, *y = b;
+    return row_before(x, y) ? -1 : row_before(y, x) ? 1 : 0;
+}
+
+static int tag_width_ok(uint32_t bits) {
+    return bits == 0 || bits == 1 || bits == 2 || bits == 4 || bits == 8 || bits == 16;
+}
+
+static size_t bitmap_bytes(size_t count) { return (LS_PREFIXES + count + 7) / 8; }
+
+ls_status ls_table_sizes(size_t count, uint32_t tag_bits, uint32_t prefix_bytes,
+                         ls_table_size *out) {
+    if (!out || !tag_width_ok(tag_bits) || prefix_bytes > 2) return LS_ERR_ARGUMENT;
+    if (count > UINT32_MAX ||
+        count > (SIZE_MAX - (LS_PREFIXES + 1) * sizeof(uint64_t)) / (2 * sizeof(row_rec))) {
+        return LS_ERR_ARGUMENT;
+    }
+    out->table = count * (LS_FINGERPRINT_BYTES - prefix_bytes);
+    out->tags = (count * tag_bits + 7) / 8;
+    out->buckets = prefix_bytes == 0 ? 0 : 257 * 4 + (prefix_bytes == 2 ? bitmap_bytes(count) : 0);
+    out->scratch = 2 * count * sizeof(row_rec) + (LS_PREFIXES + 1) * sizeof(uint64_t);
+    return LS_OK;
+}
+
+static void put_le32(uint8_t *p, uint32_t v) {
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
+}
+
+ls_status ls_table_build(const uint8_t salt[16], const uint8_t *buf, const uint64_t *offsets,
+                         size_t count, const uint16_t *tags, uint32_t tag_bits,
+                         uint32_t prefix_bytes, void *scratch, size_t scratch_len,
+                         uint8_t *table, size_t table_len, uint8_t *tag_out, size_t tag_len,
+                         uint8_t *buckets, size_t buckets_len) {
+    ls_table_size size;
+    LS_TRY(ls_table_sizes(count, tag_bits, prefix_bytes, &size));
+    if (!salt || (count && (!buf || !offsets || !tags)) || !scratch || ((uintptr_t)scratch & 7) ||
+        scratch_len < size.scratch || table_len != size.table || tag_len != size.tags ||
+        buckets_len != size.buckets || (size.table && !table) || (size.tags && !tag_out) ||
+        (size.buckets && !buckets)) {
+        return LS_ERR_ARGUMENT;
+    }
+    for (size_t i = 0; i < count; i++) {
+        if (offsets[i + 1] < offsets[i]) return LS_ERR_ARGUMENT;
+        if (tag_bits < 16 && tags[i] >> tag_bits) return LS_ERR_ARGUMENT; /* names no list */
+    }
+    uint64_t *starts = scratch; /* rows before each 16-bit prefix, then the sorted rows */
+    row_rec *rows = (row_rec *)(starts + LS_PREFIXES + 1), *sorted = rows + count;
+    memset(starts, 0, (LS_PREFIXES + 1) * sizeof *starts);
+    ls_fingerprints_internal(salt, buf, offsets, count, rows[0].fp, sizeof *rows);
+    for (size_t i = 0; i < count; i++) {
+        rows[i].tag = tags[i];
+        starts[(size_t)(rows[i].fp[0] << 8 | rows[i].fp[1]) + 1]++;
+    }
+    for (size_t b = 0; b < LS_PREFIXES; b++) starts[b + 1] += starts[b];
+    for (size_t i = 0; i < count; i++) { /* counting sort on the first two bytes (stable) */
+        size_t b = (size_t)(rows[i].fp[0] << 8 | rows[i].fp[1]);
+        sorted[starts[b]++] = rows[i];
+    }
+    for (size_t b = LS_PREFIXES; b > 0; b--) starts[b] = starts[b - 1]; /* back to the starts */
+    starts[0] = 0;
+    for (size_t b = 0; b < LS_PREFIXES; b++) { /* then each run by (fingerprint, tag) */
+        row_rec *run = sorted + starts[b];
+        size_t n = (size_t)(starts[b + 1] - starts[b]);
+        if (n > 32) {
+            qsort(run, n, sizeof *run, row_compare);
+            continue;
+        }
+        for (size_t i = 1; i < n; i++) {
+            row_rec r = run[i];
+            size_t j = i;
+            while (j > 0 && row_before(&r, &run[j - 1])) {
+                run[j] = run[j - 1];
+                j--;
+            }
+            run[j] = r;
+        }
+    }
+    size_t width = LS_FINGERPRINT_BYTES - prefix_bytes;
+    if (size.tags) memset(tag_out, 0, size.tags);
+    for (size_t i = 0; i < count; i++) {
+        memcpy(table + i * width, sorted[i].fp + prefix_bytes, width);
+        uint32_t t = sorted[i].tag;
+        if (tag_bits == 16) {
+            tag_out[2 * i] = (uint8_t)t;
+            tag_out[2 * i + 1] = (uint8_t)(t >> 8);
+        } else if (tag_bits) {
+            size_t at = i * tag_bits;
+            tag_out[at >> 3] |= (uint8_t)(t << (at & 7));
+        }
+    }
+    if (prefix_bytes) { /* 257 offsets by first byte, then (p = 2) the Elias-Fano bitmap */
+        for (size_t t = 0; t <= 256; t++) put_le32(buckets + 4 * t, (uint32_t)starts[t << 8]);
+        if (prefix_bytes == 2) {
+            uint8_t *bitmap = buckets + 257 * 4;
+            memset(bitmap, 0, bitmap_bytes(count));
+            for (size_t i = 0; i < count; i++) {
+                size_t bit = i + (size_t)(sorted[i].fp[0] << 8 | sorted[i].fp[1]);
+                bitmap[bit >> 3] |= (uint8_t)(1u << (bit & 7));
+            }
+        }
+    }
     return LS_OK;
 }

@@ -447,3 +447,45 @@ ls_status ls_lookup(const ls_tables *t, const ls_str *expressions, size_t count,
                     size_t *matched) {
     return ls_lookup_runs(t, expressions, count, rows, NULL, matched);
 }
+
+/* ---- many fingerprints (a compiler's table) ---------------------------------------------------- */
+
+/* The fingerprint of every expression buf[offsets[i] .. offsets[i+1]) to out + i * stride.
+ * Short messages are padded in place and hashed with the SHA instructions when the CPU has
+ * them (checked once per call, not per message: CPUID is slow, and in a VM it traps). */
+void ls_fingerprints_internal(const uint8_t salt[16], const uint8_t *buf, const uint64_t *offsets,
+                              size_t count, uint8_t *out, size_t stride) {
+#ifdef LS_SHA_NI
+    int ni = count >= 64 && sha_ni_available();
+#else
+    int ni = 0;
+#endif
+    uint8_t message[256];
+    for (size_t i = 0; i < count; i++) {
+        const uint8_t *expr = buf + offsets[i];
+        size_t len = (size_t)(offsets[i + 1] - offsets[i]);
+        uint8_t *fp = out + i * stride;
+        if (!ni || len > sizeof message - LS_SALT_BYTES - 9) {
+            fingerprint(salt, expr, len, fp);
+            continue;
+        }
+        size_t total = LS_SALT_BYTES + len, blocks = (total + 9 + 63) / 64;
+        uint64_t bits = (uint64_t)total * 8;
+        memcpy(message, salt, LS_SALT_BYTES);
+        memcpy(message + LS_SALT_BYTES, expr, len);
+        message[total] = 0x80;
+        memset(message + total + 1, 0, blocks * 64 - total - 1);
+        for (int b = 0; b < 8; b++) message[blocks * 64 - 1 - b] = (uint8_t)(bits >> (8 * b));
+        uint32_t state[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                             0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+#ifdef LS_SHA_NI
+        sha256_blocks_ni(state, message, blocks);
+#endif
+        for (int w = 0; w < 4; w++) {
+            fp[w * 4] = (uint8_t)(state[w] >> 24);
+            fp[w * 4 + 1] = (uint8_t)(state[w] >> 16);
+            fp[w * 4 + 2] = (uint8_t)(state[w] >> 8);
+            fp[w * 4 + 3] = (uint8_t)state[w];
+        }
+    }
+}

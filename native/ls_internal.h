@@ -126,6 +126,11 @@ ls_status ls_bundle_read_header(const uint8_t *p, size_t len, ls_bundle_info *h)
 ls_status ls_bundle_check_header(const ls_bundle_info *h);
 ls_status ls_bundle_parse(const uint8_t *payload, size_t len, int check_version, ls_bundle **out);
 
+/* ls_hash.c: the fingerprint of each of count expressions (buf[offsets[i] .. offsets[i+1]))
+ * to out + i * stride, for a compiler's table. */
+void ls_fingerprints_internal(const uint8_t salt[16], const uint8_t *buf, const uint64_t *offsets,
+                              size_t count, uint8_t *out, size_t stride);
+
 /* ls_url.c */
 ls_status ls_variants_internal(ls_workspace *ws, const uint8_t *url, size_t len, ls_str *out,
                                size_t *count, int browser_only);

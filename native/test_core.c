@@ -579,6 +579,68 @@ static void test_compile_lines(void) {
     ls_psl_free(psl);
 }
 
+static void test_table_build(void) {
+    enum { N = 300 };
+    static uint8_t buf[N * 320], table[N * 16], tags_out[N * 2], buckets[257 * 4 + 8300];
+    static uint64_t offsets[N + 1], scratch[(2 * N * 20 + 65537 * 8) / 8 + 1];
+    static uint16_t tags[N];
+    uint8_t salt[16];
+    for (int i = 0; i < 16; i++) salt[i] = (uint8_t)(i * 7);
+    size_t w = 0;
+    for (size_t i = 0; i < N; i++) { /* lengths 0..299: one to six SHA-256 blocks */
+        size_t len = i % 2 ? i : i / 3;
+        if (i >= N - 10) { /* the expression of row i - 10 again, on another list */
+            len = (size_t)(offsets[i - 9] - offsets[i - 10]);
+            memcpy(buf + w, buf + offsets[i - 10], len);
+        } else {
+            for (size_t j = 0; j < len; j++) buf[w + j] = (uint8_t)('a' + (i + j) % 26);
+        }
+        w += len;
+        offsets[i + 1] = w;
+        tags[i] = (uint16_t)(i % 4);
+    }
+    ls_table_size size;
+    for (uint32_t p = 0; p <= 2; p++) {
+        CHECK(ls_table_sizes(N, 2, p, &size) == LS_OK && size.table == N * (16 - p) &&
+                  size.tags == N * 2 / 8 && size.scratch <= sizeof scratch,
+              "sizes p=%u", p);
+        CHECK(ls_table_build(salt, buf, offsets, N, tags, 2, p, scratch, sizeof scratch, table,
+                             size.table, tags_out, size.tags, buckets, size.buckets) == LS_OK,
+              "table p=%u", p);
+        /* every expression's fingerprint is a row, with its tag; rows ascend */
+        size_t width = 16 - p;
+        for (size_t i = 0; i < N; i++) {
+            uint8_t fp[16];
+            ls_fingerprint(salt, buf + offsets[i], (size_t)(offsets[i + 1] - offsets[i]), fp);
+            int found = 0;
+            for (size_t r = 0; r < N && !found; r++) {
+                uint32_t tag = (tags_out[r * 2 / 8] >> (r * 2 % 8)) & 3;
+                found = !memcmp(table + r * width, fp + p, width) && tag == tags[i];
+            }
+            CHECK(found, "p=%u: row of expression %zu", p, i);
+        }
+        for (size_t r = 1; r < N && p == 0; r++) {
+            int cmp = memcmp(table + (r - 1) * 16, table + r * 16, 16);
+            uint32_t a = (tags_out[(r - 1) / 4] >> ((r - 1) % 4 * 2)) & 3;
+            uint32_t b = (tags_out[r / 4] >> (r % 4 * 2)) & 3;
+            CHECK(cmp < 0 || (cmp == 0 && a < b), "rows ascend at %zu", r);
+        }
+        if (p) CHECK(buckets[256 * 4] == N % 256 && buckets[256 * 4 + 1] == N / 256, "offsets end at n");
+    }
+    CHECK(ls_table_sizes(N, 3, 0, &size) == LS_ERR_ARGUMENT, "tag width 3");
+    CHECK(ls_table_sizes(N, 2, 3, &size) == LS_ERR_ARGUMENT, "p = 3");
+    ls_table_sizes(N, 1, 0, &size);
+    CHECK(ls_table_build(salt, buf, offsets, N, tags, 1, 0, scratch, sizeof scratch, table,
+                         size.table, tags_out, size.tags, NULL, 0) == LS_ERR_ARGUMENT,
+          "a tag of 3 does not fit one bit");
+    ls_table_sizes(N, 2, 0, &size);
+    CHECK(ls_table_build(salt, buf, offsets, N, tags, 2, 0, scratch, sizeof scratch, table,
+                         size.table - 1, tags_out, size.tags, NULL, 0) == LS_ERR_ARGUMENT,
+          "a section of the wrong size");
+    CHECK(ls_table_build(salt, buf, offsets, N, tags, 2, 0, scratch, 64, table, size.table,
+                         tags_out, size.tags, NULL, 0) == LS_ERR_ARGUMENT, "scratch too small");
+}
+
 int main(void) {
     test_sha256();
     test_murmur();
@@ -589,6 +651,7 @@ int main(void) {
     test_bundle();
     test_canonicalize_many();
     test_compile_lines();
+    test_table_build();
     if (failures) {
         fprintf(stderr, "%d native check(s) failed\n", failures);
         return 1;

@@ -149,3 +149,11 @@ def test_build_payload_refuses_inconsistent_parts() -> None:
         fmt.build_payload(header, {}, bytes(7), [(bytes(16), 0)])
     with pytest.raises(ValueError, match="fingerprint_count"):
         fmt.build_payload(header, {}, bytes(8), [])
+    encoded = fmt.encode_rows([(bytes(16), 0)], 0, 0)
+    assert fmt.build_payload(header, {}, bytes(8), encoded) == fmt.build_payload(
+        header, {}, bytes(8), [(bytes(16), 0)]
+    )
+    with pytest.raises(ValueError, match="do not match the header"):
+        fmt.build_payload(header, {}, bytes(8), fmt.encode_rows([(bytes(16), 0)], 1, 0))
+    with pytest.raises(ValueError, match="do not match the header"):
+        fmt.build_payload(header, {}, bytes(8), fmt.encode_rows([(bytes(16), 0)], 0, 2))

@@ -254,3 +254,21 @@ def test_the_line_reader_defers_what_it_cannot_decide() -> None:
         codes.defer, codes.defer, codes.defer, codes.defer, codes.defer, codes.defer,
     ]  # fmt: skip
     assert expressions == ["a.example/x", "a.example/x?a&amp;b", "a.example/x?a&b"]
+
+
+@pytest.mark.parametrize("tag_bits", [0, 1, 2, 4, 8, 16])
+@pytest.mark.parametrize("prefix_bytes", [0, 1, 2])
+def test_the_c_table_is_the_pure_table(
+    monkeypatch: pytest.MonkeyPatch, tag_bits: int, prefix_bytes: int
+) -> None:
+    rng = random.Random(tag_bits * 3 + prefix_bytes)
+    expressions = [f"h{i}.example/{'p' * rng.randrange(300)}" for i in range(3000)]
+    expressions += expressions[:200]  # the same expression on two lists: rows sort by tag
+    tags = [rng.randrange(1 << tag_bits) for _ in expressions]
+    joined = build.Expressions(expressions)
+    answers = []
+    for pure in ("1", "0"):
+        monkeypatch.setenv("LINKSCREEN_PURE", pure)
+        answers.append(build.encode_rows(bytes(range(16)), joined, tags, tag_bits, prefix_bytes))
+    assert answers[0] == answers[1]
+    assert answers[1].count == len(expressions)

@@ -66,6 +66,7 @@ __all__ = [
     "PureProbe",
     "UrlCheck",
     "bloom_add",
+    "bloom_add_joined",
     "bloom_count",
     "canonicalize_many",
     "delta_apply",
@@ -77,6 +78,7 @@ __all__ = [
     "native_enabled",
     "psl_text",
     "sha256",
+    "table_build",
     "uts46_map",
 ]
 
@@ -674,6 +676,52 @@ class LineReaderCore:
         _check(status, "ls_compile_lines")
         text = _ffi.buffer(out, out_len[0])[:].decode("ascii")
         return bytes(codes), text.split("\n")[:-1] if text else []
+
+
+def bloom_add_joined(
+    bits: bytearray, m: int, k: int, seed: int, data: bytes, offsets: Any, count: int
+) -> None:
+    """:func:`bloom_add` for expressions already laid end to end (``offsets``: count + 1 u64
+    in a buffer)."""
+    lib = _lib_or_raise()
+    target = _ffi.from_buffer("uint8_t[]", bits)
+    ends = _ffi.from_buffer("uint64_t[]", offsets)
+    try:
+        _check(lib.ls_bloom_add_many(target, m, k, seed, data, ends, count), "bloom_add")
+    finally:
+        _ffi.release(ends)
+        _ffi.release(target)
+
+
+def table_build(
+    salt: bytes, data: bytes, offsets: Any, count: int, tags: Any, tag_bits: int, prefix: int
+) -> tuple[bytes, bytes, bytes]:
+    """``ls_table_build``: the FINGERPRINTS, TAGS and BUCKETS sections of the expressions laid
+    end to end in ``data`` and their tags (``tags``: count u16 in a buffer)."""
+    lib = _lib_or_raise()
+    size = _ffi.new("ls_table_size *")
+    _check(lib.ls_table_sizes(count, tag_bits, prefix, size), "ls_table_sizes")
+    scratch = _uncleared("uint64_t[]", (size.scratch + 7) // 8)
+    table = _uncleared("uint8_t[]", max(size.table, 1))
+    packed = _uncleared("uint8_t[]", max(size.tags, 1))
+    buckets = _uncleared("uint8_t[]", max(size.buckets, 1))
+    ends = _ffi.from_buffer("uint64_t[]", offsets)
+    rows = _ffi.from_buffer("uint16_t[]", tags)
+    try:
+        status = lib.ls_table_build(
+            salt, data, ends, count, rows, tag_bits, prefix, scratch, size.scratch,
+            table, size.table, packed, size.tags, buckets, size.buckets,
+        )  # fmt: skip
+    finally:
+        _ffi.release(rows)
+        _ffi.release(ends)
+    _check(status, "ls_table_build")
+    del scratch
+    return (
+        _ffi.buffer(table, size.table)[:],
+        _ffi.buffer(packed, size.tags)[:],
+        _ffi.buffer(buckets, size.buckets)[:],
+    )
 
 
 # ---- deltas -------------------------------------------------------------------------------------

@@ -8,11 +8,11 @@ compiles or is reported as ``file:line: reason``; the rest still compiles.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import os
 import secrets
 import time
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -366,27 +366,37 @@ def compile_bundle(
     if chain is not None:
         salt = chain.salt
     salt = salt if salt is not None else secrets.token_bytes(fmt.SALT_BYTES)
-    rows = sorted(
-        (hashlib.sha256(salt + expression.encode("ascii")).digest()[:16], tag)
-        for expression, tag in entries
-    )
-    report.entries = len(rows)
+    pairs = list(zip(*entries, strict=True)) if entries else [(), ()]
+    expressions: Sequence[str] = pairs[0]
+    tags: Sequence[int] = pairs[1]
+    entries.clear()  # the expressions and tags hold everything from here on
+    distinct = len(set(expressions))
+    joined = build.Expressions(expressions)
+    del pairs, expressions
+    report.entries = joined.count
     report.list_entries = {spec.name: 0 for spec in specs}
-    for _, tag in entries:
-        report.list_entries[list_table[tag].id] += 1
+    for tag, count in Counter(tags).items():
+        report.list_entries[list_table[tag].id] += count
+    rows = build.encode_rows(
+        salt,
+        joined,
+        tags,
+        fmt.tag_bits_for(len(list_table)),
+        fmt.fingerprint_prefix_bytes_for(joined.count),
+    )
+    del tags
     report.stage_seconds["hash+sort"] = clock() - started
 
     started = clock()
     if chain is not None:  # within a chain: same filter shape, and it only gains bits
         m, k, seed = chain.bloom_bits, chain.bloom_k, chain.bloom_seed
     else:
-        m, k = fmt.bloom_parameters(int(len(entries) * capacity_factor), fpr)
+        m, k = fmt.bloom_parameters(int(joined.count * capacity_factor), fpr)
         seed = bloom_seed if bloom_seed is not None else secrets.randbits(32)
-    bloom = build_bloom(
-        (e.encode("ascii") for e, _ in entries), m, k, seed, None if chain is None else chain.base
-    )
+    bloom = build.build_bloom(joined, m, k, seed, None if chain is None else chain.base)
+    del joined
     report.bloom_bits, report.bloom_k = m, k
-    report.expected_fpr = fmt.expected_fpr(len({e for e, _ in entries}), m, k)
+    report.expected_fpr = fmt.expected_fpr(distinct, m, k)
     report.stage_seconds["bloom"] = clock() - started
 
     started = clock()

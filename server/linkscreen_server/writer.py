@@ -35,7 +35,7 @@ class BundleParams:
 def build_bundle(
     params: BundleParams,
     lists: Sequence[ListInfo],
-    rows: Sequence[tuple[bytes, int]],
+    rows: Sequence[tuple[bytes, int]] | fmt.EncodedRows,
     bloom: bytes,
     shorteners: Sequence[str],
     shortener_policy: int,
@@ -44,10 +44,12 @@ def build_bundle(
     extra_sections: Mapping[int, bytes] | None = None,
     redirect_rules: Sequence[WrapperRule] = (),
 ) -> bytes:
-    """Signed bundle bytes. ``rows`` are ``(fingerprint, list index)`` sorted ascending;
+    """Signed bundle bytes. ``rows`` are ``(fingerprint, list index)`` sorted ascending (or
+    their sections, encoded by ``linkscreen.bundle.build.encode_rows``);
     ``psl`` is the Public Suffix List the entries were compiled with (it travels along);
     ``redirect_rules`` are the operator's redirect wrappers (section 8); list rows with a
     ``default_locale`` add section 9; ``extra_sections`` are further carried sections by id."""
+    count = rows.count if isinstance(rows, fmt.EncodedRows) else len(rows)
     header = fmt.PayloadHeader(
         format_version=fmt.FORMAT_VERSION,
         canonicalization_version=CANONICALIZATION_VERSION,
@@ -60,9 +62,9 @@ def build_bundle(
         bloom_seed=params.bloom_seed,
         bloom_k=params.bloom_k,
         bloom_bits=params.bloom_bits,
-        fingerprint_count=len(rows),
+        fingerprint_count=count,
         list_count=len(lists),
-        fingerprint_prefix_bytes=fmt.fingerprint_prefix_bytes_for(len(rows)),
+        fingerprint_prefix_bytes=fmt.fingerprint_prefix_bytes_for(count),
         psl_version=psl.version,
     )
     carried = {

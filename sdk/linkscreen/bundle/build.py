@@ -10,7 +10,7 @@ without the C core (or with ``LINKSCREEN_PURE=1``) the callers use the pure path
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
@@ -21,11 +21,13 @@ if TYPE_CHECKING:
     from ..psl import PublicSuffixList
 
 __all__ = [
+    "Expressions",
     "LineCodes",
     "LineReader",
     "bloom_add",
     "build_bloom",
     "canonicalize_many",
+    "encode_rows",
     "native_available",
     "native_enabled",
 ]
@@ -58,14 +60,42 @@ def bloom_add(bits: bytearray, m: int, k: int, seed: int, expressions: Iterable[
     _probe.bloom_add(bits, m, k, seed, expressions)
 
 
+class Expressions:
+    """Expressions laid end to end as ASCII bytes with their offsets: what one C call reads.
+
+    Made once from a compile's entries, it feeds :func:`build_bloom` and :func:`encode_rows`
+    without a Python object per expression.
+    """
+
+    __slots__ = ("count", "data", "offsets")
+
+    def __init__(self, expressions: Sequence[str]) -> None:
+        self.data = "".join(expressions).encode("ascii")
+        self.offsets = array("Q", [0])
+        self.offsets.extend(accumulate(map(len, expressions)))
+        self.count = len(expressions)
+
+    def __iter__(self) -> Iterator[bytes]:
+        data, offsets = self.data, self.offsets
+        return (data[offsets[i] : offsets[i + 1]] for i in range(self.count))
+
+
 def build_bloom(
-    expressions: Iterable[bytes], m: int, k: int, seed: int, base: bytes | None = None
+    expressions: Iterable[bytes] | Expressions,
+    m: int,
+    k: int,
+    seed: int,
+    base: bytes | None = None,
 ) -> bytes:
     """The Bloom bit array (m bits, LSB-first bytes) of the expressions, on top of ``base``:
     one C call when the core is built, else :func:`~linkscreen.bundle.format.bloom_positions`
     for each expression (the same bits)."""
     bits = bytearray(base) if base is not None else bytearray(m // 8)
-    if _probe.NATIVE_AVAILABLE:
+    if _probe.NATIVE_AVAILABLE and isinstance(expressions, Expressions):
+        _probe.bloom_add_joined(
+            bits, m, k, seed, expressions.data, expressions.offsets, expressions.count
+        )
+    elif _probe.NATIVE_AVAILABLE:
         _probe.bloom_add(bits, m, k, seed, expressions)
     else:
         for expression in expressions:
@@ -98,3 +128,26 @@ class LineReader:
         offsets = array("Q", [0])
         offsets.extend(accumulate(map(len, lines)))
         return self._core.read(b"".join(lines), offsets, len(lines))
+
+
+def encode_rows(
+    salt: bytes, expressions: Expressions, tags: Sequence[int], tag_bits: int, prefix_bytes: int
+) -> fmt.EncodedRows:
+    """The FINGERPRINTS, TAGS and BUCKETS sections of the entries (expression i on list
+    ``tags[i]``): rows ``(fingerprint(salt, expression), tag)`` sorted, then laid out by
+    :func:`~linkscreen.bundle.format.encode_rows`. One C call (``ls_table_build``) with the
+    C core, else that pure layout: the same bytes."""
+    if not native_enabled():
+        rows = sorted(
+            (fmt.fingerprint(salt, expression), tag)
+            for expression, tag in zip(expressions, tags, strict=True)
+        )
+        return fmt.encode_rows(rows, prefix_bytes, tag_bits)
+    packed = array("H", tags)
+    if len(packed) != expressions.count:
+        raise ValueError("one tag per expression")
+    table, tag_bytes, buckets = _probe.table_build(
+        salt, expressions.data, expressions.offsets, expressions.count, packed, tag_bits,
+        prefix_bytes,
+    )  # fmt: skip
+    return fmt.EncodedRows(expressions.count, table, tag_bytes, buckets)

@@ -46,6 +46,7 @@ __all__ = [
     "SECTIONS",
     "SECTION_ENTRY",
     "SECTION_ENTRY_FIELDS",
+    "EncodedRows",
     "Field",
     "FingerprintTable",
     "Payload",
@@ -65,6 +66,7 @@ __all__ = [
     "encode_default_locales",
     "encode_names",
     "encode_redirect_rules",
+    "encode_rows",
     "expected_fpr",
     "fingerprint",
     "fingerprint_prefix_bytes_for",
@@ -1172,27 +1174,49 @@ def check_header(header: PayloadHeader) -> None:
         )
 
 
+@dataclass(frozen=True)
+class EncodedRows:
+    """The FINGERPRINTS, TAGS and BUCKETS sections of ``count`` sorted rows (see
+    :func:`encode_rows`; ``linkscreen.bundle.build.encode_rows`` makes them in one C call)."""
+
+    count: int
+    table: bytes
+    tags: bytes
+    buckets: bytes
+
+
+def encode_rows(rows: Sequence[tuple[bytes, int]], prefix_bytes: int, tag_bits: int) -> EncodedRows:
+    """The sections of sorted ``(fingerprint, list index)`` rows, for p = ``prefix_bytes``."""
+    table, buckets = encode_fingerprint_table([fp for fp, _ in rows], prefix_bytes)
+    return EncodedRows(len(rows), table, pack_tags([tag for _, tag in rows], tag_bits), buckets)
+
+
 def build_payload(
     header: PayloadHeader,
     carried: Mapping[int, bytes],
     bloom: bytes,
-    rows: Sequence[tuple[bytes, int]],
+    rows: Sequence[tuple[bytes, int]] | EncodedRows,
 ) -> bytes:
     """The payload for ``header`` from its carried sections, Bloom array and sorted
-    ``(fingerprint, list index)`` rows: the writer and the delta applier both call this, so
-    a delta rebuilds the signed bytes exactly."""
+    ``(fingerprint, list index)`` rows (or their sections, already encoded): the writer and
+    the delta applier both call this, so a delta rebuilds the signed bytes exactly."""
     if derived := DERIVED_SECTIONS & set(carried):
         raise ValueError(f"sections {sorted(derived)} are derived, not carried")
     if len(bloom) * 8 != header.bloom_bits:
         raise ValueError("Bloom array size does not match m")
-    if header.fingerprint_count != len(rows):
+    n, p, bits = header.fingerprint_count, header.fingerprint_prefix_bytes, header.tag_bits
+    encoded = rows if isinstance(rows, EncodedRows) else encode_rows(rows, p, bits)
+    if encoded.count != n:
         raise ValueError("fingerprint_count does not match the rows")
-    table, buckets = encode_fingerprint_table(
-        [fp for fp, _ in rows], header.fingerprint_prefix_bytes
-    )
-    sections = {**carried, Section.BLOOM: bloom, Section.FINGERPRINTS: table}
-    if header.tag_bits:
-        sections[Section.TAGS] = pack_tags([tag for _, tag in rows], header.tag_bits)
-    if header.fingerprint_prefix_bytes:
-        sections[Section.BUCKETS] = buckets
+    if (len(encoded.table), len(encoded.tags), len(encoded.buckets)) != (
+        n * (FINGERPRINT_BYTES - p),
+        -(-n * bits // 8),
+        buckets_length(n, p),
+    ):
+        raise ValueError("encoded rows do not match the header's p and tag width")
+    sections = {**carried, Section.BLOOM: bloom, Section.FINGERPRINTS: encoded.table}
+    if bits:
+        sections[Section.TAGS] = encoded.tags
+    if p:
+        sections[Section.BUCKETS] = encoded.buckets
     return assemble_payload(header, sections)
