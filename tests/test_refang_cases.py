@@ -8,9 +8,13 @@ rows we do not reproduce are named below with the reason.
 from __future__ import annotations
 
 import csv
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import linkscreen
 
@@ -65,3 +69,32 @@ def test_defanged_text_yields_the_fanged_links(number: int, defanged: str, fange
         assert missing, f"row {number} now passes: drop its deviation"
     else:
         assert not missing
+
+
+#: Pieces of every defang form the refang expression knows, near misses and their neighbours.
+_DEFANG_PIECES = [
+    "hxxp", "hXXps", "h**p", "fxp", "f*p", "xxxx", "xxxxs", "[http]", "(https)", "http]:",
+    "https://", "http ://", "http: //", "http:// ", "http//", "https;//", "ftp//", "[://]",
+    "(:/)", "[:/]/", ":[//]", "a[.b", "a.]b", "a(.b", "a.)b", "a{.b", "a.}b", "[:]", "(colon)",
+    ": / /", "[[.]]", "((.))", "{{ . }}", "[.]", "( dot )", "{dot}", "<.>", "<dot>", "].[",
+    "[.)", "\\.", "^.", "（.）", "【点】", "«dot»", " *dot* ", "_dot_", "~dot~", "-dot-", "#dt#",
+    "*dawt*", ".dot.", ".D0T.", "fooDOTcom", "DOTS", "a d0t b", "ad0tb", "[/]", "(slash)",
+    "（／）", "[www].", "[-]", "[@]", "\u017f", "\u212a", "x", "d", "D", ".", " ", "\n", "_",
+    "*", "-", "(", ")", "[", "]", ":", "/", "a", "1", "é",
+]  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_DEFANG_PIECES) | st.text(max_size=2), max_size=10).map("".join))
+def test_the_prefiltered_refang_scan_finds_what_the_expression_finds(text: str) -> None:
+    """``refang`` tries its expression only where a match can start (``_REFANG_START``): the
+    matches, their spans and alternatives are those of the expression run everywhere."""
+    from linkscreen import _refang
+
+    def found(matches: Iterator[re.Match[str]]) -> list[tuple[tuple[int, int], str | None]]:
+        return [(m.span(), m.lastgroup) for m in matches]
+
+    assert found(_refang._REFANG_SCAN.finditer(text)) == found(_refang._REFANG.finditer(text))
+    for at in range(len(text)):  # every place a match starts is a place the scan tries
+        if _refang._REFANG.match(text, at) is not None:
+            assert _refang._REFANG_START.match(text, at) is not None, (text, at)

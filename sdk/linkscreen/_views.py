@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from .results import Technique
 
@@ -49,6 +50,15 @@ class _MarkIndex:
             if lo < hi:
                 found.extend(m for m in members[lo:hi] if m[1] > start)
         return found
+
+
+class Scanner(Protocol):
+    """What :meth:`View.rewrite` scans with: a compiled pattern, or an object that finds
+    the same matches faster (``_refang``)."""
+
+    def search(self, string: str) -> re.Match[str] | None: ...
+
+    def finditer(self, string: str) -> Iterator[re.Match[str]]: ...
 
 
 @dataclass
@@ -137,7 +147,7 @@ class View:
 
     def rewrite(
         self,
-        pattern: re.Pattern[str],
+        pattern: Scanner,
         replace: Callable[[re.Match[str]], str | None],
         name: Technique | Callable[[re.Match[str]], Technique],
     ) -> View:
