@@ -6,6 +6,9 @@ technique label the candidate must carry.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -388,3 +391,15 @@ class TestRecallRoundTwo:
     @pytest.mark.parametrize("char", ["\x00", "\x85", "\x0b", "\x1b[1m"])
     def test_control_characters_read_as_nothing(self, char: str) -> None:
         _check(f"see bad.exa{char}mple/promo", "http://bad.example/promo", "invisible")
+
+
+@given(st.text(alphabet="/ab1_~%-.=&?:@ \t\nx/é", max_size=24))
+def test_host_less_paths_are_found_where_the_expression_finds_them(text: str) -> None:
+    """Host-less paths are tried only where one can start (``_PATH_START``): the matches
+    are those of the path expression run over the whole text."""
+    from linkscreen import extract
+
+    def spans(matches: Iterable[re.Match[str]]) -> list[tuple[int, int]]:
+        return [m.span("path") for m in matches]
+
+    assert spans(extract._hostless_paths(text)) == spans(extract._HOSTLESS_PATH.finditer(text))
