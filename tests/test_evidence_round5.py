@@ -66,3 +66,43 @@ class TestFullWidthSlash:
         self, matcher: linkscreen.Matcher
     ) -> None:
         assert _action(matcher, "look qzvkt example∕x now") is Action.BLOCK
+
+
+class TestYamlItemsAndSpfRecords:
+    """Finding 7: a YAML list item and an SPF record are config, read as code."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "hosts:\n  - spf.example.org\n  - mail.example.org",
+            "  - spf.example.org",
+            "  - spf.example.org  # the relay",
+            "v=spf1 include:spf.example.org ~all",
+            "spf: include:spf.example.org ~all",
+            'example.org. 3600 IN TXT "v=spf1 include:spf.example.org -all"',
+            "add include:spf.example.org to the record",
+            "ours is a:spf.example.org mx ~all",
+            "redirect=spf.example.org",
+        ],
+    )
+    def test_config_and_dns_records_are_reported_not_alarmed(
+        self, matcher: linkscreen.Matcher, text: str
+    ) -> None:
+        assert _matched(matcher, text)
+        assert _action(matcher, text) is Action.ALLOW
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "- spf.example.org",  # a bullet of chat, not indented under a key
+            "check these:\n- spf.example.org\n- mail.example.org",
+            "  - spf.example.org and more",  # not the whole item
+            "  - http://spf.example.org",
+            "see:spf.example.org",
+            "look at spf.example.org now",
+        ],
+    )
+    def test_the_same_names_in_chat_or_as_links_block(
+        self, matcher: linkscreen.Matcher, text: str
+    ) -> None:
+        assert _action(matcher, text) is Action.BLOCK

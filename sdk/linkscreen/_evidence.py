@@ -227,6 +227,7 @@ _CODE_LINE_MARKS: tuple[tuple[tuple[str, ...], str], ...] = (
         r"|^\s*\[\[?[\w.\"' -]+\]\]?\s*$|^ {4,}[A-Za-z_$][\w$.]*\s*$"
         r"|^\s*(?:assert|raise|yield|return)\s|^\s*(?:if|elif|for|while|with)\b.*:\s*$",
     ),
+    (("all",), r"(?:^|\s)[-~?+]all\b"),  # an SPF policy: "v=spf1 include:x ~all"
 )
 _CODE_LINE_PARTS = tuple((needs, re.compile(mark)) for needs, mark in _CODE_LINE_MARKS)
 #: Every mark in one expression: what ``line_reads_as_code`` answers, by definition.
@@ -259,6 +260,13 @@ _KEYWORDS = frozenset(
 )
 #: A line of a properties, .env or YAML file: a dotted key, then ``=`` or ``:``.
 _KEY_LINE = re.compile(r"\s*(?:- )?[A-Za-z_][\w-]*(?:\.[\w-]+)+\s*[=:]")
+#: An SPF or DMARC mechanism before a name (``include:_spf.example.org``, ``redirect=``): DNS
+#: record syntax, not a broken scheme.
+_SPF_MECHANISM = re.compile(r"(?:^|[\s\"'])[-~?+]?(?:include|exists|redirect|ptr|ip4|ip6)[:=]$")
+#: An item of a YAML sequence, indented under its key (``  - spf.example.org``), and the end
+#: of its line (a comment may follow).
+_YAML_ITEM = re.compile(r"(?:^|\n)[ \t]+- $")
+_LINE_END = re.compile(r"[ \t]*(?:#|\r?\n|$)")
 #: A label of five or more digits: a record id or a count, never a word of a host.
 _LONG_NUMBER = re.compile(r"[0-9]{5,}")
 
@@ -405,6 +413,10 @@ def code_signal(
     labels = url.split(".")
     if len(labels) < 2:
         return None
+    if _SPF_MECHANISM.search(before) is not None:
+        return Signal.CODE  # "v=spf1 include:_spf.example.org ~all": a DNS record
+    if _YAML_ITEM.search(before) is not None and _LINE_END.match(after) is not None:
+        return Signal.CODE  # "hosts:\n  - spf.example.org": an item of a YAML list
     if labels[0].lower() in _KEYWORDS and _IDENT.fullmatch(labels[1]):
         return Signal.CODE  # "from .sansio.app import App", "try .app.run()"
     if isinstance(line, str):
