@@ -106,3 +106,48 @@ class TestYamlItemsAndSpfRecords:
         self, matcher: linkscreen.Matcher, text: str
     ) -> None:
         assert _action(matcher, text) is Action.BLOCK
+
+
+class TestEmojiBetweenWords:
+    """Finding 3: a pictograph glued between words is chat, not a dot."""
+
+    @pytest.mark.parametrize("text", ["ok🙂so what", "ok😂😂so what", "I'll call👍me later"])
+    def test_a_pictograph_between_words_is_prose(
+        self, matcher: linkscreen.Matcher, text: str
+    ) -> None:
+        assert _matched(matcher, text)
+        assert _action(matcher, text) is Action.ALLOW
+
+    @pytest.mark.parametrize(
+        "text", ["see qzvkt🔴example", "see qzvkt🔹example", "go qzvkt⭐example"]
+    )
+    def test_an_emoji_shaped_as_a_dot_still_blocks(
+        self, matcher: linkscreen.Matcher, text: str
+    ) -> None:
+        assert _action(matcher, text) is Action.BLOCK
+
+
+class TestEvidenceBelongsToTheReading:
+    """Finding 4: a link technique outside the labels that matched corroborates nothing."""
+
+    @pytest.mark.parametrize(
+        "text",
+        ["ok~yes，log，in", "haha~ok，call，me", "hey~you，call，me later", "wow🔴ok，call，me"],
+    )
+    def test_a_glued_mark_before_a_prose_chain_does_not_corroborate_it(
+        self, matcher: linkscreen.Matcher, text: str
+    ) -> None:
+        assert _matched(matcher, text)
+        assert _action(matcher, text) is Action.ALLOW
+
+    @pytest.mark.parametrize("text", ["ok，log~in", "see yes，qzvkt~example", "hey，log[.]in"])
+    def test_a_mark_inside_the_matched_host_still_corroborates(
+        self, matcher: linkscreen.Matcher, text: str
+    ) -> None:
+        assert _action(matcher, text) is Action.BLOCK
+
+    def test_a_reading_with_no_narrower_reading_keeps_its_evidence(
+        self, matcher: linkscreen.Matcher
+    ) -> None:
+        # a strict subdomain link: nothing narrower ends there, the scheme still speaks
+        assert _action(matcher, "https://ok~yes，log，in") is Action.BLOCK

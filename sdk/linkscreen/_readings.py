@@ -24,6 +24,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -1036,9 +1037,21 @@ def _unicode_joint(match: re.Match[str]) -> _Joint:
     if not spaced and len(match.group()) > 1:
         prose = False  # "bad••example": no sentence doubles a dot between two words
     if match.lastgroup == "emoji":
-        prose = False  # "bad🔴example": sentences put emoji beside words, not inside them
+        # "bad🔴example", "bad🔹example": an emoji shaped as a dot stands for one; a
+        # pictograph glued between words ("ok🙂so", "love🍕so") is how chat writes them
+        prose = not all(_dot_shaped(c) for c in match.group())
     technique = Technique.DOT_VARIANT if prose else Technique.CONFUSABLE
     return _Joint(match.start(), match.end(), ".", technique)
+
+
+#: The last word of the name of an emoji that draws a dot or a bullet (LARGE RED CIRCLE,
+#: SMALL BLUE DIAMOND, BLACK SMALL SQUARE, WHITE MEDIUM STAR), as the symbols ``● ◆ ▪ ★`` do.
+_DOT_SHAPES = frozenset({"CIRCLE", "DIAMOND", "SQUARE", "STAR", "DOT", "BULLET"})
+
+
+def _dot_shaped(char: str) -> bool:
+    """Whether an emoji is a geometric shape standing for a dot, not a pictograph."""
+    return unicodedata.name(char, "").rpartition(" ")[2] in _DOT_SHAPES
 
 
 #: Dot-like punctuation that Latin-script prose never glues between two words (a bullet, a

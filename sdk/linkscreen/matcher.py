@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ._appschemes import MAX_APP_DEPTH, NON_WEB_SCHEMES, opened_urls, scheme_of
-from ._evidence import PROSE_TECHNIQUES, ellipsis_reading, weigh
+from ._evidence import LINK_TECHNIQUES, PROSE_TECHNIQUES, ellipsis_reading, weigh
 from ._probe import Checked, NativeProbe, Probe, make_probe
 from ._readings import OTHER_SCHEMES
 from ._wrappers import WrapperRule
@@ -273,14 +273,20 @@ class Matcher:
         # a reading that matched nothing has the verdict of its text and techniques alone
         # (weigh judges only matches): one Verdict serves each repeat of it in the message
         unmatched: dict[tuple[str, tuple[Technique, ...], tuple[Signal, ...]], Verdict] = {}
+        ends: dict[int, list[Candidate]] | None = None
         for candidate, plan, matches in matched:
             if candidate.tier is not Tier.STRICT and not matches and plan.complete:
                 continue  # a loose reading that matched nothing is not shown
             if matches:
                 corroborated = any(m.expression in clean for m in matches)
-                judged = weigh(
-                    candidate.url, candidate.techniques, candidate.signals, matches, corroborated
-                )
+                evidence = candidate.techniques
+                if _borrowed_evidence(candidate, matches):
+                    if ends is None:
+                        ends = {}
+                        for other in candidates:
+                            ends.setdefault(other.end, []).append(other)
+                    evidence = _own_evidence(candidate, matches, ends[candidate.end], found)
+                judged = weigh(candidate.url, evidence, candidate.signals, matches, corroborated)
                 verdict = self._verdict(candidate.url, plan, matches, candidate.techniques, judged)
             else:
                 same = (candidate.url, candidate.techniques, candidate.signals)
@@ -514,6 +520,42 @@ def _rank(finding: Finding) -> tuple[int, int, bool]:
         max((_SPECIFICITY[m.kind] for m in matches), default=0),
         finding.tier is Tier.STRICT,
     )
+
+
+def _borrowed_evidence(candidate: Candidate, matches: tuple[Match, ...]) -> bool:
+    """Whether a reading's link evidence may lie outside what matched: a reading with a
+    link technique and a prose one (or read as code) whose matches are all whole hosts."""
+    kinds = candidate.techniques
+    return (
+        not LINK_TECHNIQUES.isdisjoint(kinds)
+        and (not PROSE_TECHNIQUES.isdisjoint(kinds) or bool(candidate.signals))
+        and all(m.kind is MatchKind.HOST for m in matches)
+    )
+
+
+def _own_evidence(
+    candidate: Candidate,
+    matches: tuple[Match, ...],
+    same_end: list[Candidate],
+    found: dict[str, tuple[Match, ...]],
+) -> tuple[Technique, ...]:
+    """The techniques that speak for the part of a reading that matched (ADR 0012, fifth
+    round): when a narrower reading ending at the same place matched the same entries
+    ("ok~yes，log，in" holds "log，in", which matched ``log.in/``), the link techniques it
+    lacks lie in the labels before the matched host and corroborate nothing."""
+    wanted = {m.expression for m in matches}
+    narrowest: Candidate | None = None
+    for other in same_end:
+        if (
+            other.start > candidate.start
+            and (narrowest is None or other.start > narrowest.start)
+            and wanted <= {m.expression for m in found[other.url]}
+        ):
+            narrowest = other
+    if narrowest is None:
+        return candidate.techniques
+    own = set(narrowest.techniques)
+    return tuple(t for t in candidate.techniques if t not in LINK_TECHNIQUES or t in own)
 
 
 def _finding(candidate: Candidate, verdict: Verdict) -> Finding:
