@@ -8,10 +8,14 @@ stay ``allow``. Each test fails when its rule is deleted or inverted.
 
 from __future__ import annotations
 
+import re
+from importlib import resources
+
 import pytest
 
 import linkscreen
 from linkscreen import Action
+from linkscreen._words import is_word
 
 from bundles import compile_lists, open_bytes
 
@@ -151,3 +155,60 @@ class TestEvidenceBelongsToTheReading:
     ) -> None:
         # a strict subdomain link: nothing narrower ends there, the scheme still speaks
         assert _action(matcher, "https://ok~yes，log，in") is Action.BLOCK
+
+
+class TestRandomLettersAreNoWords:
+    """Findings 1 and 2: "made of words" means words, not any letters-only label."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "qzvkt。example",
+            "look qzvkt。example/x now",
+            "qzvkt｡example",
+            "qzvkt•example/x",
+            "qzvkt·example",
+            "qzvkt，example/x",
+            "qzvkt、example",
+            "qzvkt・example",
+            "see qzvkt🙂example",
+        ],
+    )
+    def test_a_random_letter_host_with_a_prose_dot_is_found(
+        self, matcher: linkscreen.Matcher, text: str
+    ) -> None:
+        findings = matcher.scan_text(text)
+        assert findings.action is Action.WARN
+        assert any(s == "held-back" for f in findings for s in f.signals)
+
+    @pytest.mark.parametrize(
+        "text",
+        ["hello，log。in", "ok・so what", "call·me later", "log、in", "pls sign•in", "Log In／Out"],
+    )
+    def test_words_with_a_prose_dot_stay_allowed(
+        self, matcher: linkscreen.Matcher, text: str
+    ) -> None:
+        assert _matched(matcher, text)
+        assert _action(matcher, text) is Action.ALLOW
+
+
+class TestWords:
+    @pytest.mark.parametrize(
+        "label",
+        ["hello", "Log", "so", "entrar", "nao", "anmelden", "dziekuje", "freegift", "signup"],
+    )
+    def test_words_of_chat_and_their_compounds_are_words(self, label: str) -> None:
+        assert is_word(label)
+
+    @pytest.mark.parametrize("label", ["qzvkt", "kqzvx", "bdfye", "xqwpk", "zzkvtq"])
+    def test_random_letters_are_not(self, label: str) -> None:
+        assert not is_word(label)
+
+    def test_the_word_list_is_sorted_lower_case_letters_with_its_licence(self) -> None:
+        text = (resources.files("linkscreen") / "data" / "words.txt").read_text("utf-8")
+        header = [line for line in text.splitlines() if line.startswith("#")]
+        words = [line for line in text.splitlines() if not line.startswith("#")]
+        assert any("CC BY-SA 4.0" in line for line in header)
+        assert words == sorted(set(words))
+        assert len(words) > 20_000
+        assert all(re.fullmatch(r"[a-z]{1,12}", word) for word in words)

@@ -28,6 +28,7 @@ import functools
 import itertools
 import re
 
+from ._words import is_word
 from .results import Action, Match, MatchKind, Signal, Technique
 
 __all__ = [
@@ -110,6 +111,7 @@ CONTEXT_CHARS = 12
 _WORD = re.compile(r"[A-Za-z]{1,12}")
 #: A path segment prose makes: a word, and whatever non-ASCII text is glued after it (an
 #: emoji, CJK text: "log in/out🙂" is the same words as "log in/out").
+_LETTERS = re.compile(r"[A-Za-z]+")
 _PATH_WORD = re.compile(r"[A-Za-z]{1,12}(?:-[A-Za-z]{1,12}){0,2}(?:\(s\)|['’]s)?[^\x00-\x7f]*")
 
 
@@ -642,14 +644,19 @@ def _sentence_gap(labels: list[str], after: str) -> bool:
 
 
 def _word_shaped(url: str) -> bool:
-    """Only words: letters-only labels (at most six) and at most one letters-only segment."""
+    """Only words: labels that are words (at most six, of at most 12 letters each) and at
+    most one path segment made of words. Letters alone are not enough: ``qzvkt。example`` is
+    no sentence (fifth round, ADR 0012)."""
     rest = url.split("://", 1)[-1]
     host, _, path = rest.partition("/")
     labels = [label for label in host.split(".") if label]  # "ok...so": an ellipsis
     if len(labels) > 6 or not all(_WORD.fullmatch(label) for label in labels):
         return False
     path = path.rstrip("/")
-    return not path or _PATH_WORD.fullmatch(path) is not None
+    if path and _PATH_WORD.fullmatch(path) is None:
+        return False
+    # the last label is a top-level domain (the reading is plausible by it): "the dot com"
+    return all(is_word(word) for word in labels[:-1])
 
 
 def ellipsis_reading(url: str) -> bool:

@@ -1,0 +1,89 @@
+"""Whether a label is a word: what "made of words" means in the evidence rule (ADR 0012).
+
+A prose-shaped reading that matched only a whole-host entry answers allow when it is made of
+words ("log in/out" read as ``log.in/out``): that is what chance makes of chat. A host of
+random letters (``qzvkt。example``) is not something chat makes by chance, so it warns. Words
+are the common words of eleven Latin-script languages, accents dropped (``data/words.txt``,
+from wordfreq: scripts/make_word_list.py), chat words it lacks (``signup``, ``thx``), and
+compounds of two words of three letters or more (``freegift``). The list is read on first
+use only: the rule asks it only for readings that already matched a listed whole host.
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+
+__all__ = ["CHAT_WORDS", "is_word"]
+
+#: Words of chat that the frequency lists lack or split too short to be a compound.
+CHAT_WORDS = frozenset(
+    [
+        "ok",
+        "okay",
+        "lol",
+        "lmao",
+        "rofl",
+        "haha",
+        "hahaha",
+        "hehe",
+        "omg",
+        "pls",
+        "plz",
+        "thx",
+        "thnx",
+        "btw",
+        "brb",
+        "idk",
+        "imo",
+        "imho",
+        "tbh",
+        "yay",
+        "yep",
+        "yup",
+        "nah",
+        "nope",
+        "yeah",
+        "gonna",
+        "wanna",
+        "gotta",
+        "dunno",
+        "kinda",
+        "sorta",
+        "pic",
+        "pics",
+        "app",
+        "apps",
+        "info",
+        "login",
+        "logout",
+        "signin",
+        "signout",
+        "signup",
+        "email",
+        "online",
+        "wifi",
+        "selfie",
+        "emoji",
+    ]
+)
+#: Shortest part of a compound ("free" + "gift"): two-letter words are so many that shorter
+#: parts would make most random strings of four or five letters two "words".
+_PART = 3
+
+
+@functools.cache
+def _words() -> frozenset[str]:
+    text = (resources.files("linkscreen") / "data" / "words.txt").read_text("utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
+def is_word(label: str) -> bool:
+    """Whether ``label`` (ASCII letters) is an English or chat word, or two of them glued."""
+    word = label.lower()
+    words = _words()
+    if word in words or word in CHAT_WORDS:
+        return True
+    return any(
+        word[:cut] in words and word[cut:] in words for cut in range(_PART, len(word) - _PART + 1)
+    )
