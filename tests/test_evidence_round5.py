@@ -212,3 +212,20 @@ class TestWords:
         assert words == sorted(set(words))
         assert len(words) > 20_000
         assert all(re.fullmatch(r"[a-z]{1,12}", word) for word in words)
+
+
+class TestAFullStopThatLostItsSpace:
+    """Finding 5, decided by measurement (ADR 0012, fifth round): a strict ASCII-dot reading
+    is how a plain link is written, and a messenger links ``call.me`` as written, so a listed
+    word host written bare in a sentence blocks; a capitalised sentence start is prose."""
+
+    @pytest.mark.parametrize("text", ["I'll call.me later", "go to log.in now", "sign.in now"])
+    def test_a_bare_word_host_before_more_of_a_sentence_blocks(
+        self, matcher: linkscreen.Matcher, text: str
+    ) -> None:
+        assert _action(matcher, text) is Action.BLOCK
+
+    def test_a_full_stop_before_a_capitalised_sentence_is_prose(
+        self, matcher: linkscreen.Matcher
+    ) -> None:
+        assert _action(matcher, "I'll call.Me too, later") is Action.ALLOW
