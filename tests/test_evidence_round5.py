@@ -229,3 +229,28 @@ class TestAFullStopThatLostItsSpace:
         self, matcher: linkscreen.Matcher
     ) -> None:
         assert _action(matcher, "I'll call.Me too, later") is Action.ALLOW
+
+
+class TestMixedTechniques:
+    """Finding 8: two techniques in one link."""
+
+    @pytest.mark.parametrize(
+        "text", ["qzvkt[.]e x a m p l e", "see qzvkt[.]e x a m p l e now", "qzvkt.e x a m p l e"]
+    )
+    def test_a_bracket_dot_then_spaced_letters_blocks(
+        self, matcher: linkscreen.Matcher, text: str
+    ) -> None:
+        assert _action(matcher, text) is Action.BLOCK
+
+    def test_a_link_wrapped_inside_its_host_at_a_hyphen_blocks(
+        self, matcher: linkscreen.Matcher
+    ) -> None:
+        assert _action(matcher, "http://qzvkt.exa-\nmple/x") is Action.BLOCK
+        assert _action(matcher, "> http://qzvkt.exa-\n> mple/x") is Action.BLOCK
+
+    def test_without_a_scheme_the_wrapped_host_is_found(self, matcher: linkscreen.Matcher) -> None:
+        assert _action(matcher, "see qzvkt.exa-\nmple/x now") is Action.WARN
+
+    @pytest.mark.parametrize("text", ["e.g. a b c d", "i.e. s o m e", "a well-\nknown fact"])
+    def test_prose_stays_prose(self, matcher: linkscreen.Matcher, text: str) -> None:
+        assert matcher.scan_text(text).action is Action.ALLOW

@@ -153,9 +153,10 @@ class Candidates(Sequence[Candidate]):
 # ---- the message, in windows -------------------------------------------------------------
 
 #: One character, then the same separator (one or two spaces, ``_ * ~ +``), three times or
-#: more: "b a d . e x a m p l e", "h_t_t_p_:_/_/_b_a_d".
+#: more: "b a d . e x a m p l e", "h_t_t_p_:_/_/_b_a_d"; a run may start glued after a label
+#: and its dot ("bad[.]e x a m p l e": the dot refanged first).
 _SPACED_LETTERS = re.compile(
-    r"(?:(?<=//)|(?<![\w./:-]))[\w./:?=&%~-](?P<sep>  ?|[_*~+])"
+    r"(?:(?<=//)|(?<=[A-Za-z0-9]\.)|(?<![\w./:-]))[\w./:?=&%~-](?P<sep>  ?|[_*~+])"
     r"(?:(?:   ?)?[\w./:?=&%~-](?P=sep)){2,}[\w./:?=&%~-](?:(?![\w./:-])|[./]\S*)"
 )
 #: A wider gap inside spaced-out letters: a space between words ("f r e e   d o t   c o m").
@@ -190,6 +191,15 @@ _WIDE_PUNCT = re.compile(r"[\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff5e
 _WIDE_GLUED = re.compile(
     r"[A-Za-z0-9/.][\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff5e]+[A-Za-z0-9]"
 )
+
+
+#: A hyphen at a line's end between letters or digits, and the line break after it (a
+#: wrapped word: "exa-\nmple"); read also without both, besides the joint that keeps it.
+_HYPHEN_WRAP = re.compile(r"(?<=[A-Za-z0-9])-[ \t]*\r?\n[ \t]*(?:>[ \t]?)*(?=[A-Za-z0-9])")
+
+
+def _drop(match: re.Match[str]) -> str:
+    return ""
 
 
 def _narrow(match: re.Match[str]) -> str:
@@ -419,6 +429,11 @@ def _extract_window(
         )
         if letters is not strict:
             alternatives.append(letters)
+    if "-\n" in strict.text or "-\r\n" in strict.text:
+        # "http://bad.exa-\nmple/x": a word wrapped at a hyphen it never had
+        unwrapped = strict.rewrite(_HYPHEN_WRAP, _drop, Technique.LINE_BREAK)
+        if unwrapped is not strict:
+            alternatives.append(unwrapped)
     if not text.isascii():
         if _WIDE_GLUED.search(strict.text) is not None:
             # full-width "＿ ？ ＝ ＆ ＃ ％ ～" inside a link: a reading keeps them (NFKC)
