@@ -111,7 +111,6 @@ CONTEXT_CHARS = 12
 _WORD = re.compile(r"[A-Za-z]{1,12}")
 #: A path segment prose makes: a word, and whatever non-ASCII text is glued after it (an
 #: emoji, CJK text: "log in/out🙂" is the same words as "log in/out").
-_LETTERS = re.compile(r"[A-Za-z]+")
 _PATH_WORD = re.compile(r"[A-Za-z]{1,12}(?:-[A-Za-z]{1,12}){0,2}(?:\(s\)|['’]s)?[^\x00-\x7f]*")
 
 
@@ -644,9 +643,9 @@ def _sentence_gap(labels: list[str], after: str) -> bool:
 
 
 def _word_shaped(url: str) -> bool:
-    """Only words: labels that are words (at most six, of at most 12 letters each) and at
-    most one path segment made of words. Letters alone are not enough: ``qzvkt。example`` is
-    no sentence (fifth round, ADR 0012)."""
+    """Only words: letters-only labels (at most six, of at most 12 letters), each but the
+    top-level domain a word (``_words``), and at most one letters-only segment. Letters
+    alone are not enough: ``qzvkt。example`` is no sentence (fifth round, ADR 0012)."""
     rest = url.split("://", 1)[-1]
     host, _, path = rest.partition("/")
     labels = [label for label in host.split(".") if label]  # "ok...so": an ellipsis
