@@ -45,7 +45,7 @@ test: lint typecheck native-check wasm-if-possible
 	$(BIN)/python tests/mutation/run.py -j 2 --min-score 0.95
 	LINKSCREEN_PURE=1 $(BIN)/python -m pytest -q -m "not native_only" tests/test_matcher.py \
 		tests/test_bundle_vectors.py tests/test_bundle_security.py tests/test_accuracy.py \
-		tests/test_extraction_corpus.py tests/test_fail_closed.py tests/test_app_schemes.py tests/test_conversation.py tests/test_evidence.py \
+		tests/test_extraction_corpus.py tests/test_fail_closed.py tests/test_app_schemes.py tests/test_conversation.py tests/test_conversation_bounds.py tests/test_evidence.py \
 		tests/test_bundle_delta.py
 	$(MAKE) --no-print-directory test-matrix
 

@@ -159,7 +159,10 @@ def test_room_context_is_bounded_and_forgettable(matcher: Matcher) -> None:
     screen.screen("files.example", room_id="!a")
     for i in range(20):
         screen.screen(f"https://host{i}.example/", room_id="!a")
-    assert screen.screen("now /shared/abuse-album/7.jpg", room_id="!a").action is Action.ALLOW
+    # files.example was pushed out by the bound: not joined, and the message says hosts
+    # were forgotten while recent (incomplete: the app's policy, warn), never a silent allow
+    trimmed = screen.screen("now /shared/abuse-album/7.jpg", room_id="!a")
+    assert (trimmed.action, trimmed.complete) == (Action.WARN, False)
     screen.screen("files.example", room_id="!a")
     screen.forget("!a")
     assert screen.screen("now /shared/abuse-album/7.jpg", room_id="!a").action is Action.ALLOW

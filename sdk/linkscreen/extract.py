@@ -34,6 +34,7 @@ from ._readings import JOINT_WORDS, Found, Reader, Readings, host_of, lookalike
 from ._refang import refang
 from ._views import View
 from ._wrappers import WrapperRule, default_rules
+from .conversation import MAX_CONVERSATION_HOSTS, MAX_CONVERSATION_PATHS
 from .psl import top_level_domains
 from .results import Signal, Technique, Tier
 
@@ -51,7 +52,8 @@ WINDOW_OVERLAP = 1024
 #: How far back from a window's end a cut looks for white space; with none, the window
 #: grows to the end of the token.
 _CUT_SEARCH = 4096
-#: Hosts a path without a host is combined with (the most recent ones).
+#: Hosts of the message a path without a host is combined with (the nearest ones); it is
+#: combined with the conversation's hosts too, up to ``MAX_CONVERSATION_HOSTS``.
 MAX_CONTEXT_HOSTS = 6
 
 _WHITE_SPACE = re.compile(r"\s")
@@ -483,7 +485,7 @@ def _extract_window(
         strict, offset, window_results, results, context_hosts, paths, loose_hosts, notes
     )
     if pending:
-        _add_pending_paths(window_results, pending, loose_hosts())
+        _add_pending_paths(window_results, pending, loose_hosts(), notes)
     results.update(window_results)
 
 
@@ -643,7 +645,15 @@ def _add_context_paths(
     starts = [[item[0] for item in tier] for tier in ordered]
     runs = [_runs(tier) for tier in ordered]
     distinct = [frozenset(item[2] for item in tier) for tier in ordered]
-    capped = False
+    capped = nearest_only = False
+    # every host the conversation keeps is tried, most recent first (past its bound: noted)
+    recent = list(dict.fromkeys(reversed(context)))
+    if len(recent) > MAX_CONVERSATION_HOSTS and notes is not None:
+        notes.append(
+            f"a host-less path was joined only with the {MAX_CONVERSATION_HOSTS} most recent "
+            f"of {len(recent)} context hosts"
+        )
+    recent = recent[:MAX_CONVERSATION_HOSTS]
     for start, end, path in spans:
         hosts: list[str] = []
         for tier, tier_starts, tier_runs, count in zip(
@@ -654,12 +664,20 @@ def _add_context_paths(
             capped = (
                 _nearest_hosts(tier, tier_starts, tier_runs, count, start, end, hosts) or capped
             )
-        hosts = list(dict.fromkeys([*hosts, *reversed(context)]))[:MAX_CONTEXT_HOSTS]
+        taken = sum(host in distinct[0] for host in hosts)  # O(6), not O(hosts of the message)
+        if len(hosts) >= MAX_CONTEXT_HOSTS and len(distinct[0]) > taken:
+            nearest_only = True
+        hosts = list(dict.fromkeys([*hosts, *recent]))
         for host in hosts:
             url = f"{host}/{path}"
             key = (start, end, url)
             if key not in found and key not in earlier:
                 found[key] = Candidate(url, start, end, (Technique.CONTEXT_HOST,), LOOSE, ())
+    if nearest_only and notes is not None:
+        notes.append(
+            f"a host-less path was joined only with the {MAX_CONTEXT_HOSTS} nearest of the "
+            "hosts its message names"
+        )
     if capped and notes is not None:
         notes.append(
             f"a host-less path was joined only with the nearest hosts among "
@@ -738,12 +756,20 @@ _FAR = 1 << 62
 
 def _add_pending_paths(
     found: dict[tuple[int, int, str], Candidate],
-    pending: list[str],
+    given: list[str],
     loose_hosts: list[tuple[int, int, str]],
+    notes: list[str] | None,
 ) -> None:
-    """Paths of earlier messages, joined to each host this message names (at its span)."""
+    """Paths of earlier messages, joined to each host this message names (at its span):
+    the ``MAX_CONVERSATION_PATHS`` most recent (past them, a note once a host is named)."""
+    pending = given[-MAX_CONVERSATION_PATHS:]
+    if len(given) > MAX_CONVERSATION_PATHS and (loose_hosts or found) and notes is not None:
+        notes.append(
+            f"a host was joined only with the {MAX_CONVERSATION_PATHS} most recent of "
+            f"{len(given)} context paths"
+        )
     for start, end, host in loose_hosts:
-        for path in pending[-MAX_CONTEXT_HOSTS:]:
+        for path in pending:
             url = f"{host}/{path}"
             techniques: tuple[Technique, ...] = (Technique.SPACE_AS_DOT, Technique.CONTEXT_HOST)
             found.setdefault((start, end, url), Candidate(url, start, end, techniques, LOOSE, ()))
@@ -753,7 +779,7 @@ def _add_pending_paths(
         host = host_of(candidate.url)[0]
         if "." not in host:
             continue
-        for path in pending[-MAX_CONTEXT_HOSTS:]:
+        for path in pending:
             url = f"{host}/{path}"
             key = (candidate.start, candidate.end, url)
             if key not in found:

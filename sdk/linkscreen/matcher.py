@@ -25,7 +25,7 @@ from ._wrappers import WrapperRule
 from .bundle import Bundle
 from .bundle.format import SHORTENER_POLICY_WARN, fingerprint
 from .canonical import MAX_URL_CHARS, WEB_SCHEMES, canonical_variants, host_only_variants
-from .conversation import Conversation
+from .conversation import Context, Conversation
 from .errors import InvalidURLError, URLLimitError
 from .expressions import canonical_expressions
 from .extract import Candidate, extract_links
@@ -225,9 +225,11 @@ class Matcher:
         """
         hosts = list(context_hosts)
         paths: tuple[str, ...] = ()
+        state: Context | None = None
         if context is not None:
-            hosts = [*context.hosts, *hosts]
-            paths = context.paths
+            state = context.context()  # one consistent reading of the conversation
+            hosts = [*state.hosts, *hosts]
+            paths = state.paths
         candidates = extract_links(
             text,
             hosts,
@@ -237,9 +239,11 @@ class Matcher:
             spoken_hosts=context is not None,
             spoken_paths="/" in text,
         )
-        if context is not None:
+        trimmed: list[str] = []
+        if context is not None and state is not None:
             context.remember(candidates.hosts, candidates.paths)
-        if not candidates and not candidates.notes:
+            trimmed = _trimmed_context(state, candidates.hosts, candidates.paths)
+        if not candidates and not candidates.notes and not trimmed:
             return self._nothing  # chat: nothing that could be a link
         plans: dict[str, _Plan] = {}
         for candidate in candidates:
@@ -269,7 +273,7 @@ class Matcher:
             ):
                 clean.update(m.expression for m in matches)
         chosen: dict[tuple[int, int], Finding] = {}
-        notes = list(candidates.notes)
+        notes = [*candidates.notes, *trimmed]
         # a reading that matched nothing has the verdict of its text and techniques alone
         # (weigh judges only matches): one Verdict serves each repeat of it in the message
         unmatched: dict[tuple[str, tuple[Technique, ...], tuple[Signal, ...]], Verdict] = {}
@@ -503,6 +507,23 @@ class Matcher:
                 found.append(Match(info.id, info.action, info.category, kind, expression, info))
         found.sort(key=lambda m: -m.action.severity)
         return tuple(found)
+
+
+def _trimmed_context(held: Context, hosts: tuple[str, ...], paths: tuple[str, ...]) -> list[str]:
+    """Notes for a conversation whose bound pushed out recent entries this message could
+    have been joined with: a host-less path after hosts were evicted, a host after paths."""
+    notes = []
+    if paths and held.hosts_evicted:
+        notes.append(
+            "the conversation had forgotten recent hosts (its bound): a host-less path of "
+            "this message may belong to one and could not be joined with it"
+        )
+    if hosts and held.paths_evicted:
+        notes.append(
+            "the conversation had forgotten recent host-less paths (its bound): a host of "
+            "this message could not be joined with them"
+        )
+    return notes
 
 
 #: What ``weigh`` answers for a reading without matches (no cap, no signal, no note).

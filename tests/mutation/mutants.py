@@ -60,6 +60,8 @@ JOIN = "sdk/linkscreen/_join.py"
 MATCHER = "sdk/linkscreen/matcher.py"
 READINGS = "sdk/linkscreen/_readings.py"
 RESULTS = "sdk/linkscreen/results.py"
+CONVERSATION = "sdk/linkscreen/conversation.py"
+EXTRACT = "sdk/linkscreen/extract.py"
 
 T_TRUST = ("tests/test_trust_core.py",)
 T_UPDATER = (
@@ -74,6 +76,7 @@ T_FETCH = ("tests/test_fetch.py",)
 T_EXPAND = ("tests/test_expander_attacks.py", "tests/test_shortlinks.py", "tests/test_fetch.py")
 T_TARGETS = ("tests/test_redirect_targets.py",)
 T_SCHEMES = ("tests/test_app_schemes.py",)
+T_BOUNDS = ("tests/test_conversation_bounds.py",)
 
 
 def _off(file: str, condition: str, tests: tuple[str, ...]) -> Mutant:
@@ -566,4 +569,22 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     _off(READINGS, "opened is not None and (opened[0].urls or opened[1])", T_SCHEMES),
     _off(READINGS, "opened[1]", T_SCHEMES),
+    # ---- the conversation's bound: what it pushed out is reported, every kept host joined --
+    _off(CONVERSATION, "len(items) == items.maxlen", T_BOUNDS),
+    _off(MATCHER, "paths and held.hosts_evicted", T_BOUNDS),
+    _off(MATCHER, "hosts and held.paths_evicted", T_BOUNDS),
+    Mutant(
+        EXTRACT,
+        "hosts = list(dict.fromkeys([*hosts, *recent]))",
+        "hosts = list(dict.fromkeys([*hosts, *recent]))[:MAX_CONTEXT_HOSTS]",
+        T_BOUNDS,
+    ),
+    _off(EXTRACT, "len(recent) > MAX_CONVERSATION_HOSTS and notes is not None", T_BOUNDS),
+    _off(EXTRACT, "len(hosts) >= MAX_CONTEXT_HOSTS and len(distinct[0]) > taken", T_BOUNDS),
+    _off(EXTRACT, "nearest_only and notes is not None", T_BOUNDS),
+    _off(
+        EXTRACT,
+        "len(given) > MAX_CONVERSATION_PATHS and (loose_hosts or found) and notes is not None",
+        T_BOUNDS,
+    ),
 )
