@@ -146,7 +146,7 @@ def targets(url: str, rules: tuple[WrapperRule, ...], cut: list[str] | None = No
     for depth in range(MAX_WRAP_DEPTH):
         next_frontier = []
         for link in frontier:
-            for target in _targets_once(link, rules):
+            for target in _targets_once(link, rules, cut):
                 if target not in found and target != url:
                     if len(found) >= MAX_TARGETS:
                         if cut is not None:
@@ -193,7 +193,9 @@ def _any_host(rules: tuple[WrapperRule, ...]) -> re.Pattern[str]:
     return pattern
 
 
-def _targets_once(url: str, rules: tuple[WrapperRule, ...]) -> list[str]:
+def _targets_once(
+    url: str, rules: tuple[WrapperRule, ...], failed: list[str] | None = None
+) -> list[str]:
     if "?" not in url and "/" not in url.split("://", 1)[-1]:
         return []
     host, path, query = _split(url)
@@ -219,5 +221,8 @@ def _targets_once(url: str, rules: tuple[WrapperRule, ...]) -> list[str]:
             continue
         for name, _, value in pairs:
             if name in rule.parameters and value:
-                out.append(_decode(value, rule.decoding))
+                decoded = _decode(value, rule.decoding)
+                if not decoded and failed is not None:  # a payload it cannot read: say so
+                    failed.append(f"a {rule.decoding} redirect target on {host} is not decodable")
+                out.append(decoded)
     return [t.strip() for t in dict.fromkeys(out) if t and "." in t]

@@ -61,6 +61,7 @@ MATCHER = "sdk/linkscreen/matcher.py"
 READINGS = "sdk/linkscreen/_readings.py"
 RESULTS = "sdk/linkscreen/results.py"
 CONVERSATION = "sdk/linkscreen/conversation.py"
+WRAPPERS = "sdk/linkscreen/_wrappers.py"
 EXTRACT = "sdk/linkscreen/extract.py"
 
 T_TRUST = ("tests/test_trust_core.py",)
@@ -77,6 +78,7 @@ T_EXPAND = ("tests/test_expander_attacks.py", "tests/test_shortlinks.py", "tests
 T_TARGETS = ("tests/test_redirect_targets.py",)
 T_SCHEMES = ("tests/test_app_schemes.py",)
 T_BOUNDS = ("tests/test_conversation_bounds.py",)
+T_PAYLOADS = ("tests/test_fail_closed_payloads.py",)
 
 
 def _off(file: str, condition: str, tests: tuple[str, ...]) -> Mutant:
@@ -582,6 +584,8 @@ MUTANTS: tuple[Mutant, ...] = (
     _off(EXTRACT, "len(recent) > MAX_CONVERSATION_HOSTS and notes is not None", T_BOUNDS),
     _off(EXTRACT, "len(hosts) >= MAX_CONTEXT_HOSTS and len(distinct[0]) > taken", T_BOUNDS),
     _off(EXTRACT, "nearest_only and notes is not None", T_BOUNDS),
+    _off(WRAPPERS, "not decoded and failed is not None", T_PAYLOADS),
+    Mutant(WRAPPERS, "_targets_once(link, rules, cut)", "_targets_once(link, rules)", T_PAYLOADS),
     _off(
         EXTRACT,
         "len(given) > MAX_CONVERSATION_PATHS and (loose_hosts or found) and notes is not None",
