@@ -13,6 +13,8 @@ import pytest
 
 import linkscreen
 from linkscreen import Action
+from linkscreen.fetch import Request, Response
+from linkscreen.redirects import follow
 
 from bundles import compile_lists, open_bytes
 
@@ -40,3 +42,24 @@ def test_a_decodable_target_is_read_and_complete(matcher: linkscreen.Matcher) ->
     assert (findings.action, findings.complete) == (Action.BLOCK, True)
     unlisted = base64.urlsafe_b64encode(b"https://fine.example/x").decode().rstrip("=")
     assert matcher.scan_text(f"see {BING}{unlisted} now").complete
+
+
+class _Page:
+    """A Fetcher answering every GET with one HTML page (HEAD: headers only)."""
+
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+
+    def fetch(self, request: Request) -> Response:
+        body = self.body if request.method == "GET" else b""
+        return Response(200, {"content-type": "text/html"}, body)
+
+
+def test_a_page_cut_at_the_cap_says_a_later_refresh_was_not_seen() -> None:
+    refresh = b'<meta http-equiv="refresh" content="0; url=http://qzvkt.example/x">'
+    padded = b"<!doctype html><p>" + b"x" * 70_000 + refresh
+    chain = follow("http://start.example/", _Page(padded), allow_private=True)
+    assert chain.stopped == "final"
+    assert "65536 bytes" in (chain.error or "")
+    short = follow("http://start.example/", _Page(b"<p>hello</p>"), allow_private=True)
+    assert (short.stopped, short.error) == ("final", None)

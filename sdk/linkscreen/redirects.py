@@ -300,7 +300,8 @@ class RedirectChain:
     stopped: str = ""
     """``final`` (no further hop), ``refused`` (before_request said no), ``invalid`` (a hop the
     SDK cannot read, never requested), ``blocked-address``, ``max-hops``, ``loop``,
-    ``deadline`` or ``error``."""
+    ``deadline`` or ``error``. ``final`` with ``error`` set: the last page was cut at
+    ``max_bytes``, so a meta refresh past that was not seen."""
     error: str | None = None
     fetched: int = 0
     """How many requests were made."""
@@ -370,6 +371,10 @@ def follow(
             return chain
         if target is None:
             chain.stopped = "final"
+            if response.truncated and 200 <= response.status < 300:
+                # a page cut at the cap: a refresh further down was not seen (said, not warned:
+                # most pages are longer than the cap and end here)
+                chain.error = f"only the first {max_bytes} bytes of the page were read"
             return chain
         if target in seen:
             chain.hops.append(target)

@@ -586,6 +586,7 @@ MUTANTS: tuple[Mutant, ...] = (
     _off(EXTRACT, "nearest_only and notes is not None", T_BOUNDS),
     _off(WRAPPERS, "not decoded and failed is not None", T_PAYLOADS),
     Mutant(WRAPPERS, "_targets_once(link, rules, cut)", "_targets_once(link, rules)", T_PAYLOADS),
+    _off(REDIRECTS, "response.truncated and 200 <= response.status < 300", T_PAYLOADS),
     _off(
         EXTRACT,
         "len(given) > MAX_CONVERSATION_PATHS and (loose_hosts or found) and notes is not None",
