@@ -8,6 +8,7 @@ host-less path arriving after recent hosts were pushed out makes the scan incomp
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -16,7 +17,8 @@ from pathlib import Path
 import pytest
 
 import linkscreen
-from linkscreen import Action, Conversation
+from linkscreen import Action, Conversation, cli
+from linkscreen.conversation import Conversations
 
 from bundles import TEST_PUBLIC, compile_lists, open_bytes
 
@@ -160,3 +162,65 @@ def test_scan_jsonl_reports_the_trimmed_conversation(bundle_bytes: bytes, tmp_pa
     last = json.loads(result.stdout.splitlines()[-1])
     assert (last["id"], last["action"], last["complete"]) == ("last", "warn", False)
     assert any("forgotten recent hosts" in note for note in last["notes"])
+
+
+class TestManyConversations:
+    """An app's bound on how many conversations it keeps (the CLI's 10,000, a messenger's
+    512 rooms) drops whole contexts: a dropped one comes back marked forgotten."""
+
+    def test_a_dropped_conversation_comes_back_marked(self, matcher: linkscreen.Matcher) -> None:
+        held = Conversations(2)
+        matcher.scan_text("pics are on qzvkt.example", context=held.get("a"))
+        held.get("b")
+        held.get("c")  # "a" is dropped
+        findings = matcher.scan_text("then album/9", context=held.get("a"))
+        assert not findings.complete
+        assert findings.action is Action.WARN
+        assert len(held) == 2
+
+    def test_a_new_or_forgotten_key_is_not_marked(self) -> None:
+        held = Conversations(2)
+        assert not held.get("new").context().hosts_evicted
+        held.get("x")
+        held.get("y")  # "new" dropped
+        held.forget("new")  # then forgotten on purpose: the person cleared it
+        assert not held.get("new").context().hosts_evicted
+
+    def test_past_the_memory_of_dropped_keys_every_new_key_is_marked(self) -> None:
+        held = Conversations(1)
+        for i in range(12):  # 11 dropped: one more than 10 x limit
+            held.get(f"k{i}")
+        assert held.get("never-seen").context().hosts_evicted
+
+    def test_scan_jsonl_marks_a_dropped_conversation(
+        self, bundle_bytes: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        bundle, key = tmp_path / "b.bundle", tmp_path / "k.pub"
+        bundle.write_bytes(bundle_bytes)
+        key.write_bytes(TEST_PUBLIC)
+        monkeypatch.setattr(cli, "MAX_CLI_CONVERSATIONS", 2)
+        lines = [
+            {"conversation": "a", "text": "on qzvkt.example"},
+            {"conversation": "b", "text": "hi"},
+            {"conversation": "c", "text": "hi"},
+            {"id": "last", "conversation": "a", "text": "then album/9"},
+        ]
+        monkeypatch.setattr(sys, "stdin", io.StringIO("".join(json.dumps(x) + "\n" for x in lines)))
+        out = io.StringIO()
+        monkeypatch.setattr(sys, "stdout", out)
+        argv = ["scan", "--bundle", str(bundle), "--public-key", str(key), "--jsonl"]
+        assert cli.main(argv) == 0
+        last = json.loads(out.getvalue().splitlines()[-1])
+        assert (last["id"], last["action"], last["complete"]) == ("last", "warn", False)
+
+    def test_a_messenger_room_pushed_out_comes_back_marked(
+        self, matcher: linkscreen.Matcher, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        matrix = pytest.importorskip("linkscreen.integrations.matrix._screen")
+        monkeypatch.setattr(matrix, "MAX_ROOMS", 2)
+        screen = matrix.MessageScreen(matcher)
+        screen.screen("pics are on qzvkt.example", room_id="!a")
+        screen.screen("hi", room_id="!b")
+        screen.screen("hi", room_id="!c")  # "!a" is pushed out
+        shown = screen.screen("then album/9", room_id="!a")
+        assert (shown.action, shown.complete) == (Action.WARN, False)

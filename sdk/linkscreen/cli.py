@@ -22,14 +22,13 @@ import json
 import os
 import re
 import sys
-from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
 from .bundle import Bundle
 from .bundle import format as fmt
 from .canonical import canonical_variants, canonicalize
-from .conversation import Conversation
+from .conversation import Conversation, Conversations
 from .errors import BundleError, InvalidURLError, LinkscreenError
 from .expressions import canonical_expressions
 from .matcher import Matcher
@@ -90,7 +89,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     """One JSON object per input line; a bad input line gets an error record, never dropped."""
     matcher = Matcher(_open(args))
     status = 0
-    conversations: OrderedDict[str, Conversation] = OrderedDict()
+    conversations = Conversations(MAX_CLI_CONVERSATIONS)
     for number, line in enumerate(sys.stdin, 1):
         line = line.rstrip("\n")
         if not args.jsonl:
@@ -117,10 +116,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         context = None
         if name is not None:
             key = str(name)
-            context = conversations.pop(key, None) or Conversation()
-            conversations[key] = context
-            if len(conversations) > MAX_CLI_CONVERSATIONS:
-                conversations.popitem(last=False)
+            context = conversations.get(key)  # a dropped one comes back marked forgotten
         record = {"id": message.get("id"), **_scan_record(matcher, text, context)}
         print(_json_line(record))
     return status

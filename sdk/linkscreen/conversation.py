@@ -9,11 +9,17 @@ with the next message. Nothing is persisted or sent anywhere; the bounds keep it
 from __future__ import annotations
 
 import threading
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Iterable
 from typing import NamedTuple
 
-__all__ = ["MAX_CONVERSATION_HOSTS", "MAX_CONVERSATION_PATHS", "Context", "Conversation"]
+__all__ = [
+    "MAX_CONVERSATION_HOSTS",
+    "MAX_CONVERSATION_PATHS",
+    "Context",
+    "Conversation",
+    "Conversations",
+]
 
 #: Recent distinct hosts kept per conversation (a host-less path is tried with each).
 MAX_CONVERSATION_HOSTS = 8
@@ -102,6 +108,13 @@ class Conversation:
                             self._evicted[which] = max(self._evicted[which], items[0][1])
                     items.append((value, self._messages))
 
+    def mark_forgotten(self) -> None:
+        """Say that earlier context of this conversation was dropped (an app's own bound on
+        how many conversations it keeps): for the next ``max_age`` messages a host-less path
+        (or a host) is reported as possibly belonging to what was forgotten."""
+        with self._lock:
+            self._evicted = [self._messages, self._messages]
+
     def clear(self) -> None:
         """Forget everything (the conversation was closed or deleted)."""
         with self._lock:
@@ -111,3 +124,54 @@ class Conversation:
 
     def __repr__(self) -> str:
         return f"Conversation(hosts={len(self._hosts)}, paths={len(self._paths)})"
+
+
+class Conversations:
+    """One :class:`Conversation` per key for the ``limit`` most recently active keys.
+
+    Bounded memory: the least recently active conversation is dropped first. When a dropped
+    key comes back, its new Conversation is marked forgotten (:meth:`Conversation.mark_forgotten`),
+    so its scans say that a host-less path may belong to a host it no longer knows. Dropped
+    keys are remembered up to ten times ``limit``; past that, every new key is treated as
+    possibly dropped. :meth:`forget` (the person left or cleared it) marks nothing.
+    Thread-safe.
+    """
+
+    __slots__ = ("_dropped", "_held", "_limit", "_lock", "_overflowed")
+
+    def __init__(self, limit: int) -> None:
+        if limit < 1:
+            raise ValueError("limit must be >= 1")
+        self._limit = limit
+        self._held: OrderedDict[str, Conversation] = OrderedDict()
+        self._dropped: OrderedDict[str, None] = OrderedDict()
+        self._overflowed = False
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Conversation:
+        """The conversation of ``key``, created on first use (and marked forgotten when the
+        bound dropped it before)."""
+        with self._lock:
+            conversation = self._held.pop(key, None)
+            if conversation is None:
+                conversation = Conversation()
+                if self._dropped.pop(key, 0) is None or self._overflowed:
+                    conversation.mark_forgotten()
+            self._held[key] = conversation
+            while len(self._held) > self._limit:
+                dropped, _ = self._held.popitem(last=False)
+                self._dropped[dropped] = None
+                if len(self._dropped) > 10 * self._limit:
+                    self._dropped.popitem(last=False)
+                    self._overflowed = True
+            return conversation
+
+    def forget(self, key: str) -> None:
+        """Drop ``key``'s context on purpose (it comes back as a new conversation)."""
+        with self._lock:
+            self._held.pop(key, None)
+            self._dropped.pop(key, None)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._held)

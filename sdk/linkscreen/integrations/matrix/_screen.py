@@ -12,13 +12,11 @@ link's canonical URL and how it was found, never the message unless the app atta
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from ...conversation import Conversation
+from ...conversation import Conversation, Conversations
 from ...errors import InvalidReportError
 from ...extract import extract_links
 from ...matcher import Matcher
@@ -74,8 +72,7 @@ class MessageScreen:
         self.locale = locale
         self.notices = notices or Notices()
         self.unchecked_action = Action(unchecked_action)
-        self._rooms: OrderedDict[str, Conversation] = OrderedDict()
-        self._lock = threading.Lock()
+        self._rooms = Conversations(MAX_ROOMS)
 
     def screen(
         self, body: str, *, room_id: str = "", event_id: str = "", sender: str = ""
@@ -141,15 +138,9 @@ class MessageScreen:
 
     def forget(self, room_id: str) -> None:
         """Drop a room's context (the person left it, or cleared it)."""
-        with self._lock:
-            self._rooms.pop(room_id, None)
+        self._rooms.forget(room_id)
 
     def _conversation(self, room_id: str) -> Conversation:
         """The room's context, created on first use; the least recently active room past
-        ``MAX_ROOMS`` is forgotten."""
-        with self._lock:
-            conversation = self._rooms.pop(room_id, None) or Conversation()
-            self._rooms[room_id] = conversation
-            while len(self._rooms) > MAX_ROOMS:
-                self._rooms.popitem(last=False)
-            return conversation
+        ``MAX_ROOMS`` is forgotten (and says so when it comes back)."""
+        return self._rooms.get(room_id)
