@@ -62,6 +62,26 @@ class TestEvictedHosts:
         assert findings.action is Action.WARN  # the default policy, never a silent allow
         assert any("forgotten recent hosts" in note for note in findings.notes)
 
+    def test_guessed_hosts_go_first_and_are_not_reported(self, matcher: linkscreen.Matcher) -> None:
+        # "look at", "see you" are read as hosts for the conversation (a space as the dot):
+        # guesses are pushed out before any host a link named, and silently
+        conversation = Conversation(max_hosts=3)
+        matcher.scan_text("pics are on qzvkt.example", context=conversation)
+        for text in ["look at", "chat here", "short one", "see you", "meet me"]:
+            matcher.scan_text(text, context=conversation)
+        assert "qzvkt.example" in conversation.hosts
+        findings = matcher.scan_text("then album/9", context=conversation)
+        assert (findings.action, findings.complete) == (Action.BLOCK, True)
+
+    def test_a_stale_host_goes_before_a_recent_one(self, matcher: linkscreen.Matcher) -> None:
+        conversation = Conversation(max_hosts=2, max_age=3)
+        matcher.scan_text("old.example", context=conversation)
+        matcher.scan_text("hi", context=conversation)
+        matcher.scan_text("qzvkt.example", context=conversation)
+        matcher.scan_text("new.example", context=conversation)  # old.example is stale
+        assert not conversation.context().hosts_evicted
+        assert matcher.scan_text("album/9", context=conversation).action is Action.BLOCK
+
     def test_the_app_policy_decides(self, bundle_bytes: bytes) -> None:
         for policy in Action:
             strict = linkscreen.Matcher(open_bytes(bundle_bytes), incomplete_action=policy)

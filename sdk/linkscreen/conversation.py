@@ -62,8 +62,9 @@ class Conversation:
     ) -> None:
         if max_hosts < 0 or max_paths < 0 or max_age < 1:
             raise ValueError("max_hosts and max_paths must be >= 0 and max_age >= 1")
-        self._hosts: deque[tuple[str, int]] = deque(maxlen=max_hosts)
-        self._paths: deque[tuple[str, int]] = deque(maxlen=max_paths)
+        # (value, message number last seen, named plainly: a strict reading or a path)
+        self._hosts: deque[tuple[str, int, bool]] = deque(maxlen=max_hosts)
+        self._paths: deque[tuple[str, int, bool]] = deque(maxlen=max_paths)
         self._max_age = max_age
         self._messages = 0
         # the newest "seen" message number of an entry pushed out by the bound, per deque
@@ -88,25 +89,49 @@ class Conversation:
             recent = [self._messages - seen < self._max_age for seen in self._evicted]
             return Context(self._fresh(self._hosts), self._fresh(self._paths), *recent)
 
-    def _fresh(self, items: deque[tuple[str, int]]) -> tuple[str, ...]:
-        return tuple(value for value, seen in items if self._messages - seen < self._max_age)
+    def _fresh(self, items: deque[tuple[str, int, bool]]) -> tuple[str, ...]:
+        return tuple(value for value, seen, _ in items if self._messages - seen < self._max_age)
 
-    def remember(self, hosts: Iterable[str], paths: Iterable[str]) -> None:
-        """Record one message's hosts and host-less paths (counts as one message)."""
+    def remember(
+        self, hosts: Iterable[str], paths: Iterable[str], plain: Iterable[str] = ()
+    ) -> None:
+        """Record one message's hosts and host-less paths (counts as one message).
+
+        ``plain`` are the hosts a strict reading named (a link as written, not a guess such as
+        ``see you`` read as ``see.you``). When the bound is reached, an entry past ``max_age``
+        goes first, then the oldest guessed host, and only then the oldest plain host or path:
+        only that last kind is reported later (:meth:`context`), since a guess pushed out
+        would be noise in every busy conversation."""
+        named = frozenset(plain)
         with self._lock:
             self._messages += 1
             for which, (items, values) in enumerate(((self._hosts, hosts), (self._paths, paths))):
                 for value in values:
                     if not value or items.maxlen == 0:
                         continue
-                    for index, (old, _) in enumerate(items):
+                    told = which == 1 or value in named
+                    for index, (old, _, was) in enumerate(items):
                         if old == value:
                             del items[index]
+                            told = told or was
                             break
                     else:
-                        if len(items) == items.maxlen:  # the oldest is pushed out
-                            self._evicted[which] = max(self._evicted[which], items[0][1])
-                    items.append((value, self._messages))
+                        if len(items) == items.maxlen:
+                            self._push_out(items, which)
+                    items.append((value, self._messages, told))
+
+    def _push_out(self, items: deque[tuple[str, int, bool]], which: int) -> None:
+        """Make room: a stale entry, else the oldest guess, else the oldest (reported)."""
+        victim = next(
+            (i for i, (_, seen, _) in enumerate(items) if self._messages - seen >= self._max_age),
+            None,
+        )
+        if victim is None:
+            victim = next((i for i, (_, _, told) in enumerate(items) if not told), None)
+        if victim is None:
+            victim = 0
+            self._evicted[which] = max(self._evicted[which], items[0][1])
+        del items[victim]
 
     def mark_forgotten(self) -> None:
         """Say that earlier context of this conversation was dropped (an app's own bound on

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from ._appschemes import MAX_APP_DEPTH, NON_WEB_SCHEMES, opened_urls, scheme_of
 from ._evidence import LINK_TECHNIQUES, PROSE_TECHNIQUES, ellipsis_reading, weigh
 from ._probe import Checked, NativeProbe, Probe, make_probe
-from ._readings import OTHER_SCHEMES
+from ._readings import OTHER_SCHEMES, host_of
 from ._wrappers import WrapperRule
 from .bundle import Bundle
 from .bundle.format import SHORTENER_POLICY_WARN, fingerprint
@@ -241,7 +241,8 @@ class Matcher:
         )
         trimmed: list[str] = []
         if context is not None and state is not None:
-            context.remember(candidates.hosts, candidates.paths)
+            plain = [host_of(c.url)[0].lower() for c in candidates if c.tier is Tier.STRICT]
+            context.remember(candidates.hosts, candidates.paths, plain)
             trimmed = _trimmed_context(state, candidates.hosts, candidates.paths)
         if not candidates and not candidates.notes and not trimmed:
             return self._nothing  # chat: nothing that could be a link

@@ -573,6 +573,9 @@ MUTANTS: tuple[Mutant, ...] = (
     _off(READINGS, "opened[1]", T_SCHEMES),
     # ---- the conversation's bound: what it pushed out is reported, every kept host joined --
     _off(CONVERSATION, "len(items) == items.maxlen", T_BOUNDS),
+    Mutant(
+        CONVERSATION, "            victim = 0\n", "            victim = len(items) - 1\n", T_BOUNDS
+    ),
     _off(CONVERSATION, "self._dropped.pop(key, 0) is None or self._overflowed", T_BOUNDS),
     _drop(CONVERSATION, "                    self._overflowed = True", T_BOUNDS),
     _drop(CONVERSATION, "            self._evicted = [self._messages, self._messages]", T_BOUNDS),
