@@ -828,9 +828,9 @@ static int shortened(const ls_bundle *b, const uint8_t *c, size_t n) {
         start++;
     }
     start += 3;
-    size_t slash = start;
-    while (slash < n && c[slash] != '/') slash++;
-    if (slash >= n) return 0;
+    const uint8_t *first_slash = start < n ? memchr(c + start, '/', n - start) : NULL;
+    if (!first_slash) return 0;
+    size_t slash = (size_t)(first_slash - c);
     const uint8_t *q = memchr(c + slash, '?', n - slash);
     size_t path_len = q ? (size_t)(q - (c + slash)) : n - slash;
     if (path_len == 1 && (!q || (size_t)(q - c) + 1 == n)) return 0; /* "/", empty query */

@@ -354,9 +354,9 @@ static size_t lookup_paths(const uint8_t *tail, size_t n, size_t path_len, path_
             if (plen == path_len) break;
             out[count++].len = plen;
             size_t next = prefix_end + 1;
-            while (next < path_len && tail[next] != '/') next++;
-            if (next >= path_len) break;
-            prefix_end = next;
+            const uint8_t *found = next < path_len ? memchr(tail + next, '/', path_len - next) : NULL;
+            if (!found) break;
+            prefix_end = (size_t)(found - tail);
         }
     }
     return count;
@@ -370,8 +370,8 @@ static ls_status expressions_into(ls_workspace *ws, const ls_psl *psl, const uin
     }
     if (start + 2 >= n) return LS_ERR_ARGUMENT;
     start += 3;
-    size_t slash = start;
-    while (slash < n && c[slash] != '/') slash++;
+    const uint8_t *first_slash = start < n ? memchr(c + start, '/', n - start) : NULL;
+    size_t slash = first_slash ? (size_t)(first_slash - c) : n;
     if (slash >= n || slash == start) return LS_ERR_ARGUMENT;
     const uint8_t *host = c + start;
     size_t host_len = slash - start;

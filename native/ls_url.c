@@ -126,6 +126,16 @@ static const uint8_t ESCAPES[256] = {LS_ESC64(0), LS_ESC64(64), LS_ESC64(128), L
 static ls_status escape(ls_workspace *ws, span in, int kind, span *out) {
     static const char hex[] = "0123456789ABCDEF";
     size_t first = 0;
+    if (kind != ESCAPE_HOST) { /* paths and queries, eight bytes at a time */
+        while (first + 8 <= in.n) {
+            uint64_t w = ls_load64(in.p + first);
+            uint64_t hit = ls_word_below(w, 0x21) | (w & LS_HIGHS) | ls_word_has(w, 0x7F) |
+                           ls_word_has(w, '#') | ls_word_has(w, '%');
+            if (kind == ESCAPE_PATH) hit |= ls_word_has(w, '?') | ls_word_has(w, '\\');
+            if (hit) break;
+            first += 8;
+        }
+    }
     while (first < in.n && !(ESCAPES[in.p[first]] & kind)) first++;
     if (first == in.n) {
         *out = in;
@@ -155,6 +165,7 @@ static ls_status escape(ls_workspace *ws, span in, int kind, span *out) {
 
 static int starts_encoded_web_url(span t) {
     static const char *prefixes[] = {"http%3a", "https%3a", "ftp%3a"};
+    if (t.n < 6 || (t.p[3] != '%' && t.p[4] != '%' && t.p[5] != '%')) return 0;
     for (int i = 0; i < 3; i++) {
         size_t len = strlen(prefixes[i]);
         if (t.n < len) continue;
@@ -782,7 +793,7 @@ static ls_status canonical_reading(ls_workspace *ws, span text, int browser, spa
         end++;
     }
     span authority = mkspan(rest.p, end), tail = mkspan(rest.p + end, rest.n - end);
-    size_t at = authority.n;
+    size_t at = ls_has_byte(authority.p, authority.n, '@') ? authority.n : 0;
     while (at > 0 && authority.p[at - 1] != '@') at--;
     span host_port = mkspan(authority.p + at, authority.n - at), raw_host, host;
     LS_TRY(strip_port(host_port, &raw_host));
@@ -930,7 +941,7 @@ static ls_status host_only_reading(ls_workspace *ws, span text, int browser, int
     }
     if (end == rest.n && cut) return LS_ERR_URL_LIMIT; /* the host may go on past the scan */
     span authority = mkspan(rest.p, end);
-    size_t at = authority.n;
+    size_t at = ls_has_byte(authority.p, authority.n, '@') ? authority.n : 0;
     while (at > 0 && authority.p[at - 1] != '@') at--;
     span hp = mkspan(authority.p + at, authority.n - at), raw, host;
     if (hp.n && hp.p[0] == '[') {
