@@ -12,9 +12,11 @@ import itertools
 import os
 import secrets
 import time
+from array import array
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -366,13 +368,17 @@ def compile_bundle(
     if chain is not None:
         salt = chain.salt
     salt = salt if salt is not None else secrets.token_bytes(fmt.SALT_BYTES)
-    pairs = list(zip(*entries, strict=True)) if entries else [(), ()]
-    expressions: Sequence[str] = pairs[0]
-    tags: Sequence[int] = pairs[1]
+    rows_of = entries.by_tag
+    expressions = [expression for run in rows_of.values() for expression in run]
+    tags = array("H")
+    for tag, run in rows_of.items():
+        tags.extend(repeat(tag, len(run)))
+    runs = list(rows_of.values())
+    distinct = len(runs[0]) if len(runs) == 1 else len(set().union(*runs))
     entries.clear()  # the expressions and tags hold everything from here on
-    distinct = len(set(expressions))
+    del runs
     joined = build.Expressions(expressions)
-    del pairs, expressions
+    del expressions
     report.entries = joined.count
     report.list_entries = {spec.name: 0 for spec in specs}
     for tag, count in Counter(tags).items():
@@ -426,6 +432,39 @@ def compile_bundle(
     return data, report
 
 
+class Entries:
+    """The entries compiled so far, as ``(expression, list row)`` keys: one insertion-ordered
+    dict of expressions per list row, so that a batch adds to its row's dict directly and
+    the expressions are laid out without a tuple per entry."""
+
+    __slots__ = ("by_tag", "count")
+
+    def __init__(self) -> None:
+        self.by_tag: dict[int, dict[str, None]] = {}
+        self.count = 0
+
+    def run(self, tag: int) -> dict[str, None]:
+        """List row ``tag``'s expressions; whoever adds to it directly updates ``count``."""
+        return self.by_tag.setdefault(tag, {})
+
+    def __contains__(self, key: tuple[str, int]) -> bool:
+        run = self.by_tag.get(key[1])
+        return run is not None and key[0] in run
+
+    def __setitem__(self, key: tuple[str, int], value: None) -> None:
+        run = self.run(key[1])
+        if key[0] not in run:
+            run[key[0]] = value
+            self.count += 1
+
+    def __len__(self) -> int:
+        return self.count
+
+    def clear(self) -> None:
+        self.by_tag.clear()
+        self.count = 0
+
+
 class _Lists:
     """The entries and list rows being compiled, and the per-line account of each input."""
 
@@ -448,7 +487,7 @@ class _Lists:
         self.total_lines = total_lines
         self.list_rows: dict[tuple[str, str], int] = {}
         self.list_table: list[ListInfo] = []
-        self.entries: dict[tuple[str, int], None] = {}
+        self.entries = Entries()
         self.short_links: list[tuple[SourceLine, int, str]] = []
 
     def count_lines(self, account: InputReport, count: int) -> None:
@@ -533,40 +572,44 @@ class _Lists:
         row_key, tag = self.tag(spec, info.category or DEFAULT_CATEGORY)
         entries, allowed, report = self.entries, self.allowed, self.report
         size = len(entries)
+        run = entries.run(tag)  # this list row's expressions (the reference adds there too)
         entry, entry_amp, defer = reader.codes.entry, reader.codes.entry_amp, reader.codes.defer
-        added = duplicates = unescaped = ignored = 0
+        added = duplicates = unescaped = ignored = fresh = 0  # fresh: not yet in entries.count
         where = str(spec.path)
         following = iter(expressions)
         for index, code in enumerate(codes):
             if code == entry:
                 expression = next(following)
                 if not allowed or expression not in allowed:
-                    key = (expression, tag)
-                    if key in entries:
+                    if expression in run:
                         duplicates += 1
                     else:
-                        entries[key] = None
+                        run[expression] = None
                         added += 1
+                        fresh += 1
                     continue
             elif code == entry_amp:
                 expression, second = next(following), next(following)
                 if not allowed or (expression not in allowed and second not in allowed):
-                    key = (expression, tag)
-                    if key in entries:
+                    if expression in run:
                         duplicates += 1
                     else:
-                        entries[key] = None
+                        run[expression] = None
                         added += 1
-                    key = (second, tag)
-                    if key not in entries:
-                        entries[key] = None
+                        fresh += 1
+                    if second not in run:
+                        run[second] = None
                         unescaped += 1
+                        fresh += 1
                     continue
             elif code != defer:
                 ignored += 1
                 continue
+            entries.count += fresh  # the reference reads len(entries)
+            fresh = 0
             item = read_text_line(where, first + index, lines[index])
             self.add(spec, info, account, item, None)
+        entries.count += fresh
         account.entries += added
         report.duplicates += duplicates
         account.duplicates += duplicates
@@ -586,7 +629,7 @@ Resolver = Callable[[list[str]], dict[str, tuple[list[str], str | None]]]
 
 
 def _add_short_link_targets(
-    entries: dict[tuple[str, int], None],
+    entries: Entries,
     short: list[tuple[SourceLine, int, str]],
     resolve: Resolver | None,
     report: CompileReport,
@@ -673,7 +716,7 @@ def _with_canonical(
 def _add_line(
     item: SourceLine,
     tag: int,
-    entries: dict[tuple[str, int], None],
+    entries: Entries,
     report: CompileReport,
     account: InputReport,
     allow_public_suffix: bool,
