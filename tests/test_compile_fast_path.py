@@ -211,6 +211,7 @@ def test_the_first_line_may_carry_a_bom_and_public_suffixes_may_be_forced(
     path = _write(tmp_path / "l.txt", HOSTILE, ("\r\n",))
     _assert_same(_both(monkeypatch, [ListSpec("l", path)], allow_public_suffix=True))
     _assert_same(_both(monkeypatch, [ListSpec("l", path)], shorteners=[]))
+    _assert_same(_both(monkeypatch, [ListSpec("l", path)], shorteners=["bit.ly", "x.example"]))
 
 
 def test_overlong_lines_and_chunk_edges(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

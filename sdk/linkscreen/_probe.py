@@ -640,7 +640,7 @@ class LineReaderCore:
     def __init__(self, psl: PublicSuffixList, shorteners: Iterable[str]) -> None:
         lib = _lib_or_raise()
         self._psl = NativePsl.from_list(psl)
-        names = sorted({name.encode("utf-8") for name in shorteners})
+        names = sorted({name.encode("utf-8") for name in shorteners if name})  # "" never matches
         ends = [0]
         for name in names:
             ends.append(ends[-1] + len(name))
