@@ -508,27 +508,27 @@ def _code_neighbour(url: str, line: str) -> bool:
 
 def _code_names(line: str) -> frozenset[str]:
     """The dotted names of ``line`` that are code by their own shape (``_code_neighbour``)."""
-    found: set[str] = set()
-    for match in _DOTTED.finditer(line):
-        other = match.group(0).rstrip(".")
-        if "." not in other or other in found:
-            continue
-        labels = other.split(".")
-        if (
-            (len(labels) >= 3 and labels[0].lower() in _REVERSED_ROOTS)
-            or labels[0] in _PACKAGE_ROOTS
-            or labels[0] in RECEIVERS
-            or any("_" in label or "$" in label for label in labels)
-            or _file_name(other)
-            or (
-                len(labels) >= 3
-                and all(label.islower() for label in labels[:-1])
-                and labels[-1][:1].isupper()
-                and _identifier_case(labels[-1])
-            )
-        ):
-            found.add(other)
-    return frozenset(found)
+    names = {match.group(0).rstrip(".") for match in _DOTTED.finditer(line)}
+    return frozenset(name for name in names if "." in name and _code_by_shape(name))
+
+
+@functools.lru_cache(maxsize=65536)
+def _code_by_shape(name: str) -> bool:
+    """Whether a dotted name is code by its own shape (``_code_neighbour``)."""
+    labels = name.split(".")
+    return (
+        (len(labels) >= 3 and labels[0].lower() in _REVERSED_ROOTS)
+        or labels[0] in _PACKAGE_ROOTS
+        or labels[0] in RECEIVERS
+        or any("_" in label or "$" in label for label in labels)
+        or _file_name(name)
+        or (
+            len(labels) >= 3
+            and all(label.islower() for label in labels[:-1])
+            and labels[-1][:1].isupper()
+            and _identifier_case(labels[-1])
+        )
+    )
 
 
 #: The first word of a sentence after a full stop that lost its space: "later.In the".

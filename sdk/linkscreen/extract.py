@@ -551,10 +551,14 @@ def _embedded(text: str, start: int) -> bool:
     """Whether ``start`` lies inside the path, query or fragment of a longer token, or after
     a ``key=``: a value inside something else, not a link of its own."""
     lo = max(0, start - _TOKEN_BACK)
-    piece = text[lo:start]
-    cut = max(piece.rfind(" "), piece.rfind("\n"), piece.rfind("\t"))
-    piece = piece[max(cut, piece.rfind("|")) + 1 :]
-    return any(c in piece for c in "?#&=")
+    cut = max(
+        text.rfind(" ", lo, start),
+        text.rfind("\n", lo, start),
+        text.rfind("\t", lo, start),
+        text.rfind("|", lo, start),
+    )
+    piece = text[max(cut + 1, lo) : start]  # the token so far (after white space or "|")
+    return "?" in piece or "#" in piece or "&" in piece or "=" in piece
 
 
 def _candidate(item: Found, offset: int, text: str, lines: _Lines | None = None) -> Candidate:
