@@ -4,8 +4,9 @@ Each shape is scanned end to end (``scan_text``: extraction, canonicalisation, l
 Python) at 64 KiB, and a few at 1 MiB, beside two baselines in the same run: a plain regular
 expression scan for links (the naive way) and urlextract's ``find_urls`` when installed. The
 ratio column compares each with the first row of its group (the regex scan). Targets: any
-64 KiB message within 0.5 s, 1 MiB within 10 s. The growth row is time at 64 KiB over time at
-16 KiB: linear is 4.
+64 KiB message within 0.5 s, 1 MiB within 10 s; the shapes of ``MEBIBYTE`` (many readings on
+one long line, the hostile messages of test_bench_extract.py scaled up) within 2 s (issue 9,
+speed round 4). The growth row is time at 64 KiB over time at 16 KiB: linear is 4.
 """
 
 from __future__ import annotations
@@ -39,6 +40,35 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "snake_case words": lambda n: " ".join(["my_var_name_is_long"] * (n // 20 + 1))[:n],
 }
 LARGE = ("csv of numbers", "japanese chat", "one token of %25")
+
+
+def _repeat(piece: str) -> Callable[[int], str]:
+    return lambda n: (piece * (n // len(piece) + 1))[:n]
+
+
+#: Shapes with a reading every few characters on one long line, and the hostile messages of
+#: test_bench_extract.py scaled up: 1 MiB within 2 s (speed round 4).
+MEBIBYTE: dict[str, Callable[[int], str]] = {
+    "dotted words ('ab.cd ')": _repeat("ab.cd "),
+    "one-letter labels ('a.b ')": _repeat("a.b "),
+    "hosts with a path ('x.io/a ')": _repeat("x.io/a "),
+    "words with dots": _repeat("so see acme.chat, or.not here "),
+    "hostile: links": _repeat("visit bad.example/x or hxxp://evil[.]test today. "),
+    "hostile: hxxp[:]//a[.]example/x": _repeat("hxxp[:]//a[.]example/x "),
+    "hostile: decoys": lambda n: " ".join(
+        f"http://decoy{i}.example/p{i}" for i in range(n // 30 + 1)
+    )[:n],
+    "hostile: x[.]": _repeat("x[.]"),
+    "hostile: a.": _repeat("a."),
+    "hostile: nested brackets": lambda n: (
+        "[" * (n // 4) + "(" * (n // 4) + "a.example" + ")" * (n // 4) + "]" * (n // 4)
+    ),
+    "hostile: spaces after (": lambda n: "(" + " " * (n - 2) + "x",
+    "hostile: http:// and letters": lambda n: "http://" + "a" * (n - 7),
+}
+#: Shapes on which the naive regex scan backtracks (``a.`` repeated: about 4 s at 16 KiB,
+#: superlinear): it is timed on 16 KiB of them only.
+NAIVE_BACKTRACKS = frozenset({"hostile: a."})
 
 _NAIVE = re.compile(r"https?://[^\s<>\"']+|\b[\w-]+(?:\.[\w-]+)+\.[a-z]{2,}\b", re.IGNORECASE)
 
@@ -102,3 +132,21 @@ def test_one_mebibyte(recorder: Any, matcher: linkscreen.Matcher, shape: str) ->
     for name, func in BASELINES.items():
         recorder(group, name, _best(func, text, 1), "s")
     recorder(group, "linkscreen scan_text, pure", _best(matcher.scan_text, text, 1), "s")
+
+
+@pytest.mark.parametrize("shape", list(MEBIBYTE))
+def test_mebibyte_shapes(recorder: Any, matcher: linkscreen.Matcher, shape: str) -> None:
+    make = MEBIBYTE[shape]
+    text = make(1024 * KIB)
+    group = f"1 MiB message, seconds (target 2 s): {shape}"
+    for name, func in BASELINES.items():
+        if shape in NAIVE_BACKTRACKS:
+            recorder(
+                group, f"{name} (16 KiB only: it backtracks)", _best(func, text[: 16 * KIB], 1), "s"
+            )
+            continue
+        recorder(group, name, _best(func, text, 1), "s")
+    large = _best(matcher.scan_text, text, 1)
+    recorder(group, "linkscreen scan_text, pure", large, "s")
+    small = _best(matcher.scan_text, make(256 * KIB), 1)
+    recorder(f"growth 256 KiB -> 1 MiB (linear: 4): {shape}", "linkscreen", large / small, "x")
