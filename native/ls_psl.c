@@ -362,8 +362,12 @@ static size_t lookup_paths(const uint8_t *tail, size_t n, size_t path_len, path_
     return count;
 }
 
+/* The lookup expressions of canonical URL c. Each is a host suffix followed by a path prefix,
+ * so a run of c itself (the host ends where the path begins): with copy == 0 the results
+ * point into c (ls_check_url, whose readings live in the workspace); with copy set they are
+ * copied into the workspace (ls_expressions, whose input may be the caller's). */
 static ls_status expressions_into(ls_workspace *ws, const ls_psl *psl, const uint8_t *c,
-                                  size_t n, ls_str *out, size_t *count) {
+                                  size_t n, ls_str *out, size_t *count, int copy) {
     size_t start = 0;
     while (start + 2 < n && !(c[start] == ':' && c[start + 1] == '/' && c[start + 2] == '/')) {
         start++;
@@ -383,6 +387,17 @@ static ls_status expressions_into(ls_workspace *ws, const ls_psl *psl, const uin
     path_piece paths[LS_MAX_PATHS];
     size_t nh = lookup_hosts(psl, host, host_len, hosts);
     size_t np = lookup_paths(tail, tail_len, path_len, paths);
+    if (!copy) {
+        size_t k = 0;
+        for (size_t h = 0; h < nh; h++) {
+            for (size_t p = 0; p < np; p++, k++) {
+                out[k].ptr = tail - hosts[h];
+                out[k].len = hosts[h] + paths[p].len;
+            }
+        }
+        *count = k;
+        return LS_OK;
+    }
     size_t total = 0;
     for (size_t h = 0; h < nh; h++) {
         for (size_t p = 0; p < np; p++) total += hosts[h] + paths[p].len;
@@ -409,7 +424,7 @@ static ls_status expressions_into(ls_workspace *ws, const ls_psl *psl, const uin
 ls_status ls_expressions(ls_workspace *ws, const ls_psl *psl, const uint8_t *canonical,
                          size_t len, ls_str *out, size_t *count) {
     if (!ws || !psl || !canonical || !out || !count) return LS_ERR_ARGUMENT;
-    return expressions_into(ws, psl, canonical, len, out, count);
+    return expressions_into(ws, psl, canonical, len, out, count, 1);
 }
 
 /* The readings, then the expressions, each followed by '\n', into out->text (workspace). */
@@ -455,7 +470,7 @@ ls_status ls_check_url_internal(ls_workspace *ws, const ls_psl *psl, const ls_ta
     for (size_t v = 0; v < nv; v++) {
         ls_str exprs[LS_MAX_EXPRESSIONS];
         size_t ne;
-        LS_TRY(expressions_into(ws, psl, variants[v].ptr, variants[v].len, exprs, &ne));
+        LS_TRY(expressions_into(ws, psl, variants[v].ptr, variants[v].len, exprs, &ne, 0));
         for (size_t i = 0; i < ne; i++) {
             int seen = 0;
             for (size_t j = 0; j < total && !seen && v; j++) {
