@@ -273,3 +273,25 @@ def test_the_c_table_is_the_pure_table(
         answers.append(build.encode_rows(bytes(range(16)), joined, tags, tag_bits, prefix_bytes))
     assert answers[0] == answers[1]
     assert answers[1].count == len(expressions)
+
+
+@pytest.mark.parametrize("pure", ["1", "0"])
+@pytest.mark.parametrize(
+    ("tags", "tag_bits", "message"),
+    [
+        ([2, 0, 3], 1, "tag 3 does not fit 1 tag bits"),  # pure used to spill into row 2's bit
+        ([0, 1, 70_000], 16, "tag 70000 does not fit 16 tag bits"),
+        ([0, -1, 0], 8, "tag -1 does not fit 8 tag bits"),
+        ([1, 0, 0], 0, "tag 1 does not fit 0 tag bits"),
+        ([0, 0, 0], 3, "tag width 3 is not one of"),
+    ],
+)
+def test_a_tag_that_does_not_fit_its_width_is_refused_alike(
+    monkeypatch: pytest.MonkeyPatch, pure: str, tags: list[int], tag_bits: int, message: str
+) -> None:
+    """The public row writer refuses, in both paths and with the same words, a tag wider
+    than the tag width (the pure layout once wrote its bits into the neighbouring rows)."""
+    monkeypatch.setenv("LINKSCREEN_PURE", pure)
+    joined = build.Expressions(["a.example/", "b.example/", "c.example/"])
+    with pytest.raises(ValueError, match=message):
+        build.encode_rows(bytes(16), joined, tags, tag_bits, 0)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from linkscreen import Bundle, Matcher
 from linkscreen.keys import load_public_key
 from linkscreen.metadata import verify_root
 from linkscreen_server.signing import generate_keypair
@@ -332,3 +333,30 @@ def test_a_rotation_the_new_root_keys_did_not_sign_is_refused(tmp_path: Path) ->
         repository.write_root([old], [new.public_key()], [old.public_key()])
     assert repository.root_version() == 1
     assert repository.write_root([old, new], [new.public_key()], [old.public_key()]) == 2
+
+
+@pytest.mark.parametrize("domain", ["", "  ", "bitly", "a..b", "x/y.ly", "bit.ly:80", "u@bit.ly"])
+def test_a_shortener_option_that_is_not_a_domain_is_a_usage_error(
+    tmp_path: Path, domain: str
+) -> None:
+    """``--add-shortener`` / ``--remove-shortener`` say what is wrong with the name, exit 2
+    and write nothing, instead of a traceback from deep in the bundle writer."""
+    generate_keypair(tmp_path / "keys")
+    (tmp_path / "l.txt").write_text("http://a.example/x\n")
+    for option in ("--add-shortener", "--remove-shortener"):
+        args = ["compile", "--list", "h=l.txt", "--key", "keys/signing.key", "--out", "b.bin"]
+        result = _run(*args, option, domain, cwd=tmp_path)
+        assert result.returncode == 2, result.stderr
+        assert f"{option} {domain!r}" in result.stderr
+        assert "Traceback" not in result.stderr
+        assert not (tmp_path / "b.bin").exists()
+
+
+def test_a_non_ascii_shortener_is_taken_in_its_xn_form(tmp_path: Path) -> None:
+    generate_keypair(tmp_path / "keys")
+    (tmp_path / "l.txt").write_text("http://a.example/x\n")
+    args = ["compile", "--list", "h=l.txt", "--key", "keys/signing.key", "--out", "b.bin"]
+    _ok(*args, "--add-shortener", "Kürz.Example.", cwd=tmp_path)
+    matcher = Matcher(Bundle.open(tmp_path / "b.bin", [tmp_path / "keys" / "signing.pub"]))
+    assert matcher.check_url("https://kürz.example/abc").shortened
+    assert not matcher.check_url("https://kurz.example/abc").shortened

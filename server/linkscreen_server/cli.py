@@ -22,12 +22,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from linkscreen import canonicalize
 from linkscreen.bundle import format as fmt
 from linkscreen.bundle.format import WrapperRule
 from linkscreen.errors import LinkscreenError
@@ -431,14 +433,35 @@ def _cmd_keygen(args: argparse.Namespace) -> int:
     return 0
 
 
+#: A domain as an option names it: letters, digits, hyphens and dots (or a non-ASCII name).
+_DOMAIN_TEXT = re.compile(r"[^\s/:@?#\\%]+")
+
+
+def _domain_option(option: str, value: str) -> str:
+    """The host name ``value`` of ``option`` as lists are matched (lower case, a non-ASCII
+    name in its ``xn--`` form, no final dot), or a :class:`CommandError` saying what is wrong
+    with it: an empty, one-label or malformed name would fail deep in the bundle writer."""
+    text = value.strip()
+    if not _DOMAIN_TEXT.fullmatch(text):
+        raise CommandError(f"{option} {value!r}: give a domain name such as bit.ly")
+    try:
+        host = canonicalize(f"http://{text}/")[len("http://") : -1]
+    except LinkscreenError as exc:
+        raise CommandError(f"{option} {value!r} is not a domain name: {exc}") from None
+    # one label, or an ASCII name the canonicaliser had to repair ("a..b"): not as written
+    if "." not in host or (text.isascii() and host != text.lower().rstrip(".")):
+        raise CommandError(f"{option} {value!r}: give a domain name such as bit.ly")
+    return host
+
+
 def _cmd_compile(args: argparse.Namespace) -> int:
     specs = _list_specs(args.list, args.format)
     if Path(args.out).is_dir():
         raise CommandError(f"--out {args.out} is a directory; name the bundle file to write")
     key = load_private_key(args.key)
     shorteners = set(load_shorteners(args.shorteners) if args.shorteners else load_shorteners())
-    shorteners |= {domain.lower() for domain in args.add_shortener}
-    shorteners -= {domain.lower() for domain in args.remove_shortener}
+    shorteners |= {_domain_option("--add-shortener", domain) for domain in args.add_shortener}
+    shorteners -= {_domain_option("--remove-shortener", domain) for domain in args.remove_shortener}
     progress = _ProgressBar(args.progress or (sys.stderr.isatty() and not args.quiet))
     data, report = compile_bundle(
         specs,

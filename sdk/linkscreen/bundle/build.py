@@ -137,6 +137,7 @@ def encode_rows(
     ``tags[i]``): rows ``(fingerprint(salt, expression), tag)`` sorted, then laid out by
     :func:`~linkscreen.bundle.format.encode_rows`. One C call (``ls_table_build``) with the
     C core, else that pure layout: the same bytes."""
+    fmt.check_tags_fit(tags, tag_bits)
     if not native_enabled():
         rows = sorted(
             (fmt.fingerprint(salt, expression), tag)

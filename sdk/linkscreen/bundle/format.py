@@ -60,6 +60,7 @@ __all__ = [
     "bloom_positions",
     "build_payload",
     "check_header",
+    "check_tags_fit",
     "decode_default_locales",
     "decode_names",
     "decode_redirect_rules",
@@ -624,6 +625,11 @@ def encode_names(runs: Sequence[Sequence[str]]) -> bytes:
     for names in runs:
         previous = b""
         for name in names:
+            if not name.isascii():
+                raise ValueError(
+                    f"name {name!r} is not ASCII: names are a-z 0-9 - _ . "
+                    "(write an internationalised name in its xn-- form)"
+                )
             raw = name.encode("ascii")
             _check_name(raw, previous)
             shared = 0
@@ -999,7 +1005,10 @@ def tag_bits_for(list_count: int) -> int:
 
 
 def pack_tags(tags: Sequence[int], bits: int) -> bytes:
-    """Row i's list index in bits [i*bits, (i+1)*bits), least significant bit first."""
+    """Row i's list index in bits [i*bits, (i+1)*bits), least significant bit first.
+    ``ValueError`` for a width the format has not or a tag that does not fit it: a wider tag
+    would spill into the next rows' bits and name the wrong list."""
+    check_tags_fit(tags, bits)
     if bits == 0:
         return b""
     if bits == 16:
@@ -1009,6 +1018,16 @@ def pack_tags(tags: Sequence[int], bits: int) -> bytes:
         start = row * bits
         out[start >> 3] |= tag << (start & 7)
     return bytes(out)
+
+
+def check_tags_fit(tags: Sequence[int], bits: int) -> None:
+    """``ValueError`` unless ``bits`` is a tag width of the format and every tag is in
+    ``[0, 2**bits)``; the pure and the C row writers check the same."""
+    if bits not in TAG_WIDTHS:
+        raise ValueError(f"tag width {bits} is not one of {sorted(TAG_WIDTHS)}")
+    if tags and (min(tags) < 0 or max(tags) >> bits):
+        bad = min(tags) if min(tags) < 0 else max(tags)
+        raise ValueError(f"tag {bad} does not fit {bits} tag bits")
 
 
 def tag_at(data: bytes | memoryview, bits: int, row: int) -> int:
