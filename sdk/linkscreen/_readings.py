@@ -57,6 +57,9 @@ _IPV4ISH = re.compile(r"(?:\d+|0x[0-9a-f]+)(?:\.(?:\d+|0x[0-9a-f]+)){0,3}", re.I
 _HOST_END = re.compile(r"[/\\?#]")
 _BRACKET_URL = re.compile(r"(?:https?|ftp)://\[[0-9A-Fa-f:.]+\][^\s<>\"'`{}|\[\]^]*", re.I)
 _BARE_SUSPECT = re.compile(r"[:/%@\[]")
+#: Marks glued before a link in chat ("!bad.example", "-bad.example/x", "=bad.example"):
+#: no host starts with one, and link finders start the link after them.
+_GLUED_MARKS = "!?=+&%-:@#$^|,;"
 _EMOTICON_END = re.compile(r"[:;=8xX]-?[()DPpO03/\\|\]\[]+$")
 _JSON_ESCAPE = re.compile(r"\\[nrtu\"]")
 _GLUED_COLON = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]{0,15})[:;]/?(?!/)")
@@ -527,6 +530,13 @@ class Reader:
             ):
                 return
         self._emit(view, start, end, out, loose, extra)
+        glued = len(url) - len(url.lstrip(_GLUED_MARKS))
+        if 0 < glued < len(url) and url[glued].isalnum() and ("/" in url or url[glued - 1] in "!?"):
+            # "-bad.example/x", "look!bad.example": a mark glued before the link, which a
+            # messenger's link finder leaves out; read without it too, as strictly. A bare
+            # name after a code sigil ("$obj.name", "@app.route", "-Dkey.name") is not read:
+            # only a path, or a sentence's "!" or "?", makes it a link.
+            self._emit(view, start + glued, end, out, loose, (*extra, Technique.LINK_END))
         cuts = _cuts(url)
         for cut_start, cut_end in cuts:  # every part of a ","/";" list: linear in the token
             self._emit(
