@@ -38,8 +38,12 @@ SHAPES: dict[str, Callable[[int], str]] = {
         "https://www.google.com/url?" + ("q=http%3A%2F%2Fa.example&" * n)[:n]
     ),
     "snake_case words": lambda n: " ".join(["my_var_name_is_long"] * (n // 20 + 1))[:n],
+    # French typography: no-break spaces before "!" and "?" and after a dot (attack H4)
+    "french chat with no-break spaces": lambda n: (
+        "Salut\u202f! Ça va\u202f? Oui.\u00a0Et toi\u00a0? " * n
+    )[:n],
 }
-LARGE = ("csv of numbers", "japanese chat", "one token of %25")
+LARGE = ("csv of numbers", "japanese chat", "one token of %25", "french chat with no-break spaces")
 
 
 def _repeat(piece: str) -> Callable[[int], str]:

@@ -25,6 +25,10 @@ import linkscreen
 #: pass gives 16). The margin absorbs fixed costs that the small size does not amortise.
 RATIO = 5.5
 
+#: Chat typed with French typography: a narrow no-break space before "!" and "?", a
+#: no-break space after a dot (each odd space was once compared with every joint, H4).
+_FRENCH = "Salut\u202f! Ça va\u202f? Oui.\u00a0Et toi\u00a0? "
+
 SHAPES: dict[str, Callable[[int], str]] = {
     "full-width letters and dots": lambda n: ("ａ．" * n)[:n],
     "middle dots between words": lambda n: ("ab·" * n)[:n],
@@ -45,10 +49,12 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "one-letter hosts": lambda n: ("a.b " * n)[:n],
     "hosts with a path": lambda n: ("x.io/a " * n)[:n],
     "words with dots": lambda n: ("so see acme.chat, or.not here " * n)[:n],
+    "dots before no-break spaces": lambda n: ("a.\u00a0" * n)[:n],
+    "french chat with no-break spaces": lambda n: (_FRENCH * n)[:n],
 }
 #: Shapes whose pieces are long enough that per-region bounds (16 joints per reading) are
 #: reached only past 256 characters are measured from a larger base.
-BASE = {"comma-joined list": 1024}
+BASE = {"comma-joined list": 1024, "french chat with no-break spaces": 1024}
 
 
 def work(text: str, **kwargs: Any) -> int:

@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -710,18 +711,14 @@ class Reader:
                 if match.lastgroup == "punct" and match.start() in link_paths:
                     continue  # "?a=b&c=d" inside a link: its own reading is the whole link
                 joint = _ascii_joint(match)
-                if joint.technique is Technique.PROSE_SPACING and any(
-                    joint.start <= i < joint.end for i in odd
+                if joint.technique is Technique.PROSE_SPACING and _any_in(
+                    odd, joint.start, joint.end
                 ):
                     joint = _Joint(joint.start, joint.end, joint.text, Technique.SPACING)
                 joints.append(joint)
         if odd:
-            taken = [(j.start, j.end) for j in joints]
-            joints.extend(
-                _Joint(i, i + 1, "", Technique.SPACING)
-                for i in odd
-                if not any(s <= i < e for s, e in taken)
-            )
+            covered = _Covered(joints)
+            joints.extend(_Joint(i, i + 1, "", Technique.SPACING) for i in odd if i not in covered)
         if not text.isascii() or odd:
             joints.extend(_unicode_joint(m) for m in _unicode_joints().finditer(text))
             joints.sort(key=lambda j: j.start)
@@ -973,6 +970,27 @@ def _odd_spaces(view: View, source: str) -> list[int]:
         if _ODD_SPACE.search(source, first, last) is not None:
             found.append(i)
     return found
+
+
+def _any_in(points: Sequence[int], start: int, end: int) -> bool:
+    """Whether a sorted list of indices holds one in ``[start, end)`` (bisect: a scan of
+    every odd space per joint was quadratic, attack report H4)."""
+    k = bisect.bisect_left(points, start)
+    return k < len(points) and points[k] < end
+
+
+class _Covered:
+    """Indices covered by any of some joints, asked in O(log n): joints sorted by start
+    with the running maximum of their ends (so overlapping joints are answered right)."""
+
+    def __init__(self, joints: Iterable[_Joint]) -> None:
+        spans = sorted((j.start, j.end) for j in joints)
+        self._starts = [start for start, _ in spans]
+        self._reach = list(itertools.accumulate((end for _, end in spans), max))
+
+    def __contains__(self, i: int) -> bool:
+        k = bisect.bisect_right(self._starts, i) - 1
+        return k >= 0 and self._reach[k] > i
 
 
 _ODD_SPACE = re.compile(r"[^\S\x00-\x7f]")
