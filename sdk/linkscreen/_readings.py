@@ -1052,11 +1052,40 @@ _DASHES = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2e3a\u2e3b\ufe5
 _SENTENCE_MARKS = frozenset("\u2026\u2025\u0964\u0965\u061f\u06d4\u0589\u1362\u104b\u0df4")
 
 
+#: Blocks of CJK and full-width punctuation (CJK Symbols and Punctuation, vertical forms,
+#: CJK compatibility forms, small form variants, half-width and full-width forms).
+_CJK_PUNCT_BLOCKS = ((0x3000, 0x303F), (0xFE10, 0xFE1F), (0xFE30, 0xFE6F), (0xFF00, 0xFF65))
+
+
+@functools.cache
+def _typed_twin(char: str) -> str | None:
+    """The ASCII mark a full-width or CJK punctuation character is typed for, or None.
+
+    A compatibility form whose NFKC is one ASCII punctuation mark (``？ ！ ； ～ ﹖``) is that
+    mark; other CJK punctuation (``〜 〝 〃``, no ASCII twin) is sentence punctuation (``?``).
+    The dots (``． ﹒``) and commas are not matched here: they are dot and comma look-alikes.
+    """
+    twin = unicodedata.normalize("NFKC", char)
+    if len(twin) == 1 and twin.isascii() and not twin.isalnum() and not twin.isspace():
+        return twin
+    point = ord(char)
+    in_block = any(lo <= point <= hi for lo, hi in _CJK_PUNCT_BLOCKS)
+    return "?" if in_block and unicodedata.category(char).startswith("P") else None
+
+
 def _unicode_joint(match: re.Match[str]) -> _Joint:
     if match.lastgroup == "bracketsym":  # "bad[•]example", "bad(★)example": deliberate
         return _Joint(match.start(), match.end(), ".", Technique.REFANG)
     char = match.group().strip(" \t")[:1]
     spaced = match.group() != match.group().strip(" \t")
+    if match.lastgroup == "symbol" and not spaced:
+        twins = {_typed_twin(c) for c in match.group()}
+        if None not in twins:
+            # "ok？so", "see〜you", "没问题？so！cool": punctuation as a CJK input method types
+            # it reads as its ASCII twin would ("ok?so": prose; "ok～so" as "ok~so": link)
+            deliberate = not twins.isdisjoint(_SYMBOL_DOTS)
+            technique = Technique.CONFUSABLE if deliberate else Technique.DOT_VARIANT
+            return _Joint(match.start(), match.end(), ".", technique)
     if match.lastgroup == "symbol" and (spaced or char in _DASHES or char in _SENTENCE_MARKS):
         # "a •b", "log → in", "2 × 3", "log–in": prose sets symbols and dashes between
         # words; only one glued inside a name stands for its dot ("bad★example")
