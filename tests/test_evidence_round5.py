@@ -254,3 +254,51 @@ class TestMixedTechniques:
     @pytest.mark.parametrize("text", ["e.g. a b c d", "i.e. s o m e", "a well-\nknown fact"])
     def test_prose_stays_prose(self, matcher: linkscreen.Matcher, text: str) -> None:
         assert matcher.scan_text(text).action is Action.ALLOW
+
+
+#: Hosts of random letters, as finding H6 of the tenth attack listed them.
+RANDOM_HOSTS = ["qzvkt.example", "jxwqp.test", "vbnkz.example", "pqzrx.com"]
+
+
+@pytest.fixture(scope="module")
+def random_hosts(tmp_path_factory: pytest.TempPathFactory) -> linkscreen.Matcher:
+    entries = [f"http://{host}/" for host in RANDOM_HOSTS]
+    data = compile_lists(tmp_path_factory.mktemp("h6"), {"h": (entries, Action.BLOCK)})
+    return linkscreen.Matcher(open_bytes(data))
+
+
+class TestChatFormattingMarks:
+    """Attack 10, finding H6: emphasis and spoiler pairs around a whole host are formatting
+    that messengers render, the host inside a link; code that writes the same marks is not."""
+
+    @pytest.mark.parametrize(
+        "shape",
+        ["_{h}_", "go to _{h}_ now", "*_{h}_*", "_*{h}*_", "__{h}__", "||{h}||", "see _{h}_."],
+    )
+    @pytest.mark.parametrize("host", RANDOM_HOSTS)
+    def test_a_host_in_a_formatting_pair_blocks(
+        self, random_hosts: linkscreen.Matcher, shape: str, host: str
+    ) -> None:
+        assert _action(random_hosts, shape.format(h=host)) is Action.BLOCK
+
+    @pytest.mark.parametrize(
+        "shape",
+        [
+            "_{h}",
+            "{h}_",
+            "__{h}",
+            "a_{h}_b",
+            "x||{h}||y",
+            "a || {h}",
+            "if (a || {h}) {{",
+            "_{h}_.run()",
+            "x = _{h}_",
+            "snake_{h}",
+            "hosts:\n  - _{h}_",
+        ],
+    )
+    @pytest.mark.parametrize("host", RANDOM_HOSTS)
+    def test_code_that_writes_the_marks_stays_allowed(
+        self, random_hosts: linkscreen.Matcher, shape: str, host: str
+    ) -> None:
+        assert _action(random_hosts, shape.format(h=host)) is Action.ALLOW

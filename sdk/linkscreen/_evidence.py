@@ -333,13 +333,22 @@ class Line:
     first time a reading asks and then kept, so a line of many readings is read once.
     """
 
-    __slots__ = ("_code", "_keys", "_names", "text")
+    __slots__ = ("_code", "_keys", "_names", "_unmarked", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._code: bool | None = None
         self._keys: bool | None = None
         self._names: frozenset[str] | None = None
+        self._unmarked: Line | None = None
+
+    def unmarked(self) -> Line:
+        """The line with chat emphasis and spoiler pairs around whole tokens taken off
+        (``_a.b_`` -> ``a.b``, ``||a.b||`` -> ``a.b``): how a wrapped reading's line is judged."""
+        if self._unmarked is None:
+            text = _MARK_PAIR.sub(lambda m: m.group("token"), self.text)
+            self._unmarked = self if text == self.text else Line(text)
+        return self._unmarked
 
     def reads_as_code(self) -> bool:
         """``line_reads_as_code`` of the line."""
@@ -360,6 +369,37 @@ class Line:
             self._names = _code_names(self.text)
         names = self._names
         return len(names) > 1 or (bool(names) and url not in names)
+
+
+#: Chat formatting pairs around a whole token: WhatsApp/Telegram italics ``_x_``, Markdown
+#: bold ``__x__``, bold italics ``*_x_*`` / ``_*x*_``, a Discord spoiler ``||x||``.
+#: Messengers render the token inside as a link, so a reading wrapped in one is judged as
+#: the token alone (``__init__.py``, ``_private.attr``, ``a || b.c`` are no such pair).
+_MARKS = {"_": "_", "__": "__", "*_": "_*", "_*": "*_", "||": "||"}
+#: A character that may not touch a pair from outside: it would make the mark part of a
+#: longer identifier or run of marks (``a_b.c_d``, ``x||y.z||w``).
+_MARK_EDGE = re.compile(r"[\w*|~]")
+#: What may not follow a closing mark, for the same reason, or a dot and a name: the pair
+#: is then part of a dotted name (``__init__.py``, ``_x.y_.run()``).
+_MARK_AFTER = re.compile(r"[\w*|~]|\.\w")
+_MARK_PAIR = re.compile(
+    r"(?<![\w*|~])(?P<open>__|_\*|\*_|_|\|\|)(?P<token>[^\s_*|~]+)"
+    r"(?P<close>__|\*_|_\*|_|\|\|)(?![\w*|~]|\.\w)"
+)
+
+
+def _unwrap_marks(before: str, after: str) -> tuple[str, str] | None:
+    """``before`` and ``after`` without the formatting pair around the reading, or ``None``
+    when the reading is not wrapped in one (``_MARKS``)."""
+    for opening in ("__", "*_", "_*", "||", "_"):
+        closing = _MARKS[opening]
+        if not (before.endswith(opening) and after.startswith(closing)):
+            continue
+        outside, rest = before[: -len(opening)], after[len(closing) :]
+        if (outside and _MARK_EDGE.match(outside[-1])) or _MARK_AFTER.match(rest):
+            return None
+        return outside, rest
+    return None
 
 
 @functools.lru_cache(maxsize=65536)
@@ -414,14 +454,20 @@ def code_signal(
     labels = url.split(".")
     if len(labels) < 2:
         return None
+    if isinstance(line, str):
+        line = Line(line)
+    unwrapped = _unwrap_marks(before, after)
+    if unwrapped is not None:
+        # "_qzvkt.example_", "||qzvkt.example||": chat formatting, judged as the token inside
+        before, after = unwrapped
+        if line is not None:
+            line = line.unmarked()
     if _SPF_MECHANISM.search(before) is not None:
         return Signal.CODE  # "v=spf1 include:_spf.example.org ~all": a DNS record
     if _YAML_ITEM.search(before) is not None and _LINE_END.match(after) is not None:
         return Signal.CODE  # "hosts:\n  - spf.example.org": an item of a YAML list
     if labels[0].lower() in _KEYWORDS and _IDENT.fullmatch(labels[1]):
         return Signal.CODE  # "from .sansio.app import App", "try .app.run()"
-    if isinstance(line, str):
-        line = Line(line)
     if line is not None and not identifier_shaped(url):
         # a loose reading (joints read as dots) over lines of a properties or YAML file
         if line.key_rows():
