@@ -154,12 +154,16 @@ class Candidates(Sequence[Candidate]):
 
 # ---- the message, in windows -------------------------------------------------------------
 
-#: One character, then the same separator (one or two spaces, ``_ * ~ +``), three times or
-#: more: "b a d . e x a m p l e", "h_t_t_p_:_/_/_b_a_d"; a run may start glued after a label
-#: and its dot ("bad[.]e x a m p l e": the dot refanged first).
+#: One spaced unit: a character, or characters glued only by a dot or slash between them
+#: ("t.e", "e/x", "t.", ".e"; never two letters glued): how a spaced-out host keeps its dot.
+_SPACED_UNIT = r"[./]?[\w./:?=&%~-](?:[./][^\W_])*[./]?"
+#: One unit, then the same separator (one or two spaces, ``_ * ~ +``), three times or more:
+#: "b a d . e x a m p l e", "h_t_t_p_:_/_/_b_a_d", "q z v k t.e x a m p l e/x" (a dot or
+#: slash glued between two spaced letters); a run may start glued after a label and its dot
+#: ("bad[.]e x a m p l e": the dot refanged first).
 _SPACED_LETTERS = re.compile(
-    r"(?:(?<=//)|(?<=[A-Za-z0-9]\.)|(?<![\w./:-]))[\w./:?=&%~-](?P<sep>  ?|[_*~+])"
-    r"(?:(?:   ?)?[\w./:?=&%~-](?P=sep)){2,}[\w./:?=&%~-](?:(?![\w./:-])|[./]\S*)"
+    rf"(?:(?<=//)|(?<=[A-Za-z0-9]\.)|(?<![\w./:-])){_SPACED_UNIT}(?P<sep>  ?|[_*~+])"
+    rf"(?:(?:   ?)?{_SPACED_UNIT}(?P=sep)){{2,}}{_SPACED_UNIT}(?:(?![\w./:-])|[./]\S*)"
 )
 #: A wider gap inside spaced-out letters: a space between words ("f r e e   d o t   c o m").
 _WORD_GAP = re.compile(r"   +")
