@@ -132,6 +132,7 @@ def _every_run(self: object, first: int, stop: int) -> list[int]:
 @example([("=?a", "~"), ("b.com/x", "例")])  # a cut starts past a host stop
 @example([("3١", "?/．"), ("x", "")])  # digits of another script are numeric
 @example([("例え", "*"), ("bad", "."), ("com例", "")])  # a cut before non-ASCII text
+@example([("1", "."), ("1", "."), ("1", "*"), ("0x7f", "!"), ("=P", ".")])  # emoticon, then "."
 @given(st.lists(st.tuples(st.sampled_from(_WORDS), st.sampled_from(_SEPARATORS)), max_size=14))
 def test_skipped_runs_hold_no_reading(pieces: list[tuple[str, str]]) -> None:
     """The gate that skips runs of a chain never loses a reading: every run read in full

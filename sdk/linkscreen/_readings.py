@@ -1201,11 +1201,7 @@ class _Gate:
         self._stop_need = [self._need(p, tlds) for p in self._stops]
         self._end_need: list[int] = []
         for end in ends:
-            need = self._need(end, tlds)
-            emoticon = _EMOTICON_END.search(joined, max(0, end - 12), end)
-            if emoticon is not None:  # an emoticon cut ends the reading before it
-                need = min(need, self._need(emoticon.start(), tlds))
-            self._end_need.append(need)
+            self._end_need.append(min(self._need(end, tlds), self._emoticon_need(end, tlds)))
         self._ends = ends
         self._tlds = tlds
         self._cut_needs: dict[int, int] = {}
@@ -1256,6 +1252,23 @@ class _Gate:
             start = before
             labels += 1
         return start
+
+    def _emoticon_need(self, end: int, tlds: frozenset[str]) -> int:
+        """The earliest start of a run whose reading is cut before an emoticon at its end
+        (``_cuts``): the emoticon ends the trimmed token, so it may end before trailing
+        punctuation ("1.1.1*0x7f!=P." is read as "1.1.1.0x7f"); every emoticon start in
+        the last 12 characters counts. More than 64 trailing characters: any start."""
+        text = self._joined
+        need = _NEVER
+        at = end
+        for _ in range(_LONGEST_LABEL):
+            if at > 0 and text[at - 1] in _EMOTICON_LAST:
+                for match in _EMOTICON_STARTS.finditer(text, max(0, at - 12), at):
+                    need = min(need, self._need(match.start(), tlds))
+            if at == 0 or text[at - 1] not in _TRAILING:
+                return need
+            at -= 1
+        return -1
 
     def runs(self, first: int, stop: int) -> list[int]:
         """The last pieces of the runs from ``first`` (below ``stop``) worth reading."""
@@ -1308,6 +1321,9 @@ class _Gate:
         return at, need
 
 
+#: Where an emoticon at the end of a text may start, and the characters it may end in.
+_EMOTICON_STARTS = re.compile(r"(?=" + _EMOTICON_END.pattern + ")")
+_EMOTICON_LAST = "()DPpO03/\\|]["
 _GATE_COMPLEX = re.compile(r"//|" + _MANGLED_SCHEME.pattern, re.IGNORECASE)
 _GATE_STOP = re.compile(r"[/?#]")
 
