@@ -133,17 +133,24 @@ def _every_run(self: object, first: int, stop: int) -> list[int]:
 @example([("3١", "?/．"), ("x", "")])  # digits of another script are numeric
 @example([("例え", "*"), ("bad", "."), ("com例", "")])  # a cut before non-ASCII text
 @example([("1", "."), ("1", "."), ("1", "*"), ("0x7f", "!"), ("=P", ".")])  # emoticon, then "."
+@example([("ok", " "), ("io", ". "), ("x", " "), ("b.io/a", ". "), ("io", ". "), ("x", "")])
+@example([("uk", "."), ("192", "."), ("xn--p1ai", "#"), ("192", " . ")])  # a piece read alone
 @given(st.lists(st.tuples(st.sampled_from(_WORDS), st.sampled_from(_SEPARATORS)), max_size=14))
 def test_skipped_runs_hold_no_reading(pieces: list[tuple[str, str]]) -> None:
     """The gate that skips runs of a chain never loses a reading: every run read in full
-    gives the same candidates."""
+    gives the same candidates. So does a chain seen before, skipped as quiet (a Reader
+    remembers chains whose runs gave nothing)."""
     text = "".join(word + sep for word, sep in pieces)
     gated = linkscreen.extract_links(text)
+    again = linkscreen.extract_links(text)  # its quiet chains skipped
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("linkscreen._readings._Gate.runs", _every_run)
+        patch.setattr("linkscreen.extract._READERS", {})  # a new Reader: nothing remembered
         full = linkscreen.extract_links(text)
     assert list(gated) == list(full)
     assert gated.notes == full.notes
+    assert list(again) == list(full)
+    assert again.notes == full.notes
 
 
 #: Shapes with many readings on one long line, each reading judged by its line (code or not).

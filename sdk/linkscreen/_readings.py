@@ -425,8 +425,10 @@ def _unicode_joints() -> re.Pattern[str]:
     )
 
 
-#: A chain as its gate reads it: its text, its pieces (offsets in it) and its joints.
-_ChainShape = tuple[str, tuple[tuple[int, int], ...], tuple[tuple[str, Technique], ...]]
+#: A chain as its gate reads it: its text, its pieces (offsets in it) and its joints, and
+#: whether its first piece starts a white-space token (``_inner_atom``: its other pieces'
+#: neighbours are in its text, and its last piece ends at white space or the end).
+_ChainShape = tuple[str, tuple[tuple[int, int], ...], tuple[tuple[str, Technique], ...], bool]
 #: Reading texts whose own techniques a Reader remembers (``Reader._url_kinds``).
 _KINDS_HELD = 8192
 #: Only texts up to this long are remembered (so the memory held stays a few MB).
@@ -740,6 +742,7 @@ class Reader:
             text[base : atoms[-1][1]],
             tuple((s - base, e - base) for s, e in atoms),
             tuple((j.text, j.technique) for j in joints),
+            base == 0 or text[base - 1].isspace(),
         )
         if shape in self._quiet:
             return
@@ -748,6 +751,19 @@ class Reader:
         for first in range(count):
             lasts = gate.runs(first, min(count, first + MAX_JOINTS + 1))
             if not lasts:
+                continue
+            if lasts == [first]:  # the one run is the piece alone
+                atom_start, atom_end = atoms[first]
+                if _inner_atom(text, atoms[first]):  # (a whole token is read as a token)
+                    before, noted = len(out), len(getattr(out, "notes", ()))
+                    self._token(view, atom_start, atom_end, out, True, ())
+                    # what a piece without "//" gives is a function of its text alone
+                    if (
+                        len(out) != before
+                        or len(getattr(out, "notes", ())) != noted
+                        or "//" in text[atom_start:atom_end]
+                    ):
+                        quiet = False
                 continue
             quiet = False
             wanted = set(lasts)
