@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from ._appschemes import MAX_APP_DEPTH, NON_WEB_SCHEMES, opened_urls, scheme_of
 from ._evidence import LINK_TECHNIQUES, PROSE_TECHNIQUES, ellipsis_reading, weigh
+from ._fastnew import builder
 from ._probe import Checked, NativeProbe, Probe, make_probe
 from ._readings import OTHER_SCHEMES, host_of
 from ._wrappers import WrapperRule
@@ -466,7 +467,7 @@ class Matcher:
             action = self._incomplete
         if plan.techniques:
             techniques = tuple(dict.fromkeys((*techniques, *plan.techniques)))
-        return Verdict(
+        return _new_verdict(
             url,
             action,
             matches,
@@ -585,4 +586,12 @@ def _finding(candidate: Candidate, verdict: Verdict) -> Finding:
         signals = candidate.signals or verdict.signals
     else:
         signals = tuple(dict.fromkeys([*candidate.signals, *verdict.signals]))
-    return Finding(candidate.start, candidate.end, candidate.url, verdict, candidate.tier, signals)
+    return _new_finding(
+        candidate.start, candidate.end, candidate.url, verdict, candidate.tier, signals
+    )
+
+
+#: ``Finding(*fields)`` and ``Verdict(*fields)`` without the frozen guard's writes
+#: (``_fastnew``): one of each per reading shown.
+_new_finding = builder(Finding)
+_new_verdict = builder(Verdict)
