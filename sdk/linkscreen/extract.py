@@ -621,13 +621,15 @@ def _add_context_paths(
     host mentions, so the work per path is bounded, not proportional to the message."""
     if "/" not in view.text:
         return
-    linked = sorted((c.start, c.end) for c in found.values() if c.tier == STRICT)
-    linked_starts = [s for s, _ in linked]
+    linked_starts: list[int] | None = None  # built at the first path (most messages have none)
     reach: list[int] = []
-    for _, e in linked:
-        reach.append(max(e, reach[-1]) if reach else e)
     spans = []
     for match in _hostless_paths(view.text):
+        if linked_starts is None:
+            linked = sorted((c.start, c.end) for c in found.values() if c.tier == STRICT)
+            linked_starts = [s for s, _ in linked]
+            for _, e in linked:
+                reach.append(max(e, reach[-1]) if reach else e)
         start, end = view.span(match.start("path"), match.end("path"))
         start, end = start + offset, end + offset
         at = bisect.bisect_right(linked_starts, start)

@@ -279,6 +279,7 @@ class Matcher:
         # a reading that matched nothing has the verdict of its text and techniques alone
         # (weigh judges only matches): one Verdict serves each repeat of it in the message
         unmatched: dict[tuple[str, tuple[Technique, ...], tuple[Signal, ...]], Verdict] = {}
+        weighed: dict[tuple[object, bool], Verdict] = {}  # a matched reading's, by evidence
         ends: dict[int, list[Candidate]] | None = None
         for candidate, plan, matches in matched:
             if candidate.tier is not Tier.STRICT and not matches and plan.complete:
@@ -292,8 +293,19 @@ class Matcher:
                         for other in candidates:
                             ends.setdefault(other.end, []).append(other)
                     evidence = _own_evidence(candidate, matches, ends[candidate.end], found)
-                judged = weigh(candidate.url, evidence, candidate.signals, matches, corroborated)
-                verdict = self._verdict(candidate.url, plan, matches, candidate.techniques, judged)
+                # weigh is a function of its arguments, and plan and matches of the url: one
+                # Verdict serves each repeat of the same reading with the same evidence
+                again = (candidate.url, evidence, candidate.techniques, candidate.signals)
+                known = weighed.get((again, corroborated))
+                if known is None:
+                    judged = weigh(
+                        candidate.url, evidence, candidate.signals, matches, corroborated
+                    )
+                    known = self._verdict(
+                        candidate.url, plan, matches, candidate.techniques, judged
+                    )
+                    weighed[(again, corroborated)] = known
+                verdict = known
             else:
                 same = (candidate.url, candidate.techniques, candidate.signals)
                 known = unmatched.get(same)
