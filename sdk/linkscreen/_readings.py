@@ -33,6 +33,7 @@ from typing import NamedTuple
 from . import _fold, _wrappers
 from ._appschemes import MAX_APP_DEPTH, opened_urls
 from ._refang import DOT_WORDS, SLASH_WORDS
+from ._tokenmemo import TokenMemo
 from ._views import View
 from .results import Technique
 
@@ -429,6 +430,9 @@ def _unicode_joints() -> re.Pattern[str]:
 #: whether its first piece starts a white-space token (``_inner_atom``: its other pieces'
 #: neighbours are in its text, and its last piece ends at white space or the end).
 _ChainShape = tuple[str, tuple[tuple[int, int], ...], tuple[tuple[str, Technique], ...], bool]
+#: Views shorter than this read every token afresh (``TokenMemo`` pays for itself only
+#: where tokens repeat: long messages).
+_MEMO_CHARS = 1024
 #: Reading texts whose own techniques a Reader remembers (``Reader._url_kinds``).
 _KINDS_HELD = 8192
 #: Only texts up to this long are remembered (so the memory held stays a few MB).
@@ -499,8 +503,13 @@ class Reader:
                     loose,
                     (Technique.NUMERIC_IP,),
                 )
+        if len(text) < _MEMO_CHARS or not TokenMemo.usable(view):
+            for match in _TOKEN.finditer(text):
+                self._token(view, match.start(), match.end(), out, loose, ())
+            return
+        memo = TokenMemo(view, out, Found, self._token, loose)  # a repeated token: read once
         for match in _TOKEN.finditer(text):
-            self._token(view, match.start(), match.end(), out, loose, ())
+            memo.read(match.start(), match.end())
 
     def _token(
         self,
