@@ -376,7 +376,9 @@ INCOMPLETE_SCRIPTS = {
     "too many hops": {
         f"http://sho.test/{i}": _redirect(f"http://sho.test/{i + 1}") for i in range(20)
     },
-    "a broken fetcher answer": {"http://sho.test/a": (302, {"location": "\x00\ud800"}, b"")},
+    # unreadable however its broken UTF-16 and NUL are read (U+FFFD or dropped): an IPv6
+    # bracket never closed
+    "a broken fetcher answer": {"http://sho.test/a": (302, {"location": "http://[\x00\ud800"}, b"")},
 }
 
 

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 import mmh3
 
+from ._surrogates import as_read
 from .bundle import format as _format
 from .bundle.format import fingerprint as _fingerprint
 from .errors import (
@@ -184,17 +185,16 @@ def _workspace() -> Any:
 
 
 #: NativeCoreError.status when a string has no exact byte form for the C core (the caller
-#: then uses the pure path): surrogates that spell UTF-8 once encoded, or a lone surrogate
-#: that is no raw byte in a URL so long that Python would read only its host.
+#: then uses the pure path): surrogates that spell UTF-8 once encoded.
 NOT_BYTES = "LS_NOT_BYTES"
 
 
 def url_bytes(url: str) -> bytes:
-    """The bytes the C core reads for ``url`` (UTF-8; U+DC80..U+DCFF stand for raw bytes).
+    """The bytes the C core reads for ``url`` (UTF-8; U+DC80..U+DCFF stand for raw bytes,
+    any other lone surrogate is U+FFFD, as canonical._prepare_text reads it).
 
-    Raises InvalidURLError where canonical._prepare refuses the string before reading it (a
-    lone surrogate that is no raw byte), and NativeCoreError(status=NOT_BYTES) for strings
-    whose characters the bytes would not give back, where C could count them differently.
+    Raises NativeCoreError(status=NOT_BYTES) for strings whose characters the bytes would
+    not give back, where C could count them differently.
     """
     if not isinstance(url, str):
         raise TypeError(f"url must be str, not {type(url).__name__}")
@@ -204,10 +204,11 @@ def url_bytes(url: str) -> bytes:
         pass
     try:
         raw = url.encode("utf-8", "surrogateescape")
-    except UnicodeEncodeError as exc:
-        if len(url) > limits().max_url_chars:
-            raise NativeCoreError("lone surrogate in an over-long URL", NOT_BYTES) from None
-        raise InvalidURLError(f"lone surrogate at index {exc.start}", url) from None
+    except UnicodeEncodeError:
+        # any other lone surrogate (broken UTF-16) is U+FFFD, as a browser reads it and as
+        # canonical._prepare_text reads it: one character for one, so C counts the same
+        url = as_read(url)
+        raw = url.encode("utf-8", "surrogateescape")
     if raw.decode("utf-8", "surrogateescape") != url:
         raise NativeCoreError("surrogates that spell UTF-8 once encoded", NOT_BYTES)
     return raw

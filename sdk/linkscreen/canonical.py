@@ -13,6 +13,7 @@ import re
 
 from ._host import canonical_host
 from ._percent import make_escaper, unescape_fully, unescape_once
+from ._surrogates import as_read
 from .errors import InvalidURLError, URLLimitError
 
 __all__ = [
@@ -169,9 +170,11 @@ def _prepare_text(text: str, url: str) -> str:
     if not text.isascii():
         try:
             # Lone surrogates U+DC80..U+DCFF stand for raw bytes (Python's surrogateescape).
-            text = text.encode("utf-8", "surrogateescape").decode("latin-1")
-        except UnicodeEncodeError as exc:
-            raise InvalidURLError(f"lone surrogate at index {exc.start}", url) from None
+            raw = text.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:
+            # any other lone surrogate (broken UTF-16) is U+FFFD, as a browser reads it
+            raw = as_read(text).encode("utf-8", "surrogateescape")
+        text = raw.decode("latin-1")
     text = text.strip(_C0_AND_SPACE)
     if "\t" in text or "\n" in text or "\r" in text:
         text = text.replace("\t", "").replace("\n", "").replace("\r", "")

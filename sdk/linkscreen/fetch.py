@@ -27,6 +27,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, runtime_checkable
 
+from ._surrogates import as_read
 from .canonical import canonicalize
 from .errors import (
     BlockedAddressError,
@@ -290,8 +291,8 @@ def _escape(text: str, unsafe: frozenset[int]) -> str:
         return text
     try:
         raw = text.encode("utf-8", "surrogateescape")  # U+DC80-U+DCFF stand for raw bytes
-    except UnicodeEncodeError:
-        raw = text.encode("utf-8", "surrogatepass")
+    except UnicodeEncodeError:  # another lone surrogate: U+FFFD, what the matcher read
+        raw = as_read(text).encode("utf-8", "surrogateescape")
     return "".join(f"%{byte:02X}" if byte in unsafe else chr(byte) for byte in raw)
 
 

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ._appschemes import MAX_APP_DEPTH, NON_WEB_SCHEMES, opened_urls, scheme_of
 from ._evidence import LINK_TECHNIQUES, PROSE_TECHNIQUES, ellipsis_reading, weigh
 from ._fastnew import builder
 from ._probe import Checked, NativeProbe, Probe, make_probe
 from ._readings import OTHER_SCHEMES, host_of
+from ._surrogates import LONE_SURROGATE, as_read, as_shown
 from ._wrappers import WrapperRule
 from .bundle import Bundle
 from .bundle.format import SHORTENER_POLICY_WARN, fingerprint
@@ -175,6 +176,8 @@ class Matcher:
                 return unlisted_verdict(url, action, kinds, found, self._readings)  # type: ignore[arg-type]
             if found is not None:
                 return self._found_verdict(url, found, techniques)
+        if not url.isascii() and LONE_SURROGATE.search(url) is not None:
+            return self._check_surrogates(url, tuple(techniques))
         if _CONTROLS.search(url) is not None:
             # a control character (NUL, C1...) that a text view draws as nothing: the URL
             # is checked as shown (without it) too, and the more severe verdict stands
@@ -182,6 +185,29 @@ class Matcher:
             written = self._check(url, techniques)
             return shown if shown.action.severity >= written.action.severity else written
         return self._check(url, techniques)
+
+    def _check_surrogates(self, url: str, techniques: tuple[str, ...]) -> Verdict:
+        """A URL holding a lone surrogate (broken UTF-16), checked as a browser reads it
+        (each one U+FFFD) and as a text view shows it (without them); the more severe
+        verdict stands, for ``url``. When the browser reading cannot be read (a surrogate in
+        the host) but the shown one can, what a client opens is not known: the verdict is
+        incomplete (``unchecked``), at least ``incomplete_action``."""
+        read = self.check_url(as_read(url), techniques)
+        shown = self.check_url(as_shown(url), (*techniques, Technique.INVISIBLE))
+        verdict = read if read.action.severity >= shown.action.severity else shown
+        if read.canonical is None and not read.expressions and shown.expressions:
+            verdict = shown
+            note = "a lone surrogate (broken UTF-16) makes the link unreadable as a browser "
+            note += f"reads it ({read.error}): it was checked as shown without it; what a "
+            note += "client opens for it cannot be known"
+            action = verdict.action
+            if self._incomplete.severity > action.severity:
+                action = self._incomplete
+            signals = tuple(dict.fromkeys((*verdict.signals, Signal.UNCHECKED)))
+            return replace(
+                verdict, url=url, action=action, signals=signals, notes=(*verdict.notes, note)
+            )
+        return replace(verdict, url=url)
 
     def _check(self, url: str, techniques: Iterable[str] = ()) -> Verdict:
         probe = self._probe
