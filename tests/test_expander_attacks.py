@@ -378,7 +378,9 @@ INCOMPLETE_SCRIPTS = {
     },
     # unreadable however its broken UTF-16 and NUL are read (U+FFFD or dropped): an IPv6
     # bracket never closed
-    "a broken fetcher answer": {"http://sho.test/a": (302, {"location": "http://[\x00\ud800"}, b"")},
+    "a broken fetcher answer": {
+        "http://sho.test/a": (302, {"location": "http://[\x00\ud800"}, b"")
+    },
 }
 
 

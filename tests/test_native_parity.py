@@ -132,7 +132,10 @@ def test_c_refuses_with_a_typed_error(tiny_probe: _probe.NativeProbe) -> None:
     with pytest.raises(linkscreen.NativeCoreError):
         _probe.url_bytes("http://a.example/\udcc3\udca9")  # no exact byte form: pure path
     # a lone surrogate that is no byte is U+FFFD, as a browser and the pure path read it
-    assert _probe.canonicalize("http://a\ud800.example/\udfff") == "http://a%EF%BF%BD.example/%EF%BF%BD"
+    assert (
+        _probe.canonicalize("http://a\ud800.example/\udfff")
+        == "http://a%EF%BF%BD.example/%EF%BF%BD"
+    )
     with pytest.raises(TypeError):
         _probe.canonicalize(b"http://a.example/")  # type: ignore[arg-type]
 
