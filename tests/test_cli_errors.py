@@ -169,3 +169,82 @@ def test_reader_leaving_early_is_quiet(tmp_path: Path) -> None:
         _, stderr = process.communicate(timeout=60)
     assert process.returncode == EXIT_BROKEN_PIPE
     assert "Traceback" not in stderr
+
+
+# ---- scan --jsonl: a bad line is an error record with its line number and id (attack L) ----
+
+
+SCAN = [sys.executable, "-m", "linkscreen", "scan", "--bundle", BUNDLE, "--public-key", KEY]
+CHECK: list[str | bytes] = [sys.executable, "-m", "linkscreen", "check", "--bundle", BUNDLE]
+CHECK += ["--public-key", KEY]
+
+#: (input line, the id its error record carries)
+BAD_JSONL_LINES = [
+    (b'{"id": 2}', 2),  # no text
+    (b'{"id": "m3", "text": 5}', "m3"),  # text not a string
+    (b'{"id": 4, "text": "a", "conversation": []}', 4),
+    (b'{"id": 5, "text": "x", "n": ' + b"1" * 5000 + b"}", 5),  # a number too long to read
+    (b'{"id": 6, "text": "cut sh', 6),  # cut short after its id
+    (b'{"id": 7, "text": "http://a.example/\xff"}', 7),  # not UTF-8
+    (b'{"text": "x", "id": 8', None),  # cut short, the id not first: not read
+    (b"nope", None),
+    (b"[1]", None),
+    (b"null", None),
+    (b"[" * 100_000, None),  # nested too deeply for the JSON reader
+    (b'{"id": ' + b"[" * 100_000, None),
+]
+
+
+def test_scan_jsonl_bad_lines_keep_their_line_number_and_id() -> None:
+    lines = [b'{"id": 1, "text": "hi"}', *(line for line, _ in BAD_JSONL_LINES)]
+    lines.append(b'{"id": "last", "text": "fine"}')
+    result = subprocess.run(
+        [*SCAN, "--jsonl"],
+        input=b"\n".join(lines) + b"\n",
+        capture_output=True,
+        timeout=60,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "PYTHONIOENCODING": "utf-8"},  # strict UTF-8 streams
+    )
+    assert result.stderr == b""
+    assert result.returncode == 1  # some inputs were refused, the rest processed
+    records = [json.loads(line) for line in result.stdout.decode("ascii").splitlines()]
+    assert len(records) == len(lines)
+    assert records[0] == {"id": 1, "action": "allow", "complete": True, "findings": []}
+    assert (records[-1]["id"], records[-1]["action"]) == ("last", "allow")
+    pairs = zip(records[1:-1], BAD_JSONL_LINES, strict=True)
+    for number, (record, (_, wanted)) in enumerate(pairs, 2):
+        assert record["line"] == number, record
+        assert record["id"] == wanted, record
+        assert record["error"].startswith(f"line {number}: "), record
+        assert "action" not in record
+
+
+def test_scan_reads_through_a_line_that_is_not_utf8() -> None:
+    """Plain lines: the bytes are raw bytes to the SDK, the listed host still blocks."""
+    result = subprocess.run(
+        SCAN,
+        input=b"http://blocked-host.example/\xff\xed\xa0\x80\nfine\n",
+        capture_output=True,
+        timeout=60,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "PYTHONIOENCODING": "utf-8"},
+    )
+    assert result.stderr == b""
+    assert result.returncode == 0
+    records = [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]
+    assert [(r["line"], r["action"]) for r in records] == [(1, "block"), (2, "allow")]
+
+
+def test_check_prints_raw_bytes_of_a_url_on_a_strict_stdout() -> None:
+    result = subprocess.run(
+        [*CHECK, b"http://blocked-host.example/\xed\xa0\x80", b"http://a.example/\xff"],
+        capture_output=True,
+        timeout=60,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "PYTHONIOENCODING": "utf-8"},
+    )
+    assert result.stderr == b""
+    assert result.returncode == 0
+    records = [json.loads(line) for line in result.stdout.decode("ascii").splitlines()]
+    assert [r["action"] for r in records] == ["block", "allow"]

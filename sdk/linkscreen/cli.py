@@ -6,11 +6,13 @@ Run it as ``linkscreen`` or ``python -m linkscreen``.
 Exit status:
 
 - 0: every input was processed; the verdicts, blocks included, are in the output;
-- 1: some inputs were refused (a URL that cannot be read, a bad --jsonl line); each has an
-  error record in the output and the rest were processed;
+- 1: some inputs were refused (a URL that cannot be read; a --jsonl line that is not UTF-8,
+  not JSON, nested too deeply, or not an object with a string "text"); each has an error
+  record in the output (a --jsonl one: its "line" number, its "id" when one can be read)
+  and the rest were processed;
 - 2: the command could not run as asked: bad arguments, a bundle that is refused, a key that
-  cannot be read, a file that cannot be opened, input that is not UTF-8; one line on stderr
-  says what and where, never a traceback;
+  cannot be read, a file that cannot be opened; one line on stderr says what and where,
+  never a traceback;
 - 130: interrupted (Ctrl-C); 141: the reader of stdout went away (as with | head).
 """
 
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import io
 import json
 import os
 import re
@@ -44,7 +47,7 @@ def _cmd_canonicalize(args: argparse.Namespace) -> int:
             canonical = canonicalize(url)
             variants = canonical_variants(url)
         except InvalidURLError as exc:
-            print(json.dumps({"url": url, "error": exc.reason}))
+            print(json.dumps({"url": url, "error": exc.reason}))  # ASCII: any surrogate
             status = 1
             continue
         record = {
@@ -53,7 +56,7 @@ def _cmd_canonicalize(args: argparse.Namespace) -> int:
             "variants": variants,
             "expressions": canonical_expressions(canonical),
         }
-        print(json.dumps(record, ensure_ascii=False))
+        print(_json_line(record))
     return status
 
 
@@ -71,7 +74,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         if args.locale:
             message = verdict.message(args.locale)
             record["message"] = None if message is None else dataclasses.asdict(message)
-        print(json.dumps(record, ensure_ascii=False))
+        print(_json_line(record))
     return 0
 
 
@@ -90,14 +93,22 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     matcher = Matcher(_open(args))
     status = 0
     conversations = Conversations(MAX_CLI_CONVERSATIONS)
-    for number, line in enumerate(sys.stdin, 1):
+    stdin = sys.stdin
+    if isinstance(stdin, io.TextIOWrapper) and (stdin.errors, stdin.encoding) != _UTF8_RAW:
+        # a line that is not UTF-8 is that line's problem, not the stream's: its bytes come
+        # as U+DC80..U+DCFF (raw bytes to the SDK) and the lines after it are still read
+        stdin.reconfigure(encoding="utf-8", errors="surrogateescape")
+    for number, line in enumerate(stdin, 1):
         line = line.rstrip("\n")
         if not args.jsonl:
-            print(json.dumps({"line": number, **_scan_record(matcher, line)}, ensure_ascii=False))
+            print(_json_line({"line": number, **_scan_record(matcher, line)}))
             continue
         if not line.strip():
             continue
+        message: Any = None
         try:
+            if _RAW_BYTE.search(line) is not None:
+                raise ValueError("the line is not UTF-8 text")
             message = json.loads(line)
             text = message["text"]
             if not isinstance(text, str):
@@ -105,12 +116,14 @@ def _cmd_scan(args: argparse.Namespace) -> int:
             name = message.get("conversation")
             if name is not None and not isinstance(name, (str, int)):
                 raise TypeError("'conversation' is not a string or number")
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+            if isinstance(exc, RecursionError):
+                exc = ValueError("nested too deeply")
             reason = (
                 f"line {number}: not a JSON object with a string 'text' and an optional "
                 f"string 'conversation' ({exc})"
             )
-            print(json.dumps({"id": None, "line": number, "error": reason}))
+            print(json.dumps({"id": _line_id(line, message), "line": number, "error": reason}))
             status = 1
             continue
         context = None
@@ -120,6 +133,33 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         record = {"id": message.get("id"), **_scan_record(matcher, text, context)}
         print(_json_line(record))
     return status
+
+
+#: How ``scan`` reads standard input: UTF-8, a byte that is not as a raw byte.
+_UTF8_RAW = ("surrogateescape", "utf-8")
+#: An input byte that is not UTF-8, as ``surrogateescape`` reads it.
+_RAW_BYTE = re.compile("[\udc80-\udcff]")
+_OPENING_ID = re.compile(r'\s*\{\s*"id"\s*:\s*')
+
+
+def _line_id(line: str, message: Any) -> Any:
+    """The ``id`` of a refused ``--jsonl`` line when one can be read: from the object it
+    parsed to, else from a line that opens with it (``{"id": 7, "text": ...`` cut short),
+    else None."""
+    if isinstance(message, dict):
+        return message.get("id")
+    opening = _OPENING_ID.match(line)
+    if opening is None:
+        return None
+    try:
+        value, end = _ID_DECODER.raw_decode(line, opening.end())
+    except (ValueError, RecursionError):
+        return None
+    after = line[end:].lstrip()
+    return value if after[:1] in (",", "}") else None
+
+
+_ID_DECODER = json.JSONDecoder()
 
 
 def _json_line(record: dict[str, Any]) -> str:
