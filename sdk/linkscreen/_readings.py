@@ -49,6 +49,8 @@ _DELIMS = "\\s<>\"'`{}|\\[\\]^"
 #: A token (run of non-delimiters) holding ".", ":" or "%", matched only from a token start
 #: and with possessive runs, so a scan is linear even over one 64 KiB token.
 _TOKEN = re.compile(rf"(?<![^{_DELIMS}])[^{_DELIMS}.:%]*+[.:%][^{_DELIMS}]*+")
+#: A word glued before a scheme: letters, digits and marks of any script, no ASCII punctuation.
+_GLUED_WORD = re.compile(r"[^\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f\s]+")
 _SCHEME_IN_TOKEN = re.compile(r"(?:https?|ftp)(?::|%3a)", re.IGNORECASE)
 _WEB_SCHEME_START = re.compile(r"(?:https?|ftp):", re.IGNORECASE)
 _TRAILING = ".,;:!?'\")]}>*_~"
@@ -554,6 +556,11 @@ class Reader:
             self._emit(
                 view, start + cut_start, start + cut_end, out, True, (*extra, Technique.LINK_END)
             )
+            if "//" in url[cut_start:cut_end]:
+                # "看这个hxxp://bad.example/x快": the cut of a broken scheme is repaired too
+                self._repair_scheme(
+                    view, start + cut_start, start + cut_end, out, (*extra, Technique.LINK_END)
+                )
         self._repair_scheme(view, start, end, out, extra)
         if "%" in url or "\\" in url:
             decoded = _unescape(url)
@@ -561,6 +568,14 @@ class Reader:
                 self._emit_text(
                     decoded, view, start, end, out, True, (*extra, Technique.PERCENT_ENCODED)
                 )
+                scheme = _SCHEME_IN_TOKEN.search(decoded, 1)
+                if scheme is not None and _GLUED_WORD.fullmatch(decoded, 0, scheme.start()):
+                    # "看https%253A%252F%252Fbad.example": a word glued before the scheme
+                    # that only the decoding shows (as _emit drops it when written plainly)
+                    self._emit_text(
+                        decoded[scheme.start() :], view, start, end, out, True,
+                        (*extra, Technique.PERCENT_ENCODED, Technique.LINK_END),
+                    )  # fmt: skip
 
     def _repair_scheme(
         self, view: View, start: int, end: int, out: list[Found], extra: tuple[Technique, ...]

@@ -202,21 +202,36 @@ def _may_be_defanged(text: str) -> bool:
     )
 
 
-#: HTML character references for the characters of a link's syntax (``bad&#46;example``,
-#: ``http&#x3a;//``, ``&period;``, ``&sol;``): decoded in place, as a browser shows them.
+#: HTML character references, as pasted from page source or an HTML mail body (a browser
+#: decodes them in text and in ``href``): numeric ones (``&#106;``, ``&#x6a;``, ``&#X6A``,
+#: zero-padded, ``;`` optional as HTML allows) and a few named ones, decoded in place when they
+#: stand for a character of a link's host or path: an ASCII letter or digit or
+#: ``. / : @ - _ ~ % ? = # +`` (``bad&#46;example``, ``http://&#106;qxvw.example/``).
+#: References to anything else (``&#39;``, ``&#8217;``, ``&nbsp;``, ``&amp;``: a query's ``&``
+#: stays as pasted) are left as written. Bounded: at most 7 decimal or 6 hex digits after any
+#: run of zeros, one pass.
 _HTML_REF = re.compile(
-    r"&(?:#0*(?:46|47|58|64)|#x0*(?:2e|2f|3a|40)|period|sol|colon|commat);", re.IGNORECASE
+    r"&(?:#(?:x0*+([0-9a-f]{1,6}+)(?![0-9a-f])|0*+([0-9]{1,7}+)(?![0-9]))"
+    r"|(period|sol|colon|commat|lowbar|quest|equals|num|percnt|plus));?",
+    re.IGNORECASE,
 )
-_HTML_NAMES = {"period": ".", "sol": "/", "colon": ":", "commat": "@"}
+_HTML_NAMES = {
+    "period": ".", "sol": "/", "colon": ":", "commat": "@", "lowbar": "_",
+    "quest": "?", "equals": "=", "num": "#", "percnt": "%", "plus": "+",
+}  # fmt: skip
+_HTML_CHARS = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789./:@-_~%?=#+"
+)
 
 
-def _html_ref(match: re.Match[str]) -> str:
-    body = match.group()[1:-1].lower()
-    if body.startswith("#x"):
-        return chr(int(body[2:], 16))
-    if body.startswith("#"):
-        return chr(int(body[1:]))
-    return _HTML_NAMES[body]
+def _html_ref(match: re.Match[str]) -> str | None:
+    hexa, decimal, name = match.groups()
+    if name is not None:
+        if not match.group().endswith(";"):
+            return None  # a named reference needs its ";"
+        return _HTML_NAMES[name.lower()]
+    char = chr(int(hexa, 16)) if hexa is not None else chr(int(decimal))
+    return char if char in _HTML_CHARS else None
 
 
 def refang(view: View) -> View:

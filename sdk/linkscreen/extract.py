@@ -209,6 +209,53 @@ def _drop(match: re.Match[str]) -> str:
     return ""
 
 
+#: Quoted-printable (a forwarded or pasted e-mail body, RFC 2045 6.7): a soft line break
+#: (``=`` at a line's end, glued to what precedes it) and an ``=XX`` escape (upper-case hex,
+#: as the encoding writes it) of a link's punctuation (``qzvkt=2Eexample``, ``?a=3Db``; an
+#: encoder never escapes letters or digits, so ``id=4031`` keeps its digits).
+_QP = re.compile(r"(?<=[^\s=])=\r?\n|=(?:2[356BDEF]|3[ADF]|40|5F|7E)")
+#: What makes a message quoted-printable enough to read so: a soft break or an escaped
+#: dot, slash, colon or ``@`` (``=3D`` alone is common in code and queries, ``id=40`` is a
+#: number).
+_QP_GATE = re.compile(r"=(?:\r?\n|2E|2F|3A|40(?![0-9]))")
+
+
+def _unquote_printable(match: re.Match[str]) -> str:
+    text = match.group()
+    if text[1] in "\r\n":
+        return ""
+    return chr(int(text[1:], 16))
+
+
+def _qp_technique(match: re.Match[str]) -> Technique:
+    return Technique.INVISIBLE if match.group()[1] in "\r\n" else Technique.PERCENT_ENCODED
+
+
+#: A token holding tabs (``http://jqx\tvw.example/``): white space but tabs on neither side.
+_TABBED = re.compile(r"[^\s]++(?:\t++[^\s]++)++")
+#: Where the tabs of such a token are inside a URL: after a scheme's ``://`` or inside an
+#: ``href``/``src`` attribute value (the WHATWG URL parser removes every ASCII tab and
+#: newline from a URL, so a browser opens the URL without them).
+_TAB_URL_START = re.compile(
+    r"(?:[\"'(<\[]*(?i:href|src|action)=[\"']?)|[^\t]*?(?i:[a-z][a-z0-9+.-]{0,15})://"
+)
+_TAB_RUN = re.compile(r"\t+")
+
+
+def _tabs_in_urls(text: str) -> frozenset[int]:
+    """Starts of the tab runs that lie inside a URL (``_TAB_URL_START`` before the first)."""
+    starts: set[int] = set()
+    for token in _TABBED.finditer(text):
+        head = _TAB_URL_START.match(text, token.start(), token.end())
+        if head is None or "\t" in text[token.start() : head.end()]:
+            continue
+        at = head.end()
+        while (tab := text.find("\t", at, token.end())) >= 0:
+            starts.add(tab)
+            at = _TAB_RUN.match(text, tab).end()  # type: ignore[union-attr]
+    return frozenset(starts)
+
+
 def _narrow(match: re.Match[str]) -> str:
     return unicodedata.normalize("NFKC", match.group())
 
@@ -443,6 +490,20 @@ def _extract_window(
         unwrapped = strict.rewrite(_HYPHEN_WRAP, _drop, Technique.LINE_BREAK)
         if unwrapped is not strict:
             alternatives.append(unwrapped)
+    if "=" in strict.text and _QP_GATE.search(strict.text) is not None:
+        # "http://bad.exa=\nmple/", "bad=2Eexample": a quoted-printable mail body
+        unquoted = strict.rewrite(_QP, _unquote_printable, _qp_technique)
+        if unquoted is not strict:
+            alternatives.append(unquoted)
+    if "\t" in strict.text:
+        # "http://bad.exa\tmple/", '<a href="http://bad.exa\tmple/">': a URL drops its tabs
+        tabs = _tabs_in_urls(strict.text)
+        if tabs:
+            untabbed = strict.rewrite(
+                _TAB_RUN, lambda m: "" if m.start() in tabs else None, Technique.INVISIBLE
+            )
+            if untabbed is not strict:
+                alternatives.append(untabbed)
     if not text.isascii():
         if _WIDE_GLUED.search(strict.text) is not None:
             # full-width "＿ ？ ＝ ＆ ＃ ％ ～" inside a link: a reading keeps them (NFKC)
