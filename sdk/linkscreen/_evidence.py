@@ -718,11 +718,13 @@ def weigh(
     signals: tuple[Signal, ...],
     matches: tuple[Match, ...],
     corroborated: bool,
+    written: str = "",
 ) -> tuple[Action | None, tuple[Signal, ...], tuple[str, ...]]:
     """The most a reading may answer (None: no limit), extra signals, and why.
 
     ``corroborated``: a reading of the same message without prose or code matched the same
-    entry (the caller knows the other readings).
+    entry (the caller knows the other readings). ``written``: the reading's span of the
+    message as written (``_path_corroborates``).
     """
     if not matches:
         return None, (), ()
@@ -767,6 +769,10 @@ def weigh(
                     f"{why} matched only a whole-host entry and is made of words or code; "
                     "not a link on this evidence"
                 )
+            elif worst is Action.BLOCK and _path_corroborates(
+                url, kinds, code or code_like, written
+            ):
+                pass  # attack 11, M2/M3: a path after a host no word pair makes (below)
             elif worst is Action.BLOCK:
                 cap = Action.WARN
                 extra.append(Signal.HELD_BACK)
@@ -783,3 +789,41 @@ def weigh(
         extra.append(Signal.HELD_BACK)
         notes.append("matched through look-alike letters (its skeleton): warn, never block")
     return cap, tuple(extra), tuple(notes)
+
+
+# ---- attack 11 (M2, M3): a path corroborates an IDNA dot or a spoken dot ------------------
+
+#: The prose techniques a path may corroborate: an IDNA full stop read as a dot
+#: (``dot-variant`` written with ``。 ｡ ︒`` only: UTS #46 maps them to ``.``, so a browser opens
+#: that host) and a spaced dot word that is also an everyday word (``punkt``, ``punto``).
+_PATH_CORROBORATES = frozenset({Technique.DOT_VARIANT, Technique.SPOKEN_DOT})
+_IDNA_DOTS = frozenset("\u3002\uff61\ufe12")
+#: What a link is written with besides letters and digits (white space: a spoken dot word).
+_LINK_MARKS = frozenset("./-_~%?=&#:+@")
+
+
+def _path_corroborates(url: str, kinds: set[Technique], code: bool, written: str) -> bool:
+    """A reading whose labels before the top-level domain are not all words and that goes
+    on with a non-empty path: ``qzvkt。example/p/9``, ``qzvkt punkt example/p``. Prose writes
+    such a dot between words (``log。in/out`` stays a word pair, judged above), not after a
+    made-up name followed by ``/segment``. Only ``_PATH_CORROBORATES``; a ``dot-variant``
+    only when every mark of the written span that no plain link holds is an IDNA full stop
+    (``・ · • ， ？`` stay held back: fifth and sixth rounds), never a reading that reads as
+    code."""
+    prose = kinds & PROSE_TECHNIQUES
+    if code or not prose or not prose <= _PATH_CORROBORATES:
+        return False
+    if Technique.DOT_VARIANT in prose:
+        marks = {
+            c
+            for c in written
+            if not c.isspace() and not (c.isascii() and (c.isalnum() or c in _LINK_MARKS))
+        }
+        if not marks or not marks <= _IDNA_DOTS:
+            return False
+    rest = url.split("://", 1)[-1]
+    host, slash, path = rest.partition("/")
+    if not slash or not path.strip("/"):
+        return False
+    labels = [label for label in host.split(".") if label]
+    return len(labels) >= 2 and not all(is_word(label) for label in labels[:-1])

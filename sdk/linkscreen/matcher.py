@@ -320,12 +320,23 @@ class Matcher:
                             ends.setdefault(other.end, []).append(other)
                     evidence = _own_evidence(candidate, matches, ends[candidate.end], found)
                 # weigh is a function of its arguments, and plan and matches of the url: one
-                # Verdict serves each repeat of the same reading with the same evidence
-                again = (candidate.url, evidence, candidate.techniques, candidate.signals)
+                # Verdict serves each repeat of the same reading with the same evidence (the
+                # written span counts only for a dot look-alike: _path_corroborates)
+                written = (
+                    text[candidate.start : candidate.end]
+                    if Technique.DOT_VARIANT in evidence
+                    else ""
+                )
+                again = (candidate.url, evidence, candidate.techniques, candidate.signals, written)
                 known = weighed.get((again, corroborated))
                 if known is None:
                     judged = weigh(
-                        candidate.url, evidence, candidate.signals, matches, corroborated
+                        candidate.url,
+                        evidence,
+                        candidate.signals,
+                        matches,
+                        corroborated,
+                        written=written,
                     )
                     known = self._verdict(
                         candidate.url, plan, matches, candidate.techniques, judged
