@@ -211,9 +211,27 @@ def skeleton(view: View) -> View | None:
     if mapped:
         pattern = re.compile("[" + "".join(re.escape(c) for c in sorted(mapped)) + "]+")
         result = result.rewrite(
-            pattern, lambda m: "".join(mapped[c] for c in m.group()), Technique.LOOKALIKE
+            pattern, lambda m: "".join(mapped[c] for c in m.group()), _skeleton_technique
         )
     return result if result is not view else None
+
+
+#: General categories IDNA2008 lets into a host name (RFC 5892, LetterDigits); a character of
+#: any other category (a symbol: ``🅹 ⒥ 🇯``) is DISALLOWED, so no registrable host holds it.
+#: ``Cn`` too: a character newer than Python's ``unicodedata`` is not known to be a symbol.
+_HOST_CATEGORIES_OR_UNKNOWN = frozenset({"Ll", "Lu", "Lo", "Lm", "Nd", "Mn", "Mc", "Cn"})
+
+
+def _skeleton_technique(match: re.Match[str]) -> Technique:
+    """``lookalike`` for a run of look-alike letters (a Cyrillic ``а``, a small capital
+    ``ᴊ``: letters a registrable host may hold, so its twin may be innocent), ``unicode``
+    (style) for a run made only of symbols drawn as Latin letters (negative squared ``🅹``,
+    parenthesized ``⒥``, regional indicators ``🇯``): IDNA2008 disallows them, no host can be
+    written with them, so the skeleton is the only host they can name (attack 11, M1;
+    ADR 0012, eighth round)."""
+    if all(unicodedata.category(c) not in _HOST_CATEGORIES_OR_UNKNOWN for c in match.group()):
+        return Technique.UNICODE
+    return Technique.LOOKALIKE
 
 
 def bidi_views(text: str, view: View) -> View | None:
