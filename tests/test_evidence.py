@@ -356,11 +356,23 @@ class TestSymbolsBetweenWords:
         assert action is Action.ALLOW
         assert Signal.PROSE in signals
 
-    @pytest.mark.parametrize("text", ["see bad★example", "see bad→example", "see bad⚫example"])
+    @pytest.mark.parametrize(
+        "text", ["see bad★example/x", "see bad→example/", "see bad⚫example", "see bad★★example"]
+    )
     def test_a_symbol_glued_inside_a_name_still_blocks(
         self, matcher: linkscreen.Matcher, text: str
     ) -> None:
+        # a path after the name, a dot shape, a doubled symbol (eighth round)
         assert _scan(matcher, text)[0] is Action.BLOCK
+
+    @pytest.mark.parametrize("text", ["see bad★example", "see bad→example", "see bad♡example"])
+    def test_decoration_glued_between_words_is_prose(
+        self, matcher: linkscreen.Matcher, text: str
+    ) -> None:
+        # eighth round: "call♡me", "log→in" (decoration, no path after the name)
+        action, signals = _scan(matcher, text)
+        assert action is Action.ALLOW
+        assert Signal.PROSE in signals
 
 
 class TestCodeFileNamesAndLinesOfCode:

@@ -14,7 +14,7 @@ link. Ordinary prose produces host-shaped readings by chance ("log in/out" reads
   reading of the same message without prose or code that matched the same entry.
 - Without it, the reading answers ``warn`` (signal ``held-back``), or ``allow`` (signals
   ``prose``/``code`` and a note, the match still reported) when the reading is made only of
-  words (letters only, at most six labels and one path segment) or reads as code: exactly
+  words (letters only, at most 17 labels and one path segment) or reads as code: exactly
   what chance produces. What reads as code: ``code_shaped`` (docs/extraction.md).
 - A **skeleton** reading (look-alike letters folded) never blocks: at most ``warn``.
 
@@ -40,8 +40,11 @@ __all__ = [
     "code_shaped",
     "code_signal",
     "ellipsis_reading",
+    "extension_mention",
+    "glued_mark",
     "identifier_shaped",
     "line_reads_as_code",
+    "separator_mark",
     "weigh",
 ]
 
@@ -102,7 +105,9 @@ _CODE_BEFORE = re.compile(
 )
 _CODE_AFTER = re.compile(
     r"(?:[(\[{=]|\s*=\s|:(?=[^\s/])|\.[A-Za-z_$]|\s+import\b|\s*[-+*/]=|\s*\?[:.]|!!|\+\+|--"
-    r"|[ \t]*\n\s*\.[A-Za-z_$])"
+    r"|[ \t]*\n\s*\.[A-Za-z_$]"
+    # a comparison or a logical operator with its operand: "x.y > 5", "x.y ?? 0", "x.y && z"
+    r"|[ \t]+(?:[<>]=?|\?\?|&&|\|\|)[ \t]+[\w\"'(!-])"
 )
 #: A character that continues an identifier: a reading glued to one is a piece of it.
 _IDENTIFIER = re.compile(r"[A-Za-z0-9_$]")
@@ -184,6 +189,19 @@ RECEIVERS = frozenset(
 )
 #: A label as identifiers are written: letters, digits, ``_``/``$``, starting with a letter.
 _IDENT = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]{0,63}")
+#: A shell line running a command that takes file names (POSIX and coreutils file utilities,
+#: archivers, pagers, editors, openers, ``export``/``source``) whose arguments are all
+#: shell-shaped: an option, a path, a name holding ``. _ * = ~`` or a digit, and at most a
+#: short bundle of letters first (``tar xf``); a ``#`` comment may end it. ``cp hello.world
+#: /tmp/``, ``mv log.in log.out``, ``chmod +x run.me``, ``export LOG_IN=1 # log.in``; not
+#: ``open hello.world in the browser`` (a sentence goes on in words).
+_SHELL_FILE_LINE = (
+    r"^\s*(?:\$\s+)?(?:sudo\s+)?(?:cp|mv|rm|ln|cat|ls|ll|touch|chmod|chown|chgrp|mkdir|rmdir"
+    r"|stat|file|wc|du|diff|cmp|head|tail|less|more|bat|scp|rsync|sftp|tar|zip|unzip|gzip"
+    r"|gunzip|bzip2|xz|7z|vi|vim|nvim|nano|emacs|pico|open|xdg-open|code|subl|export|source)"
+    r"(?:[ \t]+[A-Za-z]{1,3}(?=[ \t]))?"
+    r"(?:[ \t]+(?=[\w.~*+/=:@-]*[./~*_=+0-9-])[\w.~*+/=:@-]+)+[ \t]*(?:#[^\n]*)?$"
+)
 #: Marks of a line of code, a log or a config file (docs/extraction.md, "reads as code"),
 #: each with the substrings it cannot match without (any one of them; none: anchored at the
 #: line's start, so cheap): ``line_reads_as_code`` tries a mark only when its line holds one.
@@ -229,6 +247,7 @@ _CODE_LINE_MARKS: tuple[tuple[tuple[str, ...], str], ...] = (
         r"|^\s*(?:assert|raise|yield|return)\s|^\s*(?:if|elif|for|while|with)\b.*:\s*$",
     ),
     (("all",), r"(?:^|\s)[-~?+]all\b"),  # an SPF policy: "v=spf1 include:x ~all"
+    ((), _SHELL_FILE_LINE),
 )
 _CODE_LINE_PARTS = tuple((needs, re.compile(mark)) for needs, mark in _CODE_LINE_MARKS)
 #: Every mark in one expression: what ``line_reads_as_code`` answers, by definition.
@@ -451,6 +470,9 @@ def code_signal(
             return Signal.CODE if component else None
     if "/" in url or ":" in url or url[:4].lower() == "www.":
         return None
+    name, question, rest = url.partition("?")
+    if question and rest[:1] in ".[" and identifier_shaped(name):
+        return Signal.CODE  # "free.gift?.id": optional chaining, read as a query by chance
     labels = url.split(".")
     if len(labels) < 2:
         return None
@@ -474,6 +496,9 @@ def code_signal(
             return Signal.CODE
         if any(_noise_label(label) for label in labels):
             # "Step_LSC|39082358|video": fields of a log record; "xnsMfgK6l+Bms": base64
+            return Signal.CODE
+        if loose and line.reads_as_code():
+            # "export LOG_IN=1 # log.in" read as LOG.IN.1.log.in: the joints of a code line
             return Signal.CODE
     if len(labels) >= 3 and labels[0].lower() in _REVERSED_ROOTS:
         return Signal.CODE
@@ -511,6 +536,14 @@ def code_signal(
         return Signal.CODE  # "user_profile.group.chat_id": a piece of a longer identifier
     own_line = before.rpartition("\n")[2]
     at_line_start = not own_line.strip(" \t") and ("\n" in before or len(before) < CONTEXT_CHARS)
+    if before[-1:] == "!":
+        # a logical not: "!user.email" opening its line, "if (!x.y" (not "wow !bad.example")
+        rest = before[:-1]
+        line_start = not rest.rpartition("\n")[2].strip(" \t") and (
+            "\n" in rest or len(before) < CONTEXT_CHARS
+        )
+        if rest[-1:] == "(" or line_start:
+            return Signal.CODE
     if at_line_start and after[:2] in (": ", ":\t"):
         return Signal.CODE  # a YAML or config key: "cfg.live.chat: on"
     if _CODE_AFTER.match(after[:8]) is not None:
@@ -688,20 +721,75 @@ def _sentence_gap(labels: list[str], after: str) -> bool:
     )
 
 
+#: The most labels a reading made of words may have: as many as a reading joins (16 joints,
+#: docs/extraction.md "Limits"). Until the eighth round 6: seven words joined by ``·`` warned.
+_WORD_LABELS = 17
+
+
 def _word_shaped(url: str) -> bool:
-    """Only words: letters-only labels (at most six, of at most 12 letters), each but the
-    top-level domain a word (``_words``), and at most one letters-only segment. Letters
-    alone are not enough: ``qzvkt。example`` is no sentence (fifth round, ADR 0012)."""
+    """Only words: letters-only labels (at most ``_WORD_LABELS``, of at most 12 letters),
+    each but the top-level domain a word (``_words``), and at most one letters-only segment.
+    Letters alone are not enough: ``qzvkt。example`` is no sentence (fifth round, ADR 0012);
+    more words are no less a sentence (``let·me·know·if·you·need·help``, eighth round)."""
     rest = url.split("://", 1)[-1]
     host, _, path = rest.partition("/")
     labels = [label for label in host.split(".") if label]  # "ok...so": an ellipsis
-    if len(labels) > 6 or not all(_WORD.fullmatch(label) for label in labels):
+    if len(labels) > _WORD_LABELS or not all(_WORD.fullmatch(label) for label in labels):
         return False
     path = path.rstrip("/")
     if path and _PATH_WORD.fullmatch(path) is None:
         return False
     # the last label is a top-level domain (the reading is plausible by it): "the dot com"
     return all(is_word(word) for word in labels[:-1])
+
+
+#: A path right after the name a glued mark is part of: ``qzvkt♡example/x``, ``log~in/``.
+_PATH_AFTER = re.compile(r"[^\s/]*/")
+
+
+def glued_mark(text: str, start: int, end: int) -> Technique:
+    """What decoration glued between two letters (``text[start:end]``) is evidence of, read
+    as a dot (ADR 0012, eighth round): ``CONFUSABLE`` (link) or ``DOT_VARIANT`` (prose).
+
+    Called for the marks that do not stand for a dot: not a UTS #39 dot look-alike
+    (``∙ ⋅ ․ ．``), not a dot shape (``● ◦ ▪ 🔴 ⭐``), not a defang mark (``# ~``), but
+    decoration (``♡ ★ ♪ → ✿ ※``, a pictograph emoji), which chat glues to words anywhere
+    (``call♡me``, ``see☆you``). A path right after the joined name makes it a link
+    (``qzvkt♡example/x``, ``log★in/``): prose does not write one."""
+    if _PATH_AFTER.match(text, end) is not None:
+        return Technique.CONFUSABLE
+    return Technique.DOT_VARIANT
+
+
+#: The pieces a glued mark stands between: letters, digits and hyphens.
+_PIECE_BEFORE = re.compile(r"[A-Za-z0-9-]+$")
+_PIECE_AFTER = re.compile(r"[A-Za-z0-9-]+")
+
+
+def separator_mark(text: str, start: int, end: int) -> bool:
+    """Whether the mark glued at ``text[start:end]`` is glued again to a neighbouring word,
+    before the piece in front of it or after the piece behind it (``are~you~coming``,
+    ``see~you~``, ``hello#world#``): a mark that separates or trails the words of a line is
+    how that line is styled, not a dot (one ``support~test`` still reads as one)."""
+    mark = text[start:end]
+    after = _PIECE_AFTER.match(text, end)
+    if after is not None and text.startswith(mark, after.end()):
+        return True
+    before = _PIECE_BEFORE.search(text, max(0, start - 64), start)
+    return before is not None and text[: before.start()].endswith(mark)
+
+
+#: A file extension after a space and its dot: one label, then white space, the end or
+#: sentence punctuation (``open .app files``, ``the .com domain``, ``log .in?``).
+_EXTENSION = re.compile(r"[A-Za-z0-9]{1,12}(?![ \t]*/)(?=[\s,;!?)\"']|\.?$|\.\s)")
+
+
+def extension_mention(text: str, end: int) -> bool:
+    """Whether a dot after a space, glued to what follows (``text[end:]``), names a file
+    extension: ``.app`` in ``how do I open .app files?``. Prose names extensions that way;
+    a host written with a space before its dot goes on (``bad .example/x``, ``bad .com /``
+    after a scheme) or is read with its scheme."""
+    return _EXTENSION.match(text, end) is not None
 
 
 def ellipsis_reading(url: str) -> bool:

@@ -32,6 +32,7 @@ from typing import NamedTuple
 
 from . import _fold, _wrappers
 from ._appschemes import MAX_APP_DEPTH, opened_urls
+from ._evidence import extension_mention, glued_mark, separator_mark
 from ._refang import DOT_WORDS, SLASH_WORDS
 from ._tokenmemo import TokenMemo
 from ._views import View
@@ -424,8 +425,16 @@ def _unicode_joints() -> re.Pattern[str]:
         r"|(?P<bracketsym>(?<=[A-Za-z0-9])[\[({<][ \t]?"
         rf"(?:[^\w\s\x00-\x7f]|[{tables.dot_class}*#$~+=&!?^|_,.]){{1,3}}"
         r"[ \t]?[\])}>](?=[A-Za-z0-9]))"
-        r"|(?P<symbol>(?<=[A-Za-z0-9])[ \t]{0,2}[^\w\s\x00-\x7f]{1,3}[ \t]{0,2}(?=[A-Za-z0-9]))"
+        rf"|(?P<symbol>(?<=[A-Za-z0-9])[ \t]{{0,2}}[^\w\s\x00-\x7f{APOSTROPHES}]{{1,3}}[ \t]{{0,2}}"
+        r"(?=[A-Za-z0-9]))"
     )
+
+
+#: Typographic apostrophes, the marks UTS #39 confuses with ``'``: the quotes ``’ ‘ ‛`` (iOS
+#: and macOS smart punctuation type ``’`` for ``'``), the acute accent ``´`` and the prime
+#: ``′``. They read as ``'`` does: no joint (``c’est l’app``, ``ma’am``; the full-width ``＇``
+#: reads as its twin, ADR 0012 sixth round).
+APOSTROPHES = "\u2019\u2018\u201b\u00b4\u2032"
 
 
 #: A chain as its gate reads it: its text, its pieces (offsets in it) and its joints, and
@@ -1053,6 +1062,9 @@ def _ascii_joint(match: re.Match[str]) -> _Joint:
     if kind == "scheme_gap":
         return _Joint(start, end, "", Technique.SPACING)
     if kind == "spdot":
+        if match.group()[-1:] == "." and extension_mention(match.string, end):
+            # "open .app files": a file extension, as prose names one (not "bad .example/x")
+            return _Joint(start, end, ".", Technique.DOT_VARIANT)
         return _Joint(start, end, ".", Technique.SPACING)
     if kind == "prosedot":
         return _Joint(start, end, ".", Technique.PROSE_SPACING)
@@ -1079,6 +1091,9 @@ def _ascii_joint(match: re.Match[str]) -> _Joint:
     if kind == "bracketpunct":  # "bad[*]example": a symbol bracketed as a dot is deliberate
         return _Joint(start, end, ".", Technique.REFANG)
     if match.group() in _SYMBOL_DOTS:  # "bad#example", "bad~example": no sentence does this
+        if separator_mark(match.string, start, end):
+            # "are~you~coming", "see~you~": the line's word separator, decoration
+            return _Joint(start, end, ".", glued_mark(match.string, start, end))
         return _Joint(start, end, ".", Technique.CONFUSABLE)
     return _Joint(start, end, ".", Technique.DOT_VARIANT)  # punct
 
@@ -1125,30 +1140,41 @@ def _unicode_joint(match: re.Match[str]) -> _Joint:
             # it reads as its ASCII twin would ("ok?so": prose; "ok～so" as "ok~so": link)
             deliberate = not twins.isdisjoint(_SYMBOL_DOTS)
             technique = Technique.CONFUSABLE if deliberate else Technique.DOT_VARIANT
+            if deliberate and separator_mark(match.string, match.start(), match.end()):
+                technique = glued_mark(match.string, match.start(), match.end())
             return _Joint(match.start(), match.end(), ".", technique)
     if match.lastgroup == "symbol" and (spaced or char in _DASHES or char in _SENTENCE_MARKS):
         # "a •b", "log → in", "2 × 3", "log–in": prose sets symbols and dashes between
         # words; only one glued inside a name stands for its dot ("bad★example")
         return _Joint(match.start(), match.end(), ".", Technique.DOT_VARIANT)
+    if match.lastgroup in ("emoji", "symbol"):
+        # glued: "bad🔴example", "bad⭐example", "bad●example" (a dot shape stands for a dot),
+        # "bad★★example" (no sentence doubles a symbol between words); "call♡me", "ok🙂so",
+        # "log★in" (decoration, as chat glues it: a link only with a path after it)
+        emoji = match.lastgroup == "emoji"
+        if all(_dot_shaped(c, emoji) for c in match.group()) or (
+            not emoji and len(match.group()) > 1
+        ):
+            return _Joint(match.start(), match.end(), ".", Technique.CONFUSABLE)
+        technique = glued_mark(match.string, match.start(), match.end())
+        return _Joint(match.start(), match.end(), ".", technique)
     prose = _fold.data().is_punctuation_dot(char)
     if not spaced and len(match.group()) > 1:
         prose = False  # "bad••example": no sentence doubles a dot between two words
-    if match.lastgroup == "emoji":
-        # "bad🔴example", "bad🔹example": an emoji shaped as a dot stands for one; a
-        # pictograph glued between words ("ok🙂so", "love🍕so") is how chat writes them
-        prose = not all(_dot_shaped(c) for c in match.group())
     technique = Technique.DOT_VARIANT if prose else Technique.CONFUSABLE
     return _Joint(match.start(), match.end(), ".", technique)
 
 
 #: The last word of the name of an emoji that draws a dot or a bullet (LARGE RED CIRCLE,
-#: SMALL BLUE DIAMOND, BLACK SMALL SQUARE, WHITE MEDIUM STAR), as the symbols ``● ◆ ▪ ★`` do.
+#: SMALL BLUE DIAMOND, BLACK SMALL SQUARE, WHITE MEDIUM STAR), as the symbols ``● ◆ ▪`` do.
 _DOT_SHAPES = frozenset({"CIRCLE", "DIAMOND", "SQUARE", "STAR", "DOT", "BULLET"})
 
 
-def _dot_shaped(char: str) -> bool:
-    """Whether an emoji is a geometric shape standing for a dot, not a pictograph."""
-    return unicodedata.name(char, "").rpartition(" ")[2] in _DOT_SHAPES
+def _dot_shaped(char: str, emoji: bool = True) -> bool:
+    """Whether a glued emoji or symbol is a geometric shape standing for a dot. A star is one
+    as an emoji (``⭐``, fifth round), decoration as a symbol (``★ ☆ ✩ ⋆``, eighth round)."""
+    shape = unicodedata.name(char, "").rpartition(" ")[2]
+    return shape in _DOT_SHAPES and (emoji or shape != "STAR")
 
 
 #: Dot-like punctuation that Latin-script prose never glues between two words (a bullet, a
