@@ -23,7 +23,7 @@ from ._fastnew import builder
 from ._probe import Checked, NativeProbe, Probe, make_probe
 from ._readings import OTHER_SCHEMES, host_of
 from ._surrogates import LONE_SURROGATE, as_read, as_shown
-from ._wrappers import WrapperRule
+from ._wrappers import WrapperRule, default_rules, may_wrap, targets
 from .bundle import Bundle
 from .bundle.format import SHORTENER_POLICY_WARN, fingerprint
 from .canonical import MAX_URL_CHARS, WEB_SCHEMES, canonical_variants, host_only_variants
@@ -123,6 +123,7 @@ class Matcher:
         "_shortener_policy",
         "_shorteners",
         "_tld_set",
+        "_wrap_rules",
     )
 
     def __init__(self, bundle: Bundle, *, incomplete_action: Action = Action.WARN) -> None:
@@ -141,6 +142,8 @@ class Matcher:
         self._nothing = Findings((), (), self._incomplete)  # immutable: shared by every call
         self._tld_set = self._bundle_tlds()
         self._rules = self._bundle_rules()
+        # what extract_links unwraps with: the SDK's own list, then the bundle's
+        self._wrap_rules = (*default_rules(), *self._rules) if self._rules else default_rules()
 
     @property
     def bundle(self) -> Bundle:
@@ -173,9 +176,16 @@ class Matcher:
             if found is False or found is True:  # what _verdict answers with no match
                 kinds = tuple(map(Technique, techniques)) if techniques else ()
                 action = self._shortened_action if found else _ALLOW
-                return unlisted_verdict(url, action, kinds, found, self._readings)  # type: ignore[arg-type]
+                verdict = unlisted_verdict(url, action, kinds, found, self._readings)  # type: ignore[arg-type]
+                if "?" not in url and "%" not in url and ":" not in url[6:]:
+                    return verdict  # no redirect target can be in it (may_wrap's first test)
+                return self._unwrapped(url, verdict, techniques)
             if found is not None:
-                return self._found_verdict(url, found, techniques)
+                return self._unwrapped(url, self._found_verdict(url, found, techniques), techniques)
+        return self._unwrapped(url, self._general(url, techniques), techniques)
+
+    def _general(self, url: str, techniques: Iterable[str]) -> Verdict:
+        """The verdict of ``url`` itself (no redirect target) off the C core's common path."""
         if not url.isascii() and LONE_SURROGATE.search(url) is not None:
             return self._check_surrogates(url, tuple(techniques))
         if _CONTROLS.search(url) is not None:
@@ -186,14 +196,68 @@ class Matcher:
             return shown if shown.action.severity >= written.action.severity else written
         return self._check(url, techniques)
 
+    def _unwrapped(self, url: str, verdict: Verdict, techniques: Iterable[str]) -> Verdict:
+        """``verdict`` of ``url``, or, when a redirect target ``url`` carries (a wrapper:
+        ``google.com/url?q=``, ``l.php?u=``...; the readings ``scan_text`` takes, technique
+        ``wrapper``) answers more severely, that answer for ``url``, with a note naming the
+        target. Targets nested or encoded past what can be read make the verdict incomplete
+        (``unchecked``), as they make a scan incomplete."""
+        rules = self._wrap_rules
+        if not may_wrap(url, rules):
+            return verdict
+        cut: list[str] = []
+        found = targets(url, rules, cut)
+        if not found and not cut:
+            return verdict
+        wrapped = (*techniques, Technique.WRAPPER)
+        worst: Verdict | None = None
+        for target in found:
+            checked = self._general(target, wrapped)
+            if worst is None or checked.action.severity > worst.action.severity:
+                worst = checked
+        if (worst is None or worst.action.severity <= verdict.action.severity) and not cut:
+            return verdict
+        expressions = verdict.expressions
+        if worst is None or worst.action.severity <= verdict.action.severity:
+            worst = verdict
+            action = verdict.action
+            notes = verdict.notes
+            matches = verdict.matches
+        else:
+            action = worst.action
+            lists = ", ".join(worst.lists) or "no list"
+            note = f"the redirect target {worst.url[:200]!r} answered {action} ({lists})"
+            notes = (*verdict.notes, *worst.notes, note)
+            matches = worst.matches
+            expressions = tuple(dict.fromkeys((*expressions, *worst.expressions)))
+        signals = tuple(dict.fromkeys((*verdict.signals, *worst.signals)))
+        if cut:
+            signals = tuple(dict.fromkeys((*signals, Signal.UNCHECKED)))
+            notes = (*notes, *(f"not checked: {why}" for why in cut))
+            if self._incomplete.severity > action.severity:
+                action = self._incomplete
+        kinds = tuple(dict.fromkeys((*verdict.techniques, Technique.WRAPPER)))
+        return Verdict(
+            url,
+            action,
+            matches,
+            verdict.canonical,
+            expressions,
+            kinds,
+            verdict.error,
+            verdict.shortened,
+            signals,
+            notes,
+        )
+
     def _check_surrogates(self, url: str, techniques: tuple[str, ...]) -> Verdict:
         """A URL holding a lone surrogate (broken UTF-16), checked as a browser reads it
         (each one U+FFFD) and as a text view shows it (without them); the more severe
         verdict stands, for ``url``. When the browser reading cannot be read (a surrogate in
         the host) but the shown one can, what a client opens is not known: the verdict is
         incomplete (``unchecked``), at least ``incomplete_action``."""
-        read = self.check_url(as_read(url), techniques)
-        shown = self.check_url(as_shown(url), (*techniques, Technique.INVISIBLE))
+        read = self._general(as_read(url), techniques)
+        shown = self._general(as_shown(url), (*techniques, Technique.INVISIBLE))
         verdict = read if read.action.severity >= shown.action.severity else shown
         if read.canonical is None and not read.expressions and shown.expressions:
             verdict = shown
