@@ -119,7 +119,10 @@ class Signal(enum.StrEnum):
     HOST_ONLY = "host-only"
     """Only the host could be checked: the rest of the URL could not be canonicalised."""
     UNCHECKED = "unchecked"
-    """Nothing could be checked: a limit stopped the canonicaliser before the host."""
+    """Part of the link could not be checked at all: a limit stopped the canonicaliser
+    before the host, a lone surrogate made it unreadable as a browser reads it (it was
+    checked as shown), or a redirect target it carries was left unread (nested too deep,
+    too many, a payload that does not decode)."""
     UNKNOWN_SCHEME = "unknown-scheme"
     """A scheme this SDK does not know: what follows it was checked as a web host and path,
     but what the app behind the scheme opens cannot be known (ADR 0027)."""
