@@ -305,9 +305,13 @@ enum {
     LS_SCREEN_MATCHED = 1,   /* an expression has fingerprint rows (out->matched > 0) */
     LS_SCREEN_SHORTENED = 2, /* out->shortened: the link is on one of the bundle's shorteners */
     LS_SCREEN_HOST_ONLY = 4, /* out->host_only: the URL passed a limit, only its hosts were read */
-    LS_SCREEN_CONTROL = 8    /* the URL holds a control character other than tab, line feed and
+    LS_SCREEN_CONTROL = 8,   /* the URL holds a control character other than tab, line feed and
                                 carriage return (U+0000-U+001F, U+007F-U+009F): what a text view
                                 draws as nothing, so a matcher checks the URL as shown too */
+    LS_SCREEN_WRAPPED = 16   /* the URL may carry a redirect target with a scheme: "://" from its
+                                byte 8 on, or a '%' (an escaped one); the Python SDK then reads
+                                its targets as a redirect wrapper's (docs/extraction.md). The
+                                check itself is unchanged */
 };
 
 /* ls_bundle_check_url for a binding's common case, a URL no list has: the same check and the

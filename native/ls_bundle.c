@@ -880,6 +880,19 @@ static int has_control(const uint8_t *p, size_t n) {
     return 0;
 }
 
+/* Whether a redirect target with a scheme can be in the URL: "://" from byte 8 on, or a '%'
+ * (LS_SCREEN_WRAPPED; a superset of the SDK's _wrappers.may_wrap, which counts characters). */
+static int may_wrap(const uint8_t *p, size_t n) {
+    if (memchr(p, '%', n)) return 1;
+    for (size_t i = 8; i + 3 <= n; i++) {
+        const uint8_t *c = memchr(p + i, ':', n - i);
+        if (!c) return 0;
+        i = (size_t)(c - p);
+        if (i + 3 <= n && c[1] == '/' && c[2] == '/') return 1;
+    }
+    return 0;
+}
+
 ls_status ls_bundle_screen_url(ls_workspace *ws, const ls_bundle *b, const ls_psl *fallback,
                                const uint8_t *url, size_t len, ls_url_result *out,
                                uint32_t *flags) {
@@ -892,6 +905,7 @@ ls_status ls_bundle_screen_url(ls_workspace *ws, const ls_bundle *b, const ls_ps
     if (out->matched) LS_TRY(ls_result_text_internal(ws, out));
     *flags = (out->matched ? LS_SCREEN_MATCHED : 0u) | (out->shortened ? LS_SCREEN_SHORTENED : 0u) |
              (out->host_only ? LS_SCREEN_HOST_ONLY : 0u) |
-             (has_control(url, len) ? LS_SCREEN_CONTROL : 0u);
+             (has_control(url, len) ? LS_SCREEN_CONTROL : 0u) |
+             (may_wrap(url, len) ? LS_SCREEN_WRAPPED : 0u);
     return LS_OK;
 }

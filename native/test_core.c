@@ -377,6 +377,21 @@ static void test_screen(ls_workspace *ws, const ls_bundle *b, ls_url_result *ful
         tally |= flags;
     }
     CHECK(tally == (LS_SCREEN_MATCHED | LS_SCREEN_SHORTENED), "the URLs match and shorten (%u)", tally);
+    static const struct { const char *url; uint32_t wrapped; } wraps[] = {
+        {"https://www.google.com/url?q=http://bad.example/", LS_SCREEN_WRAPPED},
+        {"https://web.archive.org/web/2020/https://bad.example/", LS_SCREEN_WRAPPED},
+        {"https://l.facebook.com/l.php?u=http%3A%2F%2Fbad.example", LS_SCREEN_WRAPPED},
+        {"a.example/x?u=http://b.example", LS_SCREEN_WRAPPED}, /* "://" at byte 19 */
+        {"https://a.example/login?id=5&t=1", 0},
+        {"https://a.example:8080/x", 0},
+        {"http://a.b/", 0}, /* the URL's own "://" only */
+    };
+    for (size_t u = 0; u < sizeof wraps / sizeof *wraps; u++) {
+        const char *url = wraps[u].url;
+        ls_status s = ls_bundle_screen_url(ws, b, NULL, (const uint8_t *)url, strlen(url), fast, &flags);
+        CHECK(s == LS_OK && (flags & LS_SCREEN_WRAPPED) == wraps[u].wrapped,
+              "redirect target in URL %zu: %s, flags %u", u, ls_status_name(s), flags);
+    }
     static const struct { const char *url; uint32_t control; } controls[] = {
         {"http://a.example/x\x01y", LS_SCREEN_CONTROL},      {"http://a.example/\x1b[31mx", LS_SCREEN_CONTROL},
         {"http://a.example/x\x7f", LS_SCREEN_CONTROL},       {"http://a.example/\xc2\x85x", LS_SCREEN_CONTROL},

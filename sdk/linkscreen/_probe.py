@@ -463,13 +463,15 @@ class NativeProbe:
         """Canonicalise, expand and probe ``url`` in one C call, with ``psl``."""
         return _check_url(psl, self._tables, url)
 
-    def screen(self, url: str) -> bool | Checked | None:
+    def screen(self, url: str) -> bool | int | Checked | None:
         """:meth:`check` for the common case, a URL no list has (``ls_bundle_screen_url``):
         a bool when the whole check was complete and matched nothing (whether the link is on
-        a URL shortener), the :meth:`check` answer when something matched, and None when the
-        caller must take its general path: the URL holds a control character (the matcher
-        checks it as shown too), or :meth:`check` would answer None. The readings of a URL
-        answered with a bool, on demand: :meth:`readings`."""
+        a URL shortener), the same as the int 0 or 1 when a redirect target with a scheme
+        may be in the URL (``LS_SCREEN_WRAPPED``: the matcher reads its targets), the
+        :meth:`check` answer when something matched, and None when the caller must take its
+        general path: the URL holds a control character (the matcher checks it as shown too),
+        or :meth:`check` would answer None. The readings of a URL answered with a bool or an
+        int, on demand: :meth:`readings`."""
         try:
             raw = url.encode()  # UTF-8
         except (UnicodeEncodeError, AttributeError):
@@ -488,6 +490,8 @@ class NativeProbe:
             return found == _SCREEN_SHORTENED
         if found & _SCREEN_GENERAL:
             return None
+        if not found & _SCREEN_MATCHED:  # LS_SCREEN_WRAPPED: the matcher reads its targets
+            return 1 if found & _SCREEN_SHORTENED else 0
         return _checked(out)
 
     def readings(self, url: str) -> tuple[str, tuple[str, ...]]:
@@ -553,7 +557,10 @@ _screen_url: Any = None if _lib is None else _lib.ls_bundle_screen_url
 #: nothing matched; a _GENERAL bit (host-only, a control character) sends the caller on.
 _SCREEN_SHORTENED = 0 if _lib is None else _lib.LS_SCREEN_SHORTENED
 _SCREEN_GENERAL = 0 if _lib is None else _lib.LS_SCREEN_HOST_ONLY | _lib.LS_SCREEN_CONTROL
-_SCREEN_NOT_PLAIN = 0 if _lib is None else _lib.LS_SCREEN_MATCHED | _SCREEN_GENERAL
+_SCREEN_MATCHED = 0 if _lib is None else _lib.LS_SCREEN_MATCHED
+_SCREEN_NOT_PLAIN = (
+    0 if _lib is None else _lib.LS_SCREEN_MATCHED | _lib.LS_SCREEN_WRAPPED | _SCREEN_GENERAL
+)
 
 
 def expand_url(psl: NativePsl, url: str) -> UrlCheck:

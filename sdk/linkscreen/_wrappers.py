@@ -229,78 +229,21 @@ def _targets_once(
     return [t.strip() for t in dict.fromkeys(out) if t and "." in t]
 
 
-#: What makes a link part a redirect target (a necessary condition; ``may_wrap``): a path
-#: segment opening with a scheme; a query value opening with a scheme, ``//``, ``www.``, or
-#: an escape that decodes to the first character of one (``%2F`` ``%68`` ``%66`` ``%77``,
-#: their capitals, ``%25`` for a nested escape). Spelled without IGNORECASE, which is slower.
-_SLASH_SCHEME = re.compile(r"/(?:[hH][tT][tT][pP][sS]?|[fF][tT][pP])(?::|%3[aA])")
-_LINK_VALUE = re.compile(
-    r"=(?:(?:[hH][tT][tT][pP][sS]?|[fF][tT][pP])(?::|%3[aA])|//|[wW][wW][wW]\."
-    r"|%(?:2[5fF]|[46][68]|[57]7))"
-)
+def may_wrap(url: str, rules: tuple[WrapperRule, ...] = ()) -> bool:
+    """Whether ``Matcher.check_url`` reads the redirect targets of ``url`` (:func:`targets`):
+    two substring tests, so that ordinary URLs pay almost nothing (issue 12's budget is ~2 µs
+    a URL; a regular expression over the URL costs more than the whole C check).
 
-
-def may_wrap(url: str, rules: tuple[WrapperRule, ...]) -> bool:
-    """Whether :func:`targets` can find anything in ``url``: a cheap necessary condition, so
-    that ``Matcher.check_url`` reads redirect targets at almost no cost to ordinary URLs.
-
-    A target is a path segment opening with a scheme (``/http:``, ``/ftp%3A``), a query value
-    opening with a scheme, ``//``, ``www.`` or an escape that may decode to one, a Proofpoint
-    v3 path (``/v3/__https:...``), or a query of a host some rule is for (the host holds one
-    of the rule's labels). Keep it in step with ``_targets_once``:
-    tests/test_check_url_wrappers.py checks that every target found passes it."""
-    if "?" not in url and "%" not in url and ":" not in url[6:]:
-        return False  # the test Matcher.check_url repeats inline
-    head, mark, query = url.partition("?")
-    if mark and _LINK_VALUE.search(query) is not None:
+    It passes a URL holding a second ``://`` (a target with a literal scheme, whatever its
+    case or place: ``?q=http://``, ``/web/2020/https://``, ``/v3/__https://``) or an escaped
+    colon or slash or a nested escape (``%3A``, ``%2F``, ``%25``: ``http%3A%2F%2F...``).
+    What it does not pass is read by ``scan_text`` only: a target with no scheme that a rule
+    reads (``google.com/url?q=bad.example/x``, Bing's base64), one opening with ``//`` or
+    ``www.``, a scheme without slashes (``/http:bad.example``). ``rules`` is for those,
+    later. The C core's screen flags a superset of these URLs (``LS_SCREEN_WRAPPED``: a ``://``
+    from byte 8 on, or a ``%``), so the common URL costs no Python test at all;
+    tests/test_check_url_wrappers.py checks that every target with a literal or escaped
+    scheme passes both."""
+    if url.find("://", 8) >= 0:
         return True
-    if ":" in head[6:] or "%" in head:
-        if _SLASH_SCHEME.search(head) is not None:
-            return True
-        if "__" in head and "urldefense" in head.lower():
-            return True
-    if not mark or not rules:
-        return False
-    labels, opaque = _rule_labels(rules)
-    if "." not in query and "%" not in query:
-        # a percent-encoded target holds a dot or an escape: only a rule that decodes
-        # otherwise (base64url, proofpoint-v2) can find one here
-        low = head.lower()
-        return any(label in low for label in opaque)
-    found = _HOST.match(head)
-    host = found.group(1).lower() if found is not None else ""
-    return not labels.isdisjoint(host.split("."))
-
-
-#: The host of a link-ish string, as ``_split`` reads it (after any ``scheme://`` and
-#: userinfo, before a port, path or query).
-_HOST = re.compile(r"(?:[^:/?#]{0,12}://)?(?:[^/@]*@)?([^/:]*)")
-
-
-_RULE_LABELS: dict[int, tuple[tuple[WrapperRule, ...], tuple[frozenset[str], tuple[str, ...]]]] = {}
-
-
-def _rule_labels(rules: tuple[WrapperRule, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
-    """One label per rule that every host it is for holds (its longest label but the
-    top-level domain, or its only one), and those of the rules whose decoding is not
-    percent; ``urldefense`` in both (Proofpoint v3 is read whatever the rules). Cached per
-    rules tuple."""
-    held = _RULE_LABELS.get(id(rules))
-    if held is not None and held[0] is rules:
-        return held[1]
-    if len(_RULE_LABELS) > 8:
-        _RULE_LABELS.clear()
-    labels = {"urldefense"}
-    opaque = {"urldefense"}
-    for rule in rules:
-        wild = rule.host.endswith(".*")
-        parts = [part for part in rule.host.removesuffix(".*").split(".") if part != "*"]
-        if not wild and len(parts) > 1:
-            parts = parts[:-1]  # a top-level domain names too many hosts
-        label = max(parts, key=len) if parts else ""
-        labels.add(label)
-        if rule.decoding != "percent":
-            opaque.add(label)
-    found = (frozenset(labels), tuple(sorted(opaque)))
-    _RULE_LABELS[id(rules)] = (rules, found)
-    return found
+    return "%" in url and ("%3" in url or "%2F" in url or "%2f" in url or "%25" in url)

@@ -176,9 +176,13 @@ class Matcher:
             if found is False or found is True:  # what _verdict answers with no match
                 kinds = tuple(map(Technique, techniques)) if techniques else ()
                 action = self._shortened_action if found else _ALLOW
-                verdict = unlisted_verdict(url, action, kinds, found, self._readings)  # type: ignore[arg-type]
-                if "?" not in url and "%" not in url and ":" not in url[6:]:
-                    return verdict  # no redirect target can be in it (may_wrap's first test)
+                # the C core answers a bool only when no redirect target with a scheme can
+                # be in the URL (LS_SCREEN_WRAPPED: a second "://", a '%'), the common case
+                return unlisted_verdict(url, action, kinds, found, self._readings)  # type: ignore[arg-type]
+            if isinstance(found, int):  # 0 or 1: the same, but a redirect target may be in it
+                kinds = tuple(map(Technique, techniques)) if techniques else ()
+                action = self._shortened_action if found else _ALLOW
+                verdict = unlisted_verdict(url, action, kinds, bool(found), self._readings)  # type: ignore[arg-type]
                 return self._unwrapped(url, verdict, techniques)
             if found is not None:
                 return self._unwrapped(url, self._found_verdict(url, found, techniques), techniques)
