@@ -209,9 +209,9 @@ class Matcher:
         rules = self._wrap_rules
         if not may_wrap(url, rules):
             return verdict
-        cut: list[str] = []
-        found = targets(url, rules, cut)
-        if not found and not cut:
+        unread: list[str] = []
+        found = targets(url, rules, unread)
+        if not found and not unread:
             return verdict
         wrapped = (*techniques, Technique.WRAPPER)
         worst: Verdict | None = None
@@ -219,7 +219,7 @@ class Matcher:
             checked = self._general(target, wrapped)
             if worst is None or checked.action.severity > worst.action.severity:
                 worst = checked
-        if (worst is None or worst.action.severity <= verdict.action.severity) and not cut:
+        if (worst is None or worst.action.severity <= verdict.action.severity) and not unread:
             return verdict
         expressions = verdict.expressions
         if worst is None or worst.action.severity <= verdict.action.severity:
@@ -235,9 +235,9 @@ class Matcher:
             matches = worst.matches
             expressions = tuple(dict.fromkeys((*expressions, *worst.expressions)))
         signals = tuple(dict.fromkeys((*verdict.signals, *worst.signals)))
-        if cut:
+        if unread:
             signals = tuple(dict.fromkeys((*signals, Signal.UNCHECKED)))
-            notes = (*notes, *(f"not checked: {why}" for why in cut))
+            notes = (*notes, *(f"not checked: {why}" for why in unread))
             if self._incomplete.severity > action.severity:
                 action = self._incomplete
         kinds = tuple(dict.fromkeys((*verdict.techniques, Technique.WRAPPER)))
