@@ -363,7 +363,8 @@ class WasmUpdates(WebAssembly):
             )
             assert status == 0, f"lsw_bundle_screen_url returned {status}"
             matched = any(row >= 0 for row in rows)
-            assert self._u32(flags) == matched | shortened << 1, (
+            wrapped = b"%" in raw or b"://" in raw[8:]  # LS_SCREEN_WRAPPED (16)
+            assert self._u32(flags) == matched | shortened << 1 | wrapped << 4, (
                 url
             )  # LS_SCREEN_MATCHED, _SHORTENED
         return out
