@@ -46,7 +46,7 @@ test: lint typecheck native-check wasm-if-possible
 	LINKSCREEN_PURE=1 $(BIN)/python -m pytest -q -m "not native_only" tests/test_matcher.py \
 		tests/test_bundle_vectors.py tests/test_bundle_security.py tests/test_accuracy.py \
 		tests/test_extraction_corpus.py tests/test_fail_closed.py tests/test_app_schemes.py tests/test_conversation.py tests/test_conversation_bounds.py tests/test_evidence.py \
-		tests/test_bundle_delta.py
+		tests/test_bundle_delta.py tests/test_wrapper_shapes.py
 	$(MAKE) --no-print-directory test-matrix
 
 # End to end in a real E2EE messenger (tests/matrix). Skips, saying so, only when the package

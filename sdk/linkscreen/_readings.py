@@ -693,10 +693,7 @@ class Reader:
         else:
             found_techniques = tuple(techniques)
         out.append(Found(url, orig_start, orig_end, found_techniques, loose))
-        lowered = url.lower()
-        if Technique.WRAPPER not in extra and (
-            "?" in url or lowered.find("http", 8) >= 0 or lowered.find("www.", 8) >= 0
-        ):
+        if Technique.WRAPPER not in extra and _wrappers.scan_may_wrap(url, self._rules):
             cut = out.notes if isinstance(out, Readings) else None
             for target in _wrappers.targets(url, self._rules, cut):
                 self._emit_text(target, view, start, end, out, True, (*extra, Technique.WRAPPER))

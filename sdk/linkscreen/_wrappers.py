@@ -5,9 +5,14 @@ without any network request. Two mechanisms:
 
 - **generic**: any query value or path segment that is itself a web URL (``http://``,
   ``https%3A%2F%2F``, ``//host``, ``www.``) is a target, whatever the wrapper's host;
+  A bare query that is a URL (``/r?https://...``), a fragment or a fragment's value that
+  is a URL with a scheme (``/#https://...``, ``#url=https...``), and a value that is the
+  base64 of an ``http(s)://`` URL (``u=aHR0cHM6Ly9...``) are targets too; a scheme-relative
+  target (``//host/x``) takes the wrapper's scheme;
 - **rules** (``data/redirect_wrappers.txt``, extended by the bundle's redirect-wrapper
   section): a host, a path and the parameters that carry the target, for wrappers whose
-  target has no scheme or is encoded (Proofpoint, Bing's base64).
+  target has no scheme or is encoded (Proofpoint, Bing's base64), or the parameter ``/``
+  for a target in the path after the rule's prefix (Google AMP ``/amp/s/host/x``).
 
 Rules are plain text lines, the same in the data file and in the bundle (docs/extraction.md,
 "Redirect wrappers").
@@ -24,9 +29,11 @@ from importlib import resources
 
 __all__ = [
     "DECODINGS",
+    "MAX_PERCENT_ROUNDS",
     "MAX_RULES",
     "MAX_TARGETS",
     "MAX_WRAP_DEPTH",
+    "PATH_TARGET",
     "WrapperRule",
     "default_rules",
     "may_wrap",
@@ -40,11 +47,23 @@ MAX_TARGETS = 32
 MAX_WRAP_DEPTH = 3
 #: Rules read from one source (the SDK list or a bundle's section).
 MAX_RULES = 4096
+#: Rounds of %-decoding undone in one target value (``%253A`` is two); a base64 layer is
+#: one per nesting level (a target is unwrapped again, up to ``MAX_WRAP_DEPTH``).
+MAX_PERCENT_ROUNDS = 3
+#: The parameter name of a rule whose target is the rest of the path after its prefix.
+PATH_TARGET = "/"
 #: How a rule's target is encoded (docs/extraction.md, "Redirect wrappers").
 DECODINGS = frozenset({"percent", "proofpoint-v2", "proofpoint-v3", "base64url"})
 _PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
 _EMBEDDED = re.compile(r"(?:https?|ftp)(?::|%3a)(?://|%2f%2f)|//|www\.", re.IGNORECASE)
-_PATH_URL = re.compile(r"/((?:https?|ftp)(?::|%3a)/*)", re.IGNORECASE)
+#: A path segment that is a URL, or ends in one after a short ``NAME=`` (Yahoo's ``/RU=``).
+_PATH_URL = re.compile(r"/(?:([A-Za-z]{1,8})=)?((?:https?|ftp)(?::|%3a)/*)", re.IGNORECASE)
+#: A value that is a URL with a scheme (what a fragment must hold to be a target).
+_SCHEMED = re.compile(r"(?:https?|ftp)(?::|%3a)(?://|%2f%2f)", re.IGNORECASE)
+#: The base64 of a text starting "http" starts so (either alphabet).
+_BASE64_WEB = "aHR0c"
+#: Characters of a value or query looked at to decide whether it is a URL.
+_HEAD = 48
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +123,7 @@ def default_rules() -> tuple[WrapperRule, ...]:
     return parse_rules(text, "redirect_wrappers.txt")
 
 
-def _unquote(text: str, rounds: int = 3) -> str:
+def _unquote(text: str, rounds: int = MAX_PERCENT_ROUNDS) -> str:
     for _ in range(rounds):
         if "%" not in text:
             break
@@ -121,22 +140,57 @@ def _decode(value: str, decoding: str) -> str:
         return value.replace("_", "/")
     if decoding == "base64url":
         payload = value[2:] if value[:2] in ("a1", "a0") else value
-        try:
-            raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
-        except (binascii.Error, ValueError):
-            return ""
-        return raw.decode("utf-8", "replace")
+        return _base64(_unquote(payload) if "%" in payload else payload)
     return _unquote(value.replace("+", " ") if " " not in value else value)
+
+
+def _base64(payload: str) -> str:
+    """The text of a base64 payload (url-safe or standard alphabet, padded or not); "" when
+    it is not base64."""
+    payload = payload.rstrip("=")
+    try:
+        raw = base64.b64decode(
+            payload.replace("-", "+").replace("_", "/") + "=" * (-len(payload) % 4), validate=True
+        )
+    except (binascii.Error, ValueError):
+        return ""
+    return raw.decode("utf-8", "replace")
+
+
+def _web_base64(value: str) -> str:
+    """The URL a value holds as the base64 of ``http(s)://...`` (``%3A%2F%2F`` too; generic:
+    any wrapper), or ""."""
+    if not value.startswith(_BASE64_WEB):
+        return ""
+    decoded = _base64(value)
+    decoded = _unquote(decoded) if "%" in decoded else decoded
+    return decoded if _SCHEMED.match(decoded) else ""
+
+
+def _path_target(rest: str) -> str:
+    """A rule's path target: ``s/host/x`` is ``https://host/x``, ``host/x`` is
+    ``http://host/x`` (Google AMP's convention); one that has a scheme is kept."""
+    rest = _unquote(rest) if "%" in rest else rest
+    if _EMBEDDED.match(rest):
+        return rest
+    if rest[:2].lower() == "s/":
+        return "https://" + rest[2:]
+    return "http://" + rest
 
 
 def _split(url: str) -> tuple[str, str, str]:
     """``(host, path, query)`` of a link-ish string (no canonicalisation)."""
+    return _parts(url)[:3]
+
+
+def _parts(url: str) -> tuple[str, str, str, str]:
+    """``(host, path, query, fragment)`` of a link-ish string (no canonicalisation)."""
     rest = url.split("://", 1)[1] if "://" in url[:12] else url.lstrip("/")
-    rest = rest.split("#", 1)[0]
+    rest, _, fragment = rest.partition("#")
     authority, slash, tail = rest.partition("/")
     host = authority.rpartition("@")[2].partition(":")[0].lower()
     path, _, query = ("/" + tail if slash else "/").partition("?")
-    return host, path, query
+    return host, path, query, fragment
 
 
 def targets(url: str, rules: tuple[WrapperRule, ...], cut: list[str] | None = None) -> list[str]:
@@ -148,6 +202,9 @@ def targets(url: str, rules: tuple[WrapperRule, ...], cut: list[str] | None = No
         next_frontier = []
         for link in frontier:
             for target in _targets_once(link, rules, cut):
+                if target.startswith("//"):  # scheme-relative: the wrapper page's scheme
+                    scheme = link[: link.find("://")].lower() if "://" in link[:8] else ""
+                    target = (scheme if scheme in ("http", "https") else "http") + ":" + target
                 if target not in found and target != url:
                     if len(found) >= MAX_TARGETS:
                         if cut is not None:
@@ -194,24 +251,80 @@ def _any_host(rules: tuple[WrapperRule, ...]) -> re.Pattern[str]:
     return pattern
 
 
+def scan_may_wrap(url: str, rules: tuple[WrapperRule, ...]) -> bool:
+    """Whether a reading ``url`` may hold a redirect target (the extractor's cheap gate before
+    :func:`targets`; it passes every shape :func:`targets` reads, AMP paths included)."""
+    if "?" in url:
+        return True
+    lowered = url.lower()
+    if lowered.find("http", 8) >= 0 or lowered.find("www.", 8) >= 0:
+        return True
+    if "#" in url and url.find("aHR0c") >= 0:
+        return True
+    return any(lowered.find(mark, 8) >= 0 for mark in _path_marks(rules))
+
+
+_MARKS: dict[int, tuple[tuple[WrapperRule, ...], tuple[str, ...]]] = {}
+
+
+def _path_marks(rules: tuple[WrapperRule, ...]) -> tuple[str, ...]:
+    """The path prefixes of the path-target rules (cached per rules tuple)."""
+    held = _MARKS.get(id(rules))
+    if held is not None and held[0] is rules:
+        return held[1]
+    if len(_MARKS) > 8:
+        _MARKS.clear()
+    marks = tuple(
+        dict.fromkeys(
+            rule.path.rstrip("*").lower() for rule in rules if rule.parameters == (PATH_TARGET,)
+        )
+    )
+    _MARKS[id(rules)] = (rules, marks)
+    return marks
+
+
+def _values(
+    pairs: list[tuple[str, str, str]], out: list[str], embedded: re.Pattern[str] = _EMBEDDED
+) -> None:
+    """Generic targets among query (or fragment) values: a URL, or the base64 of one."""
+    for _, _, value in pairs:
+        if not value:
+            continue
+        decoded = _unquote(value)
+        if embedded.match(decoded):
+            out.append(decoded)
+        elif decoded.startswith(_BASE64_WEB):
+            target = _web_base64(decoded)
+            if target:
+                out.append(target)
+
+
 def _targets_once(
     url: str, rules: tuple[WrapperRule, ...], failed: list[str] | None = None
 ) -> list[str]:
-    if "?" not in url and "/" not in url.split("://", 1)[-1]:
+    if "?" not in url and "#" not in url and "/" not in url.split("://", 1)[-1]:
         return []
-    host, path, query = _split(url)
+    host, path, query, fragment = _parts(url)
     out: list[str] = []
     if "urldefense.com" in host and path.startswith("/v3/__"):
         inner = path[len("/v3/__") :] + ("?" + query if query else "")
         out.append(inner.split("__;", 1)[0])
     embedded = _PATH_URL.search(path)
     if embedded:  # web.archive.org/web/2020/https://..., proxies
-        out.append(_unquote(path[embedded.start(1) :] + ("?" + query if query else "")))
+        rest = path[embedded.start(2) :]
+        if embedded.group(1) and embedded.group(2)[-3:].lower() == "%3a":
+            out.append(_unquote(rest.split("/", 1)[0]))  # "/RU=https%3a%2f%2f.../RK=2": one segment
+        else:
+            out.append(_unquote(rest + ("?" + query if query else "")))
+    if query and _EMBEDDED.match(_unquote(query[:_HEAD])):  # "/r?https://...": the query is it
+        out.append(_unquote(query))
     pairs = [part.partition("=") for part in query.split("&") if part] if query else []
-    for _, _, value in pairs:
-        decoded = _unquote(value)
-        if _EMBEDDED.match(decoded):
-            out.append(decoded)
+    _values(pairs, out)
+    if fragment:  # "/#https://...", "#url=https...": only a value with a scheme
+        if _SCHEMED.match(_unquote(fragment[:_HEAD])):
+            out.append(_unquote(fragment))
+        elif "=" in fragment:
+            _values([p.partition("=") for p in fragment.split("&") if p], out, _SCHEMED)
     if not rules or _any_host(rules).fullmatch(host) is None:
         rules = ()  # no rule is for this host: one regex instead of a loop over every rule
     for rule in rules:
@@ -219,6 +332,11 @@ def _targets_once(
             continue
         if rule.parameters == ("*",):
             out.append(_decode(query, rule.decoding))
+            continue
+        if rule.parameters == (PATH_TARGET,):
+            rest = path[len(rule.path.rstrip("*")) :] + ("?" + query if query else "")
+            if "." in rest.split("/", 2)[rest[:2].lower() == "s/"]:
+                out.append(_path_target(rest))
             continue
         for name, _, value in pairs:
             if name in rule.parameters and value:
