@@ -37,6 +37,12 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "google /url? with many q=": lambda n: (
         "https://www.google.com/url?" + ("q=http%3A%2F%2Fa.example&" * n)[:n]
     ),
+    # redirect-wrapper shapes (finding M1): scheme-relative, bare query, fragment, AMP, base64
+    "wrapper shapes": lambda n: (
+        "https://vk.com/away.php?to=//a.example/x https://w.example/r?https://a.example/x "
+        "https://t.example/#url=https://a.example/x https://www.google.com/amp/s/a.example/x "
+        "https://w.example/r?u=aHR0cHM6Ly9hLmV4YW1wbGUveA #x=1 ?url=// aHR0c " * n
+    )[:n],
     "snake_case words": lambda n: " ".join(["my_var_name_is_long"] * (n // 20 + 1))[:n],
     # French typography: no-break spaces before "!" and "?" and after a dot (attack H4)
     "french chat with no-break spaces": lambda n: (
