@@ -665,6 +665,8 @@ static ls_status canonical_host(ls_workspace *ws, span raw, span *out) {
     if (!is_ascii(host)) LS_TRY(map_idn(ws, host, &host, &unicode));
     LS_TRY(collapse_dots(ws, host, &host));
     if (!host.n) return LS_ERR_INVALID_URL;
+    /* a '%' that is no escape: a forbidden host code point a browser refuses (_host.py) */
+    if (ls_has_byte(host.p, host.n, '%')) return LS_ERR_INVALID_URL;
     size_t dot = host.n;
     while (dot > 0 && host.p[dot - 1] != '.') dot--;
     if (dot < host.n && is_digit(host.p[dot])) {

@@ -38,6 +38,10 @@ def canonical_host(raw: str, url: str) -> str:
         host = ".".join(label for label in host.split(".") if label)
     if not host:
         raise InvalidURLError("the URL has no host", url)
+    if "%" in host:
+        # a '%' that is no escape ("a.example%zz"): a forbidden host code point, which a
+        # browser refuses (WHATWG); the matcher checks the host before it (read_head)
+        raise InvalidURLError(f"stray '%' in the host {host[:40]!r}", url)
     last = host[host.rfind(".") + 1 :]
     if last and last[0] in "0123456789":
         ipv4 = _parse_ipv4(host, url)

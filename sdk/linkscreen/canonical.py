@@ -141,6 +141,73 @@ def host_only_variants(url: str) -> list[str]:
     return list(dict.fromkeys(hosts))
 
 
+#: A ``%`` that is no escape (not followed by two hex digits).
+_STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def head_variants(url: str) -> tuple[list[str], str] | None:
+    """The readings of a web URL that :func:`canonical_variants` refused for what its host is
+    written with, without that part: a port that is no number in 0..65535 (``:8o80``,
+    ``:99999``), or a stray ``%`` in the host (``a.example%zz``). Both make a browser refuse
+    the URL; an autolinker links the host before them. Returns ``(variants, dropped)``, the
+    canonical readings of the URL without its port, with its host cut before the stray ``%``
+    and (for the labels after it) with each stray ``%`` read as a dot, and the text dropped;
+    None when the URL has no such part, is refused for another reason as well, or has no
+    web scheme written (``queue.py::test`` is code, not a host and a port). Specified in
+    docs/canonicalization.md ("Unreadable port or host tail").
+    """
+    text = _prepare(url)
+    written = _SCHEME.match(text)
+    name = written[1].lower() if written is not None else ""
+    if _DEFANGED_SCHEMES.get(name, name) not in WEB_SCHEMES:
+        return None  # "queue.py::test", "java.net:x:1.6": no link without a web scheme
+    scheme, rest = _split_scheme(text, url)
+    rest = rest.lstrip("/\\")
+    end = _BROWSER_AUTHORITY_END.search(rest)
+    authority, tail = (rest, "") if end is None else (rest[: end.start()], rest[end.start() :])
+    at = authority.rfind("@") + 1
+    userinfo, host_port = authority[:at], authority[at:]
+    if host_port.startswith("["):
+        close = host_port.find("]")
+        if close < 0:
+            return None
+        host, port = host_port[: close + 1], host_port[close + 1 :]
+    else:
+        host, colon, port = host_port.partition(":")
+        port = colon + port
+    dropped = port if port and not _valid_port(port) else ""
+    hosts = [host]
+    if "%" in host and not host.startswith("["):
+        try:
+            stray = "%" in unescape_fully(host, url)
+        except InvalidURLError:
+            stray = False
+        if stray:
+            found = _STRAY_PERCENT.search(host)
+            cut = host.find("%") if found is None else found.start()
+            dropped = host[cut:] + port
+            hosts = [host[:cut], _STRAY_PERCENT.sub(".", host)]
+    if not dropped:
+        return None
+    variants: list[str] = []
+    for head in hosts:
+        try:
+            readings = canonical_variants(f"{scheme}://{userinfo}{head}{tail}")
+        except InvalidURLError:
+            continue
+        variants.extend(v for v in readings if v not in variants)
+    return (variants, dropped) if variants else None
+
+
+def _valid_port(port: str) -> bool:
+    """Whether ``:port`` after a host is one :func:`_strip_port` accepts."""
+    try:
+        _strip_port("a" + port, "")
+    except InvalidURLError:
+        return False
+    return port.startswith(":")
+
+
 def _host_only(text: str, url: str, *, browser: bool, cut: bool) -> str:
     scheme, rest = _split_scheme(text, url)
     rest = rest.lstrip("/\\") if browser else rest.lstrip("/")

@@ -26,7 +26,13 @@ from ._surrogates import LONE_SURROGATE, as_read, as_shown
 from ._wrappers import WrapperRule, default_rules, may_wrap, targets
 from .bundle import Bundle
 from .bundle.format import SHORTENER_POLICY_WARN, fingerprint
-from .canonical import MAX_URL_CHARS, WEB_SCHEMES, canonical_variants, host_only_variants
+from .canonical import (
+    MAX_URL_CHARS,
+    WEB_SCHEMES,
+    canonical_variants,
+    head_variants,
+    host_only_variants,
+)
 from .conversation import Context, Conversation
 from .errors import InvalidURLError, URLLimitError
 from .expressions import canonical_expressions
@@ -449,6 +455,9 @@ class Matcher:
         except URLLimitError as exc:
             return self._host_only_plan(url, exc)
         except InvalidURLError as exc:
+            head = self._head_plan(url, exc)
+            if head is not None:
+                return head
             if schemes:
                 return self._scheme_plan(url, exc)
             return _Plan(None, (), exc.reason)
@@ -461,6 +470,31 @@ class Matcher:
             )
         shortened = shortener_of(variants[0], self._shorteners) is not None
         return _Plan(variants[0], expressions, shortened=shortened)
+
+    def _head_plan(self, url: str, refused: InvalidURLError) -> _Plan | None:
+        """A web URL refused for a port that is no number or a stray ``%`` in its host,
+        checked without that part (``canonical.head_variants``; ADR 0027, attack 11).
+
+        A browser opens no such URL; an autolinker links the host before the bad part, and
+        no list entry names a port or a host with a stray ``%``, so the check of the rest is
+        complete: a listed host or path blocks, an unlisted one answers ``allow``, and the
+        verdict's ``error`` and a note say what was not read."""
+        try:
+            head = head_variants(url)
+        except InvalidURLError:
+            return None
+        if head is None:
+            return None
+        variants, dropped = head
+        psl = self._psl
+        expressions = tuple(
+            dict.fromkeys(e for v in variants for e in canonical_expressions(v, psl))
+        )
+        note = f"{dropped[:40]!r} cannot be read as part of a host or port (a browser "
+        note += "refuses the URL): "
+        note += f"checked as {variants[0][:80]!r} without it"
+        shortened = shortener_of(variants[0], self._shorteners) is not None
+        return _Plan(variants[0], expressions, refused.reason, (), (note,), shortened)
 
     def _scheme_plan(self, url: str, refused: InvalidURLError) -> _Plan:
         """A URL the canonicaliser refused, read as far as its scheme allows (ADR 0027).
