@@ -965,6 +965,33 @@ static ls_status host_only_reading(ls_workspace *ws, span text, int browser, int
     return LS_OK;
 }
 
+/* canonical._without_userinfo: the URL without everything from after its scheme and slashes
+ * to the last '@' before the first '/', '?' or '#'; 0 when there is no such '@'. */
+static ls_status without_userinfo(ls_workspace *ws, const uint8_t *url, size_t len, span *out,
+                                  int *found) {
+    size_t begin = 0;
+    *found = 0;
+    while (begin < len && url[begin] <= 0x20) begin++;
+    begin += scheme_match(mkspan(url + begin, len - begin));
+    while (begin < len && (url[begin] == '/' || url[begin] == '\\')) begin++;
+    size_t end = begin;
+    while (end < len && url[end] != '/' && url[end] != '?' && url[end] != '#') end++;
+    size_t at = end;
+    while (at > begin && url[at - 1] != '@') at--;
+    if (at == begin || begin > 4 * LS_HOST_SCAN_CHARS) return LS_OK; /* nothing, or no host */
+    /* only the first LS_HOST_SCAN_CHARS characters are read: keep enough bytes for one more
+     * (at most 4 bytes each), so the reading still knows whether the URL went on */
+    size_t keep = len - at, most = 4 * (LS_HOST_SCAN_CHARS + 1);
+    if (keep > most) keep = most;
+    uint8_t *buf = ls_alloc(ws, begin + keep + 1);
+    if (!buf) return LS_ERR_WORKSPACE;
+    memcpy(buf, url, begin);
+    if (keep) memcpy(buf + begin, url + at, keep);
+    *out = mkspan(buf, begin + keep);
+    *found = 1;
+    return LS_OK;
+}
+
 ls_status ls_host_only_internal(ls_workspace *ws, const uint8_t *url, size_t len, ls_str *out,
                                 size_t *count) {
     int cut;
@@ -1021,6 +1048,16 @@ ls_status ls_host_only_internal(ls_workspace *ws, const uint8_t *url, size_t len
             out[found].ptr = host.p;
             out[found].len = host.n;
             found++;
+        }
+    }
+    if (!found && cut) {
+        /* the host may sit behind more userinfo than the scan reads (canonical.py) */
+        span shorter;
+        int has_userinfo;
+        LS_TRY(without_userinfo(ws, url, len, &shorter, &has_userinfo));
+        if (has_userinfo) {
+            ls_status status = ls_host_only_internal(ws, shorter.p, shorter.n, out, count);
+            if (status != LS_ERR_INVALID_URL && status != LS_ERR_URL_LIMIT) return status;
         }
     }
     if (!found) return first_error == LS_OK ? LS_ERR_INVALID_URL : first_error;

@@ -135,10 +135,33 @@ def host_only_variants(url: str) -> list[str]:
             hosts.append(_host_only(reading, url, browser=browser, cut=cut))
         except InvalidURLError as exc:
             first_error = first_error or exc
+    if not hosts and cut:
+        # the host may sit behind more userinfo than the scan reads: read the URL with
+        # its userinfo left out (everything to the authority's last '@', RFC end)
+        shorter = _without_userinfo(url)
+        if shorter is not None:
+            try:
+                return host_only_variants(shorter)
+            except InvalidURLError:
+                pass
     if not hosts:
         assert first_error is not None
         raise first_error
     return list(dict.fromkeys(hosts))
+
+
+_SCHEME_AND_SLASHES = re.compile(r"[\x00-\x20]*(?:[A-Za-z][A-Za-z0-9+.\-]*:)?[/\\]*")
+
+
+def _without_userinfo(url: str) -> str | None:
+    """``url`` without its userinfo (from after the scheme and slashes to the last ``@``
+    before the first ``/ ? #``), or None when it has none: the host-only reading of a URL
+    whose userinfo is longer than ``HOST_SCAN_CHARS``."""
+    start = _SCHEME_AND_SLASHES.match(url)
+    begin = 0 if start is None else start.end()
+    end = _RFC_AUTHORITY_END.search(url, begin)
+    at = url.rfind("@", begin, len(url) if end is None else end.start())
+    return None if at < 0 else url[:begin] + url[at + 1 :]
 
 
 #: A ``%`` that is no escape (not followed by two hex digits).
