@@ -60,7 +60,18 @@ _URL_TAIL = re.compile(r"[._};=~:*]{1,3}")
 _LEADING = "([{<*_~'\"\\"
 _IPV4ISH = re.compile(r"(?:\d+|0x[0-9a-f]+)(?:\.(?:\d+|0x[0-9a-f]+)){0,3}", re.IGNORECASE)
 _HOST_END = re.compile(r"[/\\?#]")
+#: A top-level domain's shape: 2 to 63 ASCII letters (what a link with a scheme may end in
+#: when the bundle's Public Suffix List does not know it).
+_TLD_SHAPED = re.compile(r"[a-z]{2,63}")
+#: ``[::ffff:a.b.c.d]`` (IPv4-mapped, zeros written or not) and ``[64:ff9b::a.b.c.d]`` (NAT64).
+_MAPPED_LITERAL = r"\[(?:[0:]{2,24}ffff:|64:ff9b::)\d{1,3}(?:\.\d{1,3}){3}\]"
+_MAPPED_IPV4 = re.compile(_MAPPED_LITERAL, re.IGNORECASE)
 _BRACKET_URL = re.compile(r"(?:https?|ftp)://\[[0-9A-Fa-f:.]+\][^\s<>\"'`{}|\[\]^]*", re.I)
+#: A bracketed IPv4-mapped or NAT64 literal without a scheme (``[::ffff:192.0.2.55]/x``):
+#: it holds a dotted quad, which alone is read; not after a word, ``[``, ``:`` or ``/``.
+_BARE_MAPPED = re.compile(
+    r"(?<![\w\[\]:/])" + _MAPPED_LITERAL + r"(?:[/?#:][^\s<>\"'`{}|\[\]^]*)?", re.IGNORECASE
+)
 _BARE_SUSPECT = re.compile(r"[:/%@\[]")
 #: Marks glued before a link in chat ("!bad.example", "-bad.example/x", "=bad.example"):
 #: no host starts with one, and link finders start the link after them.
@@ -514,6 +525,14 @@ class Reader:
                     loose,
                     (Technique.NUMERIC_IP,),
                 )
+        if "[" in text and "." in text:
+            for match in _BARE_MAPPED.finditer(text):
+                if match.start() >= 3 and text.endswith("://", 0, match.start()):
+                    continue  # read with its scheme above
+                found = match.group()
+                tail = found.rfind("]") + 1  # the literal stays whole; a path loses its
+                end = match.start() + tail + len(found[tail:].rstrip(_TRAILING))  # trailing
+                self._emit(view, match.start(), end, out, loose, (Technique.NUMERIC_IP,))
         if len(text) < _MEMO_CHARS or not TokenMemo.usable(view):
             for match in _TOKEN.finditer(text):
                 self._token(view, match.start(), match.end(), out, loose, ())
@@ -1580,6 +1599,12 @@ def _plausible(url: str, tlds: frozenset[str]) -> Technique | str | None:
         return None
     if not has_scheme and "@" in url.split("/", 1)[0]:
         return None  # an e-mail address, not a link
+    if host.startswith("[") and not has_scheme:
+        # an IPv4-mapped or NAT64 literal holds a dotted quad, which alone would be read
+        # (attack 11, L3); other bracketed literals without a scheme are code (a[::2])
+        literal, _, port = host.partition("]")  # host_of keeps a port after the literal
+        if _MAPPED_IPV4.fullmatch(literal + "]") and port[:1] in ("", ":"):
+            return Technique.NUMERIC_IP
     if host.startswith("[") and host.endswith("]"):
         return "" if has_scheme else None
     labels = host.rstrip(".").split(".")
@@ -1590,6 +1615,11 @@ def _plausible(url: str, tlds: frozenset[str]) -> Technique | str | None:
         return "" if (len(labels) >= 2 or has_scheme) else None
     if has_scheme and len(labels) >= 2 and not last.isascii():
         return Technique.IDN
+    if has_scheme and len(labels) >= 2 and _TLD_SHAPED.fullmatch(last):
+        # a web scheme makes it a link whatever its top-level domain: one newer than the
+        # bundle's Public Suffix List, or an internal name ("http://pay.later/",
+        # "http://wiki.corp/"); check_url reads it too (attack 11, H4)
+        return ""
     if has_scheme and "%" in host:
         return Technique.PERCENT_ENCODED
     return None
