@@ -38,7 +38,12 @@ from linkscreen import extract_links
 from linkscreen.bundle import format as fmt
 from linkscreen.bundle import parse_verified
 from linkscreen.bundle.delta import MAGIC_V1, apply_delta
-from linkscreen.canonical import canonical_variants, canonicalize, host_only_variants
+from linkscreen.canonical import (
+    canonical_variants,
+    canonicalize,
+    head_variants,
+    host_only_variants,
+)
 from linkscreen.errors import (
     BundleError,
     DeltaError,
@@ -245,6 +250,11 @@ def canonical(data: bytes) -> None:
     for read in (canonicalize, canonical_variants, host_only_variants, expressions):
         with contextlib.suppress(InvalidURLError):
             read(url)
+    with contextlib.suppress(InvalidURLError):
+        head = head_variants(url)  # the matcher's reading of an unreadable port or '%'
+        for variant in head[0] if head is not None else ():
+            if canonicalize(variant) != variant:
+                raise ContractError(f"head reading {variant[:80]!r} is not canonical")
     try:
         where = request_target(url)
     except InvalidURLError:
