@@ -107,23 +107,36 @@ def test_a_surrogate_only_the_shown_reading_hides_is_invisible(
     assert verdict.canonical == "http://listed.example/a"
 
 
-@pytest.mark.parametrize(
-    ("url", "action"),
-    [
-        ("http://fine.example:8\ud8000/x", Action.WARN),
-        ("http://listed.example:8\ud8000/", Action.BLOCK),
-    ],
-)
+@pytest.mark.parametrize(("url", "action"), [("http://[::1\ud800]/x", Action.WARN)])
 def test_unreadable_as_read_but_readable_as_shown_is_incomplete(
     matcher: linkscreen.Matcher, url: str, action: Action
 ) -> None:
-    """A surrogate that makes the browser reading unreadable (here in the port): what a client
-    opens is not known, so the check of the shown reading is not the whole check."""
+    """A surrogate that makes the browser reading unreadable (here in an IPv6 literal): what a
+    client opens is not known, so the check of the shown reading is not the whole check."""
     verdict = matcher.check_url(url)
     assert verdict.action is action
     assert not verdict.complete
     assert Signal.UNCHECKED in verdict.signals
     assert any("lone surrogate" in note for note in verdict.notes)
+
+
+@pytest.mark.parametrize(
+    ("url", "action"),
+    [
+        ("http://fine.example:8\ud8000/x", Action.ALLOW),
+        ("http://listed.example:8\ud8000/", Action.BLOCK),
+    ],
+)
+def test_a_surrogate_in_the_port_is_an_unreadable_port(
+    matcher: linkscreen.Matcher, url: str, action: Action
+) -> None:
+    """As read (U+FFFD) the port is unreadable, as shown it is 80: both check the host and
+    path without the port, which no list names (ADR 0027, "Unreadable port or host tail",
+    attack 11): complete, and the note says what was not read."""
+    verdict = matcher.check_url(url)
+    assert verdict.action is action
+    assert verdict.complete
+    assert any("cannot be read" in note for note in verdict.notes)
 
 
 def test_canonicalize_reads_lone_surrogates_alike_in_both_paths() -> None:
