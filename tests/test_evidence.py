@@ -281,7 +281,7 @@ class TestRoundTwoReadings:
         )
         action, signals = _scan(matcher, f"look {letters} ok")
         # regional indicators are symbols no host can hold: style, not a look-alike, so the
-        # reading is judged as the plain host (ADR 0012, eighth round; it warned before)
+        # reading is judged as the plain host (ADR 0012, ninth round; it warned before)
         assert action is Action.BLOCK
         assert Signal.LOOKALIKE not in signals
 

@@ -3,7 +3,7 @@
 ``jqxvw。example/p/9`` (UTS #46 maps ``。 ｡ ︒`` to ``.``: a browser opens that host) and
 ``jqxvw punkt example/p/9`` warned: the prose dot held the whole-host match back. When the
 reading's labels before the top-level domain are not all words and a path follows, the path
-corroborates the reading and it blocks (ADR 0012, eighth round); a word pair written the same
+corroborates the reading and it blocks (ADR 0012, ninth round); a word pair written the same
 way (``log。in/out``) is judged as before (allow), and so is a reading without a path, with
 another prose dot (``・ · • ？ ，``, which no browser reads as a dot) or that reads as code.
 Each test fails when the rule is deleted or widened.

@@ -164,7 +164,7 @@ class TestRandomLettersAreNoWords:
         "text",
         [
             "qzvkt。example",
-            "look qzvkt。example now",  # with a path it blocks (ADR 0012, eighth round)
+            "look qzvkt。example now",  # with a path it blocks (ADR 0012, ninth round)
             "qzvkt｡example",
             "qzvkt•example/x",
             "qzvkt·example",

@@ -6,7 +6,7 @@ written with them and the skeleton is the only host they can name. They are ``un
 (style, as full-width and mathematical letters are), so the reading is judged as the plain
 link: ``🅷🆃🆃🅿://🅹🆀🆇🆅🆆.🅴🆇🅰🅼🅿🅻🅴/`` blocks. Small capitals (``ᴊ``) and other scripts' letters
 (``е``) are letters a registrable host may hold: they stay ``lookalike`` (warn, never block).
-Word pairs written with the symbols are judged as the words are. ADR 0012, eighth round.
+Word pairs written with the symbols are judged as the words are. ADR 0012, ninth round.
 """
 
 from __future__ import annotations

@@ -228,7 +228,7 @@ def _skeleton_technique(match: re.Match[str]) -> Technique:
     (style) for a run made only of symbols drawn as Latin letters (negative squared ``🅹``,
     parenthesized ``⒥``, regional indicators ``🇯``): IDNA2008 disallows them, no host can be
     written with them, so the skeleton is the only host they can name (attack 11, M1;
-    ADR 0012, eighth round)."""
+    ADR 0012, ninth round)."""
     if all(unicodedata.category(c) not in _HOST_CATEGORIES_OR_UNKNOWN for c in match.group()):
         return Technique.UNICODE
     return Technique.LOOKALIKE
