@@ -16,7 +16,10 @@ borrow marks from another view are not memoised.
 
 from __future__ import annotations
 
+import operator
+from bisect import bisect_left
 from collections.abc import Callable
+from operator import itemgetter
 from typing import Any
 
 __all__ = ["TokenMemo"]
@@ -24,14 +27,27 @@ __all__ = ["TokenMemo"]
 #: How far back ``Reader._repair_scheme`` looks for a scheme glued before a ``//`` token.
 SCHEME_GLUE_BACK = 24
 
-_Key = tuple[str, tuple[int, ...] | None, tuple[tuple[int, int, Any], ...], str | None]
+#: A mark wider than this makes ``_touching`` ask the view (its bisection window would be wide).
+_WIDE_MARK = 64
+
+_Key = tuple[str, tuple[int, ...] | str | None, tuple[tuple[int, int, Any], ...], str | None]
 _Held = tuple[tuple[tuple[str, int, int, Any, bool], ...], tuple[str, ...]]
 
 
 class TokenMemo:
     """The readings of the tokens of one view (``read``), each distinct key read once."""
 
-    __slots__ = ("_found", "_held", "_loose", "_out", "_reader", "_seen", "_view")
+    __slots__ = (
+        "_found",
+        "_held",
+        "_loose",
+        "_marks",
+        "_out",
+        "_reader",
+        "_seen",
+        "_step_text",
+        "_view",
+    )
 
     def __init__(
         self,
@@ -48,6 +64,8 @@ class TokenMemo:
         self._loose = loose
         self._seen: set[str] = set()
         self._held: dict[_Key, _Held] = {}
+        self._step_text: str | None = None  # ``_steps``, computed at the first key
+        self._marks: tuple[int, list[Any], list[int], int] | None = None  # ``_touching``
 
     @staticmethod
     def usable(view: Any) -> bool:
@@ -63,11 +81,11 @@ class TokenMemo:
             self._seen.add(token)
             self._reader(view, start, end, self._out, self._loose, ())
             return
-        key = self._key(start, end, token)
-        if key is None:
+        keyed = self._key(start, end, token)
+        if keyed is None:
             self._reader(view, start, end, self._out, self._loose, ())
             return
-        base = self._view.source(start)
+        key, base = keyed
         out = self._out
         held = self._held.get(key)
         if held is None:
@@ -89,24 +107,63 @@ class TokenMemo:
         if held[1]:
             out.notes.extend(held[1])  # type: ignore[attr-defined]
 
-    def _key(self, start: int, end: int, token: str) -> _Key | None:
+    def _steps(self) -> str:
+        """The view's map as one string, character ``i`` the step from ``origin[i]`` to
+        ``origin[i + 1]``; ``""`` when a step goes backwards (then keyed as tuples)."""
+        steps = self._step_text
+        if steps is None:
+            origin = self._view.origin or []
+            diffs = list(map(operator.sub, origin[1:], origin[:-1]))
+            if diffs and min(diffs) >= 0 and max(diffs) < 0x110000:
+                steps = "".join(map(chr, diffs))
+            else:
+                steps = ""
+            self._step_text = steps
+        return steps
+
+    def _touching(self, lo: int, hi: int) -> list[tuple[int, int, Any]]:
+        """The view's own marks ``(s, e, t)`` with ``s < hi`` and ``e > lo`` (the same set as
+        ``View.overlapping``: a usable view inherits none), by bisection over the marks sorted
+        by start: a mark ending after ``lo`` starts after ``lo - width``."""
+        view = self._view
+        marks = view.marks
+        index = self._marks
+        if index is None or index[0] != len(marks):
+            ordered = sorted(marks, key=itemgetter(0))
+            width = max((e - s for s, e, _ in ordered), default=0)
+            index = self._marks = (len(marks), ordered, [m[0] for m in ordered], width)
+        _, ordered, starts, width = index
+        if width > _WIDE_MARK:
+            return list(view.overlapping(lo, hi))
+        first = bisect_left(starts, lo - width + 1)
+        last = bisect_left(starts, hi, first)
+        return [m for m in ordered[first:last] if m[1] > lo]
+
+    def _key(self, start: int, end: int, token: str) -> tuple[_Key, int] | None:
+        """The key of the token ``view.text[start:end]`` and its first original index."""
         view = self._view
         text = view.text
         if end >= len(text):
             return None  # the view's last token: past its end the map reads differently
         origin = view.origin
-        base = view.source(start)
-        relative: tuple[int, ...] | None = None
+        relative: tuple[int, ...] | str | None = None
         if origin is None:
+            base = start
             lo, hi = start, end + 1
         else:
-            piece = origin[start : end + 1]
-            relative = tuple(map(base.__rsub__, piece))  # index - base
-            lo, hi = min(piece), max(piece) + 1
+            base = origin[start]
+            steps = self._step_text if self._step_text is not None else self._steps()
+            if steps:  # every step forwards: the steps say the map (the same key, shorter)
+                relative = steps[start:end]
+                lo, hi = base, origin[end] + 1
+            else:
+                piece = origin[start : end + 1]
+                relative = tuple(map(base.__rsub__, piece))  # index - base
+                lo, hi = min(piece), max(piece) + 1
         marks: tuple[tuple[int, int, Any], ...] = ()
-        if view.marked:
-            touching = view.overlapping(lo, hi)
+        if view.marks:
+            touching = self._touching(lo, hi)
             if touching:
                 marks = tuple(sorted([(s - base, e - base, t) for s, e, t in touching]))
         before = text[max(0, start - SCHEME_GLUE_BACK) : start] if "//" in token else None
-        return (token, relative, marks, before)
+        return (token, relative, marks, before), base
