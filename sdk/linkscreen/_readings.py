@@ -989,19 +989,21 @@ class _LinkPaths:
     path begins are found once, so a token of any length costs its length once (a place
     asked out of order is read afresh)."""
 
-    __slots__ = ("_path_from", "_scanned", "_text")
+    __slots__ = ("_path_from", "_scanned", "_spaces", "_text")
 
     def __init__(self, text: str) -> None:
         self._text = text
+        # the white space a token ends at: just " " unless the text holds another kind
+        self._spaces = " \t\n\r\f\v" if _OTHER_SPACE.search(text) else " "
         self._scanned = -1  # white space up to here is accounted for
         self._path_from = -1  # where the current token's path starts (-1: no link path)
 
     def __contains__(self, at: int) -> bool:
         text = self._text
         if at < self._scanned or self._scanned < 0:
-            start = _last_space(text, 0, at)
+            start = _last_space(text, 0, at, self._spaces)
         else:
-            start = _last_space(text, self._scanned, at)
+            start = _last_space(text, self._scanned, at, self._spaces)
             if start < 0:  # still the same token
                 self._scanned = at
                 return 0 <= self._path_from <= at
@@ -1012,10 +1014,14 @@ class _LinkPaths:
         return 0 <= self._path_from <= at
 
 
-def _last_space(text: str, lo: int, hi: int) -> int:
+#: White space other than " " that ends a token for ``_LinkPaths``.
+_OTHER_SPACE = re.compile(r"[\t\n\r\f\v]")
+
+
+def _last_space(text: str, lo: int, hi: int, spaces: str = " \t\n\r\f\v") -> int:
     """Index after the last white space in ``text[lo:hi]`` (0 when none and ``lo`` is 0,
-    -1 when none after ``lo``)."""
-    at = max(text.rfind(c, lo, hi) for c in " \t\n\r\f\v")
+    -1 when none after ``lo``); ``spaces``: the kinds of white space the text holds."""
+    at = text.rfind(" ", lo, hi) if spaces == " " else max(text.rfind(c, lo, hi) for c in spaces)
     if at >= 0:
         return at + 1
     return 0 if lo == 0 else -1

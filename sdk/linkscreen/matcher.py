@@ -361,11 +361,20 @@ class Matcher:
                 found[url] = self._matches(plan.expressions, [row_of[e] for e in plan.expressions])
             else:
                 found[url] = ()
+        judged_clean: set[tuple[str, tuple[Technique, ...], tuple[Signal, ...]]] = set()
         for candidate in candidates:
             plan = plans[candidate.url]
             matches = found[candidate.url]
             matched.append((candidate, plan, matches))
-            if matches and not (
+            if not matches:
+                continue
+            # whether a reading is clean is a function of its text, techniques and signals
+            # (and its matches of its text): a repeat adds nothing to ``clean``
+            same = (candidate.url, candidate.techniques, candidate.signals)
+            if same in judged_clean:
+                continue
+            judged_clean.add(same)
+            if not (
                 set(candidate.techniques) & PROSE_TECHNIQUES
                 or Signal.CODE in candidate.signals
                 or Signal.CODE_LIKE in candidate.signals
@@ -381,11 +390,15 @@ class Matcher:
         unmatched: dict[tuple[str, tuple[Technique, ...], tuple[Signal, ...]], Verdict] = {}
         weighed: dict[tuple[object, bool], Verdict] = {}  # a matched reading's, by evidence
         ends: dict[int, list[Candidate]] | None = None
+        corroboration: dict[str, bool] = {}
         for candidate, plan, matches in matched:
             if candidate.tier is not Tier.STRICT and not matches and plan.complete:
                 continue  # a loose reading that matched nothing is not shown
             if matches:
-                corroborated = any(m.expression in clean for m in matches)
+                corroborated = corroboration.get(candidate.url)
+                if corroborated is None:  # a function of the matches, so of the url
+                    corroborated = any(m.expression in clean for m in matches)
+                    corroboration[candidate.url] = corroborated
                 evidence = candidate.techniques
                 if _borrowed_evidence(candidate, matches):
                     if ends is None:
