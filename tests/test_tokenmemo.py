@@ -88,3 +88,33 @@ def test_repeated_tokens(pieces: list[tuple[str, str]]) -> None:
 )
 def test_long_repeats(text: str) -> None:
     _same(text)
+
+
+_WIDE_GAP = "ba" + "\u200b" * 300 + "d.example/x"  # a step of 301: the map as a str, not bytes
+_MANY_MARKS = "hxxp://e[.]v[.]i[.]l[.]t[.]e[.]s[.]t/x"
+
+
+@pytest.mark.parametrize("steps", ["as built", "tuples"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        (_WIDE_GAP + " or " + _WIDE_GAP + " hxxp://evil[.]test ") * 3 + "end",
+        ("visit bad.example/x or " + _MANY_MARKS + " today. ") * 4 + "end",
+        ("hxxp[:]//a[.]example/x " * 6) + "end",
+    ],
+)
+def test_key_representations(text: str, steps: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every form of the map in a key (bytes of steps, a str of steps for a step over 255,
+    tuples of offsets) reads as reading every place afresh."""
+    if steps == "tuples":
+        monkeypatch.setattr(TokenMemo, "_steps", lambda self: "")
+    _same(text)
+
+
+def test_wide_gap_keys_as_str() -> None:
+    """A view whose map jumps by more than 255 keys its tokens by a str of steps."""
+    view = linkscreen.extract.refang(linkscreen.extract._fold.fold(_WIDE_GAP + " x"))
+    memo = TokenMemo(view, [], object, lambda *args: None, False)
+    steps = memo._steps()
+    assert isinstance(steps, str)
+    assert max(map(ord, steps)) == 301

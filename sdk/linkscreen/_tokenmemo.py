@@ -30,7 +30,9 @@ SCHEME_GLUE_BACK = 24
 #: A mark wider than this makes ``_touching`` ask the view (its bisection window would be wide).
 _WIDE_MARK = 64
 
-_Key = tuple[str, tuple[int, ...] | str | None, tuple[tuple[int, int, Any], ...], str | None]
+_Key = tuple[
+    str, tuple[int, ...] | bytes | str | None, tuple[tuple[int, int, Any], ...], str | None
+]
 _Held = tuple[tuple[tuple[str, int, int, Any, bool], ...], tuple[str, ...]]
 
 
@@ -64,7 +66,7 @@ class TokenMemo:
         self._loose = loose
         self._seen: set[str] = set()
         self._held: dict[_Key, _Held] = {}
-        self._step_text: str | None = None  # ``_steps``, computed at the first key
+        self._step_text: bytes | str | None = None  # ``_steps``, computed at the first key
         self._marks: tuple[int, list[Any], list[int], int] | None = None  # ``_touching``
 
     @staticmethod
@@ -107,17 +109,19 @@ class TokenMemo:
         if held[1]:
             out.notes.extend(held[1])  # type: ignore[attr-defined]
 
-    def _steps(self) -> str:
-        """The view's map as one string, character ``i`` the step from ``origin[i]`` to
-        ``origin[i + 1]``; ``""`` when a step goes backwards (then keyed as tuples)."""
+    def _steps(self) -> bytes | str:
+        """The view's map as one string, item ``i`` the step from ``origin[i]`` to
+        ``origin[i + 1]`` (bytes when every step is below 256); ``""`` when a step goes
+        backwards (then keyed as tuples)."""
         steps = self._step_text
         if steps is None:
             origin = self._view.origin or []
-            diffs = list(map(operator.sub, origin[1:], origin[:-1]))
-            if diffs and min(diffs) >= 0 and max(diffs) < 0x110000:
-                steps = "".join(map(chr, diffs))
-            else:
-                steps = ""
+            try:  # one pass in C: refused (ValueError) when a step is not in range(256)
+                steps = bytes(map(operator.sub, origin[1:], origin[:-1]))
+            except ValueError:
+                diffs = list(map(operator.sub, origin[1:], origin[:-1]))
+                forwards = min(diffs) >= 0 and max(diffs) < 0x110000
+                steps = "".join(map(chr, diffs)) if forwards else ""
             self._step_text = steps
         return steps
 
@@ -136,6 +140,8 @@ class TokenMemo:
         if width > _WIDE_MARK:
             return list(view.overlapping(lo, hi))
         first = bisect_left(starts, lo - width + 1)
+        if first == len(starts) or starts[first] >= hi:
+            return []  # the common case: no mark starts near the token
         last = bisect_left(starts, hi, first)
         return [m for m in ordered[first:last] if m[1] > lo]
 
@@ -146,7 +152,7 @@ class TokenMemo:
         if end >= len(text):
             return None  # the view's last token: past its end the map reads differently
         origin = view.origin
-        relative: tuple[int, ...] | str | None = None
+        relative: tuple[int, ...] | bytes | str | None = None
         if origin is None:
             base = start
             lo, hi = start, end + 1
