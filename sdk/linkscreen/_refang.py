@@ -189,17 +189,15 @@ _GATE_WORDS = (
 )  # fmt: skip
 
 
-_GATE_WORD = re.compile("|".join(re.escape(word) for word in _GATE_WORDS))
-
-
 def _may_be_defanged(text: str) -> bool:
     """Cheap tests, a superset of what can start a ``_REFANG`` match."""
     if _GATE_CHARS.search(text):
         return True
     lowered = text.lower()
-    return _GATE_WORD.search(lowered) is not None or (
-        "dt" in lowered and any(c in text for c in "_~=+|-#:")
-    )
+    for word in _GATE_WORDS:  # each word a substring test (faster than one alternation)
+        if word in lowered:
+            return True
+    return "dt" in lowered and any(c in text for c in "_~=+|-#:")
 
 
 #: HTML character references, as pasted from page source or an HTML mail body (a browser

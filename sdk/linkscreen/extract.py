@@ -378,15 +378,20 @@ def _extract(
         )
     if not results and not notes and not paths and not spoken:
         return _NOTHING  # the common case of chat: nothing that could be a link
-    candidates = sorted(results.values(), key=lambda c: (c.start, c.tier != STRICT, -c.end))
-    # most telling last (a Conversation tries its most recent hosts first): hosts written
-    # with spaces for dots, then loose readings, then strict ones; each in text order
-    ranked = sorted(
-        (c for c in candidates if Technique.CONTEXT_HOST not in c.techniques),
-        key=lambda c: c.tier == STRICT,
-    )
+    if len(results) == 1:
+        candidates = list(results.values())
+        ranked = [c for c in candidates if Technique.CONTEXT_HOST not in c.techniques]
+    else:
+        candidates = sorted(results.values(), key=lambda c: (c.start, c.tier != STRICT, -c.end))
+        # most telling last (a Conversation tries its most recent hosts first): hosts written
+        # with spaces for dots, then loose readings, then strict ones; each in text order
+        ranked = sorted(
+            (c for c in candidates if Technique.CONTEXT_HOST not in c.techniques),
+            key=lambda c: c.tier == STRICT,
+        )
     hosts = [host_of(c.url)[0] for c in ranked if Signal.LOOKALIKE not in c.signals]
-    spoken.sort(key=lambda h: -h.count("."))  # "on.bad.example" before "bad.example"
+    if spoken:
+        spoken.sort(key=lambda h: -h.count("."))  # "on.bad.example" before "bad.example"
     named = spoken + [h.lower() for h in hosts if "." in h and not h.startswith("[")]
     return Candidates(candidates, dict.fromkeys(notes), dict.fromkeys(named), dict.fromkeys(paths))
 

@@ -351,14 +351,18 @@ class Matcher:
         for candidate in candidates:
             if candidate.url not in plans:
                 plans[candidate.url] = self._plan(candidate.url, schemes=False)
-        wanted = list(dict.fromkeys(e for plan in plans.values() for e in plan.expressions))
+        if len(plans) == 1:  # the common case: one link
+            wanted = list(dict.fromkeys(next(iter(plans.values())).expressions))
+        else:
+            wanted = list(dict.fromkeys(e for plan in plans.values() for e in plan.expressions))
         row_of = dict(zip(wanted, self._probe.lookup(wanted), strict=True)) if wanted else {}
         matched: list[tuple[Candidate, _Plan, tuple[Match, ...]]] = []
         clean: set[str] = set()  # entries matched by readings with no prose, code or look-alike
         found: dict[str, tuple[Match, ...]] = {}  # the matches of each distinct reading
         for url, plan in plans.items():
-            if any(row_of[e] >= 0 for e in plan.expressions):
-                found[url] = self._matches(plan.expressions, [row_of[e] for e in plan.expressions])
+            rows = [row_of[e] for e in plan.expressions]
+            if rows and max(rows) >= 0:  # some expression is listed
+                found[url] = self._matches(plan.expressions, rows)
             else:
                 found[url] = ()
         judged_clean: set[tuple[str, tuple[Technique, ...], tuple[Signal, ...]]] = set()
@@ -448,7 +452,10 @@ class Matcher:
                 chosen[key] = finding
             if not plan.complete:
                 notes.extend(f"{candidate.url[:80]!r}: {note}" for note in plan.notes)
-        findings = sorted(chosen.values(), key=lambda f: (f.start, -f.end))
+        if len(chosen) == 1:
+            findings = list(chosen.values())
+        else:
+            findings = sorted(chosen.values(), key=lambda f: (f.start, -f.end))
         return Findings(findings, notes, self._incomplete)
 
     def _bundle_tlds(self) -> frozenset[str] | None:
