@@ -95,3 +95,58 @@ class TestSpacedLettersWithAGluedDot:
         assert not any(
             c.url == "qzvkt.example" for c in linkscreen.extract_links("qz vk t.e xa mp le")
         )
+
+
+class TestHostAndPort:
+    """M4: ``host:port`` in logs and config is judged as its host on the same line; with a
+    path it is a link."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "2026-12-01 10:00:01 GET qzvkt.example:8080/gal/1",
+            "[2026-12-01 10:00:01] WARN retry qzvkt.example:443/gal/1",
+            'level=error msg="GET qzvkt.example:8080/gal/1"',
+            "connect to qzvkt.example:443 failed",
+            "try jqxvw.test:8080 now",
+            "qzvkt.example:443",
+            "see db.host:5432/admin",
+        ],
+    )
+    def test_a_listed_host_with_a_port_blocks_in_chat_and_with_a_path(
+        self, matcher: linkscreen.Matcher, text: str
+    ) -> None:
+        assert _action(matcher, text) is Action.BLOCK, text
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "2026-12-01 10:00:01 INFO db.host:5432 up",
+            "2026-12-01 10:00:01 ERROR connect to cache.host:6379 failed",
+            'level=error msg="dial tcp db.host:5432: i/o timeout"',
+            "upstream app { server db.host:5432; }",
+            "redis.url=cache.host:6379",
+            "10.0.0.1:52344->db.host:5432 (ESTABLISHED)",
+            "2026-12-01 10:00:01 ERROR connect to qzvkt.example:443 failed",
+        ],
+    )
+    def test_a_host_and_port_in_a_log_or_config_line_reads_as_its_host(
+        self, matcher: linkscreen.Matcher, text: str
+    ) -> None:
+        # the same line with the bare host answers allow (a host in a log line is code)
+        bare = text.replace(":5432", "").replace(":6379", "").replace(":443", "")
+        assert _action(matcher, bare) is Action.ALLOW, bare
+        assert _matched(matcher, text)  # still looked up and reported
+        assert _action(matcher, text) is Action.ALLOW, text
+
+    @pytest.mark.parametrize("text", ["server.port: 8080", "db.host: 5432", "server.port=8080"])
+    def test_a_config_key_is_no_link(self, matcher: linkscreen.Matcher, text: str) -> None:
+        assert _action(matcher, text) is Action.ALLOW, text
+
+    def test_port_host(self) -> None:
+        from linkscreen._evidence import port_host
+
+        assert port_host("db.host:5432") == "db.host"
+        assert port_host("qzvkt.example:443") == "qzvkt.example"
+        for url in ("db.host", "db.host:5432/x", "http://db.host:5432", "a@db.host:1", "x:123456"):
+            assert port_host(url) is None, url

@@ -45,6 +45,7 @@ __all__ = [
     "identifier_shaped",
     "line_reads_as_code",
     "separator_mark",
+    "port_host",
     "weigh",
 ]
 
@@ -430,6 +431,23 @@ def identifier_shaped(url: str) -> bool:
     return 2 <= len(labels) <= 8 and all(_IDENT.fullmatch(label) for label in labels)
 
 
+#: A bare host and a port, nothing after it (``db.host:5432``, ``qzvkt.example:443``).
+_HOST_PORT = re.compile(r"([^/:@\s]+):[0-9]{1,5}")
+
+
+def port_host(url: str) -> str | None:
+    """The host of a bare ``host:port`` reading (no scheme, no path), or None.
+
+    Logs and config write hosts with their port (``connect to db.host:5432``): such a
+    reading is judged as its host would be on the same line (attack M4), so a port neither
+    hides a listed host in chat nor makes a log line's host a link. With a path it is a
+    link (``GET bad.example:8080/x``) and is judged as one."""
+    if ":" not in url:
+        return None
+    match = _HOST_PORT.fullmatch(url)
+    return match.group(1) if match is not None else None
+
+
 def code_shaped(
     url: str, before: str, after: str, line: str | None = None, embedded: bool = False
 ) -> bool:
@@ -468,6 +486,9 @@ def code_signal(
             # an Android component "com.acme.chat/.MainActivity", a class path
             component = ":" not in url and all(_IDENT.fullmatch(p) for p in host.split("."))
             return Signal.CODE if component else None
+    named = port_host(url)
+    if named is not None:
+        url = named  # "connect to db.host:5432": the host, judged on its line
     if "/" in url or ":" in url or url[:4].lower() == "www.":
         return None
     name, question, rest = url.partition("?")

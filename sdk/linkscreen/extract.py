@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import overload
 
 from . import _fold
-from ._evidence import CONTEXT_CHARS, Line, code_signal, identifier_shaped
+from ._evidence import CONTEXT_CHARS, Line, code_signal, identifier_shaped, port_host
 from ._fastnew import builder
 from ._readings import JOINT_WORDS, Found, Reader, Readings, host_of, lookalike
 from ._refang import refang
@@ -645,7 +645,8 @@ def _candidate(item: Found, offset: int, text: str, lines: _Lines | None = None)
     after = text[item.end : item.end + CONTEXT_CHARS]
     line: Line | None = None
     embedded = False
-    if identifier_shaped(item.url):
+    named = item.url if ":" not in item.url else port_host(item.url)  # "db.host:5432"
+    if named is not None and identifier_shaped(named):
         line = lines.around(item.start, item.end)
         embedded = _embedded(text, item.start)
     elif item.loose and "/" not in item.url:
