@@ -150,3 +150,65 @@ class TestHostAndPort:
         assert port_host("qzvkt.example:443") == "qzvkt.example"
         for url in ("db.host", "db.host:5432/x", "http://db.host:5432", "a@db.host:1", "x:123456"):
             assert port_host(url) is None, url
+
+
+class TestALinkWrappedAtASeparator:
+    """H5: a line break right after or before a dot of the host, or at a slash after it, with
+    the rest of the link and a path on the next line, is how clients wrap a long link: the
+    link is judged as written on one line (``line-wrap``, style). A sentence's full stop at
+    a line's end followed by a word stays a prose line join."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "qzvkt.\nexample/gal/1",
+            "qzvkt\n.example/gal/1",
+            "qzvkt.example\n/gal/1",
+            "qzvkt.example/\ngal/1",
+            "https://qzvkt.example/\ngal/1",
+            "https://qzvkt.example/gal\n/1",
+            "see qzvkt. \nexample/gal/1 thanks",
+            "> see qzvkt.\n> example/gal/1",
+            "> see qzvkt.\n>  example/gal/1",
+            ">> see qzvkt\n>> .example/gal/1",
+            "see qzvkt.\r\nexample/gal/1",
+            "see qzvkt.\rexample/gal/1",
+            "see qzvkt.\n    example/gal/1",
+            "(jqxvw.\ntest/x/1)",
+            "看这个qzvkt.\nexample/gal/1",
+        ],
+    )
+    def test_the_wrapped_link_blocks(self, matcher: linkscreen.Matcher, text: str) -> None:
+        assert _action(matcher, text) is Action.BLOCK, text
+
+    def test_the_reading_is_marked_line_wrap(self, matcher: linkscreen.Matcher) -> None:
+        findings = matcher.scan_text("see qzvkt.\nexample/gal/1")
+        assert any("line-wrap" in f.techniques for f in findings if f.verdict.matches)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "I have to go.\nTo be honest",
+            "see you at 5.\nexample: this",
+            "see you at 5.\nexample/this/1",
+            "I have to go.\nto/from work is long",
+            "ok.\nso what",
+            "let's go.\nto be honest",
+            "we go\nto the park",
+        ],
+    )
+    def test_sentences_at_a_line_end_stay_allowed(
+        self, matcher: linkscreen.Matcher, text: str
+    ) -> None:
+        assert _action(matcher, text) is Action.ALLOW, text
+
+    @pytest.mark.parametrize(
+        "text", ["qzvkt.\nexample", "qzvkt.\nexample/gal", "qz\nvkt.example/gal/1"]
+    )
+    def test_without_a_path_or_not_at_a_separator_it_is_a_prose_join(
+        self, matcher: linkscreen.Matcher, text: str
+    ) -> None:
+        # found, held back: nothing tells a wrapped bare host from a sentence's full stop
+        findings = matcher.scan_text(text)
+        assert findings.action is Action.WARN, text
+        assert not any("line-wrap" in f.techniques for f in findings)

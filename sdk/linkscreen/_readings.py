@@ -352,7 +352,7 @@ def _joint_families() -> dict[str, str]:
     )
     slash_words = "|".join(re.escape(w) for w in sorted(SLASH_WORDS, key=len, reverse=True))
     return {
-        "line": r"(?P<line>(?<=\S)[ \t]*(?:\r?\n[ \t]*(?:>[ \t]?)*){1,2}(?=\S))",
+        "line": r"(?P<line>(?<=\S)[ \t]*(?:(?:\r\n?|\n)[ \t]*(?:>[ \t]*)*){1,2}(?=\S))",
         "scheme": r"(?P<scheme_gap>(?<=://)[ \t]+(?=\S))",
         "dots": r"(?P<spdot>(?<=\S)[ \t]+\.[ \t]*(?=\S))|(?P<prosedot>(?<=\S)\.[ \t]+(?=\S))",
         "slash": r"(?P<spslash>(?<=\S)(?:[ \t]+/[ \t]*|/[ \t]+)(?=\S)|(?<=\S)[ \t]+/(?=\s|$))",
@@ -408,7 +408,7 @@ _JOINT_PUNCT_CHAR = re.compile(r"[,_*#$~+=&!?^|]")
 def _families_in(text: str) -> tuple[str, ...]:
     """The joint families whose cheap gate passes for ``text``, in pattern order."""
     found = []
-    if "\n" in text:
+    if "\n" in text or "\r" in text:
         found.append("line")
     if ":// " in text:
         found.append("scheme")
@@ -762,6 +762,8 @@ class Reader:
                 if match.lastgroup == "punct" and match.start() in link_paths:
                     continue  # "?a=b&c=d" inside a link: its own reading is the whole link
                 joint = _ascii_joint(match)
+                if joint.technique is Technique.LINE_BREAK and _wrapped(text, match):
+                    joint = _Joint(joint.start, joint.end, "", Technique.LINE_WRAP)
                 if joint.technique is Technique.PROSE_SPACING and _any_in(
                     odd, joint.start, joint.end
                 ):
@@ -1118,6 +1120,47 @@ def _ascii_joint(match: re.Match[str]) -> _Joint:
             return _Joint(start, end, ".", glued_mark(match.string, start, end))
         return _Joint(start, end, ".", Technique.CONFUSABLE)
     return _Joint(start, end, ".", Technique.DOT_VARIANT)  # punct
+
+
+#: What follows a line break that wrapped a link at a dot of its host: the rest of the host
+#: (lower-case labels, as links are written), a slash and a path ("example/gal/1").
+_WRAP_AFTER_DOT = re.compile(r"[a-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*/(?P<path>\S+)")
+#: The same after a line break before the dot (".example/gal/1").
+_WRAP_BEFORE_DOT = re.compile(r"\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*/(?P<path>\S+)")
+#: The last label before the dot: a letter in it (a number then a full stop ends sentences).
+_WRAP_LABEL = re.compile(r"(?<![A-Za-z0-9-])[A-Za-z0-9-]*[A-Za-z][A-Za-z0-9-]*\.?$")
+#: A line wrapped at a slash: before the break a host (a label, a dot, a top-level-domain
+#: shaped label) and maybe a path; after it the rest of the path.
+_WRAP_HOST_BEFORE = re.compile(r"[A-Za-z0-9]\.[A-Za-z][A-Za-z0-9-]*(?:/\S*)?$")
+_WRAP_PATH_AFTER = re.compile(r"/?(?P<path>\S+)")
+#: A path segment prose makes after a line break ("to/from", "and/or"): one word.
+_PROSE_PATH = re.compile(r"[A-Za-z]+/?")
+
+
+def _wrapped(text: str, match: re.Match[str]) -> bool:
+    """A line break that wrapped a link at a separator (attack H5): right after or before a
+    dot of its host, or a slash after its host (spaces and ``>`` quote marks around it),
+    the next line going on with the rest of the link and a path that is not one word
+    (``qzvkt.\nexample/gal/1``, ``qzvkt\n.example/gal/1``, ``qzvkt.example\n/gal/1``).
+    E-mail clients and chat apps wrap a long line there; a sentence's full stop at a line's
+    end is followed by a word ("I have to go.\nTo be honest", "go.\nto/from work"), a
+    number's by anything ("at 5.\nexample/x")."""
+    start, end = match.start(), match.end()
+    before, after = text[start - 1 : start], text[end : end + 1]
+    if before == "/" or after == "/":
+        if _WRAP_HOST_BEFORE.search(text, max(0, start - 256), start) is None:
+            return False
+        rest = _WRAP_PATH_AFTER.match(text, end)
+    elif before == "." or after == ".":
+        if _WRAP_LABEL.search(text, max(0, start - 64), start) is None:
+            return False
+        rest = (_WRAP_AFTER_DOT if before == "." else _WRAP_BEFORE_DOT).match(text, end)
+    else:
+        return False
+    if rest is None:
+        return False
+    path = rest.group("path").rstrip(".,;:!?)'\"")
+    return bool(path) and _PROSE_PATH.fullmatch(path) is None
 
 
 #: Dashes and the minus sign: prose glues them between words ("log–in", "well—known").
@@ -1518,7 +1561,20 @@ def _valid_run(text: str, joins: list[tuple[int, _Joint]]) -> bool:
             and not has_scheme
         ):
             return False
+        # "see you at 5.\nexample: this", "1.\nfoo": a number's full stop at a line's end
+        # (a time, a list item) starts no host of a link written without a scheme
+        if (
+            joint.technique is Technique.LINE_BREAK
+            and not has_scheme
+            and _NUMBER_STOP.search(text, max(0, at - 8), at) is not None
+        ):
+            return False
     return True
+
+
+#: A number and its full stop, the whole label (``5.``, ``12.``): where a sentence or a
+#: list item ends, not where a host is wrapped.
+_NUMBER_STOP = re.compile(r"(?<![\w.-])[0-9]{1,4}\.$")
 
 
 def _trim(token: str) -> tuple[int, int]:

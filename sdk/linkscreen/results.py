@@ -78,6 +78,10 @@ class Technique(enum.StrEnum):
     SPACING = "spacing"
     SPACED_LETTERS = "spaced-letters"
     DOT_WORD = "dot-word"
+    LINE_WRAP = "line-wrap"
+    """A link wrapped at a dot of its host: a line break right after or before the dot, the
+    next line going on with the host and a path (``bad.\nexample/x/1``). Style: the link
+    is judged as written on one line."""
     # prose-shaped: ordinary sentences produce these by chance (docs/adr: evidence)
     SPACE_AS_DOT = "space-as-dot"
     SLASH_WORD = "slash-word"
