@@ -486,7 +486,7 @@ def code_signal(
             # an Android component "com.acme.chat/.MainActivity", a class path
             component = ":" not in url and all(_IDENT.fullmatch(p) for p in host.split("."))
             return Signal.CODE if component else None
-    named = port_host(url)
+    named = port_host(url) if ":" in url and "/" not in url else None
     if named is not None:
         url = named  # "connect to db.host:5432": the host, judged on its line
     if "/" in url or ":" in url or url[:4].lower() == "www.":

@@ -645,7 +645,8 @@ def _candidate(item: Found, offset: int, text: str, lines: _Lines | None = None)
     after = text[item.end : item.end + CONTEXT_CHARS]
     line: Line | None = None
     embedded = False
-    named = item.url if ":" not in item.url else port_host(item.url)  # "db.host:5432"
+    url = item.url
+    named = url if ":" not in url else None if "/" in url else port_host(url)  # "db.host:5432"
     if named is not None and identifier_shaped(named):
         line = lines.around(item.start, item.end)
         embedded = _embedded(text, item.start)
