@@ -44,8 +44,8 @@ __all__ = [
     "glued_mark",
     "identifier_shaped",
     "line_reads_as_code",
-    "separator_mark",
     "port_host",
+    "separator_mark",
     "weigh",
 ]
 
