@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import linkscreen
@@ -403,3 +403,33 @@ def test_host_less_paths_are_found_where_the_expression_finds_them(text: str) ->
         return [m.span("path") for m in matches]
 
     assert spans(extract._hostless_paths(text)) == spans(extract._HOSTLESS_PATH.finditer(text))
+
+
+@example("see content/123")
+@example("/x")
+@example("a?b/c")
+@example("é/x")
+@example("http://a.example/b/c")
+@given(st.text(alphabet="/ab1_~%-.=&?:@ \t\nx/é中", max_size=24))
+def test_path_start_read_backwards_agrees(text: str) -> None:
+    """``_PATH_START_BACKWARDS`` on the reversed text finds a place exactly when
+    ``_PATH_START`` does (``_hostless_paths`` returns at once when it finds none)."""
+    from linkscreen import extract
+
+    forwards = extract._PATH_START.search(text) is not None
+    assert (extract._PATH_START_BACKWARDS.search(text[::-1]) is not None) == forwards
+
+
+@example("sites google com/x")
+@example(" ab/c")
+@example(" a/c")
+@example(" ab/")
+@example(" " + "a" * 25 + "/c")
+@given(st.text(alphabet="/ab1_~%-. \tZé", max_size=30))
+def test_space_as_dot_read_backwards_agrees(text: str) -> None:
+    """``_SPACE_AS_DOT_BACKWARDS`` on the reversed text finds a place exactly when
+    ``_SPACE_AS_DOT`` does (``space_as_dot`` returns at once when it finds none)."""
+    from linkscreen import _readings
+
+    forwards = _readings._SPACE_AS_DOT.search(text) is not None
+    assert (_readings._SPACE_AS_DOT_BACKWARDS.search(text[::-1]) is not None) == forwards

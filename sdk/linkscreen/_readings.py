@@ -294,6 +294,10 @@ _CONFUSABLE_SCRIPTS = ("CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE")
 #: A space, a top-level-domain word and a path; the space must follow a letter or digit
 #: (checked on each match: a regex that starts with the space scans fast).
 _SPACE_AS_DOT = re.compile(r" (?P<tld>[A-Za-z]{2,24})(?=/[A-Za-z0-9_~%-])")
+#: ``_SPACE_AS_DOT`` read backwards (on the reversed text), a literal ``/`` first, so the
+#: engine skips to each ``/``: it matches somewhere exactly when ``_SPACE_AS_DOT`` does
+#: (the letters end at the ``/``, so their count is the same either way).
+_SPACE_AS_DOT_BACKWARDS = re.compile(r"/(?<=[A-Za-z0-9_~%-]/)[A-Za-z]{2,24} ")
 _LABEL_WORD = re.compile(r"(?<![A-Za-z0-9.-])[A-Za-z0-9][A-Za-z0-9.-]{0,62}$")
 
 
@@ -884,6 +888,8 @@ class Reader:
         text = view.text
         if " " not in text or "/" not in text:
             return
+        if _SPACE_AS_DOT_BACKWARDS.search(text[::-1]) is None:
+            return  # no TLD word after a space before a path: most messages with a link
         for match in _SPACE_AS_DOT.finditer(text):
             at = match.start()  # the space before the TLD word
             before = text[at - 1 : at]

@@ -277,8 +277,17 @@ _HOSTLESS_PATH = re.compile(
 _PATH_START = re.compile(r"(?<![\w./:@~%-])(?:/|[A-Za-z0-9_~%-]+/)")
 
 
+#: ``_PATH_START`` read backwards (on the reversed text), a literal ``/`` first, so the
+#: engine skips to each ``/``: it matches somewhere exactly when ``_PATH_START`` does (the
+#: run before a ``/`` is made of characters the lookbehind refuses, so only a whole run can
+#: start a match; the end of the reversed text is the start of the text).
+_PATH_START_BACKWARDS = re.compile(r"/[A-Za-z0-9_~%-]*(?![\w./:@~%-])")
+
+
 def _hostless_paths(text: str) -> Iterator[re.Match[str]]:
     """``_HOSTLESS_PATH.finditer(text)``: the same matches, tried only at ``_PATH_START``."""
+    if _PATH_START_BACKWARDS.search(text[::-1]) is None:
+        return  # no place a path can start: most messages with a link
     find, match = _PATH_START.search, _HOSTLESS_PATH.match
     at = 0
     while True:
