@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 BENCH_STAMP := $(VENV)/.installed-bench
+# Hypothesis replays fixed examples under `make test` (tests/conftest.py); pytest by hand explores.
+export LINKSCREEN_DERANDOMIZE ?= 1
 
 # The Matrix environment (Synapse, matrix-nio[e2e], linkscreen): its own venv, reused while
 # examples/matrix/requirements.txt and the packaging files are unchanged.
