@@ -11,13 +11,10 @@ Each test fails when the rule is deleted or widened.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from pure_parity import pure_answers, scan_answer
 
 import linkscreen
 from linkscreen import Action
@@ -101,31 +98,7 @@ def test_other_prose_techniques_are_not_corroborated_by_a_path(
     assert matcher.scan_text(text).action is Action.WARN, text
 
 
-_PURE_SCRIPT = """
-import json, sys
-from pathlib import Path
-sys.path.insert(0, sys.argv[1])
-import test_evidence_path_corroborates as t
-m = t._matcher(Path(sys.argv[2]))
-texts = json.loads(Path(sys.argv[3]).read_text("utf-8"))
-print(json.dumps([t._answer(m, x) for x in texts]))
-"""
-
-
-def _answer(matcher: linkscreen.Matcher, text: str) -> list[object]:
-    found = matcher.scan_text(text)
-    return [str(found.action), sorted((f.url, str(f.action)) for f in found)]
-
-
 def test_native_and_pure_agree(matcher: linkscreen.Matcher, tmp_path: Path) -> None:
     texts = _positives() + _benign() + _held_back()
-    path = tmp_path / "texts.json"
-    path.write_text(json.dumps(texts), "utf-8")
-    out = subprocess.run(
-        [sys.executable, "-c", _PURE_SCRIPT, str(Path(__file__).parent), str(tmp_path), str(path)],
-        env={**os.environ, "LINKSCREEN_PURE": "1"},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert json.loads(out.stdout) == json.loads(json.dumps([_answer(matcher, t) for t in texts]))
+    here = [scan_answer(matcher, t) for t in texts]
+    assert pure_answers(__name__, tmp_path, texts) == here

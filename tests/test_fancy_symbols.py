@@ -11,13 +11,10 @@ Word pairs written with the symbols are judged as the words are. ADR 0012, ninth
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from pure_parity import pure_answers, scan_answer
 
 import linkscreen
 from linkscreen import Action, Signal
@@ -104,31 +101,7 @@ def test_styled_prose_is_judged_as_its_words(matcher: linkscreen.Matcher, text: 
     assert matcher.scan_text(text).action is Action.ALLOW, text
 
 
-_PURE_SCRIPT = """
-import json, sys
-from pathlib import Path
-sys.path.insert(0, sys.argv[1])
-import test_fancy_symbols as t
-m = t._matcher(Path(sys.argv[2]))
-texts = json.loads(Path(sys.argv[3]).read_text("utf-8"))
-print(json.dumps([t._answer(m, x) for x in texts]))
-"""
-
-
-def _answer(matcher: linkscreen.Matcher, text: str) -> list[object]:
-    found = matcher.scan_text(text)
-    return [str(found.action), sorted((f.url, str(f.action)) for f in found)]
-
-
 def test_native_and_pure_agree(matcher: linkscreen.Matcher, tmp_path: Path) -> None:
     texts = _positives() + [_styled("log in/out", s) for s in SYMBOL_STYLES]
-    path = tmp_path / "texts.json"
-    path.write_text(json.dumps(texts), "utf-8")
-    out = subprocess.run(
-        [sys.executable, "-c", _PURE_SCRIPT, str(Path(__file__).parent), str(tmp_path), str(path)],
-        env={**os.environ, "LINKSCREEN_PURE": "1"},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert json.loads(out.stdout) == json.loads(json.dumps([_answer(matcher, t) for t in texts]))
+    here = [scan_answer(matcher, t) for t in texts]
+    assert pure_answers(__name__, tmp_path, texts) == here

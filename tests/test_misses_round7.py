@@ -14,13 +14,10 @@ widened past its bound. Both paths (C core and ``LINKSCREEN_PURE=1``) give the s
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from pure_parity import pure_answers, scan_answer
 
 import linkscreen
 from linkscreen import Action
@@ -236,33 +233,8 @@ def test_h7_bare_tab_is_a_separator(matcher: linkscreen.Matcher, text: str) -> N
 
 ALL_TEXTS = H1_POSITIVES + _h2_cases() + _h3_cases() + _h7_cases()
 
-_PURE_SCRIPT = """
-import json, sys
-from pathlib import Path
-sys.path.insert(0, sys.argv[1])
-import test_misses_round7 as t
-m = t._matcher(Path(sys.argv[2]))
-texts = json.loads(Path(sys.argv[3]).read_text("utf-8"))
-print(json.dumps([t._answer(m, x) for x in texts]))
-"""
-
-
-def _answer(matcher: linkscreen.Matcher, text: str) -> list[object]:
-    found = matcher.scan_text(text)
-    return [str(found.action), sorted((f.url, str(f.action)) for f in found)]
-
 
 def test_native_and_pure_agree(matcher: linkscreen.Matcher, tmp_path: Path) -> None:
-    texts = tmp_path / "texts.json"
-    texts.write_text(json.dumps(ALL_TEXTS), "utf-8")
-    env = {**os.environ, "LINKSCREEN_PURE": "1"}
-    out = subprocess.run(
-        [sys.executable, "-c", _PURE_SCRIPT, str(Path(__file__).parent), str(tmp_path), str(texts)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    pure = json.loads(out.stdout)
-    here = [_answer(matcher, text) for text in ALL_TEXTS]
-    assert pure == json.loads(json.dumps(here))
+    texts = ALL_TEXTS
+    here = [scan_answer(matcher, t) for t in texts]
+    assert pure_answers(__name__, tmp_path, texts) == here
