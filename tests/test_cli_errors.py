@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import linkscreen
-from linkscreen.cli import EXIT_BROKEN_PIPE, EXIT_CANNOT_RUN
+from linkscreen.cli import EXIT_BROKEN_PIPE, EXIT_CANNOT_RUN, MAX_SCAN_LINE_CHARS
 
 VECTORS = Path(__file__).parent / "vectors"
 BUNDLE = str(VECTORS / "tiny.bundle")
@@ -248,3 +248,36 @@ def test_check_prints_raw_bytes_of_a_url_on_a_strict_stdout() -> None:
     assert result.returncode == 0
     records = [json.loads(line) for line in result.stdout.decode("ascii").splitlines()]
     assert [r["action"] for r in records] == ["block", "allow"]
+
+
+def test_scan_refuses_an_over_long_line_in_bounded_memory_and_reads_on() -> None:
+    """A line past ``MAX_SCAN_LINE_CHARS`` gets an error record (its id when it opens with
+    one) and status 1, is read past, and the listed link on the next line still blocks; a
+    line of exactly the limit is still scanned (and, past ``MAX_TEXT_CHARS``, says so)."""
+    limit = MAX_SCAN_LINE_CHARS
+    listed = b"http://blocked-host.example/"
+    plain = b"\n".join([b" " * limit, b"x" * (limit + 1), listed]) + b"\n"
+    opening = b'{"id": 7, "text": "'
+    long_json = opening + b"a" * (limit + 1 - len(opening)) + b'"}'
+    jsonl = b"\n".join([long_json, b'{"id": 8, "text": "' + listed + b'"}']) + b"\n"
+    records = {}
+    for mode, data in (("plain", plain), ("jsonl", jsonl)):
+        args = [*SCAN, "--jsonl"] if mode == "jsonl" else SCAN
+        result = subprocess.run(args, input=data, capture_output=True, timeout=120, check=False)
+        assert result.stderr == b"", mode
+        assert result.returncode == 1, mode
+        records[mode] = [json.loads(line) for line in result.stdout.splitlines()]
+    first, too_long, last = records["plain"]
+    assert (first["line"], first["complete"], first["action"]) == (1, False, "warn")
+    assert too_long == {
+        "line": 2,
+        "error": f"line 2: longer than {limit} characters; not read",
+    }
+    assert (last["line"], last["action"]) == (3, "block")
+    refused, listed_record = records["jsonl"]
+    assert refused == {
+        "id": 7,
+        "line": 1,
+        "error": f"line 1: longer than {limit} characters; not read",
+    }
+    assert (listed_record["id"], listed_record["action"]) == (8, "block")

@@ -6,7 +6,8 @@ Run it as ``linkscreen`` or ``python -m linkscreen``.
 Exit status:
 
 - 0: every input was processed; the verdicts, blocks included, are in the output;
-- 1: some inputs were refused (a URL that cannot be read; a --jsonl line that is not UTF-8,
+- 1: some inputs were refused (a URL that cannot be read; a ``scan`` line longer than
+  ``MAX_SCAN_LINE_CHARS``; a --jsonl line that is not UTF-8,
   not JSON, nested too deeply, or not an object with a string "text"); each has an error
   record in the output (a --jsonl one: its "line" number, its "id" when one can be read)
   and the rest were processed;
@@ -25,8 +26,8 @@ import json
 import os
 import re
 import sys
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import Any, TextIO
 
 from .bundle import Bundle
 from .bundle import format as fmt
@@ -34,6 +35,7 @@ from .canonical import canonical_variants, canonicalize
 from .conversation import Conversation, Conversations
 from .errors import BundleError, InvalidURLError, LinkscreenError
 from .expressions import canonical_expressions
+from .extract import MAX_TEXT_CHARS
 from .matcher import Matcher
 
 #: A lone surrogate, which UTF-8 cannot encode.
@@ -81,6 +83,14 @@ def _cmd_check(args: argparse.Namespace) -> int:
 #: Conversations ``scan --jsonl`` keeps context for at once; the least recently used goes.
 MAX_CLI_CONVERSATIONS = 10_000
 
+#: The longest input line ``scan`` reads, in characters: room for a message of
+#: ``MAX_TEXT_CHARS`` written wholly as JSON ``\uXXXX`` escapes, with its fields. A longer
+#: line gets an error record and is skipped in bounded memory, never held whole.
+MAX_SCAN_LINE_CHARS = 8 * MAX_TEXT_CHARS
+
+#: How much of an over-long line is read at a time while it is skipped.
+_SKIP_CHUNK = 1 << 20
+
 
 def _scan_record(
     matcher: Matcher, text: str, context: Conversation | None = None
@@ -98,8 +108,15 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         # a line that is not UTF-8 is that line's problem, not the stream's: its bytes come
         # as U+DC80..U+DCFF (raw bytes to the SDK) and the lines after it are still read
         stdin.reconfigure(encoding="utf-8", errors="surrogateescape")
-    for number, line in enumerate(stdin, 1):
-        line = line.rstrip("\n")
+    for number, line, too_long in _lines(stdin, MAX_SCAN_LINE_CHARS):
+        if too_long:
+            reason = f"line {number}: longer than {MAX_SCAN_LINE_CHARS} characters; not read"
+            record: dict[str, Any] = {"line": number, "error": reason}
+            if args.jsonl:
+                record = {"id": _line_id(line, None), **record}
+            print(json.dumps(record))
+            status = 1
+            continue
         if not args.jsonl:
             print(_json_line({"line": number, **_scan_record(matcher, line)}))
             continue
@@ -133,6 +150,23 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         record = {"id": message.get("id"), **_scan_record(matcher, text, context)}
         print(_json_line(record))
     return status
+
+
+def _lines(stream: TextIO, limit: int) -> Iterator[tuple[int, str, bool]]:
+    """Numbered lines without their line break, each read in at most ``limit + 1``
+    characters: a longer one comes as its first ``limit`` characters flagged too long, and
+    the rest of it is read past in chunks (memory stays bounded whatever the input)."""
+    number = 0
+    while line := stream.readline(limit + 1):
+        number += 1
+        if line.endswith("\n"):
+            yield number, line[:-1], False
+        elif len(line) <= limit:
+            yield number, line, False  # the last line, with no line break
+        else:
+            while (rest := stream.readline(_SKIP_CHUNK)) and not rest.endswith("\n"):
+                pass
+            yield number, line[:limit], True
 
 
 #: How ``scan`` reads standard input: UTF-8, a byte that is not as a raw byte.
