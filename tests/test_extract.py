@@ -392,6 +392,15 @@ class TestRecallRoundTwo:
     def test_control_characters_read_as_nothing(self, char: str) -> None:
         _check(f"see bad.exa{char}mple/promo", "http://bad.example/promo", "invisible")
 
+    @pytest.mark.parametrize(
+        "escape", ["\x1b[\u200b1m", "\x1b\u2060[31;1m", "\x1b[3\ufeff1m", "\x1b[1\u00ad;4m"]
+    )
+    def test_an_escape_with_unseen_characters_inside_is_one_escape(self, escape: str) -> None:
+        """Unseen characters inside an ANSI escape do not let its parameters glue onto the
+        host after it (hypothesis found ``w10\\x1b[\\u200b1m-login.test``)."""
+        _check(f"go w10{escape}-bad.example/promo", "http://w10-bad.example/promo", "invisible")
+        _check(f"see {escape} bad.example/promo", "http://bad.example/promo", None)
+
 
 @given(st.text(alphabet="/ab1_~%-.=&?:@ \t\nx/é", max_size=24))
 def test_host_less_paths_are_found_where_the_expression_finds_them(text: str) -> None:

@@ -125,9 +125,20 @@ def _char_fold(char: str) -> tuple[str, Technique] | None:
     return None
 
 
+#: Characters drawn as nothing (format characters, fillers, variation selectors) that may
+#: sit inside an ANSI escape without changing what a terminal makes of it.
+_UNSEEN = (
+    "\u00ad\u034f\u061c\u115f\u1160\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0"
+)
 #: Control characters (Cc, but tab, line feed and carriage return) and ANSI terminal
-#: escapes: many text views draw nothing for them, so a link is read without them.
-_CONTROLS = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]+")
+#: escapes: many text views draw nothing for them, so a link is read without them. An
+#: escape is one match even with unseen characters inside it (``ESC [ ZWSP 1 m``): else its
+#: parameters would be read as text glued to the link after it.
+_CONTROLS = re.compile(
+    f"\x1b[{_UNSEEN}]*\\[[0-9;?{_UNSEEN}]*[ -/{_UNSEEN}]*[@-~]"
+    "|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]+"
+)
 _HAS_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
