@@ -1,10 +1,12 @@
-"""Listed links that were missed (attack 11: H1, H2, H3, H5, H7), read as the links they are.
+"""Listed links that were missed (attack 11: H1, H2, H3, H5, H6, H7), read as the links they are.
 
 - H1: a broken or unknown scheme glued after a word, text glued after the path
   (``看这个hxxp://bad.example/x快``): the scheme repair of the token's link-end cuts;
 - H2: HTML character references for letters and digits (``http://&#106;qxvw.example/``);
 - H3: quoted-printable soft line breaks (``=\\n``) and ``=2E`` in a forwarded mail body;
 - H5: a double-%-encoded URL glued after a word;
+- H6: spaced-out letters glued after text in a script without word spaces (``看j q x v w .
+  e x a m p l e``);
 - H7: an ASCII tab inside a URL after its scheme or inside an ``href`` (WHATWG drops it).
 
 Each positive fails when its rule is deleted; each benign negative fails when the rule is
@@ -229,9 +231,52 @@ def test_h7_bare_tab_is_a_separator(matcher: linkscreen.Matcher, text: str) -> N
     assert not any("jqxvw.example" in url or "log.in" in url for url in urls), (text, urls)
 
 
+# ---- H6 ------------------------------------------------------------------------------------
+
+#: Text in scripts written without spaces between words, glued before spaced-out letters.
+UNSPACED_BEFORE = ["看", "看看这个", "これ見て", "ここ", "ดู", "ดูนี่", "ເບິ່ງ", "មើល", "ကြည့်"]
+
+
+def _spaced(url: str, sep: str) -> str:
+    return sep.join(url)
+
+
+def _h6_cases() -> list[str]:
+    cases = []
+    for before in UNSPACED_BEFORE:
+        for url in [PATH_URL, HOST_URL]:
+            for sep in [" ", "_", "*"]:
+                cases.append(before + _spaced(url, sep))
+        cases.append(before + _spaced("jqxvw.example", " ") + "吧")
+    return cases
+
+
+@pytest.mark.parametrize("text", _h6_cases())
+def test_h6_spaced_letters_glued_after_unspaced_script_block(
+    matcher: linkscreen.Matcher, text: str
+) -> None:
+    assert _action(matcher, text) is Action.BLOCK, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "smotri" + _spaced(HOST_URL, " "),  # glued after a Latin word: "smotrij" is the word
+        "看a b c很好",  # spaced letters without a dot are no host
+        "今天 a b c 和 d e f",
+        "看看 j q x v w 吧",
+    ],
+)
+def test_h6_not_after_a_latin_word_and_not_without_a_host(
+    matcher: linkscreen.Matcher, text: str
+) -> None:
+    assert "jqxvw.example/p" not in _urls(matcher, text), text
+    assert _action(matcher, text) is Action.ALLOW, text
+
+
 # ---- both paths ------------------------------------------------------------------------------
 
-ALL_TEXTS = H1_POSITIVES + _h2_cases() + _h3_cases() + _h7_cases()
+ALL_TEXTS = H1_POSITIVES + _h2_cases() + _h3_cases() + _h6_cases() + _h7_cases()
 
 
 def test_native_and_pure_agree(matcher: linkscreen.Matcher, tmp_path: Path) -> None:

@@ -158,13 +158,22 @@ class Candidates(Sequence[Candidate]):
 #: One spaced unit: a character, or characters glued only by a dot or slash between them
 #: ("t.e", "e/x", "t.", ".e"; never two letters glued): how a spaced-out host keeps its dot.
 _SPACED_UNIT = r"[./]?[\w./:?=&%~-](?:[./][^\W_])*[./]?"
+#: Scripts written without spaces between words (Thai, Lao, Myanmar, Khmer, kana, Han): a
+#: run of spaced letters may start or end glued to them ("看j q x v w . e x a m p l e吧"),
+#: as a link glued to them already does.
+_UNSPACED_SCRIPTS = (
+    "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf"
+    "\u4e00-\u9fff\uf900-\ufaff"
+)
 #: One unit, then the same separator (one or two spaces, ``_ * ~ +``), three times or more:
 #: "b a d . e x a m p l e", "h_t_t_p_:_/_/_b_a_d", "q z v k t.e x a m p l e/x" (a dot or
 #: slash glued between two spaced letters); a run may start glued after a label and its dot
 #: ("bad[.]e x a m p l e": the dot refanged first).
 _SPACED_LETTERS = re.compile(
-    rf"(?:(?<=//)|(?<=[A-Za-z0-9]\.)|(?<![\w./:-])){_SPACED_UNIT}(?P<sep>  ?|[_*~+])"
-    rf"(?:(?:   ?)?{_SPACED_UNIT}(?P=sep)){{2,}}{_SPACED_UNIT}(?:(?![\w./:-])|[./]\S*)"
+    rf"(?:(?<=//)|(?<=[A-Za-z0-9]\.)|(?<![\w./:-])|(?<=[{_UNSPACED_SCRIPTS}])){_SPACED_UNIT}"
+    rf"(?P<sep>  ?|[_*~+])"
+    rf"(?:(?:   ?)?{_SPACED_UNIT}(?P=sep)){{2,}}{_SPACED_UNIT}"
+    rf"(?:(?![\w./:-])|(?=[{_UNSPACED_SCRIPTS}])|[./]\S*)"
 )
 #: A wider gap inside spaced-out letters: a space between words ("f r e e   d o t   c o m").
 _WORD_GAP = re.compile(r"   +")
