@@ -209,6 +209,38 @@ _WIDE_GLUED = re.compile(
 )
 
 
+#: A Markdown escape (Telegram's MarkdownV2 escapes each of ``_*[]()~`>#+-=|{}.!`` and the
+#: backslash; other Markdowns a subset): shown as the character.
+_MD_ESCAPE = re.compile(r"\\([_*\[\]()~`>#+\-=|{}.!\\])")
+#: A pair of emphasis markers (bold, italic, underline, strike-through, spoiler, code) around
+#: a run with no space or marker in it (``**bad**.example``, ``bad.||example||``,
+#: ``_log_.in``): shown without them. A double ``** || ~~`` may sit inside a word, as
+#: CommonMark and Telegram render it (``ba**d**.example``); a single marker and ``__`` may not
+#: be glued to an ASCII letter or digit outside (``my_var_name``, ``a*b*c``: code). Bounded:
+#: a run is at most a label's 253 characters.
+_EMPHASIS = re.compile(
+    r"(?P<mark>\*\*|\|\||~~)(?P<body>[^\s*_~|`\\]{1,253}?)(?P=mark)(?![*_~|`])"
+    r"|(?<![A-Za-z0-9*_~|`\\])(?P<single>__|[*_~`])"
+    r"(?P<word>[^\s*_~|`\\]{1,253}?)(?P=single)(?![A-Za-z0-9*_~|`])"
+)
+_MARKUP_GATE = re.compile(r"\\[_*\[\]()~`>#+\-=|{}.!\\]|[*_~|`][^\s*_~|`\\]+[*_~|`]")
+
+
+def _has_markup(text: str) -> bool:
+    """Whether ``text`` may hold an escape or a pair of markers (substring tests first: most
+    messages have none of these characters)."""
+    return (
+        "\\" in text or "*" in text or "_" in text or "~" in text or "|" in text or "`" in text
+    ) and _MARKUP_GATE.search(text) is not None
+
+
+def _as_shown(view: View) -> View:
+    """``view`` with Markdown escapes and emphasis markers read as a chat app shows them."""
+    if "\\" in view.text:
+        view = view.rewrite(_MD_ESCAPE, lambda m: m.group(1), Technique.MARKUP)
+    return view.rewrite(_EMPHASIS, lambda m: m.group("body") or m.group("word"), Technique.MARKUP)
+
+
 #: A hyphen at a line's end between letters or digits, and the line break after it (a
 #: wrapped word: "exa-\nmple"); read also without both, besides the joint that keeps it.
 _HYPHEN_WRAP = re.compile(r"(?<=[A-Za-z0-9])-[ \t]*\r?\n[ \t]*(?:>[ \t]?)*(?=[A-Za-z0-9])")
@@ -518,6 +550,11 @@ def _extract_window(
         unquoted = strict.rewrite(_QP, _unquote_printable, _qp_technique)
         if unquoted is not strict:
             alternatives.append(unquoted)
+    if _has_markup(strict.text):
+        # "\\(bad.example\\)", "**bad**.example": chat markup read as it is shown
+        shown = _as_shown(strict)
+        if shown is not strict:
+            alternatives.append(shown)
     if "\t" in strict.text:
         # "http://bad.exa\tmple/", '<a href="http://bad.exa\tmple/">': a URL drops its tabs
         tabs = _tabs_in_urls(strict.text)

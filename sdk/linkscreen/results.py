@@ -82,6 +82,10 @@ class Technique(enum.StrEnum):
     """A link wrapped at a dot of its host: a line break right after or before the dot, the
     next line going on with the host and a path (``bad.\nexample/x/1``). Style: the link
     is judged as written on one line."""
+    MARKUP = "markup"
+    """Chat markup read as its rendering: a Markdown escape (``\\(``, ``\\!``: Telegram's
+    MarkdownV2) as the character, emphasis markers around part of a host (``**bad**.example``,
+    ``||bad||.example``) dropped. Style: the link is judged as it is shown."""
     # prose-shaped: ordinary sentences produce these by chance (docs/adr: evidence)
     SPACE_AS_DOT = "space-as-dot"
     SLASH_WORD = "slash-word"
