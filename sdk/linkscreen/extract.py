@@ -489,6 +489,45 @@ def _nothing_to_read(text: str) -> bool:
     return True
 
 
+#: A message of letter-only words and one web link, one space apart: the link a scheme, a
+#: host of ASCII letters, digits, ``-`` and dots, and a path (starting with ``/``) of
+#: ``A-Z a-z 0-9 . _ ~ / ? = & % : -``, ending in a letter or digit unless it ends the message.
+_PLAIN_LINK_MESSAGE = re.compile(
+    r"(?:[A-Za-z]+ )*https?://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:/[A-Za-z0-9._~/?=&%:-]*)?"
+    r"(?:(?<=[A-Za-z0-9])(?: [A-Za-z]+)+)?"
+)
+
+
+def _plain_link_message(text: str) -> bool:
+    """Whether ``text`` is one plain web link among plain words (``_PLAIN_LINK_MESSAGE``) with
+    no word a joint word and no ``dot``, ``d0t`` or ``slash`` in it: then the joint passes
+    and the space-as-dot pass of its strict view find nothing (``_extract_window`` skips them;
+    tests/test_extract_fast_path.py compares with the full read on any such text):
+
+    - joint families (``_readings._families_in``): no line break, tab or ``:// `` (one link,
+      a host after its ``://``); no ``. `` or `` .`` and no ``/ `` or `` /`` (dots and slashes
+      are only inside the link, which starts with its scheme and, followed by a word, ends in
+      a letter or digit); no joint word (tested here as the family's gate tests it); no glued
+      dot or slash word and only ASCII (tested here); punctuation joints only at ``_ ~ ? =
+      &``, all inside the link's path (its path starts with ``/``), which the punctuation
+      family skips (``_LinkPaths``); no brackets, so no bracketed punctuation; no folded or
+      odd space (ASCII);
+    - a space as a dot needs a space, letters and a ``/``: every ``/`` is inside the link,
+      after ``:`` or a host or path character, never after a space and letters;
+    - host-less paths start only after a character outside ``[\\w./:@~%-]`` or at the text's
+      start: here only after ``? = &`` (so with none of them, ``_add_context_paths`` is
+      skipped too).
+
+    The other passes (tokens, the alternative views, every gate of their own) run as for
+    any text. A pass added to ``_extract_window`` must be proved empty here or run."""
+    if _PLAIN_LINK_MESSAGE.fullmatch(text) is None:
+        return False
+    lowered = text.lower()
+    if "dot" in lowered or "d0t" in lowered or "slash" in lowered:
+        return False
+    return _ASCII_JOINT_WORDS.isdisjoint(lowered.split())
+
+
 def _windows(text: str) -> Iterator[tuple[int, str]]:
     """``(offset, window)`` pieces of ``text``, each ending at white space, overlapping."""
     if len(text) <= WINDOW_CHARS:
@@ -529,8 +568,10 @@ def _extract_window(
     strict = refang(_fold.fold(text))
     found = Readings()
     reader.tokens(strict, found, loose=False)
-    reader.joints(strict, found, text)
-    reader.space_as_dot(strict, found)
+    plain = strict.text is text and _plain_link_message(text)
+    if not plain:  # (a plain link message has no joint and no space as a dot: proved below)
+        reader.joints(strict, found, text)
+        reader.space_as_dot(strict, found)
     alternatives = []
     if _may_be_spaced(strict.text):
         letters = strict.rewrite(
@@ -609,9 +650,11 @@ def _extract_window(
 
     if spoken is not None:
         spoken.extend(h for _, _, h in loose_hosts())
-    _add_context_paths(
-        strict, offset, window_results, results, context_hosts, paths, loose_hosts, notes
-    )
+    if not plain or "?" in text or "=" in text or "&" in text:
+        # (a plain link message without "? = &" has no place a host-less path can start)
+        _add_context_paths(
+            strict, offset, window_results, results, context_hosts, paths, loose_hosts, notes
+        )
     if pending:
         _add_pending_paths(window_results, pending, loose_hosts(), notes)
     results.update(window_results)
