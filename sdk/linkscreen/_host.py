@@ -8,6 +8,7 @@ escaped), so canonicalising a canonical URL returns it unchanged.
 from __future__ import annotations
 
 import ipaddress
+import re
 
 from ._percent import MAX_UNESCAPE_ROUNDS, make_escaper, unescape_fully
 from ._unicode import UnicodeMapError, uts46_remap
@@ -119,6 +120,12 @@ def _parse_ipv4_number(part: str) -> int | None:
         return None
 
 
+#: A dotted quad as ``str(ipaddress.IPv4Address)`` writes one: four decimal numbers 0..255,
+#: no leading zero (read by WHATWG's parser as decimal, so the canonical host is itself).
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])"
+_DOTTED_QUAD = re.compile(rf"{_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}")
+
+
 def _parse_ipv4(host: str, url: str) -> str | None:
     """Dotted quad for a host that ends in a number, None for a host name.
 
@@ -126,6 +133,8 @@ def _parse_ipv4(host: str, url: str) -> str | None:
     address in decimal, octal or hex with one to four parts, or the URL is refused (a browser
     refuses it too). Out-of-range parts are refused, not wrapped.
     """
+    if _DOTTED_QUAD.fullmatch(host) is not None:
+        return host  # four decimal parts 0..255 without leading zeros: already canonical
     parts = host.split(".")
     last = parts[-1]
     if not (last.isdigit() and last.isascii()) and _parse_ipv4_number(last) is None:

@@ -403,7 +403,22 @@ class PureProbe:
         self._salt = header.salt
 
     def lookup(self, expressions: list[str]) -> list[int]:
-        return [self._lookup_one(expression.encode()) for expression in expressions]
+        # _lookup_one inlined (this runs for every expression of every message)
+        hash128, seed, m, k, bloom = mmh3.hash128, self._seed, self._m, self._k, self._bloom
+        found: list[int] = []
+        for expression in expressions:
+            raw = expression.encode()
+            value = hash128(raw, seed, x64arch=True, signed=False)
+            h1, h2 = value & _MASK64, value >> 64
+            for i in range(k):
+                bit = ((h1 + i * h2) & _MASK64) % m
+                if not bloom[bit >> 3] >> (bit & 7) & 1:
+                    found.append(-1)
+                    break
+            else:
+                rows = self._table.find(_fingerprint(self._salt, raw))
+                found.append(rows.start if rows else -1)
+        return found
 
     def _lookup_one(self, expression: bytes) -> int:
         value = mmh3.hash128(expression, self._seed, x64arch=True, signed=False)

@@ -1,0 +1,74 @@
+"""Shortcuts on the pure-Python hot path give what the general code gives (speed round 7).
+
+- a host already written as a canonical dotted quad is its own canonical form
+  (``_host._DOTTED_QUAD``), as WHATWG's IPv4 parser and ``ipaddress`` would write it;
+- ``PureProbe.lookup`` (the per-expression probe inlined) answers as ``_lookup_one`` does.
+"""
+
+from __future__ import annotations
+
+from unittest import mock
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from linkscreen import Action, _host
+from linkscreen._probe import PureProbe
+from linkscreen.errors import InvalidURLError
+
+from bundles import compile_lists, open_bytes
+
+_parts = st.one_of(
+    st.integers(0, 300).map(str),
+    st.sampled_from(["0", "00", "01", "010", "0x1f", "0X", "255", "256", "1e2", "", "٣"]),
+    st.text(alphabet="0123456789xX", min_size=1, max_size=4),
+)
+
+
+def _general(host: str) -> str | type[InvalidURLError] | None:
+    never = mock.Mock(fullmatch=lambda text: None)
+    with mock.patch.object(_host, "_DOTTED_QUAD", never):
+        try:
+            return _host._parse_ipv4(host, host)
+        except InvalidURLError:
+            return InvalidURLError
+
+
+@settings(max_examples=500)
+@given(st.lists(_parts, min_size=1, max_size=5).map(".".join))
+@example("192.0.2.7")
+@example("0.0.0.0")
+@example("255.255.255.255")
+@example("192.0.2.07")
+@example("192.0.2.256")
+def test_a_dotted_quad_is_its_own_canonical_form(host: str) -> None:
+    try:
+        fast: str | type[InvalidURLError] | None = _host._parse_ipv4(host, host)
+    except InvalidURLError:
+        fast = InvalidURLError
+    assert fast == _general(host)
+    if _host._DOTTED_QUAD.fullmatch(host):
+        assert fast == host
+
+
+def test_the_dotted_quad_shortcut_is_taken() -> None:
+    with mock.patch("ipaddress.IPv4Address", side_effect=AssertionError("parsed")):
+        assert _host._parse_ipv4("192.0.2.7", "x") == "192.0.2.7"
+    assert _host._parse_ipv4("0300.0.2.7", "x") == "192.0.2.7"  # octal: the general parser
+
+
+@pytest.fixture(scope="module")
+def probe(tmp_path_factory: pytest.TempPathFactory) -> PureProbe:
+    entries = [f"h{i}.example/p{i % 7}/" for i in range(300)] + ["bad.example/", "192.0.2.7/x"]
+    data = compile_lists(tmp_path_factory.mktemp("probe"), {"h": (entries, Action.BLOCK)})
+    return PureProbe(open_bytes(data))
+
+
+@settings(max_examples=200)
+@given(st.lists(st.text(max_size=30), max_size=8))
+def test_the_inlined_probe_answers_as_one_lookup_each(probe: PureProbe, texts: list[str]) -> None:
+    expressions = [*texts, "bad.example/", "h3.example/p3/", "192.0.2.7/x", "h3.example/p4/"]
+    rows = probe.lookup(expressions)
+    assert rows == [probe._lookup_one(e.encode()) for e in expressions]
+    assert min(rows[-4:-1]) >= 0  # listed ones are found
