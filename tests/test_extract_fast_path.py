@@ -61,7 +61,7 @@ def _read(text: str, fast: bool, hosts: list[str], paths: tuple[str, ...], spoke
     if fast:
         found = extract._extract(text, hosts, None, paths, (), spoken, "/" in text)
     else:
-        with mock.patch.object(extract, "_plain_link_message", return_value=False):
+        with mock.patch.object(extract, "_plain_link_message", return_value=None):
             found = extract._extract(text, hosts, None, paths, (), spoken, "/" in text)
     return (list(found), found.notes, found.hosts, found.paths)
 
@@ -85,6 +85,10 @@ def _same(text: str) -> None:
 @example("see http://bad.example point com")
 @example("http://x.example/a. next")
 @example("go http://x.example/a/ next")
+@example("hey " * 300 + "http://x.example/a_b ok")  # a long window: the token memo
+@example("http://x.example/a ok ")
+@example(" http://x.example/a ok")
+@example("http http://x.example/a_b x8D")
 def test_plain_link_messages_read_as_in_full(text: str) -> None:
     _same(text)
 
@@ -104,8 +108,10 @@ def test_any_text_reads_the_same_with_and_without_the_fast_path(text: str) -> No
 def test_the_skipped_passes_find_nothing_in_a_plain_link_message(text: str) -> None:
     """The proof, pass by pass: on a text the shape test takes, the joints and the space as a
     dot of its strict view add nothing, and without ``? = &`` no host-less path starts."""
-    if not extract._plain_link_message(text):
+    link = extract._plain_link_message(text)
+    if link is None:
         return
+    assert [m.span() for m in _readings._TOKEN.finditer(text)] == [link]  # its one token
     strict = _refang.refang(_fold.fold(text))
     reader = _readings.Reader(top_level_domains())
     found = _readings.Readings()
@@ -134,11 +140,13 @@ def test_the_joint_pass_is_skipped_only_on_the_shape(text: str) -> None:
         extract._extract(text, [], None, (), (), False, "/" in text)
     strict = _refang.refang(_fold.fold(text)).text
     if strict is text:  # (a rewritten view is never skipped)
-        assert (text in calls) is not extract._plain_link_message(text), text
+        assert (text in calls) is (extract._plain_link_message(text) is None), text
 
 
 def test_the_shape_takes_plain_links_and_refuses_what_a_skipped_pass_reads() -> None:
-    take = extract._plain_link_message
+    def take(text: str) -> bool:
+        return extract._plain_link_message(text) is not None
+
     assert take("hey look at this http://bad.example/index_2.html and tell me what you think ok")
     assert take("http://192.0.2.7/online/ATB")
     assert take("see https://bad.example/a/b/?q=1&r=2")
@@ -152,6 +160,9 @@ def test_the_shape_takes_plain_links_and_refuses_what_a_skipped_pass_reads() -> 
         "see http://bad.example/slash",
         "see http://x.example?a=b",  # "?" right after the host: a punctuation joint
         "see  http://bad.example",  # two spaces
+        "see http://bad.example ok ",
+        " see http://bad.example ok",
+        "see http://bad.example ok  ok",
         "see\nhttp://bad.example",
         "see http://bad.example, ok",
         "see bad.example ok",  # no scheme

@@ -545,6 +545,13 @@ class Reader:
         for match in _TOKEN.finditer(text):
             memo.read(match.start(), match.end())
 
+    def token(self, view: View, start: int, end: int, out: list[Found], *, loose: bool) -> None:
+        """``tokens`` of a view whose one token (``_TOKEN``) is ``view.text[start:end]``."""
+        if len(view.text) >= _MEMO_CHARS and TokenMemo.usable(view):
+            self.tokens(view, out, loose=loose)  # (one token: the memo reads it as _token)
+            return
+        self._token(view, start, end, out, loose, ())
+
     def _token(
         self,
         view: View,

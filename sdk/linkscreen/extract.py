@@ -492,17 +492,21 @@ def _nothing_to_read(text: str) -> bool:
 #: A message of letter-only words and one web link, one space apart: the link a scheme, a
 #: host of ASCII letters, digits, ``-`` and dots, and a path (starting with ``/``) of
 #: ``A-Z a-z 0-9 . _ ~ / ? = & % : -``, ending in a letter or digit unless it ends the message.
+#: (Words as runs of letters and spaces: ``_plain_link_message`` refuses two spaces in a row.)
 _PLAIN_LINK_MESSAGE = re.compile(
-    r"(?:[A-Za-z]+ )*https?://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:/[A-Za-z0-9._~/?=&%:-]*)?"
-    r"(?:(?<=[A-Za-z0-9])(?: [A-Za-z]+)+)?"
+    r"(?:[A-Za-z][A-Za-z ]* )?"
+    r"(?P<link>https?://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:/[A-Za-z0-9._~/?=&%:-]*)?)"
+    r"(?:(?<=[A-Za-z0-9]) [A-Za-z ]*+(?<=[A-Za-z]))?"
 )
 
 
-def _plain_link_message(text: str) -> bool:
-    """Whether ``text`` is one plain web link among plain words (``_PLAIN_LINK_MESSAGE``) with
-    no word a joint word and no ``dot``, ``d0t`` or ``slash`` in it: then the joint passes
-    and the space-as-dot pass of its strict view find nothing (``_extract_window`` skips them;
-    tests/test_extract_fast_path.py compares with the full read on any such text):
+def _plain_link_message(text: str) -> tuple[int, int] | None:
+    """The span of the link when ``text`` is one plain web link among plain words
+    (``_PLAIN_LINK_MESSAGE``, one space apart) with no word a joint word and no ``dot``,
+    ``d0t`` or ``slash`` in it, else None. Then the link is the text's one token (the words
+    hold no ``. : %``), and the joint passes and the space-as-dot pass of its strict view
+    find nothing (``_extract_window`` skips them; tests/test_extract_fast_path.py compares
+    with the full read on any text):
 
     - joint families (``_readings._families_in``): no line break, tab or ``:// `` (one link,
       a host after its ``://``); no ``. `` or `` .`` and no ``/ `` or `` /`` (dots and slashes
@@ -520,12 +524,15 @@ def _plain_link_message(text: str) -> bool:
 
     The other passes (tokens, the alternative views, every gate of their own) run as for
     any text. A pass added to ``_extract_window`` must be proved empty here or run."""
-    if _PLAIN_LINK_MESSAGE.fullmatch(text) is None:
-        return False
+    shape = _PLAIN_LINK_MESSAGE.fullmatch(text)
+    if shape is None or "  " in text:
+        return None
     lowered = text.lower()
     if "dot" in lowered or "d0t" in lowered or "slash" in lowered:
-        return False
-    return _ASCII_JOINT_WORDS.isdisjoint(lowered.split())
+        return None
+    if not _ASCII_JOINT_WORDS.isdisjoint(lowered.split()):
+        return None
+    return shape.span("link")
 
 
 def _windows(text: str) -> Iterator[tuple[int, str]]:
@@ -567,11 +574,14 @@ def _extract_window(
 ) -> None:
     strict = refang(_fold.fold(text))
     found = Readings()
-    reader.tokens(strict, found, loose=False)
-    plain = strict.text is text and _plain_link_message(text)
-    if not plain:  # (a plain link message has no joint and no space as a dot: proved below)
+    link = _plain_link_message(text) if strict.text is text else None
+    plain = link is not None
+    if link is None:
+        reader.tokens(strict, found, loose=False)
         reader.joints(strict, found, text)
         reader.space_as_dot(strict, found)
+    else:  # its one token is the link; no joint, no space as a dot (_plain_link_message)
+        reader.token(strict, link[0], link[1], found, loose=False)
     alternatives = []
     if _may_be_spaced(strict.text):
         letters = strict.rewrite(
