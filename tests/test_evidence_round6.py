@@ -74,11 +74,17 @@ class TestFullWidthPunctuationBetweenWords:
     def test_a_twin_of_a_deliberate_ascii_mark_reads_as_it(
         self, matcher: linkscreen.Matcher, mark: str, twin: str
     ) -> None:
-        # "ok~so" and "ok#so" block (ADR 0012 second round): so do their full-width forms
-        assert _action(matcher, f"hey ok{twin}so") is Action.BLOCK
-        assert _action(matcher, f"hey ok{mark}so") is Action.BLOCK
+        # the full-width form answers as its ASCII twin: link evidence in a made-up name
+        # ("qzvkt~example"), prose between two words since the tenth round ("ok~so")
+        assert _action(matcher, f"hey qzvkt{twin}example") is Action.BLOCK
+        assert _action(matcher, f"hey qzvkt{mark}example") is Action.BLOCK
+        assert _action(matcher, f"hey ok{twin}so") is Action.ALLOW
+        assert _action(matcher, f"hey ok{mark}so") is Action.ALLOW
 
-    @pytest.mark.parametrize("text", ["good．day．那个", "hey ok．so later", "hey ok﹒so later"])
+    # between two words ("hey ok．so later") prose since the tenth round (test_word_pair_marks)
+    @pytest.mark.parametrize(
+        "text", ["qzvkt．example．那个", "hey qzvkt．example later", "qzvkt﹒example"]
+    )
     def test_a_full_width_full_stop_is_still_a_dot(
         self, matcher: linkscreen.Matcher, text: str
     ) -> None:

@@ -47,6 +47,7 @@ __all__ = [
     "port_host",
     "separator_mark",
     "weigh",
+    "word_pair_mark",
 ]
 
 PROSE_TECHNIQUES = frozenset(
@@ -798,6 +799,29 @@ def separator_mark(text: str, start: int, end: int) -> bool:
         return True
     before = _PIECE_BEFORE.search(text, max(0, start - 64), start)
     return before is not None and text[: before.start()].endswith(mark)
+
+
+#: Special-use top-level names (RFC 2606, RFC 6761): no registry sells them, so a list names
+#: them only in place of a registry TLD (``com``, not a word); they never end a word pair.
+_SPECIAL_USE = frozenset({"test", "example", "invalid", "localhost"})
+_WORD_PIECE_BEFORE = re.compile(r"(?<![A-Za-z0-9.-])[A-Za-z]{1,12}$")
+_WORD_PIECE_AFTER = re.compile(r"[A-Za-z]{1,12}(?![A-Za-z0-9-]|\.[A-Za-z0-9])")
+
+
+def word_pair_mark(text: str, start: int, end: int) -> bool:
+    """Whether the one mark at ``text[start:end]`` stands glued between two words of chat
+    and nothing else (``see~you``, ``hello#world``, ``log～in``, ``sign∙up``, ``see．you``):
+    a whole name of two words, no path right after it, the second word not a special-use
+    name (ADR 0012, tenth round). Such a reading is punctuation folded to a dot, as prose
+    writes it; ``jqxvw～example`` (no word before), ``log～in/`` (a path) stay link evidence."""
+    if _PATH_AFTER.match(text, end) is not None:
+        return False
+    before = _WORD_PIECE_BEFORE.search(text, max(0, start - 16), start)
+    after = _WORD_PIECE_AFTER.match(text, end)
+    if before is None or after is None:
+        return False
+    second = after.group().lower()
+    return second not in _SPECIAL_USE and is_word(before.group()) and is_word(second)
 
 
 #: A file extension after a space and its dot: one label, then white space, the end or

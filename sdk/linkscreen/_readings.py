@@ -32,7 +32,7 @@ from typing import NamedTuple
 
 from . import _fold, _wrappers
 from ._appschemes import MAX_APP_DEPTH, opened_urls
-from ._evidence import extension_mention, glued_mark, separator_mark
+from ._evidence import extension_mention, glued_mark, separator_mark, word_pair_mark
 from ._refang import DOT_WORDS, SLASH_WORDS
 from ._tokenmemo import TokenMemo
 from ._views import View
@@ -1128,8 +1128,9 @@ def _ascii_joint(match: re.Match[str]) -> _Joint:
     if kind == "bracketpunct":  # "bad[*]example": a symbol bracketed as a dot is deliberate
         return _Joint(start, end, ".", Technique.REFANG)
     if match.group() in _SYMBOL_DOTS:  # "bad#example", "bad~example": no sentence does this
-        if separator_mark(match.string, start, end):
-            # "are~you~coming", "see~you~": the line's word separator, decoration
+        if separator_mark(match.string, start, end) or word_pair_mark(match.string, start, end):
+            # "are~you~coming", "see~you~": the line's word separator, decoration;
+            # "see~you", "hello#world": one mark between two words of chat (tenth round)
             return _Joint(start, end, ".", glued_mark(match.string, start, end))
         return _Joint(start, end, ".", Technique.CONFUSABLE)
     return _Joint(start, end, ".", Technique.DOT_VARIANT)  # punct
@@ -1218,7 +1219,10 @@ def _unicode_joint(match: re.Match[str]) -> _Joint:
             # it reads as its ASCII twin would ("ok?so": prose; "ok～so" as "ok~so": link)
             deliberate = not twins.isdisjoint(_SYMBOL_DOTS)
             technique = Technique.CONFUSABLE if deliberate else Technique.DOT_VARIANT
-            if deliberate and separator_mark(match.string, match.start(), match.end()):
+            if deliberate and (
+                separator_mark(match.string, match.start(), match.end())
+                or word_pair_mark(match.string, match.start(), match.end())
+            ):
                 technique = glued_mark(match.string, match.start(), match.end())
             return _Joint(match.start(), match.end(), ".", technique)
     if match.lastgroup == "symbol" and (spaced or char in _DASHES or char in _SENTENCE_MARKS):
@@ -1239,6 +1243,12 @@ def _unicode_joint(match: re.Match[str]) -> _Joint:
     prose = _fold.data().is_punctuation_dot(char)
     if not spaced and len(match.group()) > 1:
         prose = False  # "bad••example": no sentence doubles a dot between two words
+    if (
+        not prose
+        and len(match.group()) == 1
+        and word_pair_mark(match.string, match.start(), match.end())
+    ):
+        prose = True  # "sign∙up", "see．you": a dot look-alike between two words of chat
     technique = Technique.DOT_VARIANT if prose else Technique.CONFUSABLE
     return _Joint(match.start(), match.end(), ".", technique)
 
