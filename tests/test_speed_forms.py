@@ -2,18 +2,22 @@
 
 - a host already written as a canonical dotted quad is its own canonical form
   (``_host._DOTTED_QUAD``), as WHATWG's IPv4 parser and ``ipaddress`` would write it;
-- ``PureProbe.lookup`` (the per-expression probe inlined) answers as ``_lookup_one`` does.
+- ``PureProbe.lookup`` (the per-expression probe inlined) answers as ``_lookup_one`` does;
+- the spaced-letters gate split at its ``(?:^|...)`` start, the defang gate's characters as
+  substring tests, and printable ASCII folded without the control scan say what the single
+  expressions said.
 """
 
 from __future__ import annotations
 
+import re
 from unittest import mock
 
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from linkscreen import Action, _host
+from linkscreen import Action, _fold, _host, _refang, extract
 from linkscreen._probe import PureProbe
 from linkscreen.errors import InvalidURLError
 
@@ -72,3 +76,52 @@ def test_the_inlined_probe_answers_as_one_lookup_each(probe: PureProbe, texts: l
     rows = probe.lookup(expressions)
     assert rows == [probe._lookup_one(e.encode()) for e in expressions]
     assert min(rows[-4:-1]) >= 0  # listed ones are found
+
+
+#: The gates as one expression each, before round 7 split or replaced them.
+_OLD_SPACED_GATE = re.compile(r"(?:^|[ _*~+])[\w./:-](?:  ?|[_*~+])[\w./:-](?:  ?|[_*~+])[\w./:-]")
+_OLD_DEFANG_CHARS = re.compile(rf"[\[\](){{}}<>\\^;*{_refang._OPEN}]")
+_GATE_TEXT = st.text(alphabet=" _*~+.:/-ab1\t\n[](){}<>\\^;（«é\x00\x1b\x7f\x85", max_size=40)
+
+
+@settings(max_examples=1000)
+@given(_GATE_TEXT)
+@example("a_b_c")
+@example("_a_b_c")
+@example("x a b c")
+def test_the_split_spaced_letters_gate_is_the_one_expression(text: str) -> None:
+    old = _OLD_SPACED_GATE.search(text) is not None
+    new = bool(extract._SPACED_LETTERS_GATE_HEAD.match(text) or
+               extract._SPACED_LETTERS_GATE.search(text))  # fmt: skip
+    assert new == old
+    if any(sep in text for sep in "_*~+"):
+        one = extract._ONE_CHAR_WORDS_START.match(text) or extract._ONE_CHAR_WORDS.search(text)
+        has = "." in text or ":" in text or "/" in text
+        assert extract._may_be_spaced(text) == (has and (old or one is not None))
+
+
+@settings(max_examples=1000)
+@given(_GATE_TEXT)
+@example("a[b")
+@example("a\\b")
+@example("（x")
+def test_the_defang_gate_s_characters_are_the_class(text: str) -> None:
+    if _OLD_DEFANG_CHARS.search(text):
+        assert _refang._may_be_defanged(text)
+    for char in "[](){}<>\\^;*":
+        assert _refang._may_be_defanged(f"ab{char}cd")
+
+
+@settings(max_examples=1000)
+@given(_GATE_TEXT)
+@example("ab\x00cd")
+@example("ab\x1b[1mcd")
+def test_printable_ascii_folds_to_itself_and_controls_still_go(text: str) -> None:
+    view = _fold.fold(text)
+    if _fold._HAS_CONTROL.search(text) is None and text.isascii():
+        assert view.text == text
+        assert view.origin is None
+        assert not view.marks
+    else:
+        assert _fold._HAS_CONTROL.search(view.text) is None or not text.isascii()
+    assert _fold.fold("ab\x00cd").text == "abcd"

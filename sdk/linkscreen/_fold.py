@@ -145,6 +145,8 @@ _HAS_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 def fold(text: str) -> View:
     """The as-written reading of ``text`` (identity for ASCII text without controls)."""
     view = View(text, None)
+    if text.isascii() and text.isprintable():
+        return view  # (printable ASCII holds no control character)
     if _HAS_CONTROL.search(text) is not None:
         view = view.rewrite(_CONTROLS, lambda m: "", Technique.INVISIBLE)
     if text.isascii():

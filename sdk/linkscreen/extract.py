@@ -191,7 +191,9 @@ def _may_be_spaced(text: str) -> bool:
     (and a dot, colon or slash somewhere: a spaced-out host has one)."""
     if "." not in text and ":" not in text and "/" not in text:
         return False
-    if any(sep in text for sep in "_*~+") and _SPACED_LETTERS_GATE.search(text):
+    if ("_" in text or "*" in text or "~" in text or "+" in text) and (
+        _SPACED_LETTERS_GATE_HEAD.match(text) or _SPACED_LETTERS_GATE.search(text)
+    ):
         return True
     # a one-character word, then two words of at most one character (split at spaces)
     return _ONE_CHAR_WORDS_START.match(text) is not None or _ONE_CHAR_WORDS.search(text) is not None
@@ -301,9 +303,12 @@ def _narrow(match: re.Match[str]) -> str:
     return unicodedata.normalize("NFKC", match.group())
 
 
-_SPACED_LETTERS_GATE = re.compile(
-    r"(?:^|[ _*~+])[\w./:-](?:  ?|[_*~+])[\w./:-](?:  ?|[_*~+])[\w./:-]"
-)
+#: Three spaced units at the text's start, or after a separator (``_SPACED_LETTERS_GATE``
+#: starts with the separator's character class, so the engine skips to each one; the text's
+#: start is ``_SPACED_LETTERS_GATE_HEAD``): together ``(?:^|[ _*~+])`` before the units.
+_SPACED_THREE = r"[\w./:-](?:  ?|[_*~+])[\w./:-](?:  ?|[_*~+])[\w./:-]"
+_SPACED_LETTERS_GATE = re.compile(rf"[ _*~+]{_SPACED_THREE}")
+_SPACED_LETTERS_GATE_HEAD = re.compile(_SPACED_THREE)
 #: A path with no host ("album/9", "/x/y"). It starts only where no path character comes
 #: before it (not after ``~`` or ``%``), and no two quantifiers share characters, so a failed
 #: match costs its own length once, not once per character of a long run.
