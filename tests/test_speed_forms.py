@@ -125,3 +125,20 @@ def test_printable_ascii_folds_to_itself_and_controls_still_go(text: str) -> Non
     else:
         assert _fold._HAS_CONTROL.search(view.text) is None or not text.isascii()
     assert _fold.fold("ab\x00cd").text == "abcd"
+
+
+_OLD_MARKUP_GATE = re.compile(r"\\[_*\[\]()~`>#+\-=|{}.!\\]|[*_~|`][^\s*_~|`\\]+[*_~|`]")
+
+
+@settings(max_examples=1000)
+@given(st.text(alphabet="\\*_~|`ab. ()[]!#\n", max_size=30))
+@example("\\(bad")
+@example("**bad**.example")
+@example("a_b")
+def test_the_markup_gate_starting_with_its_class_is_the_two_alternatives(text: str) -> None:
+    old = _OLD_MARKUP_GATE.search(text)
+    new = extract._MARKUP_GATE.search(text)
+    assert (new is None) == (old is None)
+    if old is not None:
+        assert new is not None
+        assert new.span() == old.span()
