@@ -22,7 +22,8 @@ import pure_parity
 t = importlib.import_module(sys.argv[2])
 m = t._matcher(Path(sys.argv[3]))
 texts = json.loads(Path(sys.argv[4]).read_text("utf-8"))
-print(json.dumps([pure_parity.scan_answer(m, x) for x in texts]))
+answer = getattr(pure_parity, sys.argv[5])
+print(json.dumps([answer(m, x) for x in texts]))
 """
 
 
@@ -33,8 +34,18 @@ def scan_answer(matcher: linkscreen.Matcher, text: str) -> list[object]:
     return json.loads(json.dumps(answer))
 
 
-def pure_answers(module: str, tmp_path: Path, texts: list[str]) -> list[object]:
-    """``scan_answer`` of every text from a pure-Python child building ``module``'s matcher."""
+def check_answer(matcher: linkscreen.Matcher, url: str) -> list[object]:
+    """``check_url``'s action, signals and lists for one URL, as JSON would carry them."""
+    verdict = matcher.check_url(url)
+    answer = [str(verdict.action), sorted(map(str, verdict.signals)), list(verdict.lists)]
+    return json.loads(json.dumps(answer))
+
+
+def pure_answers(
+    module: str, tmp_path: Path, texts: list[str], answer: str = "scan_answer"
+) -> list[object]:
+    """``scan_answer`` (or ``answer``, a function of this module) of every text from a
+    pure-Python child building ``module``'s matcher."""
     path = tmp_path / "texts.json"
     path.write_text(json.dumps(texts), "utf-8")
     out = subprocess.run(
@@ -46,6 +57,7 @@ def pure_answers(module: str, tmp_path: Path, texts: list[str]) -> list[object]:
             module,
             str(tmp_path),
             str(path),
+            answer,
         ],
         env={**os.environ, "LINKSCREEN_PURE": "1"},
         capture_output=True,

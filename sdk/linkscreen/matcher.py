@@ -22,6 +22,7 @@ from ._evidence import LINK_TECHNIQUES, PROSE_TECHNIQUES, ellipsis_reading, weig
 from ._fastnew import builder
 from ._probe import Checked, NativeProbe, Probe, make_probe
 from ._readings import OTHER_SCHEMES, host_of
+from ._salvage import digit_address, salvaged_urls
 from ._surrogates import LONE_SURROGATE, as_read, as_shown
 from ._wrappers import WrapperRule, default_rules, may_wrap, targets
 from .bundle import Bundle
@@ -173,6 +174,11 @@ class Matcher:
         least ``incomplete_action``. A string that is no web URL at all (``javascript:``) is
         ``allow`` with ``error`` saying why.
         """
+        if not url.isascii():
+            # a host or path in other scripts may hide a look-alike or a dot that a browser
+            # reads as a letter (U+2024, U+FE52): checked as scan_text reads it too
+            general = self._unwrapped(url, self._general(url, techniques), techniques)
+            return self._as_scanned(url, general)
         screen = self._screen
         if screen is not None:
             # the C core, one call (ls_bundle_screen_url): a URL without control characters
@@ -193,6 +199,39 @@ class Matcher:
             if found is not None:
                 return self._unwrapped(url, self._found_verdict(url, found, techniques), techniques)
         return self._unwrapped(url, self._general(url, techniques), techniques)
+
+    def _as_scanned(self, url: str, verdict: Verdict) -> Verdict:
+        """``verdict`` of a URL that is not plain ASCII, or, when ``scan_text`` of the URL
+        alone answers more severely (a look-alike host, a dot look-alike, an invisible
+        character; ADR 0029), that answer: ``check_url`` never answers less than the same
+        link answers in a message."""
+        found = self.scan_text(url)
+        action = found.action
+        if action.severity <= verdict.action.severity:
+            return verdict
+        worst = next((f for f in found if f.action == action), None)
+        signals = verdict.signals
+        notes = verdict.notes
+        if not found.complete:
+            signals = tuple(dict.fromkeys((*signals, Signal.UNCHECKED)))
+            notes = (*notes, *(f"not checked: {note}" for note in found.notes))
+        if worst is None:  # only the scan's incompleteness raised it
+            return replace(verdict, action=action, signals=signals, notes=notes)
+        read = worst.verdict
+        kinds = ", ".join(str(t) for t in worst.techniques) or "as written"
+        note = f"read as {worst.url[:200]!r} ({kinds}), as scan_text reads it in a message"
+        return Verdict(
+            url,
+            action,
+            read.matches,
+            verdict.canonical,
+            tuple(dict.fromkeys((*verdict.expressions, *read.expressions))),
+            tuple(dict.fromkeys((*verdict.techniques, *worst.techniques))),
+            verdict.error,
+            verdict.shortened or read.shortened,
+            tuple(dict.fromkeys((*signals, *read.signals))),
+            (*notes, *read.notes, note),
+        )
 
     def _general(self, url: str, techniques: Iterable[str]) -> Verdict:
         """The verdict of ``url`` itself (no redirect target) off the C core's common path."""
@@ -478,9 +517,20 @@ class Matcher:
             head = self._head_plan(url, exc)
             if head is not None:
                 return head
+            salvaged = self._salvaged_plan(url, exc)
+            if salvaged is not None:
+                return salvaged
             if schemes:
                 return self._scheme_plan(url, exc)
             return _Plan(None, (), exc.reason)
+        if not url.isascii():
+            address = digit_address(url)
+            if address is not None:  # an address in the digits of another script
+                try:
+                    read = canonical_variants(address)
+                except InvalidURLError:
+                    read = []  # "٣٠٠.٠.٠.١" names no address: the IDN host alone
+                variants.extend(v for v in read if v not in variants)
         psl = self._psl
         if len(variants) == 1:
             expressions = tuple(canonical_expressions(variants[0], psl))
@@ -515,6 +565,41 @@ class Matcher:
         note += f"checked as {variants[0][:80]!r} without it"
         shortened = shortener_of(variants[0], self._shorteners) is not None
         return _Plan(variants[0], expressions, refused.reason, (), (note,), shortened)
+
+    def _salvaged_plan(self, url: str, refused: InvalidURLError) -> _Plan | None:
+        """A web URL refused for its host (``http://192.0.2.256/``, ``http://[a.example]/``,
+        digits of another script), checked as a person reads its host (``_salvage``;
+        ADR 0029). A browser opens no such URL, so what a client opens for it cannot be
+        known: the plan is incomplete (``unchecked``), never a silent ``allow``. None when
+        the URL has no web scheme written or nothing in it reads as a dotted host."""
+        readings = salvaged_urls(url)
+        if not readings:
+            return None
+        psl = self._psl
+        found: list[str] = []
+        checked: list[str] = []
+        for reading in readings:
+            try:
+                variants = canonical_variants(reading)
+            except InvalidURLError:
+                continue
+            found.extend(e for v in variants for e in canonical_expressions(v, psl))
+            checked.append(variants[0])
+        note = f"the host of {url[:80]!r} cannot be read ({refused.reason}): a browser "
+        note += "refuses the URL and what another client opens for it cannot be known; "
+        if checked:
+            note += "checked as " + ", ".join(repr(c[:80]) for c in checked)
+        else:
+            note += "not checked: no reading of its host is a host"
+        shortened = bool(checked) and shortener_of(checked[0], self._shorteners) is not None
+        return _Plan(
+            checked[0] if checked else None,
+            tuple(dict.fromkeys(found)),
+            refused.reason,
+            (Signal.UNCHECKED,),
+            (note,),
+            shortened,
+        )
 
     def _scheme_plan(self, url: str, refused: InvalidURLError) -> _Plan:
         """A URL the canonicaliser refused, read as far as its scheme allows (ADR 0027).

@@ -63,6 +63,7 @@ RESULTS = "sdk/linkscreen/results.py"
 CONVERSATION = "sdk/linkscreen/conversation.py"
 WRAPPERS = "sdk/linkscreen/_wrappers.py"
 EXTRACT = "sdk/linkscreen/extract.py"
+SALVAGE = "sdk/linkscreen/_salvage.py"
 
 T_TRUST = ("tests/test_trust_core.py",)
 T_UPDATER = (
@@ -79,6 +80,7 @@ T_TARGETS = ("tests/test_redirect_targets.py",)
 T_SCHEMES = ("tests/test_app_schemes.py",)
 T_BOUNDS = ("tests/test_conversation_bounds.py",)
 T_PAYLOADS = ("tests/test_fail_closed_payloads.py",)
+T_REFUSED = ("tests/test_refused_hosts.py",)
 
 
 def _off(file: str, condition: str, tests: tuple[str, ...]) -> Mutant:
@@ -598,4 +600,22 @@ MUTANTS: tuple[Mutant, ...] = (
         "len(given) > MAX_CONVERSATION_PATHS and (loose_hosts or found) and notes is not None",
         T_BOUNDS,
     ),
+    # ---- refused hosts and non-ASCII URLs (ADR 0029) -----------------------------------
+    _off(MATCHER, "salvaged is not None", T_REFUSED),
+    Mutant(
+        MATCHER,
+        "            (Signal.UNCHECKED,),\n            (note,),",
+        "            (),\n            (note,),",
+        T_REFUSED,
+    ),
+    Mutant(
+        MATCHER,
+        "if not url.isascii():\n            # a host or path",
+        "if False:\n            # a host or path",
+        T_REFUSED,
+    ),
+    _off(MATCHER, "address is not None", T_REFUSED),
+    Mutant(SALVAGE, "if not host or _DOTTED.fullmatch(host) is None:", "if not host:", T_REFUSED),
+    _off(SALVAGE, "digits != host", T_REFUSED),
+    _off(SALVAGE, 'host_port.startswith("[")', T_REFUSED),
 )

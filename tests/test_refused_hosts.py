@@ -1,0 +1,196 @@
+"""A web URL whose host the canonicaliser refuses is never a silent ``allow`` (ADR 0029).
+
+Attack 12 (N13): ``check_url('http://192.0.2.256/')``, ``http://[jqxvw.example]/`` and a host
+written with Arabic-Indic digits answered ``allow`` with ``error`` set, and ``scan_text`` of the
+same called itself complete. Now the host is read as a person reads it (brackets off, digits of
+any script as ASCII digits): a listed reading blocks, and the check is incomplete (``unchecked``,
+at least ``incomplete_action``) either way. A non-ASCII URL given to ``check_url`` answers at
+least what ``scan_text`` answers for it (N14: ``\\u2024``, ``\\ufe52`` as dots, look-alike hosts).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pure_parity import check_answer, pure_answers, scan_answer
+
+import linkscreen
+from linkscreen import Action, Signal
+
+from bundles import compile_lists, open_bytes
+
+ENTRIES = ["jqxvw.example/", "qzvkt.example/gal/275/1", "192.0.2.55/"]
+
+#: Refused hosts whose reading names a listed entry: block, incomplete.
+LISTED = [
+    "http://\u0661\u0669\u0662.0.2.55/",  # Arabic-Indic digits
+    "https://\u0967\u096f\u0968.0.2.55/",  # Devanagari digits
+    "http://\u0661\u0669\u0662.0.2.55:8080/a",
+    "http://[jqxvw.example]/",
+    "https://[jqxvw.example]/photos",
+    "http://[jqxvw.example]:443/x",
+    "http://user@[jqxvw.example]/",
+    "hxxp://[jqxvw.example]/",
+    "http://[qzvkt.example]/gal/275/1",
+]
+
+#: Refused hosts with nothing listed in them: warn (the default policy), incomplete.
+UNREAD = [
+    "http://192.0.2.256/",
+    "http://192.168.300.1/admin",
+    "https://10.0.0.999:8443/",
+    "http://[safe.example]/",
+    "http://\u0661\u0669\u0662.0.2.56/",
+]
+
+#: No host that reads as a host: documentation placeholders and templates stay ``allow``.
+NOT_HOSTS = [
+    "http://<your-domain>/callback",
+    "https://${HOST}/api/v1",
+    "http://{{ host }}/x",
+    "http://[::1/",
+    "http://[::1]:8080/",  # a valid IPv6 literal: read as it is
+    "https://*.example.test/",
+]
+
+
+@pytest.fixture(scope="module")
+def matcher(tmp_path_factory: pytest.TempPathFactory) -> linkscreen.Matcher:
+    return _matcher(tmp_path_factory.mktemp("refused"))
+
+
+def _matcher(tmp: Path) -> linkscreen.Matcher:
+    return linkscreen.Matcher(open_bytes(compile_lists(tmp, {"h": (ENTRIES, Action.BLOCK)})))
+
+
+@pytest.mark.parametrize("url", LISTED)
+def test_listed_reading_of_a_refused_host_blocks(matcher: linkscreen.Matcher, url: str) -> None:
+    verdict = matcher.check_url(url)
+    assert verdict.action is Action.BLOCK, verdict
+    assert Signal.UNCHECKED in verdict.signals
+    assert verdict.error is not None
+    assert any("cannot be read" in note for note in verdict.notes)
+    # scan_text reads the bracketed host as a bare host too: it blocks either way
+    assert matcher.scan_text(f"look {url} now").action is Action.BLOCK
+
+
+@pytest.mark.parametrize("url", UNREAD)
+def test_unlisted_refused_host_is_incomplete_never_allow(
+    matcher: linkscreen.Matcher, url: str
+) -> None:
+    verdict = matcher.check_url(url)
+    assert verdict.action is Action.WARN, verdict
+    assert Signal.UNCHECKED in verdict.signals
+    assert not verdict.complete
+    found = matcher.scan_text(f"look {url} now")
+    assert found.action is Action.WARN
+    assert not found.complete
+    assert any("cannot be read" in note for note in found.notes)
+
+
+def test_incomplete_policy_applies(tmp_path: Path) -> None:
+    bundle = open_bytes(compile_lists(tmp_path, {"h": (ENTRIES, Action.BLOCK)}))
+    strict = linkscreen.Matcher(bundle, incomplete_action=Action.BLOCK)
+    assert strict.check_url("http://192.0.2.256/").action is Action.BLOCK
+    lax = linkscreen.Matcher(bundle, incomplete_action=Action.ALLOW)
+    assert lax.check_url("http://192.0.2.256/").action is Action.ALLOW
+    assert Signal.UNCHECKED in lax.check_url("http://192.0.2.256/").signals
+
+
+@pytest.mark.parametrize("url", NOT_HOSTS)
+def test_placeholders_and_valid_literals_are_not_refused_hosts(
+    matcher: linkscreen.Matcher, url: str
+) -> None:
+    verdict = matcher.check_url(url)
+    assert verdict.action is Action.ALLOW, verdict
+    assert Signal.UNCHECKED not in verdict.signals
+    found = matcher.scan_text(f"set {url} in the config")
+    assert found.action is Action.ALLOW, found
+    assert found.complete, found.notes
+
+
+def test_a_refused_host_in_a_benign_message_costs_a_warn_only(
+    matcher: linkscreen.Matcher,
+) -> None:
+    found = matcher.scan_text("the router is at http://192.168.300.1/ I think, or .1.1")
+    assert found.action is Action.WARN
+    assert not any(f.verdict.matches for f in found)
+
+
+#: Non-ASCII URLs that scan_text reads as listed (a dot look-alike, an invisible character,
+#: a bidi control): check_url answers the same.
+AS_SCANNED = [
+    ("http://jqxvw\u2024example/", Action.BLOCK),
+    ("http://jqxvw\ufe52example/a", Action.BLOCK),
+    ("http://jqxvw\u00b7example/", Action.BLOCK),
+    ("http://jqxvw.example\u2024/", Action.BLOCK),
+    ("https://jq\u200bxvw.example/", Action.BLOCK),
+    ("http://\u202ejqxvw.example/", Action.BLOCK),
+    ("http://qzvkt\u2024example/gal/275/1", Action.BLOCK),
+    ("http://\u0458qxvw.example/", Action.WARN),  # Cyrillic je: a look-alike warns
+    ("https://jqxvw.e\u0301xample/", Action.WARN),
+]
+
+
+@pytest.mark.parametrize(("url", "expected"), AS_SCANNED)
+def test_check_url_answers_at_least_what_scan_text_answers(
+    matcher: linkscreen.Matcher, url: str, expected: Action
+) -> None:
+    assert matcher.scan_text(url).action is expected
+    verdict = matcher.check_url(url)
+    assert verdict.action is expected, verdict
+    assert verdict.matches
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://m\u00fcnchen.example/stra\u00dfe",
+        "https://\u4f8b\u3048.example/\u30c6\u30b9\u30c8",
+        "http://safe.example/\u2024/x",
+        "https://xn--mnchen-3ya.example/",
+    ],
+)
+def test_unlisted_non_ascii_urls_allow(matcher: linkscreen.Matcher, url: str) -> None:
+    verdict = matcher.check_url(url)
+    assert verdict.action is Action.ALLOW, verdict
+    assert verdict.complete
+
+
+#: An IP address written with the digits of another script in every label: a browser reads
+#: an IDN host (xn--...) in a top-level domain that cannot exist, a person reads the address.
+DIGIT_IPS = [
+    ("https://\u0661\u0669\u0662.\u0660.\u0662.\u0665\u0665/", Action.BLOCK),
+    ("http://\u06f1\u06f9\u06f2.\u06f0.\u06f2.\u06f5\u06f5/x", Action.BLOCK),
+    ("http://\uff11\uff19\uff12.\u0660.\u0662.\u0665\u0665/", Action.BLOCK),
+    ("https://\u0661.\u0662.\u0663.\u0664/", Action.ALLOW),
+    ("https://\u0663\u0660\u0660.\u0661.\u0661.\u0661/", Action.ALLOW),  # 300: no address
+]
+
+
+@pytest.mark.parametrize(("url", "expected"), DIGIT_IPS)
+def test_an_address_in_other_digits_is_read_as_the_address(
+    matcher: linkscreen.Matcher, url: str, expected: Action
+) -> None:
+    verdict = matcher.check_url(url)
+    assert verdict.action is expected, verdict
+    assert bool(verdict.matches) is (expected is Action.BLOCK)
+    assert matcher.scan_text(f"go to {url} now").action is expected
+
+
+ALL_TEXTS = [
+    *(f"see {u}" for u in LISTED + UNREAD + NOT_HOSTS),
+    *(u for u, _ in AS_SCANNED + DIGIT_IPS),
+]
+
+
+def test_native_and_pure_agree(matcher: linkscreen.Matcher, tmp_path: Path) -> None:
+    here = [scan_answer(matcher, t) for t in ALL_TEXTS]
+    assert pure_answers(__name__, tmp_path, ALL_TEXTS) == here
+
+
+def test_check_url_native_and_pure_agree(matcher: linkscreen.Matcher, tmp_path: Path) -> None:
+    urls = [*LISTED, *UNREAD, *NOT_HOSTS, *(u for u, _ in AS_SCANNED + DIGIT_IPS)]
+    here = [check_answer(matcher, u) for u in urls]
+    assert pure_answers(__name__, tmp_path, urls, "check_answer") == here
