@@ -584,10 +584,21 @@ CODE_WRITES = frozenset({Technique.SPACING, Technique.SCHEME_REPAIR})
 
 def _markup_name(before: str, after: str) -> bool:
     """A literal in reStructuredText or Markdown (````"flask.app"````) or an XML element
-    name (``<maven.compiler.source>``, ``</app.name>``)."""
+    name (``<maven.compiler.source>11</maven.compiler.source>``, ``</app.name>``).
+
+    ``<name>`` alone, with no other tag near it, is no element: chat and mail wrap a bare
+    link in angle brackets (``<bad.example>``, RFC 3986 appendix C), so it is read as a link.
+    A type argument glued to its type (``List<java.lang.String>``) stays code."""
     if before[-2:] in ('`"', "`'") and after[:2] in ('"`', "'`"):
         return True
-    return (before[-1:] == "<" and after[:1] == ">") or before[-2:] == "</"
+    if before[-2:] == "</":
+        return True
+    if before[-1:] != "<" or after[:1] != ">":
+        return False
+    ahead = before[:-1]
+    last = ahead[-1:]
+    glued = (last.isascii() and last.isalnum()) or last in ("_", "$", ",", "<")
+    return glued or "</" in after or "/>" in after or "</" in ahead or "/>" in ahead
 
 
 def _leading_dot(before: str) -> bool:

@@ -247,6 +247,13 @@ def _as_shown(view: View) -> View:
     return view.rewrite(_EMPHASIS, lambda m: m.group("body") or m.group("word"), Technique.MARKUP)
 
 
+#: Characters drawn as a blank or as nothing that stand between words (zero-width space,
+#: word joiner, zero-width no-break space, Mongolian vowel separator, the braille blank and
+#: the Hangul fillers, invisible operators): the as-written reading drops them, a reader sees
+#: a break. Joiners inside words (ZWJ, ZWNJ, soft hyphen, variation selectors) are not here.
+_BREAKS = re.compile("[\u200b\u2060-\u2064\ufeff\u180e\u2800\u3164\uffa0\u115f\u1160]")
+
+
 #: A hyphen at a line's end between letters or digits, and the line break after it (a
 #: wrapped word: "exa-\nmple"); read also without both, besides the joint that keeps it.
 _HYPHEN_WRAP = re.compile(r"(?<=[A-Za-z0-9])-[ \t]*\r?\n[ \t]*(?:>[ \t]?)*(?=[A-Za-z0-9])")
@@ -625,6 +632,13 @@ def _extract_window(
             if untabbed is not strict:
                 alternatives.append(untabbed)
     if not text.isascii():
+        if _BREAKS.search(text) is not None:
+            # "hey\u2800bad.example", "bad.example\u200bnow": a blank or zero-width character
+            # between a word and a host is a word break as a reader or a line breaker sees
+            # it (read also so, one space for one character: the map stays the identity)
+            broken = refang(_fold.fold(_BREAKS.sub(" ", text)))
+            if broken.text != strict.text:
+                alternatives.append(broken)
         if _WIDE_GLUED.search(strict.text) is not None:
             # full-width "＿ ？ ＝ ＆ ＃ ％ ～" inside a link: a reading keeps them (NFKC)
             wide = strict.rewrite(_WIDE_PUNCT, _narrow, Technique.UNICODE)

@@ -64,6 +64,7 @@ CONVERSATION = "sdk/linkscreen/conversation.py"
 WRAPPERS = "sdk/linkscreen/_wrappers.py"
 EXTRACT = "sdk/linkscreen/extract.py"
 SALVAGE = "sdk/linkscreen/_salvage.py"
+EVIDENCE = "sdk/linkscreen/_evidence.py"
 
 T_TRUST = ("tests/test_trust_core.py",)
 T_UPDATER = (
@@ -81,6 +82,7 @@ T_SCHEMES = ("tests/test_app_schemes.py",)
 T_BOUNDS = ("tests/test_conversation_bounds.py",)
 T_PAYLOADS = ("tests/test_fail_closed_payloads.py",)
 T_REFUSED = ("tests/test_refused_hosts.py",)
+T_BREAKS = ("tests/test_breaks_and_brackets.py",)
 
 
 def _off(file: str, condition: str, tests: tuple[str, ...]) -> Mutant:
@@ -618,4 +620,18 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(SALVAGE, "if not host or _DOTTED.fullmatch(host) is None:", "if not host:", T_REFUSED),
     _off(SALVAGE, "digits != host", T_REFUSED),
     _off(SALVAGE, 'host_port.startswith("[")', T_REFUSED),
+    # ---- a word break hidden as a blank or zero-width character; <host> (ADR 0012) --------
+    _off(EXTRACT, "_BREAKS.search(text) is not None", T_BREAKS),
+    Mutant(
+        EVIDENCE,
+        'return glued or "</" in after or "/>" in after or "</" in ahead or "/>" in ahead',
+        "return True",
+        T_BREAKS,
+    ),
+    Mutant(
+        EVIDENCE,
+        'return glued or "</" in after or "/>" in after or "</" in ahead or "/>" in ahead',
+        "return glued",
+        T_BREAKS,
+    ),
 )
