@@ -39,18 +39,19 @@ _REPLACES = {
 #: ``scheme://open-url?url=URL``: the URL is a query parameter (Firefox, Firefox Focus,
 #: Brave and Opera for iOS).
 _PARAMETER = frozenset({"firefox", "firefox-focus", "brave", "opera"})
-#: ``scheme:URL``: the rest is the URL itself (Windows launches Edge with it).
-_PREFIXES = frozenset({"microsoft-edge"})
+#: ``scheme:URL``: the rest is the URL itself (Windows launches Edge with it; a browser
+#: loads the page to show its source; a blob URL names the page that made it).
+_PREFIXES = frozenset({"microsoft-edge", "view-source", "blob"})
 #: Every scheme this module reads (``intent`` is Android's intent URI).
 APP_SCHEMES = frozenset({"intent", *_REPLACES, *_PARAMETER, *_PREFIXES})
 
 #: Schemes that name another protocol or a non-web app: understood, and not a web page (the
 #: matcher answers ``allow`` with the reason). Any other unknown scheme is not understood.
 NON_WEB_SCHEMES = frozenset(
-    {"about", "blob", "callto", "chrome", "chrome-extension", "content", "data", "edge"}
+    {"about", "callto", "chrome", "chrome-extension", "content", "data", "edge"}
     | {"facetime", "facetime-audio", "file", "geo", "itms", "itms-apps", "itms-services"}
     | {"javascript", "magnet", "mailto", "market", "moz-extension", "ms-settings", "news"}
-    | {"sms", "smsto", "tel", "urn", "vbscript", "view-source", "webcal", "ws", "wss"}
+    | {"sms", "smsto", "tel", "urn", "vbscript", "webcal", "ws", "wss"}
 )
 
 _SCHEME = re.compile(r"[\x00-\x20]*([A-Za-z][A-Za-z0-9+.\-]*):")

@@ -29,7 +29,16 @@ from dataclasses import dataclass
 from ._views import View
 from .results import Technique
 
-__all__ = ["FoldData", "bidi_views", "data", "fold", "skeleton"]
+__all__ = [
+    "FoldData",
+    "bidi_views",
+    "blank_controls",
+    "data",
+    "fold",
+    "has_control",
+    "skeleton",
+    "without_controls",
+]
 
 _RLO = "\u202e"
 _RUN_END = re.compile("[\u202c\u2069\n\u202d\u202a\u202b]")
@@ -131,15 +140,51 @@ _UNSEEN = (
     "\u00ad\u034f\u061c\u115f\u1160\u180b-\u180f\u200b-\u200f\u202a-\u202e"
     "\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0"
 )
-#: Control characters (Cc, but tab, line feed and carriage return) and ANSI terminal
-#: escapes: many text views draw nothing for them, so a link is read without them. An
-#: escape is one match even with unseen characters inside it (``ESC [ ZWSP 1 m``): else its
-#: parameters would be read as text glued to the link after it.
+#: Control characters (Cc, but tab, line feed and carriage return) and terminal escapes
+#: (ECMA-48): many text views draw nothing for them, so a link is read without them. Each
+#: escape is one match, with its parameters: a control sequence (``ESC [``, or the one-byte
+#: CSI U+009B with a parameter; ``:`` as in 24-bit colours), a control string (``ESC ]``
+#: OSC, ``ESC P`` DCS, SOS, PM, APC, or their one-byte forms, up to BEL or ST, at most 1 Ki
+#: characters), a character-set choice (``ESC ( B``) or ``ESC 7 8 = >``. A lone ESC or CSI
+#: before a letter is dropped alone: the letter is text (``sho\x9bp.example``). Unseen
+#: characters may sit inside a control sequence without changing what a terminal makes of
+#: it (``ESC [ ZWSP 1 m``): else its parameters would be read as text glued to the link
+#: after it. An OSC 8 hyperlink keeps its target, as a separate word: a terminal opens it.
 _CONTROLS = re.compile(
-    f"\x1b[{_UNSEEN}]*\\[[0-9;?{_UNSEEN}]*[ -/{_UNSEEN}]*[@-~]"
+    f"\x1b[{_UNSEEN}]*\\[[0-9;:?<=>{_UNSEEN}]*[ -/{_UNSEEN}]*[@-~]"
+    "|\x9b[0-9;:?<=>]+[ -/]*[@-~]"
+    "|(?:\x1b[\\]PX^_]|[\x90\x98\x9d\x9e\x9f])"
+    "(?:8;[^;\x07\x1b\x9c]{0,256}+;(?P<target>[^\x07\x1b\x9c]{1,1024}+))?"
+    "[^\x07\x1b\x9c]{0,1024}+(?:\x07|\x1b\\\\|\x9c)"
+    "|\x1b[ -/]+[0-~]|\x1b[78=>]"
     "|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]+"
 )
 _HAS_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _shown_control(match: re.Match[str]) -> str:
+    """What a text view or terminal shows for a control or escape: nothing, or an OSC 8
+    hyperlink's target as a word of its own."""
+    target = match.group("target")
+    return "" if target is None else f" {target} "
+
+
+def has_control(text: str) -> bool:
+    """Whether ``text`` holds a control character (an escape starts with one)."""
+    return _HAS_CONTROL.search(text) is not None
+
+
+def blank_controls(text: str) -> str:
+    """``text`` with each control and terminal escape written as zero-width spaces of its
+    length: the same indexes, judged as the nothing it is shown as (is a reading next to it
+    code?). A zero-width space is no word, space, bracket or operator to those rules."""
+    return _CONTROLS.sub(lambda m: "\u200b" * len(m.group()), text)
+
+
+def without_controls(text: str) -> str:
+    """``text`` as shown: controls and terminal escapes drawn as nothing (``fold`` reads the
+    same; the matcher checks a URL holding them this way too)."""
+    return _CONTROLS.sub(_shown_control, text)
 
 
 def fold(text: str) -> View:
@@ -148,7 +193,7 @@ def fold(text: str) -> View:
     if text.isascii() and text.isprintable():
         return view  # (printable ASCII holds no control character)
     if _HAS_CONTROL.search(text) is not None:
-        view = view.rewrite(_CONTROLS, lambda m: "", Technique.INVISIBLE)
+        view = view.rewrite(_CONTROLS, _shown_control, Technique.INVISIBLE)
     if text.isascii():
         return view
     changed = {}

@@ -727,7 +727,9 @@ class Reader:
             cut = out.notes if isinstance(out, Readings) else None
             for target in _wrappers.targets(url, self._rules, cut):
                 self._emit_text(target, view, start, end, out, True, (*extra, Technique.WRAPPER))
-        if url.isupper() and any(c.isalpha() for c in url):
+        _, sep, body = url.partition("://")
+        body = body if sep else url  # a refanged or repaired scheme is written lower-case
+        if body.isupper() and any(c.isalpha() for c in body):
             shouted = (*found_techniques, Technique.UPPER_CASE)
             out.append(Found(url.lower(), orig_start, orig_end, shouted, True))
 

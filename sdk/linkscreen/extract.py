@@ -206,6 +206,9 @@ _ONE_CHAR_WORDS = re.compile(r" [^ ] [^ ]? [^ ]?(?![^ ])")
 #: Full-width ASCII punctuation (U+FF01-FF5E but letters and digits) and the same glued
 #: between ASCII letters, digits, dots or slashes (as in a full-width link).
 _WIDE_PUNCT = re.compile(r"[\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff5e]+")
+#: A full-width letter or digit: a message typed in full width writes its punctuation so
+#: too, glued or not (``ｊｑｘｖｗ ［ｄｏｔ］ ｅｘａｍｐｌｅ``).
+_WIDE_ALNUM = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 _WIDE_GLUED = re.compile(
     r"[A-Za-z0-9/.][\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff5e]+[A-Za-z0-9]"
 )
@@ -225,6 +228,24 @@ _EMPHASIS = re.compile(
     r"|(?<![A-Za-z0-9*_~|`\\])(?P<single>__|[*_~`])"
     r"(?P<word>[^\s*_~|`\\]{1,253}?)(?P=single)(?![A-Za-z0-9*_~|`])"
 )
+#: Nested emphasis written at once (``***x***``, ``__**x**__``, ``||**x**||``): a run of
+#: two to six markers, a run without spaces or markers, and the same run mirrored
+#: (``_mirrored``); and a dot between two markers glued between letters (``x*.*y``,
+#: ``x`.`y``: a dot in bold or in a code span). Shown without the markers.
+_NESTED = re.compile(
+    r"(?P<open>[*_~|]{2,6})(?P<inner>[^\s*_~|`\\]{1,253}?)(?P<close>[*_~|]{2,6})"
+    r"|(?<=[^\W_])(?P<dotmark>[*_~`]{1,2})(?P<dot>[.\uff0e\u3002])(?P=dotmark)(?=[^\W_])"
+)
+
+
+def _mirrored(match: re.Match[str]) -> str | None:
+    if match.group("dot") is not None:
+        return match.group("dot")
+    opened, closed = match.group("open"), match.group("close")
+    nested = closed == opened[::-1] and (len(opened) > 2 or opened[0] != opened[1])
+    return match.group("inner") if nested else None  # "**x**" is _EMPHASIS's
+
+
 #: (An escape or a pair of markers; written to start with one character class, so the engine
 #: skips to each backslash or marker instead of trying both alternatives at every character.)
 _MARKUP_GATE = re.compile(
@@ -240,11 +261,27 @@ def _has_markup(text: str) -> bool:
     ) and _MARKUP_GATE.search(text) is not None
 
 
+#: Emphasis nests (``***x***``, ``__**x**__``, ``||**x**||``): pairs are dropped from the
+#: inside out, this many levels at most.
+_EMPHASIS_LEVELS = 3
+
+
 def _as_shown(view: View) -> View:
-    """``view`` with Markdown escapes and emphasis markers read as a chat app shows them."""
+    """``view`` with Markdown escapes and emphasis markers read as a chat app shows them,
+    and what that shows refanged (a bot escapes ``[.]`` as ``\\[\\.\\]``)."""
+    start = view
     if "\\" in view.text:
         view = view.rewrite(_MD_ESCAPE, lambda m: m.group(1), Technique.MARKUP)
-    return view.rewrite(_EMPHASIS, lambda m: m.group("body") or m.group("word"), Technique.MARKUP)
+    if _NESTED.search(view.text) is not None:
+        view = view.rewrite(_NESTED, _mirrored, Technique.MARKUP)
+    for _ in range(_EMPHASIS_LEVELS):
+        shown = view.rewrite(
+            _EMPHASIS, lambda m: m.group("body") or m.group("word"), Technique.MARKUP
+        )
+        if shown is view:
+            break
+        view = shown
+    return view if view is start else refang(view)
 
 
 #: Characters drawn as a blank or as nothing that stand between words (zero-width space,
@@ -639,16 +676,19 @@ def _extract_window(
             broken = refang(_fold.fold(_BREAKS.sub(" ", text)))
             if broken.text != strict.text:
                 alternatives.append(broken)
-        if _WIDE_GLUED.search(strict.text) is not None:
+        if _WIDE_GLUED.search(strict.text) is not None or (
+            _WIDE_ALNUM.search(text) is not None and _WIDE_PUNCT.search(strict.text) is not None
+        ):
             # full-width "＿ ？ ＝ ＆ ＃ ％ ～" inside a link: a reading keeps them (NFKC)
             wide = strict.rewrite(_WIDE_PUNCT, _narrow, Technique.UNICODE)
             if wide is not strict:
-                alternatives.append(wide)
+                alternatives.append(refang(wide))  # "［ｄｏｔ］" narrowed is a defang
         bidi = _fold.bidi_views(text, strict)
         if bidi is not None:
             alternatives.append(bidi)
         look = _fold.skeleton(strict)
         if look is not None:
+            look = refang(look)  # "[dоt]" with a Cyrillic о is a defang once skeletoned
             alternatives.append(look)
             if _may_be_spaced(look.text):
                 joined = look.rewrite(
@@ -665,12 +705,14 @@ def _extract_window(
     if notes is not None:
         notes.extend(found.notes)
     window_results: dict[tuple[int, int, str], Candidate] = {}
-    lines = _Lines(text)
+    # a terminal escape is judged as the blank it is shown as, not as code ("\x1b[38:2:0m")
+    judged = _fold.blank_controls(text) if "\x1b" in text or "\x9b" in text else text
+    lines = _Lines(judged)
     for item in found:
         key = (item.start + offset, item.end + offset, item.url)
         if key in results or key in window_results:
             continue
-        window_results[key] = _candidate(item, offset, text, lines)
+        window_results[key] = _candidate(item, offset, judged, lines)
     held: list[list[tuple[int, int, str]]] = []
 
     def loose_hosts() -> list[tuple[int, int, str]]:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from ._appschemes import MAX_APP_DEPTH, NON_WEB_SCHEMES, opened_urls, scheme_of
 from ._evidence import LINK_TECHNIQUES, PROSE_TECHNIQUES, ellipsis_reading, weigh
 from ._fastnew import builder
+from ._fold import has_control, without_controls
 from ._probe import Checked, NativeProbe, Probe, make_probe
 from ._readings import OTHER_SCHEMES, host_of
 from ._salvage import digit_address, salvaged_urls
@@ -52,10 +53,6 @@ from .results import (
     unlisted_verdict,
 )
 from .shortlinks import shortener_of
-
-#: Control characters other than tab, line feed and carriage return (which URL parsers
-#: drop), and ANSI terminal escapes: what a text view draws as nothing.
-_CONTROLS = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 __all__ = ["Matcher"]
 
@@ -237,10 +234,10 @@ class Matcher:
         """The verdict of ``url`` itself (no redirect target) off the C core's common path."""
         if not url.isascii() and LONE_SURROGATE.search(url) is not None:
             return self._check_surrogates(url, tuple(techniques))
-        if _CONTROLS.search(url) is not None:
+        if has_control(url):
             # a control character (NUL, C1...) that a text view draws as nothing: the URL
             # is checked as shown (without it) too, and the more severe verdict stands
-            shown = self._check(_CONTROLS.sub("", url), (*techniques, Technique.INVISIBLE))
+            shown = self._check(without_controls(url), (*techniques, Technique.INVISIBLE))
             written = self._check(url, techniques)
             return shown if shown.action.severity >= written.action.severity else written
         return self._check(url, techniques)

@@ -65,6 +65,8 @@ WRAPPERS = "sdk/linkscreen/_wrappers.py"
 EXTRACT = "sdk/linkscreen/extract.py"
 SALVAGE = "sdk/linkscreen/_salvage.py"
 EVIDENCE = "sdk/linkscreen/_evidence.py"
+FOLD = "sdk/linkscreen/_fold.py"
+APPSCHEMES = "sdk/linkscreen/_appschemes.py"
 
 T_TRUST = ("tests/test_trust_core.py",)
 T_UPDATER = (
@@ -83,6 +85,7 @@ T_BOUNDS = ("tests/test_conversation_bounds.py",)
 T_PAYLOADS = ("tests/test_fail_closed_payloads.py",)
 T_REFUSED = ("tests/test_refused_hosts.py",)
 T_BREAKS = ("tests/test_breaks_and_brackets.py",)
+T_A13 = ("tests/test_attack13_misses.py",)
 
 
 def _off(file: str, condition: str, tests: tuple[str, ...]) -> Mutant:
@@ -634,4 +637,19 @@ MUTANTS: tuple[Mutant, ...] = (
         "return glued",
         T_BREAKS,
     ),
+    # ---- attack 13: escapes, markup, shouted schemes, defang words (ADR 0012) ------------
+    Mutant(FOLD, '    "|\\x9b[0-9;:?<=>]+[ -/]*[@-~]"\n', "", T_A13),
+    Mutant(FOLD, '    "|\\x1b[ -/]+[0-~]|\\x1b[78=>]"\n', "", T_A13),
+    Mutant(
+        EXTRACT,
+        'judged = _fold.blank_controls(text) if "\\x1b" in text or "\\x9b" in text else text',
+        "judged = text",
+        T_A13,
+    ),
+    Mutant(EXTRACT, "return view if view is start else refang(view)", "return view", T_A13),
+    _off(EXTRACT, "_NESTED.search(view.text) is not None", T_A13),
+    Mutant(EXTRACT, "            look = refang(look)", "            pass", T_A13),
+    Mutant(EXTRACT, "alternatives.append(refang(wide))", "alternatives.append(wide)", T_A13),
+    Mutant(READINGS, "body = body if sep else url", "body = url", T_A13),
+    Mutant(APPSCHEMES, '"microsoft-edge", "view-source", "blob"', '"microsoft-edge"', T_A13),
 )
