@@ -32,7 +32,13 @@ from typing import NamedTuple
 
 from . import _fold, _wrappers
 from ._appschemes import MAX_APP_DEPTH, opened_urls
-from ._evidence import extension_mention, glued_mark, separator_mark, word_pair_mark
+from ._evidence import (
+    PROSE_TECHNIQUES,
+    extension_mention,
+    glued_mark,
+    separator_mark,
+    word_pair_mark,
+)
 from ._refang import DOT_WORDS, SLASH_WORDS
 from ._tokenmemo import TokenMemo
 from ._views import View
@@ -716,6 +722,11 @@ class Reader:
         techniques = [*extra, *kinds] if extra else list(kinds)
         orig_start, orig_end = view.span(start, end)
         touched = view.techniques(orig_start, orig_end) if view.marked else ()
+        if Technique.USERINFO in kinds and (
+            not PROSE_TECHNIQUES.isdisjoint([*techniques, *touched])
+            or view.text[max(0, start - 7) : start].lower() == "mailto:"
+        ):
+            return  # "alice@a.test / 555-0100", "mailto:": no userinfo link (attack 12)
         if touched:
             found_techniques = tuple(dict.fromkeys([*touched, *techniques]))
         elif len(techniques) > 1:
@@ -742,6 +753,8 @@ class Reader:
             found = [reason] if isinstance(reason, Technique) else []
             if not _SCHEME_IN_TOKEN.match(url):
                 found.append(Technique.NO_SCHEME)
+                if "@" in url.split("/", 1)[0]:  # (_plausible let it through: userinfo_link)
+                    found.append(Technique.USERINFO)
             elif url[:8].lower().find("%3a") >= 0:
                 found.append(Technique.PERCENT_ENCODED)
             kinds = tuple(found)
@@ -1679,12 +1692,41 @@ def host_of(url: str) -> tuple[str, bool]:
     return host.partition(":")[0], bool(scheme)
 
 
+#: A userinfo written before a host without a scheme: the characters of an e-mail address's
+#: local part and of a host, ``@`` inside (``a@b@host``), no ``:`` or ``=`` (``user:pw@``,
+#: ``key=alice@``: a scheme or a key, not a userinfo a link starts with)...
+_USERINFO = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~%+@-]*+")
+#: ... but for a ``www.`` name, which may fake a port (``www.paypal.test:443@bad.example``).
+_WWW_USERINFO = re.compile(r"www\.[A-Za-z0-9][A-Za-z0-9._~%+@:-]*+", re.IGNORECASE)
+
+
+def userinfo_link(url: str) -> bool:
+    """Whether a scheme-less ``x@host...`` is a link to ``host`` (attack 12): ``x`` is a
+    ``www.`` name (``www.paypal.test@bad.example``), or a path follows the host right away,
+    no port, with no other ``@`` in it (``login@bad.example/verify``; not
+    ``alice@a.test/bob@b.test``, a list of addresses). A browser opens the host after the
+    last ``@`` of the authority (RFC 3986 §3.2.1). Anything else is an e-mail address,
+    ``git@host:org/repo``, an scp target or ``admin@host:8080/x`` (docs/extraction.md)."""
+    cut = _HOST_END.search(url)
+    authority = url if cut is None else url[: cut.start()]
+    name, at, host = authority.rpartition("@")
+    if not at or not host:
+        return False
+    if _WWW_USERINFO.fullmatch(name):
+        return True
+    if _USERINFO.fullmatch(name) is None:
+        return False
+    rest = url[len(authority) :]
+    return ":" not in host and rest[:1] == "/" and "@" not in rest
+
+
 def _plausible(url: str, tlds: frozenset[str]) -> Technique | str | None:
     """Why ``url`` could be a link (a technique, "" for plain), or None if it cannot."""
     host, has_scheme = host_of(url)
     if not host or host[0] in ".-":
         return None
-    if not has_scheme and "@" in url.split("/", 1)[0]:
+    userinfo = not has_scheme and "@" in url.split("/", 1)[0]
+    if userinfo and not userinfo_link(url):
         return None  # an e-mail address, not a link
     if host.startswith("[") and not has_scheme:
         # an IPv4-mapped or NAT64 literal holds a dotted quad, which alone would be read
@@ -1697,7 +1739,9 @@ def _plausible(url: str, tlds: frozenset[str]) -> Technique | str | None:
     labels = host.rstrip(".").split(".")
     last = labels[-1].lower()
     if _IPV4ISH.fullmatch(host.rstrip(".")):
-        return Technique.NUMERIC_IP if (has_scheme or len(labels) == 4 or "/" in url) else None
+        if has_scheme or len(labels) == 4 or ("/" in url and not userinfo):
+            return Technique.NUMERIC_IP  # ("pkg@1.2.3/x" is a version, not a host)
+        return None
     if last in tlds or (last.startswith("xn--") and len(last) > 4):
         return "" if (len(labels) >= 2 or has_scheme) else None
     if has_scheme and len(labels) >= 2 and not last.isascii():

@@ -67,6 +67,9 @@ class Technique(enum.StrEnum):
     WRAPPER = "wrapper"
     APP_SCHEME = "app-scheme"
     """An app-launch URL (``intent://``, ``googlechromes://``...) read to the web URL it opens."""
+    USERINFO = "userinfo"
+    """A link without a scheme behind a userinfo (``www.paypal.test@bad.example/login``): a
+    browser opens the host after the ``@``. Descriptive: no evidence either way."""
     # deliberate: only ever written where someone meant a link
     REFANG = "refang"
     SCHEME_REPAIR = "scheme-repair"
