@@ -40,7 +40,6 @@ UNREAD = [
     "http://192.0.2.256/",
     "http://192.168.300.1/admin",
     "https://10.0.0.999:8443/",
-    "http://[safe.example]/",
     "http://\u0661\u0669\u0662.0.2.56/",
 ]
 
@@ -49,7 +48,6 @@ NOT_HOSTS = [
     "http://<your-domain>/callback",
     "https://${HOST}/api/v1",
     "http://{{ host }}/x",
-    "http://[::1/",
     "http://[::1]:8080/",  # a valid IPv6 literal: read as it is
     "https://*.example.test/",
 ]
@@ -89,6 +87,52 @@ def test_unlisted_refused_host_is_incomplete_never_allow(
     assert any("cannot be read" in note for note in found.notes)
 
 
+#: A name in brackets that matches nothing: in message text a documentation placeholder
+#: (complete, allow); given to check_url, a URL an app would open: incomplete.
+PLACEHOLDERS = ["http://[safe.example]/", "https://[domain.tld]/", "http://[example.com]/cb"]
+
+
+@pytest.mark.parametrize("url", PLACEHOLDERS)
+def test_bracketed_names_are_placeholders_in_text_but_unchecked_urls(
+    matcher: linkscreen.Matcher, url: str
+) -> None:
+    found = matcher.scan_text(f"Set the URL to {url} in the config.")
+    assert found.action is Action.ALLOW, found
+    assert found.complete
+    verdict = matcher.check_url(url)
+    assert verdict.action is Action.WARN
+    assert Signal.UNCHECKED in verdict.signals
+
+
+#: Refused shapes attack 14 found answering a silent allow (F1-F3): end dots, brackets not
+#: quite around a name, zones, a backslash or an escape where the browser refuses the host.
+ATTACK14 = [
+    ("http://192.0.2.256./", Action.WARN),
+    ("http://.192.0.2.256/", Action.WARN),
+    ("http://[jqxvw.example.]/", Action.BLOCK),
+    ("http://[jqxvw.example:443]/", Action.BLOCK),
+    ("http://[ jqxvw.example ]/", Action.BLOCK),
+    ("http://[jqxvw.example%2e]/", Action.BLOCK),
+    ("http://[[jqxvw.example]]/", Action.BLOCK),
+    ("http://[::ffff:192.0.2.55%25eth0]/", Action.BLOCK),
+    ("http://[one_word]/", Action.WARN),
+    ("http://[::1/", Action.WARN),
+    ("http://\u0661\u0669\u0662.0.2.55./", Action.BLOCK),
+    ("https://10.0.0.999\\admin", Action.WARN),
+    ("http://[jqxvw.example]\\@safe.test/", Action.BLOCK),
+    ("http://[jqxvw.example]%40safe.test/", Action.BLOCK),
+]
+
+
+@pytest.mark.parametrize(("url", "expected"), ATTACK14)
+def test_refused_shapes_of_attack_14(
+    matcher: linkscreen.Matcher, url: str, expected: Action
+) -> None:
+    verdict = matcher.check_url(url)
+    assert verdict.action is expected, verdict
+    assert not verdict.complete
+
+
 def test_incomplete_policy_applies(tmp_path: Path) -> None:
     bundle = open_bytes(compile_lists(tmp_path, {"h": (ENTRIES, Action.BLOCK)}))
     strict = linkscreen.Matcher(bundle, incomplete_action=Action.BLOCK)
@@ -96,6 +140,12 @@ def test_incomplete_policy_applies(tmp_path: Path) -> None:
     lax = linkscreen.Matcher(bundle, incomplete_action=Action.ALLOW)
     assert lax.check_url("http://192.0.2.256/").action is Action.ALLOW
     assert Signal.UNCHECKED in lax.check_url("http://192.0.2.256/").signals
+
+
+def test_a_broken_literal_in_text_is_no_refused_host(matcher: linkscreen.Matcher) -> None:
+    found = matcher.scan_text("see http://[::1/ now, or http://[::1]/")
+    assert found.action is Action.ALLOW
+    assert found.complete
 
 
 @pytest.mark.parametrize("url", NOT_HOSTS)
@@ -165,6 +215,7 @@ DIGIT_IPS = [
     ("http://\u06f1\u06f9\u06f2.\u06f0.\u06f2.\u06f5\u06f5/x", Action.BLOCK),
     ("http://\uff11\uff19\uff12.\u0660.\u0662.\u0665\u0665/", Action.BLOCK),
     ("https://\u0661.\u0662.\u0663.\u0664/", Action.ALLOW),
+    ("https://\u0661\u0669\u0662.\u0660.\u0662.\u0665\u0665./", Action.BLOCK),  # end dot
     ("https://\u0663\u0660\u0660.\u0661.\u0661.\u0661/", Action.ALLOW),  # 300: no address
 ]
 
@@ -191,6 +242,30 @@ def test_native_and_pure_agree(matcher: linkscreen.Matcher, tmp_path: Path) -> N
 
 
 def test_check_url_native_and_pure_agree(matcher: linkscreen.Matcher, tmp_path: Path) -> None:
-    urls = [*LISTED, *UNREAD, *NOT_HOSTS, *(u for u, _ in AS_SCANNED + DIGIT_IPS)]
+    urls = [
+        *LISTED,
+        *UNREAD,
+        *NOT_HOSTS,
+        *PLACEHOLDERS,
+        *(u for u, _ in AS_SCANNED + DIGIT_IPS + ATTACK14),
+    ]
     here = [check_answer(matcher, u) for u in urls]
     assert pure_answers(__name__, tmp_path, urls, "check_answer") == here
+
+
+@pytest.mark.parametrize(
+    ("url", "readings"),
+    [
+        ("http://192.0.2.256./", ["http://192.0.2.256/"]),
+        ("http://[jqxvw.example:443]/x", ["http://jqxvw.example/x"]),
+        ("http://[jqxvw.example]%40safe.test/", ["http://jqxvw.example/"]),
+        ("http://[one_word]/", []),
+        ("http://<your-domain>/", []),
+        ("http://[::1/", []),
+        ("mailto:a@b.example", []),
+    ],
+)
+def test_salvaged_readings(url: str, readings: list[str]) -> None:
+    from linkscreen._salvage import salvaged_urls
+
+    assert salvaged_urls(url) == readings

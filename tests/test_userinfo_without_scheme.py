@@ -40,7 +40,9 @@ ENTRIES = [
 WWW_USERINFO = ["www.paypal.test", "www.paypal.com", "WWW.Bank.Example.Test", "www.secure-login"]
 PLAIN_USERINFO = ["login", "paypal.test", "secure.bank.test", "support-team", "acct%2Bverify"]
 WWW_TAILS = ["", "/", "/login", "/login?next=%2Fhome", "?session=1", "#top", ":8080/login"]
-PATH_TAILS = ["/", "/login", "/a/b.html", "/login?x=1&y=2"]
+PATH_TAILS = ["/login", "/a/b.html", "/login?x=1&y=2", "/x1"]
+#: After a name written as a host, a lone slash, a query or a fragment are a link's too.
+DOTTED_TAILS = ["/", "?login", "#login"]
 CONTEXTS = [
     "{}",
     "check {} now",
@@ -76,6 +78,11 @@ def _positives() -> list[str]:
             for k, context in enumerate(CONTEXTS):
                 if (i + j + k) % 3 == 0:
                     cases.append(context.format(f"{user}@jqxvw.example{tail}"))
+    for i, user in enumerate(u for u in PLAIN_USERINFO if "." in u):
+        for j, tail in enumerate(DOTTED_TAILS):
+            for k, context in enumerate(CONTEXTS):
+                if (i + j + k) % 3 == 0:
+                    cases.append(context.format(f"{user}@jqxvw.example{tail}"))
     for context in CONTEXTS[:8]:  # a listed page behind a userinfo, with and without www.
         cases.append(context.format("www.paypal.test@qzvkt.example/gal/275/1"))
         cases.append(context.format("login@qzvkt.example/gal/275/1"))
@@ -85,7 +92,7 @@ def _positives() -> list[str]:
         "WWW.PAYPAL.TEST@JQXVW.EXAMPLE",
         "www.paypal[.]test@jqxvw[.]example/login",  # defanged
         "login@jqxvw[.]example/verify",
-        "a@b@jqxvw.example/x",  # the host is after the last "@"
+        "a@b@jqxvw.example/x1",  # the host is after the last "@"
         "www.paypal.test@jqxvw.example./login",  # a trailing root dot on the host
         "Your account is locked, verify at www.paypal.test@jqxvw.example/verify?id=8812 today",
         "www.paypal.test@jqxvw.example/login\nthanks",
@@ -101,6 +108,9 @@ POSITIVES = _positives()
 NEGATIVES = [
     # e-mail addresses in prose: a mail host is no link
     "alice@example.test",
+    "Please mail hello@jqxvw.example/ or call",  # a mailbox and "/" (attack 14)
+    "bob@jqxvw.example/cc",
+    "write alice@jqxvw.example/Bob Smith",
     "mail me at bob@mail.example.test.",
     "write to alice@jqxvw.example, or bob@jqxvw.example; thanks",
     "(carol@jqxvw.example)",
@@ -207,6 +217,9 @@ def test_no_link_to_the_mail_host(matcher: linkscreen.Matcher, text: str) -> Non
     "text",
     [
         "alice@example.test",
+        "Please mail hello@jqxvw.example/ or call",  # a mailbox and "/" (attack 14)
+        "bob@jqxvw.example/cc",
+        "write alice@jqxvw.example/Bob Smith",
         "bob@mail.example.test.",
         "git@github.example:o/r.git",
         "pin it: pkg@1.2.3/x",  # a version after "@" is no numeric host
@@ -223,8 +236,8 @@ def test_no_userinfo_reading(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "reading"),
     [
-        ("user:pw@jqxvw.example/x", "pw@jqxvw.example/x"),  # after "user:", not with it
-        ("key=alice@jqxvw.example/x", "alice@jqxvw.example/x"),  # after "key="
+        ("user:pw@jqxvw.example/x1", "pw@jqxvw.example/x1"),  # after "user:", not with it
+        ("key=alice@jqxvw.example/x1", "alice@jqxvw.example/x1"),  # after "key="
         ("a(b)@jqxvw.example/x", None),
     ],
 )
@@ -234,8 +247,10 @@ def test_a_userinfo_holds_no_scheme_or_key(text: str, reading: str | None) -> No
 
 
 def test_a_dotted_quad_behind_a_userinfo_is_read() -> None:
-    urls = {c.url for c in linkscreen.extract_links("login@192.0.2.55/x and www.a.test@192.0.2.55")}
-    assert urls == {"login@192.0.2.55/x", "www.a.test@192.0.2.55"}
+    urls = {
+        c.url for c in linkscreen.extract_links("login@192.0.2.55/x1 and www.a.test@192.0.2.55")
+    }
+    assert urls == {"login@192.0.2.55/x1", "www.a.test@192.0.2.55"}
 
 
 def test_native_and_pure_agree(matcher: linkscreen.Matcher, tmp_path: Path) -> None:

@@ -468,13 +468,15 @@ def code_signal(
     line: str | Line | None = None,
     embedded: bool = False,
     loose: bool = False,
+    markup: bool = False,
 ) -> Signal | None:
     """How strongly a reading reads as code: ``CODE`` when its own shape or a keyword says so
     (``self.user.email``, ``import a.b``, ``user_id.x =``), ``CODE_LIKE`` when only its letter
     case does (``bad.Example``, as in ``user.Name``): a person hiding a link can add that at
     will, so it holds a block back to ``warn`` rather than drop it. ``None``: not code.
     Arguments as for :func:`code_shaped`; ``loose``: the reading joined pieces of the text
-    (a space, a line break or punctuation read as a dot or closed)."""
+    (a space, a line break or punctuation read as a dot or closed); ``markup``: the text
+    holds tags elsewhere (``_markup_name``)."""
     if "/" in url and url[:4].lower() != "www.":
         host, _, path = url.partition("/")
         if loose and ":" not in host and _file_name(host):
@@ -544,7 +546,7 @@ def code_signal(
             return Signal.CODE  # "setup.py", "self.user.email", "logger.info"
         if before[-2:] in ("['", '["') or (before[-1:] == "`" and after[:1] == "`"):
             return Signal.CODE  # a subscript "df['user.email']", inline code `user.email`
-        if _markup_name(before, after):
+        if _markup_name(url, before, after, markup):
             return Signal.CODE  # ``"flask.app"``, <maven.compiler.source>
         if line is not None and (line.reads_as_code() or line.names_code_besides(url)):
             return Signal.CODE
@@ -582,13 +584,20 @@ def code_signal(
 CODE_WRITES = frozenset({Technique.SPACING, Technique.SCHEME_REPAIR})
 
 
-def _markup_name(before: str, after: str) -> bool:
+#: What a ``<name>`` follows in code: a C or Objective-C include or import, a template.
+_TAG_KEYWORD = re.compile(r"(?:#\s*(?:include|import)|\btemplate|\bimport)\s*$")
+
+
+def _markup_name(url: str, before: str, after: str, markup: bool = False) -> bool:
     """A literal in reStructuredText or Markdown (````"flask.app"````) or an XML element
     name (``<maven.compiler.source>11</maven.compiler.source>``, ``</app.name>``).
 
-    ``<name>`` alone, with no other tag near it, is no element: chat and mail wrap a bare
-    link in angle brackets (``<bad.example>``, RFC 3986 appendix C), so it is read as a link.
-    A type argument glued to its type (``List<java.lang.String>``) stays code."""
+    ``<name>`` alone, in a text with no other tag (``markup``: a closing or empty tag, an
+    XML declaration anywhere in it), is no element: chat and mail wrap a bare link in angle
+    brackets (``<bad.example>``, RFC 3986 appendix C), so it is read as a link. A type
+    argument glued to its type (``List<java.lang.String>``), a header or template argument
+    (``#include <a.h>``, ``template <a.b>``) and a JSX member component (``<Nav.Link>``,
+    capitalised) stay code."""
     if before[-2:] in ('`"', "`'") and after[:2] in ('"`', "'`"):
         return True
     if before[-2:] == "</":
@@ -598,7 +607,9 @@ def _markup_name(before: str, after: str) -> bool:
     ahead = before[:-1]
     last = ahead[-1:]
     glued = (last.isascii() and last.isalnum()) or last in ("_", "$", ",", "<")
-    return glued or "</" in after or "/>" in after or "</" in ahead or "/>" in ahead
+    if markup or url[:1].isupper() or _TAG_KEYWORD.search(ahead) is not None:
+        return True
+    return glued
 
 
 def _leading_dot(before: str) -> bool:

@@ -175,10 +175,10 @@ def has_control(text: str) -> bool:
 
 
 def blank_controls(text: str) -> str:
-    """``text`` with each control and terminal escape written as zero-width spaces of its
+    """``text`` with each control and terminal escape written as U+E000 (private use) of its
     length: the same indexes, judged as the nothing it is shown as (is a reading next to it
-    code?). A zero-width space is no word, space, bracket or operator to those rules."""
-    return _CONTROLS.sub(lambda m: "\u200b" * len(m.group()), text)
+    code?). That character is no word, space, bracket, operator or break to those rules."""
+    return _CONTROLS.sub(lambda m: "\ue000" * len(m.group()), text)
 
 
 def without_controls(text: str) -> str:

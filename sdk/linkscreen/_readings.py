@@ -788,6 +788,8 @@ class Reader:
                 if match.lastgroup == "punct" and match.start() in link_paths:
                     continue  # "?a=b&c=d" inside a link: its own reading is the whole link
                 joint = _ascii_joint(match)
+                if _NEW_LINK.match(text, joint.end) is not None:
+                    continue  # what starts with a scheme after a break is a link of its own
                 if joint.technique is Technique.LINE_BREAK and _wrapped(text, match):
                     joint = _Joint(joint.start, joint.end, "", Technique.LINE_WRAP)
                 if joint.technique is Technique.PROSE_SPACING and _any_in(
@@ -1094,6 +1096,10 @@ class _Covered:
         return k >= 0 and self._reach[k] > i
 
 
+#: A web scheme (or its common defang) written right after a line break or a space: a link
+#: of its own starts there, so the break before it joins nothing (five links on five lines
+#: are no one wrapped link nested five deep: attack 14 F15, F13).
+_NEW_LINK = re.compile(r"[ \t>]*(?:https?|hxxps?|ftp)://", re.IGNORECASE)
 _ODD_SPACE = re.compile(r"[^\S\x00-\x7f]")
 _SINGLE_SPACE = re.compile(r"(?<=\S) (?=\S)")
 
@@ -1697,16 +1703,21 @@ def host_of(url: str) -> tuple[str, bool]:
 #: ``key=alice@``: a scheme or a key, not a userinfo a link starts with)...
 _USERINFO = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~%+@-]*+")
 #: ... but for a ``www.`` name, which may fake a port (``www.paypal.test:443@bad.example``).
+#: A path after a mailbox's host that reads as a link's: four characters or more, or one
+#: with a further slash, a dot, a query or a digit.
+_USERINFO_PATH = re.compile(r"/(?:[^\s/?#.=]{4}|[^\s]*[/.?=0-9])")
 _WWW_USERINFO = re.compile(r"www\.[A-Za-z0-9][A-Za-z0-9._~%+@:-]*+", re.IGNORECASE)
 
 
 def userinfo_link(url: str) -> bool:
     """Whether a scheme-less ``x@host...`` is a link to ``host`` (attack 12): ``x`` is a
-    ``www.`` name (``www.paypal.test@bad.example``), or a path follows the host right away,
-    no port, with no other ``@`` in it (``login@bad.example/verify``; not
-    ``alice@a.test/bob@b.test``, a list of addresses). A browser opens the host after the
-    last ``@`` of the authority (RFC 3986 §3.2.1). Anything else is an e-mail address,
-    ``git@host:org/repo``, an scp target or ``admin@host:8080/x`` (docs/extraction.md)."""
+    ``www.`` name (``www.paypal.test@bad.example``), or a dotted name followed by a path,
+    query or fragment (``paypal.test@bad.example?login``), or a path of more than one short
+    word follows the host right away, no port, with no other ``@`` in it
+    (``login@bad.example/verify``; not ``bob@mail.test/cc``, ``alice@a.test/bob@b.test``).
+    A browser opens the host after the last ``@`` of the authority (RFC 3986 §3.2.1).
+    Anything else is an e-mail address, ``git@host:org/repo``, an scp target or
+    ``admin@host:8080/x`` (docs/extraction.md)."""
     cut = _HOST_END.search(url)
     authority = url if cut is None else url[: cut.start()]
     name, at, host = authority.rpartition("@")
@@ -1717,7 +1728,13 @@ def userinfo_link(url: str) -> bool:
     if _USERINFO.fullmatch(name) is None:
         return False
     rest = url[len(authority) :]
-    return ":" not in host and rest[:1] == "/" and "@" not in rest
+    if ":" in host or "@" in rest:
+        return False
+    if "." in name:  # a name written as a host ("paypal.test@bad.example?login"): the trick
+        return rest[:1] in ("/", "?", "#")
+    # a mailbox and a path: a path of more than one short word ("login@bad.example/verify"),
+    # not a mail address followed by "/" or "/cc" (attack 14)
+    return rest[:1] == "/" and _USERINFO_PATH.match(rest) is not None
 
 
 def _plausible(url: str, tlds: frozenset[str]) -> Technique | str | None:

@@ -16,7 +16,13 @@ import unicodedata
 
 from .canonical import WEB_SCHEMES
 
-__all__ = ["digit_address", "host_parts", "salvaged_urls"]
+__all__ = [
+    "digit_address",
+    "host_parts",
+    "salvaged_urls",
+    "templated",
+    "written_web_scheme",
+]
 
 #: A written scheme and its slashes; the scheme is checked against the web schemes.
 _WRITTEN_SCHEME = re.compile(r"\s*([A-Za-z][A-Za-z0-9+.\-]*):[/\\]*")
@@ -30,34 +36,71 @@ _DOT = re.compile(r"[.\uff0e\u3002\uff61]")
 _DOTTED = re.compile(r"[^\W_](?:[\w\-]*[^\W_])?(?:[.\uff0e\u3002\uff61][^\W_](?:[\w\-]*[^\W_])?)+")
 
 
-def host_parts(url: str) -> tuple[str, str, str, str] | None:
-    """``(scheme, before, host, after)`` of a URL with a web scheme written, split around
-    the host as written (userinfo and port are in ``before`` and ``after``), or None when
-    it has no web scheme written or its host does not look like a dotted host."""
+def written_web_scheme(url: str) -> str | None:
+    """The web scheme ``url`` is written with (a defanged one as the scheme it stands for),
+    or None."""
     written = _WRITTEN_SCHEME.match(url)
     if written is None:
         return None
     name = written[1].lower()
     scheme = _DEFANGED.get(name, name)
-    if scheme not in WEB_SCHEMES:
+    return scheme if scheme in WEB_SCHEMES else None
+
+
+#: What a refused host is read without: brackets and spaces around it, dots at its ends
+#: (``.`` ``。`` ``．`` ``｡`` and ``%2e``), an IPv6 zone (``%25eth0``).
+_HOST_EDGES = re.compile(
+    r"^(?:[\s\[\]]|%2[eE]|[.\uff0e\u3002\uff61])+|(?:[\s\[\]]|%2[eE]|[.\uff0e\u3002\uff61])+$"
+)
+_MAPPED = re.compile(r":(\d{1,3}(?:\.\d{1,3}){3})$")
+_ZONE = re.compile(r"%(?:25)?[A-Za-z0-9_.~-]*$")
+
+
+#: Template and placeholder syntax in an authority (``<your-domain>``, ``${HOST}``,
+#: ``{{ host }}``, ``%s``): no host anyone reads.
+_TEMPLATE = re.compile(r"[<>{}$|^`\"']|%s|\s")
+
+
+def templated(url: str) -> bool:
+    """Whether the authority of ``url`` is written with template or placeholder syntax."""
+    written = _WRITTEN_SCHEME.match(url)
+    begin = 0 if written is None else written.end()
+    end = _AUTHORITY_END.search(url, begin)
+    return _TEMPLATE.search(url, begin, len(url) if end is None else end.start()) is not None
+
+
+def host_parts(url: str) -> tuple[str, str, str, bool] | None:
+    """``(before, host, after, bracketed)`` of a URL with a web scheme written, split around
+    its host as a person reads it (userinfo and port are in ``before`` and ``after``; the
+    host without the brackets, spaces, end dots and IPv6 zone around it), or None when it
+    has no web scheme written or that host does not look like a dotted name or address."""
+    scheme = written_web_scheme(url)
+    if scheme is None:
         return None
-    begin = written.end()
+    begin = _WRITTEN_SCHEME.match(url).end()  # type: ignore[union-attr]
     end = _AUTHORITY_END.search(url, begin)
     stop = len(url) if end is None else end.start()
     at = url.rfind("@", begin, stop)
     start = begin if at < 0 else at + 1
     host_port = url[start:stop]
-    if host_port.startswith("["):  # "[jqxvw.example]": no IPv6 address, or none closed
-        close = host_port.find("]")
-        host = host_port[1:] if close < 0 else host_port[1:close]
-        after = url[start + 1 + len(host) + (close >= 0) :]
+    bracketed = host_port.startswith("[")
+    if bracketed:  # "[jqxvw.example]": no IPv6 address, or none closed
+        close = host_port.rfind("]")
+        written = host_port if close < 0 else host_port[: close + 1]
+        host = _ZONE.sub("", written.strip("[] \t").strip("[]"))
+        mapped = _MAPPED.search(host)
+        if mapped is not None:  # "::ffff:192.0.2.55" with a zone: the IPv4 address in it
+            host = mapped.group(1)
+        elif host.count(":") == 1:  # "[name.example:443]": a port written inside
+            host = host.partition(":")[0]
     else:
-        host = host_port.partition(":")[0]
-        after = url[start + len(host) :]
+        written = host_port.partition(":")[0]
+        host = written
+    after = url[start + len(written) :]
+    host = _HOST_EDGES.sub("", host)
     if not host or _DOTTED.fullmatch(host) is None:
         return None
-    before = f"{scheme}://" + url[begin:start]
-    return scheme, before, host, after
+    return f"{scheme}://" + url[begin:start], host, after, bracketed
 
 
 def salvaged_urls(url: str) -> list[str]:
@@ -67,7 +110,11 @@ def salvaged_urls(url: str) -> list[str]:
     parts = host_parts(url)
     if parts is None:
         return []
-    _, before, host, after = parts
+    before, host, after, _ = parts
+    if after[:1] not in ("", ":", "/", "\\", "?", "#"):
+        # "[name.example]%40other.test/": what is glued after the host is no part of it
+        cut = _AUTHORITY_END.search(after)
+        after = "" if cut is None else after[cut.start() :]
     port = _PORT.match(after)
     tail = after[port.end() :] if port is not None else after
     if port is not None and port[0][1:].isascii() and port[0][1:].isdigit():
@@ -86,9 +133,9 @@ def digit_address(url: str) -> str | None:
     IDN host in a top-level domain that cannot exist, a person reads the address. None
     otherwise (every other host, digits of another script inside a name included)."""
     parts = host_parts(url)
-    if parts is None or parts[2].isascii():
+    if parts is None or parts[1].isascii():
         return None
-    _, before, host, after = parts
+    before, host, after, _ = parts
     labels = _DOT.split(host)
     if len(labels) != 4 or not all(label and all(map(_is_digit, label)) for label in labels):
         return None

@@ -63,12 +63,14 @@ def canonicalize(url: str) -> str:
     return _canonical(_prepare(url), url, browser=True)
 
 
-def canonical_variants(url: str) -> list[str]:
+def canonical_variants(url: str, refused: list[InvalidURLError] | None = None) -> list[str]:
     """Every distinct canonical URL that a reader of ``url`` could reach, browser reading first.
 
     Where parsers disagree (``\\`` before ``@``, ``%2F`` or ``%40`` in the authority) each
     reading is included: ``http://example.com%2F@evil.com/`` gives both ``evil.com`` and
-    ``example.com``. Raises :class:`linkscreen.InvalidURLError` only if no reading is valid.
+    ``example.com``. Raises :class:`linkscreen.InvalidURLError` only if no reading is valid;
+    when the browser reading is refused but another is valid, its error is appended to
+    ``refused`` (if given).
     """
     text = _prepare(url)
     if "%" not in text and "\\" not in text:  # no trigger anywhere: one reading
@@ -89,6 +91,8 @@ def canonical_variants(url: str) -> list[str]:
         try:
             canonical = _canonical(reading, url, browser=browser)
         except InvalidURLError as exc:
+            if first_error is None and refused is not None and reading is text and browser:
+                refused.append(exc)
             first_error = first_error or exc
             continue
         if canonical not in variants:

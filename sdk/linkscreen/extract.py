@@ -284,11 +284,17 @@ def _as_shown(view: View) -> View:
     return view if view is start else refang(view)
 
 
-#: Characters drawn as a blank or as nothing that stand between words (zero-width space,
-#: word joiner, zero-width no-break space, Mongolian vowel separator, the braille blank and
-#: the Hangul fillers, invisible operators): the as-written reading drops them, a reader sees
-#: a break. Joiners inside words (ZWJ, ZWNJ, soft hyphen, variation selectors) are not here.
-_BREAKS = re.compile("[\u200b\u2060-\u2064\ufeff\u180e\u2800\u3164\uffa0\u115f\u1160]")
+#: Characters drawn as a blank or as nothing (zero-width space, word joiner, BOM, U+180E,
+#: the braille blank, the Hangul fillers, invisible operators; bidi marks, embeddings and
+#: isolates, which apps put around names and links; joiners, the soft hyphen, variation and
+#: tag characters, interlinear annotation marks, Khmer inherent vowels): the as-written
+#: reading drops them, so a word glued by one onto a host is read as a break there too. A
+#: break splits only readings; the text as written is still read whole.
+_BREAKS = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u2069\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb"
+    "\U000e0000-\U000e007f]"
+)
 
 
 #: A hyphen at a line's end between letters or digits, and the line break after it (a
@@ -707,6 +713,8 @@ def _extract_window(
     window_results: dict[tuple[int, int, str], Candidate] = {}
     # a terminal escape is judged as the blank it is shown as, not as code ("\x1b[38:2:0m")
     judged = _fold.blank_controls(text) if "\x1b" in text or "\x9b" in text else text
+    if not text.isascii() and _BREAKS.search(judged) is not None:
+        judged = _BREAKS.sub(" ", judged)  # judged as the break it is read as: "bob@\u200bx"
     lines = _Lines(judged)
     for item in found:
         key = (item.start + offset, item.end + offset, item.url)
@@ -735,6 +743,10 @@ def _extract_window(
     results.update(window_results)
 
 
+#: Markup elsewhere in a text: a closing or empty tag, an XML declaration, a doctype.
+_MARKUP_TAGS = re.compile(r"</[A-Za-z]|/>|<\?xml|<!(?:DOCTYPE|--)", re.IGNORECASE)
+
+
 #: How far a line is read around a reading to judge whether it is code (each side). A
 #: longer line is judged in pieces of twice this, starting every ``_LINE_CHARS`` characters.
 _LINE_CHARS = 512
@@ -754,14 +766,22 @@ class _Lines:
     length, not its length per reading.
     """
 
-    __slots__ = ("_breaks", "_held", "signals", "text")
+    __slots__ = ("_breaks", "_held", "_markup", "signals", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self._markup: bool | None = None
         self._breaks: list[int] | None = None
         self._held: dict[tuple[int, int], Line] = {}
         #: ``code_signal`` by its arguments (a line compares by identity: one per piece)
-        self.signals: dict[tuple[str, str, str, Line | None, bool, bool], Signal | None] = {}
+        self.signals: dict[tuple[str, str, str, Line | None, bool, bool, bool], Signal | None] = {}
+
+    def has_markup(self) -> bool:
+        """Whether the text holds a closing or empty tag, an XML declaration or a doctype
+        anywhere: then a ``<name>`` in it is an element, not a link in angle brackets."""
+        if self._markup is None:
+            self._markup = _MARKUP_TAGS.search(self.text) is not None
+        return self._markup
 
     def around(self, start: int, end: int) -> Line:
         """The line or piece that judges ``text[start:end]``."""
@@ -826,7 +846,8 @@ def _candidate(item: Found, offset: int, text: str, lines: _Lines | None = None)
     elif item.loose and "/" not in item.url:
         line = lines.around(item.start, item.end)
     # the same name in the same context on the same line (a repeated word) is judged once
-    judged = (item.url, before, after, line, embedded, item.loose)
+    markup = before[-1:] == "<" and lines.has_markup()
+    judged = (item.url, before, after, line, embedded, item.loose, markup)
     if judged in lines.signals:
         code = lines.signals[judged]
     else:

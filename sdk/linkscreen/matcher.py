@@ -23,7 +23,13 @@ from ._fastnew import builder
 from ._fold import has_control, without_controls
 from ._probe import Checked, NativeProbe, Probe, make_probe
 from ._readings import OTHER_SCHEMES, host_of
-from ._salvage import digit_address, salvaged_urls
+from ._salvage import (
+    digit_address,
+    host_parts,
+    salvaged_urls,
+    templated,
+    written_web_scheme,
+)
 from ._surrogates import LONE_SURROGATE, as_read, as_shown
 from ._wrappers import WrapperRule, default_rules, may_wrap, targets
 from .bundle import Bundle
@@ -57,6 +63,11 @@ from .shortlinks import shortener_of
 __all__ = ["Matcher"]
 
 _ALLOW = Action.ALLOW
+#: A web URL written plainly: a web scheme and an authority of host characters only.
+_PLAIN_AUTHORITY = re.compile(r"(?:https?|ftp)://[A-Za-z0-9.\-_~:@\[\]]*(?:[/?#]|$)", re.I)
+#: How much of a URL's path ``check_url`` also reads as ``scan_text`` does, past a host in
+#: other scripts (its host and the start of its path, where a look-alike reading lives).
+_SCANNED_URL_CHARS = 256
 
 #: Path cuts tried, longest first, when a URL is past a canonicaliser limit.
 _PREFIX_TRIES = 8
@@ -169,15 +180,32 @@ class Matcher:
         A URL past a canonicaliser limit is checked on its host (``Verdict.host_only``); one
         whose host cannot be read either is ``unchecked``. Both are incomplete and answer at
         least ``incomplete_action``. A string that is no web URL at all (``javascript:``) is
-        ``allow`` with ``error`` saying why.
+        ``allow`` with ``error`` saying why. A URL whose host is written in other scripts,
+        or whose scheme or host is not plainly written (``h**p://``, ``host%20``, ``host<``),
+        answers at least what ``scan_text`` answers for it (ADR 0029).
         """
         if not url.isascii():
-            # a host or path in other scripts may hide a look-alike or a dot that a browser
-            # reads as a letter (U+2024, U+FE52): checked as scan_text reads it too
-            general = self._unwrapped(url, self._general(url, techniques), techniques)
-            return self._as_scanned(url, general)
+            verdict = self._unwrapped(url, self._general(url, techniques), techniques)
+        else:
+            plain = _PLAIN_AUTHORITY.match(url) is not None
+            verdict = self._ascii_check(url, techniques, plain and "\\" not in url)
+            if plain or "//" not in url[:16]:
+                return verdict  # the common case: a plainly written web URL
+        if verdict.action is Action.BLOCK:
+            return verdict
+        head = _AUTHORITY.match(url)
+        authority = head.group() if head is not None else url[:_SCANNED_URL_CHARS]
+        if not url.isascii() and authority.isascii():
+            return verdict
+        # a host in other scripts may hide a look-alike or a dot that a browser reads as a
+        # letter (U+2024, U+FE52), a defanged scheme or a stray mark a host: read as text too
+        return self._as_scanned(url[: len(authority) + _SCANNED_URL_CHARS], verdict)
+
+    def _ascii_check(self, url: str, techniques: Iterable[str], plain: bool) -> Verdict:
+        """``check_url`` of an ASCII URL: the C core's one call where it can answer
+        (``plain``: no escape or backslash can make parsers disagree on its host)."""
         screen = self._screen
-        if screen is not None:
+        if screen is not None and (plain or not _odd_authority(url)):
             # the C core, one call (ls_bundle_screen_url): a URL without control characters
             # whose check is complete is answered here, the common one (no match) cheaply,
             # with its readings read from C only if the app asks for them
@@ -197,23 +225,21 @@ class Matcher:
                 return self._unwrapped(url, self._found_verdict(url, found, techniques), techniques)
         return self._unwrapped(url, self._general(url, techniques), techniques)
 
-    def _as_scanned(self, url: str, verdict: Verdict) -> Verdict:
-        """``verdict`` of a URL that is not plain ASCII, or, when ``scan_text`` of the URL
-        alone answers more severely (a look-alike host, a dot look-alike, an invisible
-        character; ADR 0029), that answer: ``check_url`` never answers less than the same
-        link answers in a message."""
-        found = self.scan_text(url)
-        action = found.action
-        if action.severity <= verdict.action.severity:
+    def _as_scanned(self, written: str, verdict: Verdict) -> Verdict:
+        """``verdict`` of a URL whose host is not plain ASCII, or, when ``scan_text`` of
+        ``written`` (the URL to its host and ``_SCANNED_URL_CHARS`` more) answers more
+        severely (a look-alike host, a dot look-alike, an invisible character; ADR 0029),
+        that answer: ``check_url`` never answers less than the same link in a message."""
+        url = verdict.url
+        found = self.scan_text(written)
+        # the URL itself was read by its own plan: a limit of the extra reading (16 joints)
+        # leaves that plan complete, so only the findings count here
+        worst = max(found, key=lambda f: f.action.severity, default=None)
+        if worst is None or worst.action.severity <= verdict.action.severity:
             return verdict
-        worst = next((f for f in found if f.action == action), None)
+        action = worst.action
         signals = verdict.signals
         notes = verdict.notes
-        if not found.complete:
-            signals = tuple(dict.fromkeys((*signals, Signal.UNCHECKED)))
-            notes = (*notes, *(f"not checked: {note}" for note in found.notes))
-        if worst is None:  # only the scan's incompleteness raised it
-            return replace(verdict, action=action, signals=signals, notes=notes)
         read = worst.verdict
         kinds = ", ".join(str(t) for t in worst.techniques) or "as written"
         note = f"read as {worst.url[:200]!r} ({kinds}), as scan_text reads it in a message"
@@ -321,7 +347,9 @@ class Matcher:
 
     def _check(self, url: str, techniques: Iterable[str] = ()) -> Verdict:
         probe = self._probe
-        found = probe.check(url) if isinstance(probe, NativeProbe) else None
+        found = None
+        if isinstance(probe, NativeProbe) and not _odd_authority(url):
+            found = probe.check(url)
         if found is not None:
             return self._found_verdict(url, found, techniques)
         kinds = tuple(map(Technique, techniques)) if techniques else ()
@@ -506,15 +534,16 @@ class Matcher:
     def _plan(self, url: str, schemes: bool = True) -> _Plan:
         """How to check ``url``; ``schemes=False`` leaves a refused scheme refused (for the
         extractor's readings: it reads app-launch and unknown schemes itself)."""
+        refused: list[InvalidURLError] = []
         try:
-            variants = canonical_variants(url)
+            variants = canonical_variants(url, refused)
         except URLLimitError as exc:
             return self._host_only_plan(url, exc)
         except InvalidURLError as exc:
             head = self._head_plan(url, exc)
             if head is not None:
                 return head
-            salvaged = self._salvaged_plan(url, exc)
+            salvaged = self._salvaged_plan(url, exc, schemes)
             if salvaged is not None:
                 return salvaged
             if schemes:
@@ -536,6 +565,16 @@ class Matcher:
                 dict.fromkeys(e for v in variants for e in canonical_expressions(v, psl))
             )
         shortened = shortener_of(variants[0], self._shorteners) is not None
+        if refused and written_web_scheme(url) is not None:
+            # the browser refuses it ("https://10.0.0.999\\x"); another parser's reading is
+            # not what a person reads: checked as the refused host too, incomplete
+            salvaged = self._salvaged_plan(url, refused[0], True)
+            assert salvaged is not None
+            return replace(
+                salvaged,
+                expressions=tuple(dict.fromkeys((*salvaged.expressions, *expressions))),
+                shortened=shortened or salvaged.shortened,
+            )
         return _Plan(variants[0], expressions, shortened=shortened)
 
     def _head_plan(self, url: str, refused: InvalidURLError) -> _Plan | None:
@@ -563,15 +602,22 @@ class Matcher:
         shortened = shortener_of(variants[0], self._shorteners) is not None
         return _Plan(variants[0], expressions, refused.reason, (), (note,), shortened)
 
-    def _salvaged_plan(self, url: str, refused: InvalidURLError) -> _Plan | None:
+    def _salvaged_plan(self, url: str, refused: InvalidURLError, strict: bool) -> _Plan | None:
         """A web URL refused for its host (``http://192.0.2.256/``, ``http://[a.example]/``,
         digits of another script), checked as a person reads its host (``_salvage``;
         ADR 0029). A browser opens no such URL, so what a client opens for it cannot be
-        known: the plan is incomplete (``unchecked``), never a silent ``allow``. None when
-        the URL has no web scheme written or nothing in it reads as a dotted host."""
-        readings = salvaged_urls(url)
-        if not readings:
+        known: the plan is incomplete (``unchecked``), never a silent ``allow``.
+
+        ``strict`` (``check_url``: a URL an app is about to open): every web URL refused
+        so is incomplete. Else (a reading of message text) None when nothing in it reads as
+        a dotted name or address (``http://<your-domain>/``), and a name in brackets that
+        matches nothing is a placeholder (``https://[your.domain]/``): complete."""
+        if written_web_scheme(url) is None:
             return None
+        readings = salvaged_urls(url)
+        parts = host_parts(url)
+        if not readings and (not strict or templated(url)):
+            return None  # "http://<your-domain>/", "https://${HOST}/": no host to read
         psl = self._psl
         found: list[str] = []
         checked: list[str] = []
@@ -589,12 +635,13 @@ class Matcher:
         else:
             note += "not checked: no reading of its host is a host"
         shortened = bool(checked) and shortener_of(checked[0], self._shorteners) is not None
+        placeholder = not strict and parts is not None and parts[3] and checked
         return _Plan(
             checked[0] if checked else None,
             tuple(dict.fromkeys(found)),
             refused.reason,
-            (Signal.UNCHECKED,),
-            (note,),
+            () if placeholder else (Signal.UNCHECKED,),
+            () if placeholder else (note,),
             shortened,
         )
 
@@ -762,6 +809,17 @@ class Matcher:
                 found.append(Match(info.id, info.action, info.category, kind, expression, info))
         found.sort(key=lambda m: -m.action.severity)
         return tuple(found)
+
+
+def _odd_authority(url: str) -> bool:
+    """Whether ``url`` may hold a backslash or an escape in its authority, where parsers
+    disagree and the browser may refuse what another reads (the pure plan decides)."""
+    if "\\" in url:
+        return True
+    if "%" not in url:
+        return False
+    head = _AUTHORITY.match(url)
+    return head is None or "%" in head.group()
 
 
 def _trimmed_context(held: Context, hosts: tuple[str, ...], paths: tuple[str, ...]) -> list[str]:

@@ -86,6 +86,8 @@ T_PAYLOADS = ("tests/test_fail_closed_payloads.py",)
 T_REFUSED = ("tests/test_refused_hosts.py",)
 T_BREAKS = ("tests/test_breaks_and_brackets.py",)
 T_A13 = ("tests/test_attack13_misses.py",)
+T_A14 = ("tests/test_attack14.py", "tests/test_refused_hosts.py")
+T_USERINFO = ("tests/test_userinfo_without_scheme.py", "tests/test_attack14.py")
 
 
 def _off(file: str, condition: str, tests: tuple[str, ...]) -> Mutant:
@@ -609,34 +611,24 @@ MUTANTS: tuple[Mutant, ...] = (
     _off(MATCHER, "salvaged is not None", T_REFUSED),
     Mutant(
         MATCHER,
-        "            (Signal.UNCHECKED,),\n            (note,),",
-        "            (),\n            (note,),",
+        "() if placeholder else (Signal.UNCHECKED,),",
+        "(),",
         T_REFUSED,
     ),
     Mutant(
         MATCHER,
-        "if not url.isascii():\n            # a host or path",
-        "if False:\n            # a host or path",
+        "if not url.isascii() and authority.isascii():",
+        "if True:",
         T_REFUSED,
     ),
     _off(MATCHER, "address is not None", T_REFUSED),
     Mutant(SALVAGE, "if not host or _DOTTED.fullmatch(host) is None:", "if not host:", T_REFUSED),
     _off(SALVAGE, "digits != host", T_REFUSED),
-    _off(SALVAGE, 'host_port.startswith("[")', T_REFUSED),
+    _off(SALVAGE, "bracketed", T_REFUSED),
     # ---- a word break hidden as a blank or zero-width character; <host> (ADR 0012) --------
     _off(EXTRACT, "_BREAKS.search(text) is not None", T_BREAKS),
-    Mutant(
-        EVIDENCE,
-        'return glued or "</" in after or "/>" in after or "</" in ahead or "/>" in ahead',
-        "return True",
-        T_BREAKS,
-    ),
-    Mutant(
-        EVIDENCE,
-        'return glued or "</" in after or "/>" in after or "</" in ahead or "/>" in ahead',
-        "return glued",
-        T_BREAKS,
-    ),
+    Mutant(EVIDENCE, "    return glued\n", "    return True\n", T_BREAKS),
+    Mutant(EVIDENCE, "    return glued\n", "    return False\n", T_BREAKS),
     # ---- attack 13: escapes, markup, shouted schemes, defang words (ADR 0012) ------------
     Mutant(FOLD, '    "|\\x9b[0-9;:?<=>]+[ -/]*[@-~]"\n', "", T_A13),
     Mutant(FOLD, '    "|\\x1b[ -/]+[0-~]|\\x1b[78=>]"\n', "", T_A13),
@@ -652,4 +644,35 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(EXTRACT, "alternatives.append(refang(wide))", "alternatives.append(wide)", T_A13),
     Mutant(READINGS, "body = body if sep else url", "body = url", T_A13),
     Mutant(APPSCHEMES, '"microsoft-edge", "view-source", "blob"', '"microsoft-edge"', T_A13),
+    # ---- attack 14: joins across a new link, unseen breaks, <name>, refused hosts --------
+    _off(READINGS, "_NEW_LINK.match(text, joint.end) is not None", T_A14),
+    Mutant(
+        EXTRACT,
+        '        judged = _BREAKS.sub(" ", judged)',
+        "        pass",
+        T_A14,
+    ),
+    _off(EVIDENCE, "markup or url[:1].isupper() or _TAG_KEYWORD.search(ahead) is not None", T_A14),
+    Mutant(MATCHER, 'if plain or "//" not in url[:16]:', "if True:", T_A14),
+    _off(MATCHER, "refused and written_web_scheme(url) is not None", T_A14),
+    Mutant(
+        MATCHER,
+        "if not readings and (not strict or templated(url)):",
+        "if not readings:",
+        T_A14,
+    ),
+    Mutant(
+        MATCHER,
+        "placeholder = not strict and parts is not None and parts[3] and checked",
+        "placeholder = False",
+        T_A14,
+    ),
+    Mutant(SALVAGE, '    host = _HOST_EDGES.sub("", host)', "    pass", T_A14),
+    _off(READINGS, '"." in name', T_USERINFO),
+    Mutant(
+        READINGS,
+        'return rest[:1] == "/" and _USERINFO_PATH.match(rest) is not None',
+        'return rest[:1] == "/"',
+        T_USERINFO,
+    ),
 )
