@@ -46,8 +46,10 @@ __all__ = [
     "line_reads_as_code",
     "port_host",
     "separator_mark",
+    "spaced_ellipsis",
     "weigh",
     "word_pair_mark",
+    "word_slash_pair",
 ]
 
 PROSE_TECHNIQUES = frozenset(
@@ -103,7 +105,17 @@ _REVERSED_ROOTS = frozenset(
 _CODE_BEFORE = re.compile(
     r"(?:\bimport|\bpackage|\bextends|\bimplements|\bstatic|\bthrows|\bclass|\bdef"
     r"|\bvar|\bconst|\bval|\breturn|\byield|\bdel|\bputs|\bthrow|\btypeof|@|->|::"
-    r"|require\(\s*['\"]|import\(\s*['\"])\s*$"
+    r"|require\(\s*['\"]|import\(\s*['\"]"
+    r"|:=)\s*$"  # Go's and Python's ":=" (tenth round, alarms 2)
+)
+#: A condition opened by a control keyword and its bracket (``if (``, ``while (!``), and what
+#: code writes after the condition closes: a block, a statement end, a statement keyword, a
+#: call or an assignment, an operator (``if (session.log.in) return;``); prose goes on in
+#: words (``if (app.jqxvw.example) is down``). Tenth round, alarms 2 (C1).
+_CONDITION_BEFORE = re.compile(r"\b(?:if|elif|elsif|while|until|unless|switch|for|when)[ \t]*\($")
+_CONDITION_AFTER = re.compile(
+    r"\)*[ \t]*(?:[{;]|$|\n|(?:return|throw|break|continue|goto|echo|die)\b"
+    r"|[A-Za-z_$][\w$.]*[ \t]*[(=]|&&|\|\||[=!<>]=|\?)"
 )
 _CODE_AFTER = re.compile(
     r"(?:[(\[{=]|\s*=\s|:(?=[^\s/])|\.[A-Za-z_$]|\s+import\b|\s*[-+*/]=|\s*\?[:.]|!!|\+\+|--"
@@ -118,7 +130,12 @@ CONTEXT_CHARS = 12
 _WORD = re.compile(r"[A-Za-z]{1,12}")
 #: A path segment prose makes: a word, and whatever non-ASCII text is glued after it (an
 #: emoji, CJK text: "log in/out🙂" is the same words as "log in/out").
-_PATH_WORD = re.compile(r"[A-Za-z]{1,12}(?:-[A-Za-z]{1,12}){0,2}(?:\(s\)|['’]s)?[^\x00-\x7f]*")
+#: Two words glued by a mark count as one ("log~in/sign~up": the pair's own mark), and a
+#: sentence's full stop may end it ("log～in/out."; tenth round, alarms 2).
+_PATH_WORD = re.compile(
+    r"[A-Za-z]{1,12}(?:-[A-Za-z]{1,12}){0,2}(?:\(s\)|['’]s)?"
+    r"(?:[~#\uff5e\uff03\u2219\uff0e][A-Za-z]{1,12})?\.?[^\x00-\x7f]*"
+)
 
 
 #: Top-level domains that are also source-file extensions: ``setup.py``, ``README.md``,
@@ -197,13 +214,19 @@ _IDENT = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]{0,63}")
 #: short bundle of letters first (``tar xf``); a ``#`` comment may end it. ``cp hello.world
 #: /tmp/``, ``mv log.in log.out``, ``chmod +x run.me``, ``export LOG_IN=1 # log.in``; not
 #: ``open hello.world in the browser`` (a sentence goes on in words).
-_SHELL_FILE_LINE = (
-    r"^\s*(?:\$\s+)?(?:sudo\s+)?(?:cp|mv|rm|ln|cat|ls|ll|touch|chmod|chown|chgrp|mkdir|rmdir"
+_SHELL_FILE_COMMAND = (
+    r"(?:\$\s+)?(?:sudo\s+)?(?:cp|mv|rm|ln|cat|ls|ll|touch|chmod|chown|chgrp|mkdir|rmdir"
     r"|stat|file|wc|du|diff|cmp|head|tail|less|more|bat|scp|rsync|sftp|tar|zip|unzip|gzip"
     r"|gunzip|bzip2|xz|7z|vi|vim|nvim|nano|emacs|pico|open|xdg-open|code|subl|export|source)"
     r"(?:[ \t]+[A-Za-z]{1,3}(?=[ \t]))?"
-    r"(?:[ \t]+(?=[\w.~*+/=:@-]*[./~*_=+0-9-])[\w.~*+/=:@-]+)+[ \t]*(?:#[^\n]*)?$"
+    r"(?:[ \t]+(?=[\w.~*+/=:@-]*[./~*_=+0-9-])[\w.~*+/=:@-]+)+[ \t]*"
 )
+_SHELL_FILE_LINE = r"^\s*" + _SHELL_FILE_COMMAND + r"(?:#[^\n]*)?$"
+#: The same command as inline code anywhere in a line (`` `cp log.in /tmp/` ``, "run ```mv
+#: a.b c/``` now"; tenth round, alarms 2): chat quotes a command between backticks, and a
+#: name inside the span is judged as it would be on the command's own line (a name outside
+#: it, "`cp a.b /tmp/` then open bad.example", is not: the line is no code line).
+_SHELL_FILE_SPAN = re.compile(r"`[ \t]*" + _SHELL_FILE_COMMAND + r"(?:#[^`\n]*)?`")
 #: Marks of a line of code, a log or a config file (docs/extraction.md, "reads as code"),
 #: each with the substrings it cannot match without (any one of them; none: anchored at the
 #: line's start, so cheap): ``line_reads_as_code`` tries a mark only when its line holds one.
@@ -354,13 +377,14 @@ class Line:
     first time a reading asks and then kept, so a line of many readings is read once.
     """
 
-    __slots__ = ("_code", "_keys", "_names", "_unmarked", "text")
+    __slots__ = ("_code", "_keys", "_names", "_shell", "_unmarked", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._code: bool | None = None
         self._keys: bool | None = None
         self._names: frozenset[str] | None = None
+        self._shell: list[tuple[int, int]] | None = None
         self._unmarked: Line | None = None
 
     def unmarked(self) -> Line:
@@ -376,6 +400,26 @@ class Line:
         if self._code is None:
             self._code = line_reads_as_code(self.text)
         return self._code
+
+    def in_shell_span(self, name: str, before: str, after: str) -> bool:
+        """Whether ``name``, with ``before`` and ``after`` around it as in the line, lies
+        inside a shell command quoted as inline code (``_SHELL_FILE_SPAN``)."""
+        if self._shell is None:
+            text = self.text
+            found = _SHELL_FILE_SPAN.finditer(text) if "`" in text else ()
+            self._shell = [m.span() for m in found]
+        if not self._shell:
+            return False
+        lead = before.rpartition("\n")[2]
+        needle = lead + name + after.partition("\n")[0]
+        at = self.text.find(needle)
+        while at >= 0:
+            start = at + len(lead)
+            end = start + len(name)
+            if any(lo < start and end < hi for lo, hi in self._shell):
+                return True
+            at = self.text.find(needle, at + 1)
+        return False
 
     def key_rows(self) -> bool:
         """Whether every non-blank row starts with a dotted key and ``=`` or ``:``."""
@@ -449,6 +493,34 @@ def port_host(url: str) -> str | None:
     return match.group(1) if match is not None else None
 
 
+#: A row that opens with a control keyword and holds only its condition: the keyword (after
+#: ``}``, ``else`` or ``return``), an optional ``not`` or ``!``, the name, then ``:``, an
+#: ``&&``/``||`` or the row's end (Ruby's ``unless session.log.in``, Python's ``while not
+#: user.log.in: pass``); the row's end only after a member chain of three or more labels
+#: (``if log.in`` alone is no code). Prose goes on in words after a name ("if log.in works").
+_CONDITION_ROW = (
+    r"[ \t]*(?:\}[ \t]*)?(?:else[ \t]+)?(?:(?:return|next|break|continue|raise)[ \t]+)?"
+    r"(?:if|elif|elsif|unless|until|while)[ \t]+(?:not[ \t]+)?!*{name}"
+    r"[ \t]*(?::(?:[ \t]|$)|&&|\|\|{end})"
+)
+_CONDITION_WORDS = ("if", "unless", "until", "while")
+
+
+def _condition_row(text: str, name: str) -> bool:
+    """Whether a row of ``text`` is a condition of ``name`` alone (``_CONDITION_ROW``)."""
+    if not any(word in text for word in _CONDITION_WORDS):
+        return False
+    pattern = _condition_pattern(name)
+    return any(pattern.match(row) for row in text.split("\n") if name in row)
+
+
+@functools.lru_cache(maxsize=4096)
+def _condition_pattern(name: str) -> re.Pattern[str]:
+    """``_CONDITION_ROW`` for one name."""
+    end = "|$" if name.count(".") >= 2 else ""
+    return re.compile(_CONDITION_ROW.replace("{name}", re.escape(name)).replace("{end}", end))
+
+
 def code_shaped(
     url: str, before: str, after: str, line: str | None = None, embedded: bool = False
 ) -> bool:
@@ -494,6 +566,13 @@ def code_signal(
         url = named  # "connect to db.host:5432": the host, judged on its line
     if "/" in url or ":" in url or url[:4].lower() == "www.":
         return None
+    # "if (!user.log.in)": a WHATWG host may hold "!", so a logical not glued to a member
+    # chain is read with it; the chain is judged with the not before it (tenth round, C1)
+    bangs = len(url) - len(url.lstrip("!"))
+    if bangs and identifier_shaped(url[bangs:]):
+        url = url[bangs:]
+    else:
+        bangs = 0
     name, question, rest = url.partition("?")
     if question and rest[:1] in ".[" and identifier_shaped(name):
         return Signal.CODE  # "free.gift?.id": optional chaining, read as a query by chance
@@ -550,19 +629,26 @@ def code_signal(
             return Signal.CODE  # ``"flask.app"``, <maven.compiler.source>
         if line is not None and (line.reads_as_code() or line.names_code_besides(url)):
             return Signal.CODE
+        if line is not None and line.in_shell_span("!" * bangs + url, before, after):
+            return Signal.CODE  # "`cp log.in /tmp/`": a command quoted as inline code
+        if line is not None and _condition_row(line.text, url):
+            return Signal.CODE  # "unless session.log.in", "while not self.ok: pass"
         if _leading_dot(before):
             return Signal.CODE  # "from .sansio.app", ".btn.show", "the .app.run"
     if _CODE_BEFORE.search(before):
         return Signal.CODE
-    if (before[-1:] and _IDENTIFIER.fullmatch(before[-1])) or (
+    if _CONDITION_BEFORE.search(before) and _CONDITION_AFTER.match(after) is not None:
+        return Signal.CODE  # "if (session.log.in) return;", "while (!auth.log.in) wait();"
+    if (not bangs and before[-1:] and _IDENTIFIER.fullmatch(before[-1])) or (
         after[:1] and _IDENTIFIER.fullmatch(after[0])
     ):
         return Signal.CODE  # "user_profile.group.chat_id": a piece of a longer identifier
     own_line = before.rpartition("\n")[2]
     at_line_start = not own_line.strip(" \t") and ("\n" in before or len(before) < CONTEXT_CHARS)
-    if before[-1:] == "!":
-        # a logical not: "!user.email" opening its line, "if (!x.y" (not "wow !bad.example")
-        rest = before[:-1]
+    if bangs or before[-1:] == "!":
+        # a logical not: "!user.email" opening its line, "if (!x.y" (not "wow !bad.example",
+        # "!!bad.example"), glued to the chain ("if (!user.log.in)") or not
+        rest = before if bangs else before[:-1]
         line_start = not rest.rpartition("\n")[2].strip(" \t") and (
             "\n" in rest or len(before) < CONTEXT_CHARS
         )
@@ -800,7 +886,7 @@ def glued_mark(text: str, start: int, end: int) -> Technique:
     decoration (``♡ ★ ♪ → ✿ ※``, a pictograph emoji), which chat glues to words anywhere
     (``call♡me``, ``see☆you``). A path right after the joined name makes it a link
     (``qzvkt♡example/x``, ``log★in/``): prose does not write one."""
-    if _PATH_AFTER.match(text, end) is not None:
+    if _PATH_AFTER.match(text, end) is not None and not word_slash_pair(text, start, end):
         return Technique.CONFUSABLE
     return Technique.DOT_VARIANT
 
@@ -836,7 +922,7 @@ def word_pair_mark(text: str, start: int, end: int) -> bool:
     a whole name of two words, no path right after it, the second word not a special-use
     name (ADR 0012, tenth round). Such a reading is punctuation folded to a dot, as prose
     writes it; ``jqxvw～example`` (no word before), ``log～in/`` (a path) stay link evidence."""
-    if _PATH_AFTER.match(text, end) is not None:
+    if _PATH_AFTER.match(text, end) is not None and not word_slash_pair(text, start, end):
         return False
     before = _WORD_PIECE_BEFORE.search(text, max(0, start - 16), start)
     after = _WORD_PIECE_AFTER.match(text, end)
@@ -844,6 +930,54 @@ def word_pair_mark(text: str, start: int, end: int) -> bool:
         return False
     second = after.group().lower()
     return second not in _SPECIAL_USE and is_word(before.group()) and is_word(second)
+
+
+#: A word after a slash that ends its token, as "log in/out" writes one: a word of up to 12
+#: letters (hyphenated words, a plural or possessive mark), or two words glued by the mark
+#: the pair was written with (``log~in/sign~up``); then white space, the end, sentence
+#: punctuation or non-ASCII text (an emoji), not a further segment, a query or a file name.
+_SLASH_WORD = re.compile(
+    r"/(?P<word>[A-Za-z]{1,12}(?:-[A-Za-z]{1,12}){0,2})(?:\(s\)|['’]s)?"
+    r"(?:(?P<mark>[~#\uff5e\uff03\u2219\uff0e])(?P<second>[A-Za-z]{2,12}))?"
+    r"(?=$|\s|[^\x00-\x7f]|[,;:!?)\]}\"'.](?![A-Za-z0-9/=&]))"
+)
+
+
+#: The particles that alternatives with a slash pair (``log in/out``, ``sign in/up``, ``turn
+#: on/off``, ``scroll up/down``, ``opt in/out``, ``yes/no``): the word before the slash is one,
+#: and so is the word after it or the last word of the phrase after it (``sign-up``,
+#: ``sign~up``). Any other word after the slash is a path (``log～in/now``).
+_PAIR_WORDS = frozenset(
+    {"in", "out", "on", "off", "up", "down", "over", "back", "away", "yes", "no"}
+)
+
+
+def word_slash_pair(text: str, start: int, end: int) -> bool:
+    """Whether the mark at ``text[start:end]`` stands glued between two words that a slash
+    and one more word follow, as prose writes alternatives (``log～in/out``, ``log#in/out``,
+    ``log~in/sign~up``; tenth round, alarms 2): the slash is the pair's, not a path's, when
+    the words on both sides of it are particles an alternative pairs (``_PAIR_WORDS``). A
+    path of one letter, a number, another word, a further segment or a query
+    (``log～in/x``, ``log～in/now``, ``log～in/out/x``, ``log～in/out?a=1``) and a made-up name
+    (``jqxvw～example/now``) stay a path: the mark is then link evidence as before."""
+    before = _WORD_PIECE_BEFORE.search(text, max(0, start - 16), start)
+    after = re.compile(r"[A-Za-z]{1,12}(?=/)").match(text, end)
+    if before is None or after is None:
+        return False
+    slash = _SLASH_WORD.match(text, after.end())
+    if slash is None:
+        return False
+    mark = slash.group("mark")
+    if mark is not None and mark != text[start:end]:
+        return False
+    second = after.group().lower()
+    last = (slash.group("second") or slash.group("word").rpartition("-")[2]).lower()
+    if second not in _PAIR_WORDS or last not in _PAIR_WORDS:
+        return False  # "log～in/now": a path; "log～in/out", "log~in/sign~up": a pair
+    words = [before.group(), second, *slash.group("word").split("-")]
+    if mark is not None:
+        words.append(slash.group("second"))
+    return all(is_word(word) for word in words)
 
 
 #: A file extension after a space and its dot: one label, then white space, the end or
@@ -865,6 +999,23 @@ def ellipsis_reading(url: str) -> bool:
     if "://" in url[:12]:
         return False
     return ".." in url.split("/", 1)[0].strip(".")  # not "bad.example...": a trailing one
+
+
+#: A run of dots and blanks between two pieces of a written span (``" ... "``, ``" . . . "``).
+_DOT_RUN = re.compile(r"[ \t]*\.[ \t.]*")
+
+
+def spaced_ellipsis(url: str, written: str) -> bool:
+    """Whether a reading made of words holds an ellipsis (``ellipsis_reading``) and every
+    space that comes before a dot in its written span belongs to one (``log ... in``, ``so I
+    log . . . in``; tenth round, alarms 2): a space before an ellipsis is how a sentence
+    trails off, not the deliberate space before a link's dot (``log .in/x``), which stays
+    link evidence (``spacing``). A name of made-up letters (``jqxvw ... example``) or a path
+    of more than one word (``log ... in/x/y``) is no sentence: its spacing stays evidence."""
+    if not written or not ellipsis_reading(url) or not _word_shaped(url):
+        return False
+    spaced = [run for run in _DOT_RUN.findall(written) if run.strip(".")]
+    return bool(spaced) and all(run.count(".") >= 2 for run in spaced)
 
 
 def weigh(
@@ -912,6 +1063,8 @@ def weigh(
         link = kinds & LINK_TECHNIQUES
         if code and "://" not in lowered and link <= CODE_WRITES:
             link = set()  # "from .app import", "hello:create_app": how code writes names
+        if Technique.SPACING in link and spaced_ellipsis(url, written):
+            link.discard(Technique.SPACING)  # "log ... in": a sentence's ellipsis, spaced
         supported = (
             "://" in lowered[:12] or lowered.split("://", 1)[-1].startswith("www.") or bool(link)
         )

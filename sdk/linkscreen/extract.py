@@ -840,7 +840,7 @@ def _candidate(item: Found, offset: int, text: str, lines: _Lines | None = None)
     embedded = False
     url = item.url
     named = url if ":" not in url else None if "/" in url else port_host(url)  # "db.host:5432"
-    if named is not None and identifier_shaped(named):
+    if named is not None and identifier_shaped(named.lstrip("!")):
         line = lines.around(item.start, item.end)
         embedded = _embedded(text, item.start)
     elif item.loose and "/" not in item.url:

@@ -476,10 +476,12 @@ class Matcher:
                     evidence = _own_evidence(candidate, matches, ends[candidate.end], found)
                 # weigh is a function of its arguments, and plan and matches of the url: one
                 # Verdict serves each repeat of the same reading with the same evidence (the
-                # written span counts only for a dot look-alike: _path_corroborates)
+                # written span counts only for a dot look-alike, _path_corroborates, and
+                # a space before an ellipsis, spaced_ellipsis)
                 written = (
                     text[candidate.start : candidate.end]
                     if Technique.DOT_VARIANT in evidence
+                    or (Technique.SPACING in evidence and ellipsis_reading(candidate.url))
                     else ""
                 )
                 again = (candidate.url, evidence, candidate.techniques, candidate.signals, written)

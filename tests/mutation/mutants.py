@@ -88,6 +88,7 @@ T_BREAKS = ("tests/test_breaks_and_brackets.py",)
 T_A13 = ("tests/test_attack13_misses.py",)
 T_A14 = ("tests/test_attack14.py", "tests/test_refused_hosts.py")
 T_USERINFO = ("tests/test_userinfo_without_scheme.py", "tests/test_attack14.py")
+T_ALARMS3 = ("tests/test_alarms_round3.py",)
 
 
 def _off(file: str, condition: str, tests: tuple[str, ...]) -> Mutant:
@@ -674,5 +675,66 @@ MUTANTS: tuple[Mutant, ...] = (
         'return rest[:1] == "/" and _USERINFO_PATH.match(rest) is not None',
         'return rest[:1] == "/"',
         T_USERINFO,
+    ),
+    # ---- attack 13: code member chains, quoted shell, spaced ellipses, word slashes --------
+    _off(EVIDENCE, "bangs and identifier_shaped(url[bangs:])", T_ALARMS3),
+    Mutant(
+        EXTRACT,
+        'identifier_shaped(named.lstrip("!"))',
+        "identifier_shaped(named)",
+        T_ALARMS3,
+    ),
+    _off(
+        EVIDENCE,
+        "_CONDITION_BEFORE.search(before) and _CONDITION_AFTER.match(after) is not None",
+        T_ALARMS3,
+    ),
+    Mutant(
+        EVIDENCE,
+        "_CONDITION_BEFORE.search(before) and _CONDITION_AFTER.match(after) is not None",
+        "_CONDITION_BEFORE.search(before)",
+        T_ALARMS3,
+    ),
+    Mutant(EVIDENCE, 'r"|:=)\\s*$"', 'r")\\s*$"', T_ALARMS3),
+    _off(EVIDENCE, "line is not None and _condition_row(line.text, url)", T_ALARMS3),
+    Mutant(EVIDENCE, 'end = "|$" if name.count(".") >= 2 else ""', 'end = "|$"', T_ALARMS3),
+    _off(
+        EVIDENCE,
+        'line is not None and line.in_shell_span("!" * bangs + url, before, after)',
+        T_ALARMS3,
+    ),
+    _off(EVIDENCE, "Technique.SPACING in link and spaced_ellipsis(url, written)", T_ALARMS3),
+    Mutant(
+        EVIDENCE,
+        "if not written or not ellipsis_reading(url) or not _word_shaped(url):",
+        "if not written or not ellipsis_reading(url):",
+        T_ALARMS3,
+    ),
+    Mutant(
+        MATCHER,
+        "or (Technique.SPACING in evidence and ellipsis_reading(candidate.url))",
+        "or False",
+        T_ALARMS3,
+    ),
+    Mutant(
+        EVIDENCE,
+        "if _PATH_AFTER.match(text, end) is not None and not word_slash_pair(text, start, end):\n"
+        "        return Technique.CONFUSABLE",
+        "if _PATH_AFTER.match(text, end) is not None:\n        return Technique.CONFUSABLE",
+        T_ALARMS3,
+    ),
+    Mutant(
+        EVIDENCE,
+        "if _PATH_AFTER.match(text, end) is not None and not word_slash_pair(text, start, end):\n"
+        "        return False",
+        "if _PATH_AFTER.match(text, end) is not None:\n        return False",
+        T_ALARMS3,
+    ),
+    _off(EVIDENCE, "second not in _PAIR_WORDS or last not in _PAIR_WORDS", T_ALARMS3),
+    Mutant(
+        EVIDENCE,
+        'r"(?:[~#\\uff5e\\uff03\\u2219\\uff0e][A-Za-z]{1,12})?\\.?[^\\x00-\\x7f]*"',
+        'r"[^\\x00-\\x7f]*"',
+        T_ALARMS3,
     ),
 )
