@@ -787,6 +787,15 @@ class Reader:
                         continue
                 if match.lastgroup == "punct" and match.start() in link_paths:
                     continue  # "?a=b&c=d" inside a link: its own reading is the whole link
+                if match.lastgroup == "punct" and _spaced_mark(text, match.start()):
+                    continue  # "h_t_t_p_s": a letter's separator, read by the spaced view
+                if (
+                    match.lastgroup == "scheme_gap"
+                    or (match.start() >= 2 and text.startswith("://", match.start() - 2))
+                ) and "://" in text[match.end() : _atom_end(text, match.end(), len(text))]:
+                    # "a:// b://c" (a scheme gap, or a slash joint ending "://"): a link has one
+                    # scheme; the next piece is a link of its own
+                    continue
                 joint = _ascii_joint(match)
                 if _NEW_LINK.match(text, joint.end) is not None:
                     continue  # what starts with a scheme after a break is a link of its own
@@ -827,8 +836,11 @@ class Reader:
             return
         gate = _Gate(text, atoms, joints, self._tlds)
         quiet = True
+        # a run's reading is a function of its own text: a chain whose runs give nothing is
+        # quiet too, wherever its shape comes back ("h t t p s : / / a . b / x " repeated)
+        emitted, noted_before = len(out), len(getattr(out, "notes", ()))
         for first in range(count):
-            lasts = gate.runs(first, min(count, first + MAX_JOINTS + 1))
+            lasts = gate.runs(first, min(count, first + MAX_JOINTS + 1, gate.scheme_stop(first)))
             if not lasts:
                 continue
             if lasts == [first]:  # the one run is the piece alone
@@ -844,7 +856,6 @@ class Reader:
                     ):
                         quiet = False
                 continue
-            quiet = False
             wanted = set(lasts)
             # the runs from ``first`` are prefixes of one another: built once, read at each end
             parts: list[tuple[View, int, int] | tuple[str, int, int]] = []
@@ -900,6 +911,7 @@ class Reader:
                 length += len(joint.text)
                 marks.append((lo, hi, joint.technique))
                 in_path = in_path or "/" in joint.text
+        quiet = quiet and len(out) == emitted and len(getattr(out, "notes", ())) == noted_before
         if quiet and len(shape[0]) <= _HELD_CHARS:
             if len(self._quiet) >= _KINDS_HELD:
                 self._quiet.clear()
@@ -1331,6 +1343,7 @@ class _Gate:
         "_joined",
         "_next_complex",
         "_plain",
+        "_schemes",
         "_starts",
         "_stop_need",
         "_stops",
@@ -1372,6 +1385,7 @@ class _Gate:
             self._next_complex[index] = index if bad[index] else self._next_complex[index + 1]
         self._joined = joined
         self._starts = starts
+        self._schemes = [m.start() for m in _SCHEME_MARK.finditer(joined)]
         self._stops = [m.start() for m in _GATE_STOP.finditer(joined)]
         self._stop_need = [self._need(p, tlds) for p in self._stops]
         self._end_need: list[int] = []
@@ -1479,6 +1493,18 @@ class _Gate:
                 found.append(last)
         return found
 
+    def scheme_stop(self, first: int) -> int:
+        """Where runs from ``first`` stop (exclusive): a link holds one "://", so a run may
+        reach the piece holding a second one but not go past it ("https:// a.b/xhttps:// a.b/x
+        ..." repeated would otherwise read every run of 16 joints in full)."""
+        schemes = self._schemes
+        if len(schemes) < 2:
+            return _NEVER
+        at = bisect.bisect_left(schemes, self._starts[first])
+        if at + 1 >= len(schemes):
+            return _NEVER
+        return max(first, bisect.bisect_right(self._starts, schemes[at + 1]) - 1) + 1
+
     def _cut(self, start: int, limit: int) -> tuple[int, int]:
         """Where a cut before non-ASCII text ends a run starting at ``start`` (the first
         non-ASCII character after its first dot) and the need of the host it leaves."""
@@ -1501,6 +1527,7 @@ _EMOTICON_STARTS = re.compile(r"(?=" + _EMOTICON_END.pattern + ")")
 _EMOTICON_LAST = "()DPpO03/\\|]["
 _GATE_COMPLEX = re.compile(r"//|" + _MANGLED_SCHEME.pattern, re.IGNORECASE)
 _GATE_STOP = re.compile(r"[/?#]")
+_SCHEME_MARK = re.compile(r"://")
 
 
 _NUMERIC_LABEL = re.compile(r"0x[0-9a-f]+|\d+", re.IGNORECASE)  # as _IPV4ISH reads them
@@ -1556,6 +1583,22 @@ def _chains(text: str, joints: list[_Joint]) -> list[tuple[list[tuple[int, int]]
         previous_end = joint.end
     close()
     return chains
+
+
+def _spaced_mark(text: str, at: int) -> bool:
+    """Whether the one-character mark at ``at`` (``_ * ~ +``, the spaced view's separators)
+    separates single letters in a run of three or more spaced with it ("h_t_t_p", "b*a*d"):
+    spaced letters, which the spaced view joins; read as dots they would make a chain of
+    one-letter labels across the whole run ("t_co" and "a_b.example" are no such run, and
+    digits keep their joints: "1,2,3,4" and "1_2_3_4" are an address's defanged dots)."""
+    mark = text[at]
+    if mark not in "_*~+" or not (text[at - 1].isalpha() and text[at + 1].isalpha()):
+        return False
+    left = at - 2 < 0 or not text[at - 2].isalnum()
+    right = at + 2 >= len(text) or not text[at + 2].isalnum()
+    if not (left and right):
+        return False
+    return (at >= 2 and text[at - 2] == mark) or (at + 2 < len(text) and text[at + 2] == mark)
 
 
 def _atom_start(text: str, end: int, floor: int) -> int:

@@ -156,8 +156,21 @@ class Candidates(Sequence[Candidate]):
 # ---- the message, in windows -------------------------------------------------------------
 
 #: One spaced unit: a character, or characters glued only by a dot or slash between them
-#: ("t.e", "e/x", "t.", ".e"; never two letters glued): how a spaced-out host keeps its dot.
-_SPACED_UNIT = r"[./]?[\w./:?=&%~-](?:[./][^\W_])*[./]?"
+#: ("t.e", "e/x", "t.", ".e"; never two letters glued): how a spaced-out host keeps its dot;
+#: or a scheme's "://" (refanged from ": / /").
+_SPACED_UNIT = r"(?:[./]?[\w./:?=&%~-](?:[./][^\W_])*[./]?|://)"
+#: Dot look-alikes written as a spaced dot (ideographic, full-width, half-width full stops,
+#: the small full stop and the one-dot leader): "j q x v w 。 e x a m p l e".
+_SPACED_DOT_CHARS = "\u3002\uff0e\uff61\ufe52\u2024"
+#: A dot among spaced letters written another way: a dot look-alike, a link-only dot word
+#: ("dot", "d0t", any case) or a dot or dot word in brackets, spaced or not ("[dot]",
+#: "[ d o t ]", "( . )"). A unit of its own; joined as ".". (Unbracketed "d o t" stays three
+#: letters: "j q x v w d o t e x" may be a host holding them.)
+_SPACED_DOT = (
+    rf"(?:[{_SPACED_DOT_CHARS}]|(?i:dot|d0t)"
+    r"|[\[({] {0,2}(?:(?i:d {0,2}o {0,2}t|d0t)|\.) {0,2}[\])}])"
+)
+_SPACED_DOT_UNIT = re.compile(_SPACED_DOT)
 #: Scripts written without spaces between words (Thai, Lao, Myanmar, Khmer, kana, Han): a
 #: run of spaced letters may start or end glued to them ("看j q x v w . e x a m p l e吧"),
 #: as a link glued to them already does.
@@ -165,33 +178,123 @@ _UNSPACED_SCRIPTS = (
     "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf"
     "\u4e00-\u9fff\uf900-\ufaff"
 )
+#: A letter of a script other than Latin (Cyrillic, Greek, Hangul, Arabic, Hebrew, Indic...):
+#: a Latin letter glued to it is no part of its word, so a run of spaced ASCII letters may
+#: start or end glued to it ("смотриj q x v w . e x a m p l e"), as a link glued to it does.
+_OTHER_LETTER = r"[^\W\d_\x00-\u02af\u1e00-\u1eff]"
+#: Where a run may start, and end: at a word's edge, after "//", after a label and its dot
+#: ("bad[.]e x a m p l e": the dot refanged first), glued to an unspaced script, or with an
+#: ASCII unit glued to a letter of another script.
+_SPACED_START = (
+    rf"(?:(?<=//)|(?<=[A-Za-z0-9]\.)|(?<![\w./:-])|(?<=[{_UNSPACED_SCRIPTS}])"
+    rf"|(?<={_OTHER_LETTER})(?=[A-Za-z0-9]))"
+)
+_SPACED_END = rf"(?:(?![\w./:-])|(?=[{_UNSPACED_SCRIPTS}])|(?<=[A-Za-z0-9])(?={_OTHER_LETTER}))"
 #: One unit, then the same separator (one or two spaces, ``_ * ~ +``), three times or more:
 #: "b a d . e x a m p l e", "h_t_t_p_:_/_/_b_a_d", "q z v k t.e x a m p l e/x" (a dot or
-#: slash glued between two spaced letters); a run may start glued after a label and its dot
-#: ("bad[.]e x a m p l e": the dot refanged first).
+#: slash glued between two spaced letters); or letters, digits and ``. : /`` each alone
+#: between hyphens, a spaced ``.``, ``:`` or ``/`` among them ("j-q-x-v-w-.-e-x-a-m-p-l-e";
+#: a hyphen is a host's own character, so "x-y-z.com" is no run: its dot is glued).
 _SPACED_LETTERS = re.compile(
-    rf"(?:(?<=//)|(?<=[A-Za-z0-9]\.)|(?<![\w./:-])|(?<=[{_UNSPACED_SCRIPTS}])){_SPACED_UNIT}"
+    rf"{_SPACED_START}(?:{_SPACED_DOT}|{_SPACED_UNIT})"
     rf"(?P<sep>  ?|[_*~+])"
-    rf"(?:(?:   ?)?{_SPACED_UNIT}(?P=sep)){{2,}}{_SPACED_UNIT}"
-    rf"(?:(?![\w./:-])|(?=[{_UNSPACED_SCRIPTS}])|[./]\S*)"
+    rf"(?:(?:   ?)?(?:{_SPACED_DOT}|{_SPACED_UNIT})(?P=sep)){{2,}}(?:{_SPACED_DOT}|{_SPACED_UNIT})"
+    rf"(?:{_SPACED_END}|[./]\S*)"
+    rf"|{_SPACED_START}(?P<hyphen>[^\W_](?:-[^\W_])*-[.:/](?:-(?:[^\W_]|[.:/]))+)"
+    rf"(?:{_SPACED_END}|[./]\S*)"
 )
 #: A wider gap inside spaced-out letters: a space between words ("f r e e   d o t   c o m").
 _WORD_GAP = re.compile(r"   +")
+#: A scheme glued after a letter or digit in joined letters ("log.in/xhttps://"): where the
+#: next link starts, read as a word break ("h t t p s : / / a . b / x h t t p s : / / ...").
+_GLUED_SCHEME = re.compile(r"(?<=[A-Za-z0-9])(?=(?i:https?|ftp)://)")
 
 
-def _join_spaced(match: re.Match[str]) -> str:
-    """Spaced-out letters joined; a wider gap between them stays one space (a word break)."""
+def _join_spaced(match: re.Match[str]) -> str | None:
+    """Spaced-out letters joined; a wider gap between them stays one space (a word break),
+    and so does the start of a scheme glued after a letter; a spaced dot word is a dot."""
+    if match.group("hyphen") is not None:  # (a path glued after it keeps its hyphens)
+        tail = match.group()[match.end("hyphen") - match.start() :]
+        return match.group("hyphen").replace("-", "") + tail
     sep = match.group("sep")
-    words = _WORD_GAP.split(match.group()) if sep.startswith(" ") else [match.group()]
-    return " ".join(word.replace(sep, "") for word in words)
+    text = match.group()
+    words = _WORD_GAP.split(text) if sep.startswith(" ") else [text]
+    joined = " ".join(_join_units(word, sep) for word in words)
+    return _GLUED_SCHEME.sub(" ", joined)
+
+
+def _join_units(word: str, sep: str) -> str:
+    if not _SPACED_DOT_UNIT.search(word):
+        return word.replace(sep, "")
+    # the dot units are found before the separators go ("[ d o t ]" holds spaces)
+    units = _SPACED_DOT_UNIT.split(word)
+    return ".".join(unit.replace(sep, "") for unit in units)
+
+
+def _cut_at_tld(tlds: frozenset[str], longest: bool) -> Callable[[re.Match[str]], str | None]:
+    """``_join_spaced``, then a host with no path whose last label is no top-level domain but
+    starts with one cut after it ("jqxvw.examplenow" -> "jqxvw.example now": a spaced word
+    right after the link), at the longest such prefix or the shortest."""
+
+    def join(match: re.Match[str]) -> str | None:
+        joined = _join_spaced(match)
+        if joined is None:
+            return None
+        return " ".join(_tld_cut(word, tlds, longest) for word in joined.split(" "))
+
+    return join
+
+
+def _tld_cut(word: str, tlds: frozenset[str], longest: bool) -> str:
+    dot = word.rfind(".")
+    if dot < 0 or "/" in word[dot:] or "?" in word[dot:] or "#" in word[dot:]:
+        return word
+    label = word[dot + 1 :]
+    if len(label) < 3 or not label.isalpha() or label.lower() in tlds:
+        return word
+    sizes = range(len(label) - 1, 1, -1) if longest else range(2, len(label))
+    for size in sizes:
+        if label[:size].lower() in tlds:
+            return f"{word[: dot + 1 + size]} {label[size:]}"
+    return word
+
+
+def _spaced_views(view: View, tlds: frozenset[str]) -> list[View]:
+    """``view`` with spaced-out letters joined (``_SPACED_LETTERS``), and up to two more views
+    with the host of each run cut after a top-level domain its last label starts with."""
+    if not _may_be_spaced(view.text):
+        return []
+    cuts: list[bool] = []
+
+    def join(match: re.Match[str]) -> str | None:
+        joined = _join_spaced(match)
+        if joined is not None and not cuts:
+            for word in joined.split(" "):
+                if _tld_cut(word, tlds, True) != word:
+                    cuts.append(True)
+                    break
+        return joined
+
+    letters = view.rewrite(_SPACED_LETTERS, join, Technique.SPACED_LETTERS)
+    if letters is view:
+        return []
+    views = [letters]
+    for longest in (True, False) if cuts else ():
+        cut = view.rewrite(_SPACED_LETTERS, _cut_at_tld(tlds, longest), Technique.SPACED_LETTERS)
+        if all(cut.text != other.text for other in views):
+            views.append(cut)
+    return views
 
 
 def _may_be_spaced(text: str) -> bool:
     """Three one-character words in a row, or a separator other than a space between them
-    (and a dot, colon or slash somewhere: a spaced-out host has one)."""
+    (and a dot, colon or slash somewhere, or a spaced dot written another way: a spaced-out
+    host has one)."""
     if "." not in text and ":" not in text and "/" not in text:
-        return False
-    if ("_" in text or "*" in text or "~" in text or "+" in text) and (
+        # a dot written another way: too few one-character words may stand around it for
+        # the gates below ("l o g dot i n"), so the run itself is looked for
+        return _has_spaced_dot(text) and _SPACED_LETTERS.search(text) is not None
+    if ("_" in text or "*" in text or "~" in text or "+" in text or "-" in text) and (
         _SPACED_LETTERS_GATE_HEAD.match(text) or _SPACED_LETTERS_GATE.search(text)
     ):
         return True
@@ -199,6 +302,17 @@ def _may_be_spaced(text: str) -> bool:
     return _ONE_CHAR_WORDS_START.match(text) is not None or _ONE_CHAR_WORDS.search(text) is not None
 
 
+def _has_spaced_dot(text: str) -> bool:
+    lowered = text.lower()
+    return (
+        "dot" in lowered
+        or "d0t" in lowered
+        or "d o t" in lowered
+        or (not text.isascii() and _SPACED_DOT_CHAR.search(text) is not None)
+    )
+
+
+_SPACED_DOT_CHAR = re.compile(f"[{_SPACED_DOT_CHARS}]")
 _ONE_CHAR_WORDS_START = re.compile(r"[^ ] [^ ]? [^ ]?(?![^ ])")
 _ONE_CHAR_WORDS = re.compile(r" [^ ] [^ ]? [^ ]?(?![^ ])")
 
@@ -360,8 +474,8 @@ def _narrow(match: re.Match[str]) -> str:
 #: Three spaced units at the text's start, or after a separator (``_SPACED_LETTERS_GATE``
 #: starts with the separator's character class, so the engine skips to each one; the text's
 #: start is ``_SPACED_LETTERS_GATE_HEAD``): together ``(?:^|[ _*~+])`` before the units.
-_SPACED_THREE = r"[\w./:-](?:  ?|[_*~+])[\w./:-](?:  ?|[_*~+])[\w./:-]"
-_SPACED_LETTERS_GATE = re.compile(rf"[ _*~+]{_SPACED_THREE}")
+_SPACED_THREE = r"[\w./:-](?:  ?|[_*~+-])[\w./:-](?:  ?|[_*~+-])[\w./:-]"
+_SPACED_LETTERS_GATE = re.compile(rf"[ _*~+-]{_SPACED_THREE}")
 _SPACED_LETTERS_GATE_HEAD = re.compile(_SPACED_THREE)
 #: A path with no host ("album/9", "/x/y"). It starts only where no path character comes
 #: before it (not after ``~`` or ``%``), and no two quantifiers share characters, so a failed
@@ -641,15 +755,7 @@ def _extract_window(
         reader.space_as_dot(strict, found)
     else:  # its one token is the link; no joint, no space as a dot (_plain_link_message)
         reader.token(strict, link[0], link[1], found, loose=False)
-    alternatives = []
-    if _may_be_spaced(strict.text):
-        letters = strict.rewrite(
-            _SPACED_LETTERS,
-            _join_spaced,
-            Technique.SPACED_LETTERS,
-        )
-        if letters is not strict:
-            alternatives.append(letters)
+    alternatives = _spaced_views(strict, reader.tlds)
     if "-\n" in strict.text or "-\r\n" in strict.text:
         # "http://bad.exa-\nmple/x": a word wrapped at a hyphen it never had
         unwrapped = strict.rewrite(_HYPHEN_WRAP, _drop, Technique.LINE_BREAK)
@@ -682,6 +788,8 @@ def _extract_window(
             broken = refang(_fold.fold(_BREAKS.sub(" ", text)))
             if broken.text != strict.text:
                 alternatives.append(broken)
+                # "j\u200bq x v w . e x a m p l e": the break stands for a letter's space
+                alternatives.extend(_spaced_views(broken, reader.tlds))
         if _WIDE_GLUED.search(strict.text) is not None or (
             _WIDE_ALNUM.search(text) is not None and _WIDE_PUNCT.search(strict.text) is not None
         ):
@@ -696,14 +804,7 @@ def _extract_window(
         if look is not None:
             look = refang(look)  # "[dоt]" with a Cyrillic о is a defang once skeletoned
             alternatives.append(look)
-            if _may_be_spaced(look.text):
-                joined = look.rewrite(
-                    _SPACED_LETTERS,
-                    _join_spaced,
-                    Technique.SPACED_LETTERS,
-                )
-                if joined is not look:
-                    alternatives.append(joined)
+            alternatives.extend(_spaced_views(look, reader.tlds))
     for view in alternatives:
         reader.tokens(view, found, loose=True)
         reader.joints(view, found, text)

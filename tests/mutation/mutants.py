@@ -89,6 +89,7 @@ T_A13 = ("tests/test_attack13_misses.py",)
 T_A14 = ("tests/test_attack14.py", "tests/test_refused_hosts.py")
 T_USERINFO = ("tests/test_userinfo_without_scheme.py", "tests/test_attack14.py")
 T_ALARMS3 = ("tests/test_alarms_round3.py",)
+T_SPACED = ("tests/test_spaced_letters_round2.py",)
 
 
 def _off(file: str, condition: str, tests: tuple[str, ...]) -> Mutant:
@@ -736,5 +737,47 @@ MUTANTS: tuple[Mutant, ...] = (
         'r"(?:[~#\\uff5e\\uff03\\u2219\\uff0e][A-Za-z]{1,12})?\\.?[^\\x00-\\x7f]*"',
         'r"[^\\x00-\\x7f]*"',
         T_ALARMS3,
+    ),
+    # ---- spaced letters, round 2 (ADR 0012 tenth round, fifth slice) ----------------------
+    Mutant(EXTRACT, 'rf"|(?<={_OTHER_LETTER})(?=[A-Za-z0-9]))"', 'rf")"', T_SPACED),
+    Mutant(
+        EXTRACT,
+        'return ".".join(unit.replace(sep, "") for unit in units)',
+        'return word.replace(sep, "")',
+        T_SPACED,
+    ),
+    Mutant(EXTRACT, 'return _GLUED_SCHEME.sub(" ", joined)', "return joined", T_SPACED),
+    Mutant(
+        EXTRACT,
+        "if len(label) < 3 or not label.isalpha() or label.lower() in tlds:",
+        "if len(label) < 3 or not label.isalpha():",
+        T_SPACED,
+    ),
+    Mutant(EXTRACT, "alternatives.extend(_spaced_views(broken, reader.tlds))", "pass", T_SPACED),
+    Mutant(
+        EXTRACT, "for longest in (True, False) if cuts else ():", "for longest in ():", T_SPACED
+    ),
+    Mutant(
+        EXTRACT, 'return match.group("hyphen").replace("-", "") + tail', "return None", T_SPACED
+    ),
+    Mutant(
+        EXTRACT,
+        "return _has_spaced_dot(text) and _SPACED_LETTERS.search(text) is not None",
+        "return False",
+        T_SPACED,
+    ),
+    Mutant(
+        READINGS,
+        'and "://" in text[match.end() : _atom_end(text, match.end(), len(text))]:',
+        "and False:",
+        T_SPACED,
+    ),
+    Mutant(READINGS, "gate.scheme_stop(first)", "_NEVER", T_SPACED),
+    _off(READINGS, 'match.lastgroup == "punct" and _spaced_mark(text, match.start())', T_SPACED),
+    Mutant(
+        READINGS,
+        "            wanted = set(lasts)",
+        "            quiet = False\n            wanted = set(lasts)",
+        T_SPACED,
     ),
 )
