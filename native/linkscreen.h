@@ -308,10 +308,15 @@ enum {
     LS_SCREEN_CONTROL = 8,   /* the URL holds a control character other than tab, line feed and
                                 carriage return (U+0000-U+001F, U+007F-U+009F): what a text view
                                 draws as nothing, so a matcher checks the URL as shown too */
-    LS_SCREEN_WRAPPED = 16   /* the URL may carry a redirect target with a scheme: "://" from its
+    LS_SCREEN_WRAPPED = 16,  /* the URL may carry a redirect target with a scheme: "://" from its
                                 byte 8 on, or a '%' (an escaped one); the Python SDK then reads
                                 its targets as a redirect wrapper's (docs/extraction.md). The
                                 check itself is unchanged */
+    LS_SCREEN_ODD = 32       /* the URL is not plainly written: no http://, https:// or ftp://
+                                (any case) at its start, a character no host is written with
+                                in its authority (only A-Z a-z 0-9 . - _ ~ : @ [ ] are), or a
+                                backslash; the Python SDK then also reads it as message text
+                                (ADR 0029). The check itself is unchanged */
 };
 
 /* ls_bundle_check_url for a binding's common case, a URL no list has: the same check and the

@@ -893,6 +893,32 @@ static int may_wrap(const uint8_t *p, size_t n) {
     return 0;
 }
 
+/* Whether the URL is not plainly written (LS_SCREEN_ODD): its scheme is not http://, https://
+ * or ftp:// in any case, its authority holds a character a host is not written with (only
+ * A-Z a-z 0-9 . - _ ~ : @ [ ] are), or a backslash is anywhere in it. */
+static int odd_url(const uint8_t *p, size_t n) {
+    if (memchr(p, '\\', n)) return 1;
+    char scheme[6] = {0};
+    size_t i = 0;
+    while (i < n && i < 5 && (p[i] | 0x20) >= 'a' && (p[i] | 0x20) <= 'z') {
+        scheme[i] = (char)(p[i] | 0x20);
+        i++;
+    }
+    int web = (i == 4 && memcmp(scheme, "http", 4) == 0) ||
+              (i == 5 && memcmp(scheme, "https", 5) == 0) ||
+              (i == 3 && memcmp(scheme, "ftp", 3) == 0);
+    if (!web || i + 3 > n || p[i] != ':' || p[i + 1] != '/' || p[i + 2] != '/') return 1;
+    for (i += 3; i < n; i++) {
+        uint8_t c = p[i];
+        if (c == '/' || c == '?' || c == '#') return 0;
+        int host = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                   c == '.' || c == '-' || c == '_' || c == '~' || c == ':' || c == '@' ||
+                   c == '[' || c == ']';
+        if (!host) return 1;
+    }
+    return 0;
+}
+
 ls_status ls_bundle_screen_url(ls_workspace *ws, const ls_bundle *b, const ls_psl *fallback,
                                const uint8_t *url, size_t len, ls_url_result *out,
                                uint32_t *flags) {
@@ -906,6 +932,7 @@ ls_status ls_bundle_screen_url(ls_workspace *ws, const ls_bundle *b, const ls_ps
     *flags = (out->matched ? LS_SCREEN_MATCHED : 0u) | (out->shortened ? LS_SCREEN_SHORTENED : 0u) |
              (out->host_only ? LS_SCREEN_HOST_ONLY : 0u) |
              (has_control(url, len) ? LS_SCREEN_CONTROL : 0u) |
-             (may_wrap(url, len) ? LS_SCREEN_WRAPPED : 0u);
+             (may_wrap(url, len) ? LS_SCREEN_WRAPPED : 0u) |
+             (odd_url(url, len) ? LS_SCREEN_ODD : 0u);
     return LS_OK;
 }

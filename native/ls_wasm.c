@@ -157,7 +157,7 @@ ls_status lsw_bundle_check_url(ls_workspace *ws, const ls_bundle *bundle, const 
 }
 
 /* ls_bundle_screen_url: *flags (LS_SCREEN_MATCHED 1, SHORTENED 2, HOST_ONLY 4, CONTROL 8,
- * WRAPPED 16) is all a host
+ * WRAPPED 16, ODD 32) is all a host
  * needs for a URL no list has; it calls lsw_bundle_check_url for the details of a match. */
 EXPORT("lsw_bundle_screen_url")
 ls_status lsw_bundle_screen_url(ls_workspace *ws, const ls_bundle *bundle, const uint8_t *url,

@@ -392,6 +392,20 @@ static void test_screen(ls_workspace *ws, const ls_bundle *b, ls_url_result *ful
         CHECK(s == LS_OK && (flags & LS_SCREEN_WRAPPED) == wraps[u].wrapped,
               "redirect target in URL %zu: %s, flags %u", u, ls_status_name(s), flags);
     }
+    static const struct { const char *url; uint32_t odd; } odds[] = {
+        {"https://a.example/x", 0},          {"HTTP://A.EXAMPLE/X", 0},
+        {"ftp://a.example:21/x", 0},         {"https://[::1]:8080/", 0},
+        {"https://a.example?q=<x>", 0},      {"https://a.example/x\\y", LS_SCREEN_ODD},
+        {"h**p://a.example/", LS_SCREEN_ODD}, {"https;//a.example/", LS_SCREEN_ODD},
+        {"http://a.example%20/x", LS_SCREEN_ODD}, {"http://a.example</", LS_SCREEN_ODD},
+        {"a.example/x", LS_SCREEN_ODD},       {"hxxp://a.example/", LS_SCREEN_ODD},
+    };
+    for (size_t u = 0; u < sizeof odds / sizeof *odds; u++) {
+        const char *url = odds[u].url;
+        ls_status s = ls_bundle_screen_url(ws, b, NULL, (const uint8_t *)url, strlen(url), fast, &flags);
+        CHECK((s != LS_OK && odds[u].odd) || (s == LS_OK && (flags & LS_SCREEN_ODD) == odds[u].odd),
+              "plainly written URL %zu: %s, flags %u", u, ls_status_name(s), flags);
+    }
     static const struct { const char *url; uint32_t control; } controls[] = {
         {"http://a.example/x\x01y", LS_SCREEN_CONTROL},      {"http://a.example/\x1b[31mx", LS_SCREEN_CONTROL},
         {"http://a.example/x\x7f", LS_SCREEN_CONTROL},       {"http://a.example/\xc2\x85x", LS_SCREEN_CONTROL},

@@ -485,7 +485,8 @@ class NativeProbe:
         may be in the URL (``LS_SCREEN_WRAPPED``: the matcher reads its targets), the
         :meth:`check` answer when something matched, and None when the caller must take its
         general path: the URL holds a control character (the matcher checks it as shown too),
-        or :meth:`check` would answer None. The readings of a URL answered with a bool or an
+        is not plainly written (``LS_SCREEN_ODD``: the matcher also reads it as text), or
+        :meth:`check` would answer None. The readings of a URL answered with a bool or an
         int, on demand: :meth:`readings`."""
         try:
             raw = url.encode()  # UTF-8
@@ -571,7 +572,9 @@ _screen_url: Any = None if _lib is None else _lib.ls_bundle_screen_url
 #: ls_bundle_screen_url's flags (from C). Without a _NOT_PLAIN bit the check was complete and
 #: nothing matched; a _GENERAL bit (host-only, a control character) sends the caller on.
 _SCREEN_SHORTENED = 0 if _lib is None else _lib.LS_SCREEN_SHORTENED
-_SCREEN_GENERAL = 0 if _lib is None else _lib.LS_SCREEN_HOST_ONLY | _lib.LS_SCREEN_CONTROL
+_SCREEN_GENERAL = (
+    0 if _lib is None else _lib.LS_SCREEN_HOST_ONLY | _lib.LS_SCREEN_CONTROL | _lib.LS_SCREEN_ODD
+)
 _SCREEN_MATCHED = 0 if _lib is None else _lib.LS_SCREEN_MATCHED
 _SCREEN_NOT_PLAIN = (
     0 if _lib is None else _lib.LS_SCREEN_MATCHED | _lib.LS_SCREEN_WRAPPED | _SCREEN_GENERAL

@@ -64,7 +64,9 @@ __all__ = ["Matcher"]
 
 _ALLOW = Action.ALLOW
 #: A web URL written plainly: a web scheme and an authority of host characters only.
-_PLAIN_AUTHORITY = re.compile(r"(?:https?|ftp)://[A-Za-z0-9.\-_~:@\[\]]*(?:[/?#]|$)", re.I)
+_PLAIN_AUTHORITY = re.compile(
+    r"(?:[Hh][Tt][Tt][Pp][Ss]?|[Ff][Tt][Pp])://[\w.\-~:@\[\]]*(?:[/?#]|$)"
+)
 #: How much of a URL's path ``check_url`` also reads as ``scan_text`` does, past a host in
 #: other scripts (its host and the start of its path, where a look-alike reading lives).
 _SCANNED_URL_CHARS = 256
@@ -187,8 +189,7 @@ class Matcher:
         if not url.isascii():
             verdict = self._unwrapped(url, self._general(url, techniques), techniques)
         else:
-            plain = _PLAIN_AUTHORITY.match(url) is not None
-            verdict = self._ascii_check(url, techniques, plain and "\\" not in url)
+            verdict, plain = self._ascii_check(url, techniques)
             if plain or "//" not in url[:16]:
                 return verdict  # the common case: a plainly written web URL
         if verdict.action is Action.BLOCK:
@@ -201,11 +202,12 @@ class Matcher:
         # letter (U+2024, U+FE52), a defanged scheme or a stray mark a host: read as text too
         return self._as_scanned(url[: len(authority) + _SCANNED_URL_CHARS], verdict)
 
-    def _ascii_check(self, url: str, techniques: Iterable[str], plain: bool) -> Verdict:
-        """``check_url`` of an ASCII URL: the C core's one call where it can answer
-        (``plain``: no escape or backslash can make parsers disagree on its host)."""
+    def _ascii_check(self, url: str, techniques: Iterable[str]) -> tuple[Verdict, bool]:
+        """``check_url`` of an ASCII URL, and whether the URL is plainly written (a web
+        scheme, an authority of host characters: ``LS_SCREEN_ODD`` unset); the C core's one
+        call answers every plainly written URL it can read whole."""
         screen = self._screen
-        if screen is not None and (plain or not _odd_authority(url)):
+        if screen is not None:
             # the C core, one call (ls_bundle_screen_url): a URL without control characters
             # whose check is complete is answered here, the common one (no match) cheaply,
             # with its readings read from C only if the app asks for them
@@ -215,15 +217,17 @@ class Matcher:
                 action = self._shortened_action if found else _ALLOW
                 # the C core answers a bool only when no redirect target with a scheme can
                 # be in the URL (LS_SCREEN_WRAPPED: a second "://", a '%'), the common case
-                return unlisted_verdict(url, action, kinds, found, self._readings)  # type: ignore[arg-type]
+                return unlisted_verdict(url, action, kinds, found, self._readings), True  # type: ignore[arg-type]
             if isinstance(found, int):  # 0 or 1: the same, but a redirect target may be in it
                 kinds = tuple(map(Technique, techniques)) if techniques else ()
                 action = self._shortened_action if found else _ALLOW
                 verdict = unlisted_verdict(url, action, kinds, bool(found), self._readings)  # type: ignore[arg-type]
-                return self._unwrapped(url, verdict, techniques)
+                return self._unwrapped(url, verdict, techniques), True
             if found is not None:
-                return self._unwrapped(url, self._found_verdict(url, found, techniques), techniques)
-        return self._unwrapped(url, self._general(url, techniques), techniques)
+                verdict = self._found_verdict(url, found, techniques)
+                return self._unwrapped(url, verdict, techniques), True
+        plain = _PLAIN_AUTHORITY.match(url) is not None and "\\" not in url
+        return self._unwrapped(url, self._general(url, techniques), techniques), plain
 
     def _as_scanned(self, written: str, verdict: Verdict) -> Verdict:
         """``verdict`` of a URL whose host is not plain ASCII, or, when ``scan_text`` of

@@ -66,6 +66,7 @@ EXTRACT = "sdk/linkscreen/extract.py"
 SALVAGE = "sdk/linkscreen/_salvage.py"
 EVIDENCE = "sdk/linkscreen/_evidence.py"
 FOLD = "sdk/linkscreen/_fold.py"
+PROBE = "sdk/linkscreen/_probe.py"
 APPSCHEMES = "sdk/linkscreen/_appschemes.py"
 
 T_TRUST = ("tests/test_trust_core.py",)
@@ -779,5 +780,17 @@ MUTANTS: tuple[Mutant, ...] = (
         "            wanted = set(lasts)",
         "            quiet = False\n            wanted = set(lasts)",
         T_SPACED,
+    ),
+    Mutant(
+        PROBE,
+        "_lib.LS_SCREEN_HOST_ONLY | _lib.LS_SCREEN_CONTROL | _lib.LS_SCREEN_ODD",
+        "_lib.LS_SCREEN_HOST_ONLY | _lib.LS_SCREEN_CONTROL",
+        T_A14,
+    ),
+    Mutant(
+        MATCHER,
+        'plain = _PLAIN_AUTHORITY.match(url) is not None and "\\\\" not in url',
+        "plain = True",
+        T_A14,
     ),
 )
