@@ -81,7 +81,6 @@ UNSEEN = [
     "\u202c",
     "\u200c",
     "\u200d",
-    "\u00ad",
     "\u034f",
     "\ufe0f",
     "\U000e0020",
@@ -102,6 +101,8 @@ def test_unseen_characters_glue_nothing_onto_a_host(matcher: linkscreen.Matcher,
 
 
 QUIET = [
+    "see the log.in\u00adfor\u00adma\u00adtion file",  # soft hyphens inside a word (attack 15)
+    "call.me\u00adssage",
     "mail me: bob@\u200bx.example thanks",
     "user\u200b@\u200bx.example",
     "\u2067\u05e9\u05dc\u05d5\u05dd\u2069 sent you a photo",
@@ -170,3 +171,10 @@ def test_check_url_native_and_pure_agree(matcher: linkscreen.Matcher, tmp_path: 
     urls = [*ASCII_URLS, "https://safe.example/x", "https://10.0.0.999\\admin"]
     expected = [check_answer(matcher, u) for u in urls]
     assert pure_answers(__name__, tmp_path, urls, "check_answer") == expected
+
+
+@pytest.mark.parametrize("sep", ["\n", " ", "/ ", "\n> "])
+def test_no_reading_joins_a_link_onto_the_next(sep: str) -> None:
+    text = f"https://a.example/x{sep}https://b.example/y{sep}hxxp://c.example/z"
+    joined = [c.url for c in linkscreen.extract_links(text) if c.url.count("://") > 1]
+    assert joined == []

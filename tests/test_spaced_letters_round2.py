@@ -32,6 +32,9 @@ from bundles import compile_lists, open_bytes
 ENTRIES = [
     "jqxvw.example/",
     "log.in/",
+    "call.me/",
+    "my.app/",
+    "sign.up/",
     "qzvkt.example/gal/275/1",
     # what a wrong reading of the negatives would name
     "xyz.com/",
@@ -170,8 +173,31 @@ def _word_after_cases() -> list[str]:
 
 
 @pytest.mark.parametrize("text", _word_after_cases())
-def test_spaced_word_after_the_link_blocks(matcher: linkscreen.Matcher, text: str) -> None:
-    assert _action(matcher, text) is Action.BLOCK, text
+def test_spaced_word_after_the_link_is_found(matcher: linkscreen.Matcher, text: str) -> None:
+    # where the host ends is guessed (prose evidence, attack 15): a made-up name warns, a
+    # scheme corroborates it; a name made of words is what "c a l l . m e s s a g e" gives
+    # by chance, so it is allowed (see test_a_spaced_sentence_cut_at_a_tld_is_quiet)
+    found = _action(matcher, text)
+    if text.startswith("h t t p s"):
+        assert found is Action.BLOCK, text
+    elif _sp("log.in") in text:
+        assert found is Action.ALLOW, text
+    else:
+        assert found is Action.WARN, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "c a l l . m e s s a g e",
+        "l o g . i n s t e a d",
+        "m y . a p p r o v e",
+        "p a y . l a t e r a l",
+        "s i g n . u p d a t e",
+    ],
+)
+def test_a_spaced_sentence_cut_at_a_tld_is_quiet(matcher: linkscreen.Matcher, text: str) -> None:
+    assert _action(matcher, text) is Action.ALLOW, text
 
 
 # ---- glued to a word of another script ---------------------------------------------------

@@ -1500,10 +1500,16 @@ class _Gate:
         schemes = self._schemes
         if len(schemes) < 2:
             return _NEVER
-        at = bisect.bisect_left(schemes, self._starts[first])
-        if at + 1 >= len(schemes):
+        starts = self._starts
+        at = bisect.bisect_left(schemes, starts[first])
+        if at + 1 >= len(schemes) or first + 1 >= len(starts):
             return _NEVER
-        return max(first, bisect.bisect_right(self._starts, schemes[at + 1]) - 1) + 1
+        # a second "://" in the first piece itself is a redirect target's, not a new link
+        # ("https://out.example/?u=https://bad.exa" + "\nmple/x": attack 15)
+        second = bisect.bisect_left(schemes, max(schemes[at] + 1, starts[first + 1]))
+        if second >= len(schemes):
+            return _NEVER
+        return max(first, bisect.bisect_right(starts, schemes[second]) - 1) + 1
 
     def _cut(self, start: int, limit: int) -> tuple[int, int]:
         """Where a cut before non-ASCII text ends a run starting at ``start`` (the first

@@ -280,7 +280,10 @@ def _spaced_views(view: View, tlds: frozenset[str]) -> list[View]:
         return []
     views = [letters]
     for longest in (True, False) if cuts else ():
-        cut = view.rewrite(_SPACED_LETTERS, _cut_at_tld(tlds, longest), Technique.SPACED_LETTERS)
+        # where the host ends is a guess a spaced sentence makes by chance ("c a l l . m e s s
+        # a g e" cut after "me"): prose evidence, which a whole-host entry alone does not
+        # block on (attack 15)
+        cut = view.rewrite(_SPACED_LETTERS, _cut_at_tld(tlds, longest), Technique.PROSE_SPACING)
         if all(cut.text != other.text for other in views):
             views.append(cut)
     return views
@@ -400,15 +403,27 @@ def _as_shown(view: View) -> View:
 
 #: Characters drawn as a blank or as nothing (zero-width space, word joiner, BOM, U+180E,
 #: the braille blank, the Hangul fillers, invisible operators; bidi marks, embeddings and
-#: isolates, which apps put around names and links; joiners, the soft hyphen, variation and
-#: tag characters, interlinear annotation marks, Khmer inherent vowels): the as-written
-#: reading drops them, so a word glued by one onto a host is read as a break there too. A
-#: break splits only readings; the text as written is still read whole.
+#: isolates, which apps put around names and links; joiners, variation and tag characters,
+#: interlinear annotation marks, Khmer inherent vowels): the as-written reading drops them,
+#: so a word glued by one onto a host is read as a break there too. A break splits only
+#: readings; the text as written is still read whole. The soft hyphen is no break: it marks
+#: where a word may be hyphenated ("log.in\u00adfor\u00admation" is one word, attack 15).
 _BREAKS = re.compile(
-    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "[\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
     "\u2060-\u2064\u2066-\u2069\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb"
     "\U000e0000-\U000e007f]"
 )
+
+
+#: Exclamation and question marks (two or more, ``?!`` too) glued between a word and what
+#: follows (``wow!!bad.example``, ``look?!bad.example``): read also as the space they stand
+#: for. A single ``!`` or ``?`` is not (``!user.log.in`` is code, ``x?q=1`` a query), nor a
+#: bracket (``(String)my.app`` is a cast).
+_GLUED_MARKS = re.compile(r"(?<=[^\W_])[!?]{2,}(?=[^\W_])")
+
+
+def _as_spaces(match: re.Match[str]) -> str:
+    return " " * len(match.group())
 
 
 #: A hyphen at a line's end between letters or digits, and the line break after it (a
@@ -766,6 +781,14 @@ def _extract_window(
         unquoted = strict.rewrite(_QP, _unquote_printable, _qp_technique)
         if unquoted is not strict:
             alternatives.append(unquoted)
+    if ("!" in strict.text or "?" in strict.text) and (
+        _GLUED_MARKS.search(strict.text) is not None
+    ):
+        # "wow!!bad.example/p", "look?!bad.example": a run of marks glued
+        # between a word and a host is a sentence's, as a space would be (attack 15)
+        marks = strict.rewrite(_GLUED_MARKS, _as_spaces, Technique.PROSE_SPACING)
+        if marks is not strict:
+            alternatives.append(marks)
     if _has_markup(strict.text):
         # "\\(bad.example\\)", "**bad**.example": chat markup read as it is shown
         shown = _as_shown(strict)

@@ -91,6 +91,7 @@ T_A14 = ("tests/test_attack14.py", "tests/test_refused_hosts.py")
 T_USERINFO = ("tests/test_userinfo_without_scheme.py", "tests/test_attack14.py")
 T_ALARMS3 = ("tests/test_alarms_round3.py",)
 T_SPACED = ("tests/test_spaced_letters_round2.py",)
+T_A15 = ("tests/test_attack15.py", "tests/test_spaced_letters_round2.py")
 
 
 def _off(file: str, condition: str, tests: tuple[str, ...]) -> Mutant:
@@ -793,4 +794,18 @@ MUTANTS: tuple[Mutant, ...] = (
         "plain = True",
         T_A14,
     ),
+    # ---- attack 15 -----------------------------------------------------------------------
+    Mutant(
+        READINGS,
+        "second = bisect.bisect_left(schemes, max(schemes[at] + 1, starts[first + 1]))",
+        "second = at + 1",
+        T_A15,
+    ),
+    Mutant(
+        EXTRACT,
+        "_cut_at_tld(tlds, longest), Technique.PROSE_SPACING)",
+        "_cut_at_tld(tlds, longest), Technique.SPACED_LETTERS)",
+        T_A15,
+    ),
+    _off(EXTRACT, "marks is not strict", T_A15),
 )
