@@ -143,16 +143,17 @@ _UNSEEN = (
 #: Control characters (Cc, but tab, line feed and carriage return) and terminal escapes
 #: (ECMA-48): many text views draw nothing for them, so a link is read without them. Each
 #: escape is one match, with its parameters: a control sequence (``ESC [``, or the one-byte
-#: CSI U+009B with a parameter; ``:`` as in 24-bit colours), a control string (``ESC ]``
-#: OSC, ``ESC P`` DCS, SOS, PM, APC, or their one-byte forms, up to BEL or ST, at most 1 Ki
-#: characters), a character-set choice (``ESC ( B``) or ``ESC 7 8 = >``. A lone ESC or CSI
-#: before a letter is dropped alone: the letter is text (``sho\x9bp.example``). Unseen
-#: characters may sit inside a control sequence without changing what a terminal makes of
-#: it (``ESC [ ZWSP 1 m``): else its parameters would be read as text glued to the link
-#: after it. An OSC 8 hyperlink keeps its target, as a separate word: a terminal opens it.
+#: CSI U+009B with parameters and a letter, no intermediate; ``:`` as in 24-bit colours), a
+#: control string (``ESC ]`` OSC, ``ESC P`` DCS, SOS, PM, APC, or their one-byte forms, up
+#: to BEL or ST, at most 1 Ki characters), a character-set choice (``ESC ( B``) or ``ESC 7 8
+#: = >``. A lone ESC or CSI before a letter is dropped alone: the letter is text
+#: (``sho\x9bp.example``, ``w2\x9b0-login``). Unseen characters may sit inside a control
+#: sequence without changing what a terminal makes of it (``ESC [ ZWSP 1 m``): else its
+#: parameters would be read as text glued to the link after it. An OSC 8 hyperlink keeps its
+#: target, as a separate word: a terminal opens it.
 _CONTROLS = re.compile(
     f"\x1b[{_UNSEEN}]*\\[[0-9;:?<=>{_UNSEEN}]*[ -/{_UNSEEN}]*[@-~]"
-    "|\x9b[0-9;:?<=>]+[ -/]*[@-~]"
+    "|\x9b[0-9;:]+[A-Za-z@]"
     "|(?:\x1b[\\]PX^_]|[\x90\x98\x9d\x9e\x9f])"
     "(?:8;[^;\x07\x1b\x9c]{0,256}+;(?P<target>[^\x07\x1b\x9c]{1,1024}+))?"
     "[^\x07\x1b\x9c]{0,1024}+(?:\x07|\x1b\\\\|\x9c)"

@@ -634,7 +634,7 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(EVIDENCE, "    return glued\n", "    return True\n", T_BREAKS),
     Mutant(EVIDENCE, "    return glued\n", "    return False\n", T_BREAKS),
     # ---- attack 13: escapes, markup, shouted schemes, defang words (ADR 0012) ------------
-    Mutant(FOLD, '    "|\\x9b[0-9;:?<=>]+[ -/]*[@-~]"\n', "", T_A13),
+    Mutant(FOLD, '    "|\\x9b[0-9;:]+[A-Za-z@]"\n', "", T_A13),
     Mutant(FOLD, '    "|\\x1b[ -/]+[0-~]|\\x1b[78=>]"\n', "", T_A13),
     Mutant(
         EXTRACT,
