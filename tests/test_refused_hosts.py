@@ -13,6 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pure_parity import check_answer, pure_answers, scan_answer
 
 import linkscreen
@@ -269,3 +271,63 @@ def test_salvaged_readings(url: str, readings: list[str]) -> None:
     from linkscreen._salvage import salvaged_urls
 
     assert salvaged_urls(url) == readings
+
+
+#: Inputs a fuzz run found raising (an assert behind a browser refusal of a templated host).
+ODD_INPUTS = [
+    "https://b %5c%20192.0.2.256",
+    'hxxp://["]%40exampleexample\\<',
+    "https://[%40<jqxvw>",
+    'hxxp://.\ufffd>"@\\',
+    "http://<a>\\b.example/",
+]
+
+
+@pytest.mark.parametrize("url", ODD_INPUTS)
+def test_odd_inputs_never_raise(matcher: linkscreen.Matcher, url: str) -> None:
+    assert matcher.check_url(url).action in (Action.ALLOW, Action.WARN, Action.BLOCK)
+    matcher.scan_text(f"see {url} now")
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "a",
+                ".",
+                "\\",
+                "/",
+                "@",
+                ":",
+                "%",
+                "<",
+                ">",
+                "{",
+                "$",
+                "|",
+                '"',
+                "[",
+                "]",
+                " ",
+                "%20",
+                "%2e",
+                "%40",
+                "%5c",
+                "\u00a0",
+                "\ufffd",
+                "jqxvw",
+                "example",
+                "192.0.2.256",
+            ]
+        ),
+        max_size=10,
+    ).map("".join),
+    st.sampled_from(["http://", "https://", "hxxp://", "//", ""]),
+)
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_no_url_shape_raises(matcher: linkscreen.Matcher, rest: str, scheme: str) -> None:
+    url = scheme + rest
+    assert matcher.check_url(url).action in (Action.ALLOW, Action.WARN, Action.BLOCK)
+    matcher.scan_text(f"x {url} y")

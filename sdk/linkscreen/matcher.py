@@ -575,7 +575,8 @@ class Matcher:
             # the browser refuses it ("https://10.0.0.999\\x"); another parser's reading is
             # not what a person reads: checked as the refused host too, incomplete
             salvaged = self._salvaged_plan(url, refused[0], True)
-            assert salvaged is not None
+            if salvaged is None:  # template syntax in the host: no host anyone reads
+                return _Plan(variants[0], expressions, shortened=shortened)
             return replace(
                 salvaged,
                 expressions=tuple(dict.fromkeys((*salvaged.expressions, *expressions))),

@@ -808,4 +808,11 @@ MUTANTS: tuple[Mutant, ...] = (
         T_A15,
     ),
     _off(EXTRACT, "marks is not strict", T_A15),
+    Mutant(
+        MATCHER,
+        "if salvaged is None:  # template syntax in the host: no host anyone reads\n"
+        "                return _Plan(variants[0], expressions, shortened=shortened)",
+        "assert salvaged is not None",
+        T_REFUSED,
+    ),
 )
