@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .canonical import WEB_SCHEMES
+from .canonical import web_scheme
 
 __all__ = [
     "digit_address",
@@ -26,7 +26,6 @@ __all__ = [
 
 #: A written scheme and its slashes; the scheme is checked against the web schemes.
 _WRITTEN_SCHEME = re.compile(r"\s*([A-Za-z][A-Za-z0-9+.\-]*):[/\\]*")
-_DEFANGED = {"ttp": "http", "ttps": "https", "hxxp": "http", "hxxps": "https"}
 #: Where the authority ends as a browser reads it.
 _AUTHORITY_END = re.compile(r"[/\\?#]")
 #: Labels of letters and digits (any script) and inner hyphens, joined by dots: what a host
@@ -40,11 +39,7 @@ def written_web_scheme(url: str) -> str | None:
     """The web scheme ``url`` is written with (a defanged one as the scheme it stands for),
     or None."""
     written = _WRITTEN_SCHEME.match(url)
-    if written is None:
-        return None
-    name = written[1].lower()
-    scheme = _DEFANGED.get(name, name)
-    return scheme if scheme in WEB_SCHEMES else None
+    return None if written is None else web_scheme(written[1])
 
 
 #: What a refused host is read without: brackets and spaces around it, dots at its ends

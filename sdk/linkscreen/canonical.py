@@ -23,6 +23,7 @@ __all__ = [
     "canonical_variants",
     "canonicalize",
     "host_only_variants",
+    "web_scheme",
 ]
 
 #: Longest input accepted, in characters. Common servers refuse request lines past 8-16 KiB;
@@ -172,6 +173,14 @@ def _without_userinfo(url: str) -> str | None:
 _STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
+def web_scheme(name: str) -> str | None:
+    """The web scheme a written scheme name stands for (``HXXPS`` -> ``https``: the defangs
+    of ``_DEFANGED_SCHEMES``), or None when it stands for none."""
+    lowered = name.lower()
+    scheme = _DEFANGED_SCHEMES.get(lowered, lowered)
+    return scheme if scheme in WEB_SCHEMES else None
+
+
 def head_variants(url: str) -> tuple[list[str], str] | None:
     """The readings of a web URL that :func:`canonical_variants` refused for what its host is
     written with, without that part: a port that is no number in 0..65535 (``:8o80``,
@@ -185,8 +194,7 @@ def head_variants(url: str) -> tuple[list[str], str] | None:
     """
     text = _prepare(url)
     written = _SCHEME.match(text)
-    name = written[1].lower() if written is not None else ""
-    if _DEFANGED_SCHEMES.get(name, name) not in WEB_SCHEMES:
+    if written is None or web_scheme(written[1]) is None:
         return None  # "queue.py::test", "java.net:x:1.6": no link without a web scheme
     scheme, rest = _split_scheme(text, url)
     rest = rest.lstrip("/\\")
