@@ -144,7 +144,8 @@ _UNDERSCORE_SCHEME = re.compile(r"(?:h[tx]{2}ps?|ftp)[:;]?_+(?=[A-Za-z0-9])", re
 _MANGLED_SCHEME = re.compile(
     r"(?:h[tx]{1,3}ps?|ftp)([:;.,|\\/\-\u2010_]{2,5})(?=[A-Za-z0-9\[])", re.IGNORECASE
 )
-_PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
+#: A run of %-escapes (one UTF-8 character may take several), or one IIS ``%uXXXX``.
+_PERCENT = re.compile(r"(?:%[0-9A-Fa-f]{2})+|%[uU][0-9A-Fa-f]{4}")
 _JSON_UNICODE = re.compile(r"\\u([0-9A-Fa-f]{4})")
 
 
@@ -160,11 +161,25 @@ def _unescape(url: str) -> str:
     for _ in range(_UNESCAPE_ROUNDS):
         if "%" not in text:
             break
-        decoded = _PERCENT.sub(lambda m: chr(int(m.group(1), 16)), text)
+        decoded = _PERCENT.sub(_decoded_run, text)
         if decoded == text:
             break
         text = decoded
     return "".join(c for c in text if c.isprintable() and not c.isspace())
+
+
+def _decoded_run(match: re.Match[str]) -> str:
+    """A run of %-escapes as the characters its bytes spell in UTF-8 (``%C2%A0`` is a
+    no-break space, which a reading drops as it drops ``%20``), or byte by byte where they
+    spell none; ``%u002e`` as the character IIS reads (attack 15 F)."""
+    run = match.group()
+    if run[1] in "uU":
+        return chr(int(run[2:], 16))
+    data = bytes.fromhex(run.replace("%", ""))
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
 
 
 #: Top-level domains read after a glued "dot" ("baddotcom"); any TLD after "bad dot-xyz".
@@ -613,6 +628,16 @@ class Reader:
                 self._emit_text(
                     decoded, view, start, end, out, True, (*extra, Technique.PERCENT_ENCODED)
                 )
+                if not decoded.isascii():
+                    # "jqxvw%C2%B7example", "log.in%EF%BC%8F": characters the escapes spell
+                    # read as the same characters written are (look-alike dots, slashes)
+                    shown = _fold.fold(decoded)
+                    if shown.text != decoded:
+                        kinds = shown.techniques(0, len(decoded))
+                        self._emit_text(
+                            shown.text, view, start, end, out, True,
+                            (*extra, Technique.PERCENT_ENCODED, *kinds),
+                        )  # fmt: skip
                 scheme = _SCHEME_IN_TOKEN.search(decoded, 1)
                 if scheme is not None and _GLUED_WORD.fullmatch(decoded, 0, scheme.start()):
                     # "看https%253A%252F%252Fbad.example": a word glued before the scheme

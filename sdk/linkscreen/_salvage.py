@@ -20,6 +20,7 @@ __all__ = [
     "digit_address",
     "host_parts",
     "salvaged_urls",
+    "shown_urls",
     "templated",
     "written_web_scheme",
 ]
@@ -148,3 +149,41 @@ def _ascii_digit(char: str) -> str:
         return char
     value = unicodedata.decimal(char, None)
     return char if value is None else str(value)
+
+
+#: A run of percent-escapes in an authority (one UTF-8 character may take several).
+_ESCAPE_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+#: What a person skips inside a host when reading it: spaces of any kind and characters
+#: that draw as nothing (format characters, U+2028/U+2029 included).
+_UNSEEN_IN_HOST = re.compile(r"[\s\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]+")
+
+
+def _shown(escaped: re.Match[str]) -> str:
+    """An escape run as a client that shows URLs decoded draws it: its UTF-8 characters,
+    or the run as written where it spells none."""
+    run = escaped.group()
+    try:
+        return bytes.fromhex(run.replace("%", "")).decode("utf-8")
+    except UnicodeDecodeError:
+        return run
+
+
+def shown_urls(url: str, authority_end: int) -> list[str]:
+    """The forms of ``url`` a person may read when its authority (``url[:authority_end]``)
+    holds escapes or spaces the browser refuses in a host (attack 15 F): the authority with
+    its escapes decoded as a client that shows URLs decoded draws them (``jqxvw%C2%B7example``
+    is ``jqxvw·example``, a look-alike dot), and without the spaces and invisible characters
+    in it (``https://jqx vw.example/`` reads as ``jqxvw.example``). Each differs from
+    ``url``; none when the authority holds neither."""
+    authority, rest = url[:authority_end], url[authority_end:]
+    start = authority.find("//")
+    start = 0 if start < 0 else start + 2
+    head, host = authority[:start], authority[start:]
+    found: list[str] = []
+    decoded = _ESCAPE_RUN.sub(_shown, host) if "%" in host else host
+    if decoded != host:
+        found.append(head + decoded + rest)
+    squeezed = _UNSEEN_IN_HOST.sub("", decoded)
+    if squeezed != decoded and squeezed:
+        found.append(head + squeezed + rest)
+    return found

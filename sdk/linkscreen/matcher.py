@@ -27,6 +27,7 @@ from ._salvage import (
     digit_address,
     host_parts,
     salvaged_urls,
+    shown_urls,
     templated,
     written_web_scheme,
 )
@@ -76,6 +77,8 @@ _PREFIX_TRIES = 8
 _AUTHORITY = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[\\/]*[^/\\?#]*")
 _SCHEME_END = re.compile(r"[\x00-\x20]*[A-Za-z][A-Za-z0-9+.\-]*:[/\\]*")
 _IP_HOST = re.compile(r"\[|\d+\.\d+\.\d+\.\d+\Z")
+#: What may hide a host's characters in a written authority: an escape or a space.
+_HIDING = re.compile(r"%|\s")
 
 
 def _readable_prefixes(url: str) -> list[str]:
@@ -196,11 +199,19 @@ class Matcher:
             return verdict
         head = _AUTHORITY.match(url)
         authority = head.group() if head is not None else url[:_SCANNED_URL_CHARS]
-        if not url.isascii() and authority.isascii():
+        hidden = _HIDING.search(authority) is not None
+        if not url.isascii() and authority.isascii() and not hidden:
             return verdict
         # a host in other scripts may hide a look-alike or a dot that a browser reads as a
         # letter (U+2024, U+FE52), a defanged scheme or a stray mark a host: read as text too
-        return self._as_scanned(url[: len(authority) + _SCANNED_URL_CHARS], verdict)
+        written = url[: len(authority) + _SCANNED_URL_CHARS]
+        verdict = self._as_scanned(written, verdict)
+        if hidden and verdict.action is not Action.BLOCK:
+            # escapes or spaces in the host, which the browser refuses: also read as a
+            # client that shows the host decoded draws it, and without its spaces
+            for shown in shown_urls(written, len(authority)):
+                verdict = self._as_scanned(shown, verdict)
+        return verdict
 
     def _ascii_check(self, url: str, techniques: Iterable[str]) -> tuple[Verdict, bool]:
         """``check_url`` of an ASCII URL, and whether the URL is plainly written (a web

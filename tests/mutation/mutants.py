@@ -85,6 +85,7 @@ T_SCHEMES = ("tests/test_app_schemes.py",)
 T_BOUNDS = ("tests/test_conversation_bounds.py",)
 T_PAYLOADS = ("tests/test_fail_closed_payloads.py",)
 T_REFUSED = ("tests/test_refused_hosts.py",)
+T_SHOWN = ("tests/test_shown_hosts.py",)
 T_BREAKS = ("tests/test_breaks_and_brackets.py",)
 T_A13 = ("tests/test_attack13_misses.py",)
 T_A14 = ("tests/test_attack14.py", "tests/test_refused_hosts.py")
@@ -621,7 +622,7 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         MATCHER,
-        "if not url.isascii() and authority.isascii():",
+        "if not url.isascii() and authority.isascii() and not hidden:",
         "if True:",
         T_REFUSED,
     ),
@@ -815,4 +816,17 @@ MUTANTS: tuple[Mutant, ...] = (
         "assert salvaged is not None",
         T_REFUSED,
     ),
+    # ---- attack 15 F: hosts hidden behind escapes or spaces (check_url) -----------------
+    _off(MATCHER, "hidden and verdict.action is not Action.BLOCK", T_SHOWN),
+    Mutant(
+        MATCHER,
+        "if not url.isascii() and authority.isascii() and not hidden:",
+        "if not url.isascii() and authority.isascii():",
+        T_SHOWN,
+    ),
+    Mutant(SALVAGE, "decoded = _ESCAPE_RUN.sub(_shown, host) if", "decoded = host if", T_SHOWN),
+    _off(SALVAGE, "squeezed != decoded and squeezed", T_SHOWN),
+    Mutant(READINGS, "return chr(int(run[2:], 16))", "return run", T_SHOWN),
+    Mutant(READINGS, 'return data.decode("utf-8")', 'return data.decode("latin-1")', T_SHOWN),
+    _off(READINGS, "shown.text != decoded", T_SHOWN),
 )
