@@ -253,14 +253,26 @@ def _any_host(rules: tuple[WrapperRule, ...]) -> re.Pattern[str]:
 
 def scan_may_wrap(url: str, rules: tuple[WrapperRule, ...]) -> bool:
     """Whether a reading ``url`` may hold a redirect target (the extractor's cheap gate before
-    :func:`targets`; it passes every shape :func:`targets` reads, AMP paths included)."""
-    if "?" in url:
-        return True
+    :func:`targets`; it passes every shape :func:`targets` reads, AMP paths included).
+
+    A query or fragment holds a target the generic readings find only with a scheme, ``//``,
+    ``www.``, the base64 of ``http`` or an escape in it; any other target is a rule's, and
+    every rule is for a host: so an ordinary query (``login.php?id=4&s=x``) costs a host
+    test, not the ~10 µs of :func:`targets` (speed round 9)."""
     lowered = url.lower()
-    if lowered.find("http", 8) >= 0 or lowered.find("www.", 8) >= 0:
+    scheme = url.find("://", 0, 12)  # as _parts reads the scheme
+    after = scheme + 3 if scheme >= 0 else 0
+    if (
+        lowered.find("http", after) >= 0
+        or lowered.find("www.", after + 1) >= 0
+        or lowered.find("ftp", after) >= 0
+        or lowered.find("urldefense") >= 0  # Proofpoint v3: a path target without a scheme
+    ):
         return True
-    if "#" in url and url.find("aHR0c") >= 0:
-        return True
+    if "?" in url or "#" in url:
+        if "%" in url or url.find("//", after) >= 0 or lowered.find("ahr0c") >= 0:
+            return True
+        return bool(rules) and _any_host(rules).fullmatch(_parts(url)[0]) is not None
     return any(lowered.find(mark, 8) >= 0 for mark in _path_marks(rules))
 
 

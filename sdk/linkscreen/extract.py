@@ -781,8 +781,9 @@ def _extract_window(
         unquoted = strict.rewrite(_QP, _unquote_printable, _qp_technique)
         if unquoted is not strict:
             alternatives.append(unquoted)
-    if ("!" in strict.text or "?" in strict.text) and (
-        _GLUED_MARKS.search(strict.text) is not None
+    folded = strict.text
+    if ("!!" in folded or "??" in folded or "?!" in folded or "!?" in folded) and (
+        _GLUED_MARKS.search(folded) is not None
     ):
         # "wow!!bad.example/p", "look?!bad.example": a run of marks glued
         # between a word and a host is a sentence's, as a space would be (attack 15)

@@ -86,6 +86,7 @@ T_BOUNDS = ("tests/test_conversation_bounds.py",)
 T_PAYLOADS = ("tests/test_fail_closed_payloads.py",)
 T_REFUSED = ("tests/test_refused_hosts.py",)
 T_SHOWN = ("tests/test_shown_hosts.py",)
+T_GATE = ("tests/test_wrapper_gate.py",)
 T_BREAKS = ("tests/test_breaks_and_brackets.py",)
 T_A13 = ("tests/test_attack13_misses.py",)
 T_A14 = ("tests/test_attack14.py", "tests/test_refused_hosts.py")
@@ -829,4 +830,24 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(READINGS, "return chr(int(run[2:], 16))", "return run", T_SHOWN),
     Mutant(READINGS, 'return data.decode("utf-8")', 'return data.decode("latin-1")', T_SHOWN),
     _off(READINGS, "shown.text != decoded", T_SHOWN),
+    # ---- speed round 9: the wrapper gate of the extractor --------------------------------
+    Mutant(
+        WRAPPERS,
+        '            "%" in url\n            or url.find',
+        "            False\n            or url.find",
+        T_GATE,
+    ),
+    Mutant(WRAPPERS, 'or url.find("//", after) >= 0', "", T_GATE),
+    Mutant(WRAPPERS, 'lowered.find("http", after) >= 0\n', "False\n", T_GATE),
+    Mutant(WRAPPERS, 'or lowered.find("www.", after + 1) >= 0', "", T_GATE),
+    Mutant(WRAPPERS, 'or lowered.find("ftp", after) >= 0', "", T_GATE),
+    Mutant(WRAPPERS, 'scheme = url.find("://", 0, 12)', "scheme = -1", T_GATE),
+    Mutant(WRAPPERS, 'or lowered.find("ahr0c") >= 0', "", T_GATE),
+    Mutant(WRAPPERS, 'or lowered.find("urldefense") >= 0', "", T_GATE),
+    Mutant(
+        WRAPPERS,
+        "return bool(rules) and _any_host(rules).fullmatch(_parts(url)[0]) is not None",
+        "return False",
+        T_GATE,
+    ),
 )
