@@ -174,16 +174,15 @@ def _word_after_cases() -> list[str]:
 
 @pytest.mark.parametrize("text", _word_after_cases())
 def test_spaced_word_after_the_link_is_found(matcher: linkscreen.Matcher, text: str) -> None:
-    # where the host ends is guessed (prose evidence, attack 15): a made-up name warns, a
-    # scheme corroborates it; a name made of words is what "c a l l . m e s s a g e" gives
-    # by chance, so it is allowed (see test_a_spaced_sentence_cut_at_a_tld_is_quiet)
+    # where the host ends is guessed (prose evidence, attack 15): a name made of words is what
+    # "c a l l . m e s s a g e" gives by chance, so it is allowed (see
+    # test_a_spaced_sentence_cut_at_a_tld_is_quiet); a made-up name blocks (warned before the
+    # spaced letters' third round: ADR 0012, eleventh round), and so does a scheme
     found = _action(matcher, text)
-    if text.startswith("h t t p s"):
-        assert found is Action.BLOCK, text
-    elif _sp("log.in") in text:
+    if _sp("log.in") in text and not text.startswith("h t t p s"):
         assert found is Action.ALLOW, text
     else:
-        assert found is Action.WARN, text
+        assert found is Action.BLOCK, text
 
 
 @pytest.mark.parametrize(

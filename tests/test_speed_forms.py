@@ -78,8 +78,11 @@ def test_the_inlined_probe_answers_as_one_lookup_each(probe: PureProbe, texts: l
     assert min(rows[-4:-1]) >= 0  # listed ones are found
 
 
-#: The gates as one expression each, before round 7 split or replaced them.
-_OLD_SPACED_GATE = re.compile(r"(?:^|[ _*~+])[\w./:-](?:  ?|[_*~+])[\w./:-](?:  ?|[_*~+])[\w./:-]")
+#: The gates as one expression each, before round 7 split or replaced them (the spaced gate
+#: with the separators added since: a hyphen, spaced letters round 2; a tab, round 3).
+_OLD_SPACED_GATE = re.compile(
+    r"(?:^|[ _*~+\t-])[\w./:-](?:  ?|[_*~+\t-])[\w./:-](?:  ?|[_*~+\t-])[\w./:-]"
+)
 _OLD_DEFANG_CHARS = re.compile(rf"[\[\](){{}}<>\\^;*{_refang._OPEN}]")
 _GATE_TEXT = st.text(alphabet=" _*~+.:/-ab1\t\n[](){}<>\\^;（«é\x00\x1b\x7f\x85", max_size=40)
 
@@ -94,10 +97,11 @@ def test_the_split_spaced_letters_gate_is_the_one_expression(text: str) -> None:
     new = bool(extract._SPACED_LETTERS_GATE_HEAD.match(text) or
                extract._SPACED_LETTERS_GATE.search(text))  # fmt: skip
     assert new == old
-    if any(sep in text for sep in "_*~+"):
+    if any(sep in text for sep in "_*~+\t"):
         one = extract._ONE_CHAR_WORDS_START.match(text) or extract._ONE_CHAR_WORDS.search(text)
         has = "." in text or ":" in text or "/" in text
-        assert extract._may_be_spaced(text) == (has and (old or one is not None))
+        tabbed = "\t" in text
+        assert extract._may_be_spaced(text, tabbed) == (has and (old or one is not None))
 
 
 @settings(max_examples=1000)

@@ -47,6 +47,7 @@ __all__ = [
     "port_host",
     "separator_mark",
     "spaced_ellipsis",
+    "spaced_guess",
     "weigh",
     "word_pair_mark",
     "word_slash_pair",
@@ -1081,6 +1082,8 @@ def weigh(
                 url, kinds, code or code_like, written
             ):
                 pass  # attack 11, M2/M3: a path after a host no word pair makes (below)
+            elif worst is Action.BLOCK and spaced_guess(url, kinds, code or code_like):
+                pass  # attack 15, B: where a spaced-out made-up name ends (below)
             elif worst is Action.BLOCK:
                 cap = Action.WARN
                 extra.append(Signal.HELD_BACK)
@@ -1097,6 +1100,25 @@ def weigh(
         extra.append(Signal.HELD_BACK)
         notes.append("matched through look-alike letters (its skeleton): warn, never block")
     return cap, tuple(extra), tuple(notes)
+
+
+# ---- attack 15 (B): where a spaced-out made-up name ends ------------------------------------
+
+
+def spaced_guess(url: str, kinds: set[Technique], code: bool) -> bool:
+    """A spaced-letters reading whose only prose is a guess of where its host ends
+    (``prose-spacing`` beside ``spaced-letters``: a cut after a top-level domain, a written
+    top-level domain after spaced labels) and whose labels before the top-level domain are
+    not all words: ``j q x v w . e x a m p l e n o w`` read ``jqxvw.example``. Chance cuts a
+    spaced sentence of words so (``c a l l . m e s s a g e``: made of words, allowed above),
+    not a made-up name. Never a reading that reads as code."""
+    if code or Technique.SPACED_LETTERS not in kinds:
+        return False
+    if kinds & PROSE_TECHNIQUES != {Technique.PROSE_SPACING}:
+        return False
+    host = url.split("://", 1)[-1].partition("/")[0].partition("?")[0]
+    labels = [label for label in host.split(".") if label]
+    return len(labels) >= 2 and not all(map(is_word, labels[:-1]))
 
 
 # ---- attack 11 (M2, M3): a path corroborates an IDNA dot or a spoken dot ------------------

@@ -155,13 +155,20 @@ class Candidates(Sequence[Candidate]):
 
 # ---- the message, in windows -------------------------------------------------------------
 
+#: Dot look-alikes written as a spaced dot (ideographic, full-width, half-width full stops,
+#: the small full stop, the one-dot leader, the middle dot and the katakana middle dots):
+#: "j q x v w 。 e x a m p l e", "j q x v w · e x a m p l e".
+_SPACED_DOT_CHARS = "\u3002\uff0e\uff61\ufe52\u2024\u00b7\u30fb\uff65"
 #: One spaced unit: a character, or characters glued only by a dot or slash between them
 #: ("t.e", "e/x", "t.", ".e"; never two letters glued): how a spaced-out host keeps its dot;
 #: or a scheme's "://" (refanged from ": / /").
 _SPACED_UNIT = r"(?:[./]?[\w./:?=&%~-](?:[./][^\W_])*[./]?|://)"
-#: Dot look-alikes written as a spaced dot (ideographic, full-width, half-width full stops,
-#: the small full stop and the one-dot leader): "j q x v w 。 e x a m p l e".
-_SPACED_DOT_CHARS = "\u3002\uff0e\uff61\ufe52\u2024"
+#: A unit inside a run (not its first or last): a dot look-alike may be glued before or
+#: after it too ("j q x v w 。e x", "w。 e"); at a run's edge it is the sentence's mark
+#: ("e x a m p l e・(", "(。f y") and stays out of the run.
+_SPACED_INNER = (
+    rf"(?:[./{_SPACED_DOT_CHARS}]?[\w./:?=&%~-](?:[./][^\W_])*[./{_SPACED_DOT_CHARS}]?|://)"
+)
 #: A dot among spaced letters written another way: a dot look-alike, a link-only dot word
 #: ("dot", "d0t", any case) or a dot or dot word in brackets, spaced or not ("[dot]",
 #: "[ d o t ]", "( . )"). A unit of its own; joined as ".". (Unbracketed "d o t" stays three
@@ -170,6 +177,9 @@ _SPACED_DOT = (
     rf"(?:[{_SPACED_DOT_CHARS}]|(?i:dot|d0t)"
     r"|[\[({] {0,2}(?:(?i:d {0,2}o {0,2}t|d0t)|\.) {0,2}[\])}])"
 )
+#: A dot between hyphen-separated letters: ``. : /`` (a scheme's and a path's marks too), a
+#: dot look-alike, a dot word alone or in brackets ("j-q-x-v-w-dot-e-x", "j-q-x-v-w-。-e-x").
+_HYPHEN_DOT = rf"(?:[.:/{_SPACED_DOT_CHARS}]|(?i:dot|d0t)(?![^\W_])|[\[({{](?i:dot|d0t|\.)[\])}}])"
 _SPACED_DOT_UNIT = re.compile(_SPACED_DOT)
 #: Scripts written without spaces between words (Thai, Lao, Myanmar, Khmer, kana, Han): a
 #: run of spaced letters may start or end glued to them ("看j q x v w . e x a m p l e吧"),
@@ -183,24 +193,32 @@ _UNSPACED_SCRIPTS = (
 #: start or end glued to it ("смотриj q x v w . e x a m p l e"), as a link glued to it does.
 _OTHER_LETTER = r"[^\W\d_\x00-\u02af\u1e00-\u1eff]"
 #: Where a run may start, and end: at a word's edge, after "//", after a label and its dot
-#: ("bad[.]e x a m p l e": the dot refanged first), glued to an unspaced script, or with an
-#: ASCII unit glued to a letter of another script.
+#: ("bad[.]e x a m p l e": the dot refanged first), after a word and a colon ("url:j q x";
+#: not before a scheme's slashes: a run starts after them), glued to an unspaced script, or
+#: with an ASCII unit glued to a letter of another script.
 _SPACED_START = (
-    rf"(?:(?<=//)|(?<=[A-Za-z0-9]\.)|(?<![\w./:-])|(?<=[{_UNSPACED_SCRIPTS}])"
+    rf"(?:(?<=//)|(?<=[A-Za-z0-9]\.)|(?<![\w./:-])|(?<=[A-Za-z]:)(?![/\\])"
+    rf"|(?<=[{_UNSPACED_SCRIPTS}])"
     rf"|(?<={_OTHER_LETTER})(?=[A-Za-z0-9]))"
 )
 _SPACED_END = rf"(?:(?![\w./:-])|(?=[{_UNSPACED_SCRIPTS}])|(?<=[A-Za-z0-9])(?={_OTHER_LETTER}))"
-#: One unit, then the same separator (one or two spaces, ``_ * ~ +``), three times or more:
-#: "b a d . e x a m p l e", "h_t_t_p_:_/_/_b_a_d", "q z v k t.e x a m p l e/x" (a dot or
-#: slash glued between two spaced letters); or letters, digits and ``. : /`` each alone
-#: between hyphens, a spaced ``.``, ``:`` or ``/`` among them ("j-q-x-v-w-.-e-x-a-m-p-l-e";
-#: a hyphen is a host's own character, so "x-y-z.com" is no run: its dot is glued).
+#: One unit, then the same separator (one or two spaces, a tab, ``_ * ~ +``), three times or
+#: more: "b a d . e x a m p l e", "h_t_t_p_:_/_/_b_a_d", "q z v k t.e x a m p l e/x" (a dot
+#: or slash glued between two spaced letters); the last unit may be a spaced dot and a
+#: written label ("j q x v w . example": ``tld``, kept only when it is a top-level domain);
+#: or letters, digits and ``_HYPHEN_DOT`` each alone between hyphens, one of those dots among
+#: them ("j-q-x-v-w-.-e-x-a-m-p-l-e"), or a dot glued between two of the letters ("-w.e-":
+#: how "j-q-x-v-w-dot-e-x" reads once refanged). A hyphen is a host's own character, so
+#: "x-y-z.com" is no run: its dot is glued to a label of three letters.
 _SPACED_LETTERS = re.compile(
     rf"{_SPACED_START}(?:{_SPACED_DOT}|{_SPACED_UNIT})"
-    rf"(?P<sep>  ?|[_*~+])"
-    rf"(?:(?:   ?)?(?:{_SPACED_DOT}|{_SPACED_UNIT})(?P=sep)){{2,}}(?:{_SPACED_DOT}|{_SPACED_UNIT})"
+    rf"(?P<sep>  ?|[_*~+\t])"
+    rf"(?:(?:   ?)?(?:{_SPACED_DOT}|{_SPACED_INNER})(?P=sep)){{2,}}"
+    rf"(?:(?:{_SPACED_DOT}|\.)(?P=sep)(?P<tld>[A-Za-z0-9][A-Za-z0-9-]*)"
+    rf"|{_SPACED_DOT}|{_SPACED_UNIT})"
     rf"(?:{_SPACED_END}|[./]\S*)"
-    rf"|{_SPACED_START}(?P<hyphen>[^\W_](?:-[^\W_])*-[.:/](?:-(?:[^\W_]|[.:/]))+)"
+    rf"|{_SPACED_START}(?P<hyphen>[^\W_](?:(?:-[^\W_])*-{_HYPHEN_DOT}|(?:-[^\W_])+\.[^\W_](?=-))"
+    rf"(?:-(?:{_HYPHEN_DOT}|[^\W_]))+)"
     rf"(?:{_SPACED_END}|[./]\S*)"
 )
 #: A wider gap inside spaced-out letters: a space between words ("f r e e   d o t   c o m").
@@ -210,17 +228,34 @@ _WORD_GAP = re.compile(r"   +")
 _GLUED_SCHEME = re.compile(r"(?<=[A-Za-z0-9])(?=(?i:https?|ftp)://)")
 
 
-def _join_spaced(match: re.Match[str]) -> str | None:
+def _join_spaced(match: re.Match[str], tlds: frozenset[str]) -> tuple[str, bool]:
     """Spaced-out letters joined; a wider gap between them stays one space (a word break),
-    and so does the start of a scheme glued after a letter; a spaced dot word is a dot."""
+    and so does the start of a scheme glued after a letter; a spaced dot word is a dot. And
+    whether where the host ends was guessed: a written label after the last spaced dot is
+    read as the host's top-level domain ("j q x v w . example") when it is one and the
+    letters before hold no dot of their own (else it is the next word: "... . me too")."""
     if match.group("hyphen") is not None:  # (a path glued after it keeps its hyphens)
         tail = match.group()[match.end("hyphen") - match.start() :]
-        return match.group("hyphen").replace("-", "") + tail
+        units = match.group("hyphen").split("-")
+        return "".join("." if _SPACED_DOT_UNIT.fullmatch(u) else u for u in units) + tail, False
     sep = match.group("sep")
     text = match.group()
+    written = ""  # the written label and what is glued after it
+    if match.group("tld") is not None:
+        cut = match.start("tld") - match.start()
+        text, written = text[:cut], text[cut:]
     words = _WORD_GAP.split(text) if sep.startswith(" ") else [text]
-    joined = " ".join(_join_units(word, sep) for word in words)
-    return _GLUED_SCHEME.sub(" ", joined)
+    joined = _GLUED_SCHEME.sub(" ", " ".join(_join_units(word, sep) for word in words))
+    at = match.start()
+    if match.string[at - 1 : at] == ":":  # (only after a letter: _SPACED_START)
+        # "url:j q x ...": a label and its colon, then the link (no scheme: "note:" is none)
+        joined = " " + joined
+    if not written:
+        return joined, False
+    host = joined.rpartition(" ")[2][:-1].rpartition("://")[2].lower()
+    if match.group("tld").lower() in tlds and ("." not in host or host.startswith("www.")):
+        return joined + written, True
+    return f"{joined} {written}", False
 
 
 def _join_units(word: str, sep: str) -> str:
@@ -234,62 +269,101 @@ def _join_units(word: str, sep: str) -> str:
 def _cut_at_tld(tlds: frozenset[str], longest: bool) -> Callable[[re.Match[str]], str | None]:
     """``_join_spaced``, then a host with no path whose last label is no top-level domain but
     starts with one cut after it ("jqxvw.examplenow" -> "jqxvw.example now": a spaced word
-    right after the link), at the longest such prefix or the shortest."""
+    right after the link), at the longest such prefix or the shortest; a path's last segment
+    cut where its digits end ("gal/275/1now" -> "gal/275/1 now")."""
 
     def join(match: re.Match[str]) -> str | None:
-        joined = _join_spaced(match)
-        if joined is None:
-            return None
+        joined = _join_spaced(match, tlds)[0]
         return " ".join(_tld_cut(word, tlds, longest) for word in joined.split(" "))
 
     return join
 
 
+#: What a sentence ends a spaced word with, read past by ``_tld_cut`` ("n o w :)", "n o w.").
+_SENTENCE_MARKS = ".:?"
+#: A path's last segment whose digits are followed by letters: a spaced word glued to it.
+_DIGITS_THEN_LETTERS = re.compile(r"[^/?#]*[0-9](?=[A-Za-z]{2,}$)")
+
+
 def _tld_cut(word: str, tlds: frozenset[str], longest: bool) -> str:
-    dot = word.rfind(".")
-    if dot < 0 or "/" in word[dot:] or "?" in word[dot:] or "#" in word[dot:]:
+    core = word.rstrip(_SENTENCE_MARKS)
+    tail = word[len(core) :]
+    dot = core.rfind(".")
+    slash = core.rfind("/")
+    if dot < 0 or "?" in core[dot:] or "#" in core[dot:]:
         return word
-    label = word[dot + 1 :]
+    if slash > dot:
+        digits = _DIGITS_THEN_LETTERS.match(core, slash + 1)
+        if digits is None:
+            return word
+        return f"{core[: digits.end()]} {core[digits.end() :]}{tail}"
+    label = core[dot + 1 :]
     if len(label) < 3 or not label.isalpha() or label.lower() in tlds:
         return word
     sizes = range(len(label) - 1, 1, -1) if longest else range(2, len(label))
     for size in sizes:
         if label[:size].lower() in tlds:
-            return f"{word[: dot + 1 + size]} {label[size:]}"
+            return f"{core[: dot + 1 + size]} {label[size:]}{tail}"
     return word
 
 
-def _spaced_views(view: View, tlds: frozenset[str]) -> list[View]:
+def _spaced_views(view: View, tlds: frozenset[str], tabbed: bool | None = None) -> list[View]:
     """``view`` with spaced-out letters joined (``_SPACED_LETTERS``), and up to two more views
-    with the host of each run cut after a top-level domain its last label starts with."""
-    if not _may_be_spaced(view.text):
+    with the host of each run cut after a top-level domain its last label starts with.
+    ``tabbed``: whether the text holds a tab, when the caller knows."""
+    if not _may_be_spaced(view.text, "\t" in view.text if tabbed is None else tabbed):
         return []
     cuts: list[bool] = []
+    guessed: set[int] = set()
 
     def join(match: re.Match[str]) -> str | None:
-        joined = _join_spaced(match)
-        if joined is not None and not cuts:
+        joined, guess = _join_spaced(match, tlds)
+        if guess:
+            guessed.add(match.start())
+        if not cuts:
             for word in joined.split(" "):
                 if _tld_cut(word, tlds, True) != word:
                     cuts.append(True)
                     break
         return joined
 
-    letters = view.rewrite(_SPACED_LETTERS, join, Technique.SPACED_LETTERS)
+    def technique(match: re.Match[str]) -> Technique:
+        # a written label read as the host's top-level domain is a guess of where it ends
+        if match.start() in guessed:
+            return Technique.PROSE_SPACING
+        return Technique.SPACED_LETTERS
+
+    letters = _spaced_guess(view, view.rewrite(_SPACED_LETTERS, join, technique))
     if letters is view:
         return []
     views = [letters]
     for longest in (True, False) if cuts else ():
         # where the host ends is a guess a spaced sentence makes by chance ("c a l l . m e s s
         # a g e" cut after "me"): prose evidence, which a whole-host entry alone does not
-        # block on (attack 15)
+        # block on unless the name is made up (attack 15; _evidence.spaced_guess)
         cut = view.rewrite(_SPACED_LETTERS, _cut_at_tld(tlds, longest), Technique.PROSE_SPACING)
+        cut = _spaced_guess(view, cut)
         if all(cut.text != other.text for other in views):
             views.append(cut)
     return views
 
 
-def _may_be_spaced(text: str) -> bool:
+def _spaced_guess(base: View, rewritten: View) -> View:
+    """``rewritten`` (a rewrite of ``base``) with a ``spaced-letters`` mark beside each
+    ``prose-spacing`` mark the rewrite made: a guess of where a spaced host ends is still
+    spaced letters, and the evidence rule reads the pair (``_evidence.spaced_guess``)."""
+    if rewritten is base:
+        return rewritten
+    made = rewritten.marks[len(base.all_marks()) :]
+    rewritten.marks.extend(
+        (start, end, Technique.SPACED_LETTERS)
+        for start, end, technique in made
+        if technique is Technique.PROSE_SPACING
+    )
+    return rewritten
+
+
+def _may_be_spaced(text: str, tabbed: bool) -> bool:
     """Three one-character words in a row, or a separator other than a space between them
     (and a dot, colon or slash somewhere, or a spaced dot written another way: a spaced-out
     host has one)."""
@@ -297,7 +371,7 @@ def _may_be_spaced(text: str) -> bool:
         # a dot written another way: too few one-character words may stand around it for
         # the gates below ("l o g dot i n"), so the run itself is looked for
         return _has_spaced_dot(text) and _SPACED_LETTERS.search(text) is not None
-    if ("_" in text or "*" in text or "~" in text or "+" in text or "-" in text) and (
+    if ("_" in text or "*" in text or "~" in text or "+" in text or "-" in text or tabbed) and (
         _SPACED_LETTERS_GATE_HEAD.match(text) or _SPACED_LETTERS_GATE.search(text)
     ):
         return True
@@ -488,9 +562,9 @@ def _narrow(match: re.Match[str]) -> str:
 
 #: Three spaced units at the text's start, or after a separator (``_SPACED_LETTERS_GATE``
 #: starts with the separator's character class, so the engine skips to each one; the text's
-#: start is ``_SPACED_LETTERS_GATE_HEAD``): together ``(?:^|[ _*~+])`` before the units.
-_SPACED_THREE = r"[\w./:-](?:  ?|[_*~+-])[\w./:-](?:  ?|[_*~+-])[\w./:-]"
-_SPACED_LETTERS_GATE = re.compile(rf"[ _*~+-]{_SPACED_THREE}")
+#: start is ``_SPACED_LETTERS_GATE_HEAD``): together ``(?:^|[ _*~+\t-])`` before the units.
+_SPACED_THREE = r"[\w./:-](?:  ?|[_*~+\t-])[\w./:-](?:  ?|[_*~+\t-])[\w./:-]"
+_SPACED_LETTERS_GATE = re.compile(rf"[ _*~+\t-]{_SPACED_THREE}")
 _SPACED_LETTERS_GATE_HEAD = re.compile(_SPACED_THREE)
 #: A path with no host ("album/9", "/x/y"). It starts only where no path character comes
 #: before it (not after ``~`` or ``%``), and no two quantifiers share characters, so a failed
@@ -770,7 +844,8 @@ def _extract_window(
         reader.space_as_dot(strict, found)
     else:  # its one token is the link; no joint, no space as a dot (_plain_link_message)
         reader.token(strict, link[0], link[1], found, loose=False)
-    alternatives = _spaced_views(strict, reader.tlds)
+    tabbed = "\t" in strict.text  # (asked once: the spaced views and the tab pass)
+    alternatives = _spaced_views(strict, reader.tlds, tabbed)
     if "-\n" in strict.text or "-\r\n" in strict.text:
         # "http://bad.exa-\nmple/x": a word wrapped at a hyphen it never had
         unwrapped = strict.rewrite(_HYPHEN_WRAP, _drop, Technique.LINE_BREAK)
@@ -795,7 +870,7 @@ def _extract_window(
         shown = _as_shown(strict)
         if shown is not strict:
             alternatives.append(shown)
-    if "\t" in strict.text:
+    if tabbed:
         # "http://bad.exa\tmple/", '<a href="http://bad.exa\tmple/">': a URL drops its tabs
         tabs = _tabs_in_urls(strict.text)
         if tabs:

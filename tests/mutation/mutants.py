@@ -94,6 +94,7 @@ T_USERINFO = ("tests/test_userinfo_without_scheme.py", "tests/test_attack14.py")
 T_ALARMS3 = ("tests/test_alarms_round3.py",)
 T_SPACED = ("tests/test_spaced_letters_round2.py",)
 T_A15 = ("tests/test_attack15.py", "tests/test_spaced_letters_round2.py")
+T_SPACED3 = ("tests/test_spaced_letters_round3.py", "-k", "not linear and not native")
 
 
 def _off(file: str, condition: str, tests: tuple[str, ...]) -> Mutant:
@@ -750,7 +751,12 @@ MUTANTS: tuple[Mutant, ...] = (
         'return word.replace(sep, "")',
         T_SPACED,
     ),
-    Mutant(EXTRACT, 'return _GLUED_SCHEME.sub(" ", joined)', "return joined", T_SPACED),
+    Mutant(
+        EXTRACT,
+        'joined = _GLUED_SCHEME.sub(" ", " ".join(_join_units(word, sep) for word in words))',
+        'joined = " ".join(_join_units(word, sep) for word in words)',
+        T_SPACED,
+    ),
     Mutant(
         EXTRACT,
         "if len(label) < 3 or not label.isalpha() or label.lower() in tlds:",
@@ -762,7 +768,10 @@ MUTANTS: tuple[Mutant, ...] = (
         EXTRACT, "for longest in (True, False) if cuts else ():", "for longest in ():", T_SPACED
     ),
     Mutant(
-        EXTRACT, 'return match.group("hyphen").replace("-", "") + tail', "return None", T_SPACED
+        EXTRACT,
+        'return "".join("." if _SPACED_DOT_UNIT.fullmatch(u) else u for u in units) + tail, False',
+        "return match.group(), False",
+        T_SPACED,
     ),
     Mutant(
         EXTRACT,
@@ -810,6 +819,74 @@ MUTANTS: tuple[Mutant, ...] = (
         T_A15,
     ),
     _off(EXTRACT, "marks is not strict", T_A15),
+    # ---- spaced letters, round 3 (ADR 0012 eleventh round, attack 15 class B) -------------
+    Mutant(
+        EXTRACT,
+        '_SPACED_DOT_CHARS = "\\u3002\\uff0e\\uff61\\ufe52\\u2024\\u00b7\\u30fb\\uff65"',
+        '_SPACED_DOT_CHARS = "\\u3002\\uff0e\\uff61\\ufe52\\u2024"',
+        T_SPACED3,
+    ),
+    Mutant(
+        EXTRACT,
+        'rf"(?:(?:   ?)?(?:{_SPACED_DOT}|{_SPACED_INNER})(?P=sep)){{2,}}"',
+        'rf"(?:(?:   ?)?(?:{_SPACED_DOT}|{_SPACED_UNIT})(?P=sep)){{2,}}"',
+        T_SPACED3,
+    ),
+    Mutant(EXTRACT, 'rf"(?P<sep>  ?|[_*~+\\t])"', 'rf"(?P<sep>  ?|[_*~+])"', T_SPACED3),
+    Mutant(EXTRACT, "(?<=[A-Za-z]:)(?![/\\\\])", "(?!)", T_SPACED3),
+    Mutant(EXTRACT, '(?<=[A-Za-z]:)(?![/\\\\])"', '(?<=[A-Za-z]:)"', T_SPACED3),
+    _off(EXTRACT, 'match.string[at - 1 : at] == ":"', T_SPACED3),
+    Mutant(
+        EXTRACT,
+        '(?:-[^\\W_])*-{_HYPHEN_DOT}|(?:-[^\\W_])+\\.[^\\W_](?=-))"',
+        '(?:-[^\\W_])*-{_HYPHEN_DOT})"',
+        T_SPACED3,
+    ),
+    Mutant(
+        EXTRACT,
+        '_HYPHEN_DOT = rf"(?:[.:/{_SPACED_DOT_CHARS}]|',
+        '_HYPHEN_DOT = rf"(?:[.:/]|',
+        T_SPACED3,
+    ),
+    _off(
+        EXTRACT,
+        'match.group("tld").lower() in tlds and ("." not in host or host.startswith("www."))',
+        T_SPACED3,
+    ),
+    Mutant(
+        EXTRACT,
+        'match.group("tld").lower() in tlds and ("." not in host or host.startswith("www."))',
+        'match.group("tld").lower() in tlds',
+        T_SPACED3,
+    ),
+    Mutant(EXTRACT, "if match.start() in guessed:", "if False:", T_SPACED3),
+    Mutant(
+        EXTRACT, "    made = rewritten.marks[len(base.all_marks()) :]", "    made = []", T_SPACED3
+    ),
+    Mutant(EXTRACT, "core = word.rstrip(_SENTENCE_MARKS)", "core = word", T_SPACED3),
+    Mutant(
+        EXTRACT,
+        "digits = _DIGITS_THEN_LETTERS.match(core, slash + 1)",
+        "digits = None",
+        T_SPACED3,
+    ),
+    Mutant(
+        EXTRACT,
+        '"-" in text or tabbed) and (',
+        '"-" in text) and (',
+        T_SPACED3,
+    ),
+    _off(
+        EVIDENCE, "worst is Action.BLOCK and spaced_guess(url, kinds, code or code_like)", T_SPACED3
+    ),
+    _off(EVIDENCE, "code or Technique.SPACED_LETTERS not in kinds", T_SPACED3),
+    _off(EVIDENCE, "kinds & PROSE_TECHNIQUES != {Technique.PROSE_SPACING}", T_SPACED3),
+    Mutant(
+        EVIDENCE,
+        "return len(labels) >= 2 and not all(map(is_word, labels[:-1]))",
+        "return len(labels) >= 2",
+        T_SPACED3,
+    ),
     Mutant(
         MATCHER,
         "if salvaged is None:  # template syntax in the host: no host anyone reads\n"
