@@ -908,12 +908,7 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(READINGS, 'return data.decode("utf-8")', 'return data.decode("latin-1")', T_SHOWN),
     _off(READINGS, "shown.text != decoded", T_SHOWN),
     # ---- speed round 9: the wrapper gate of the extractor --------------------------------
-    Mutant(
-        WRAPPERS,
-        '            "%" in url\n            or url.find',
-        "            False\n            or url.find",
-        T_GATE,
-    ),
+    Mutant(WRAPPERS, 'if "%" in url or url.find("//"', 'if False or url.find("//"', T_GATE),
     Mutant(WRAPPERS, 'or url.find("//", after) >= 0', "", T_GATE),
     Mutant(WRAPPERS, 'lowered.find("http", after) >= 0\n', "False\n", T_GATE),
     Mutant(WRAPPERS, 'or lowered.find("www.", after + 1) >= 0', "", T_GATE),
