@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from pure_parity import check_answer, pure_answers, scan_answer
 
 import linkscreen
-from linkscreen import Action
+from linkscreen import Action, Technique
 
 from bundles import compile_lists, open_bytes
 
@@ -120,6 +120,12 @@ IN_TEXT = [
     "see https://log.in%EF%BC%8F/ now",
     "see https://jqxvw%u002eexample/ now",
     "see https://jqxvw%252eexample%25C2%25A0/ now",  # escaped twice
+    # an escaped dot look-alike: deliberate, unlike a middle dot typed between two words
+    "see jqxvw%C2%B7example now",
+    "see https://jqxvw%C2%B7example/ now",
+    "see jqxvw%E3%80%82example/x now",
+    "jqxvw%EF%BC%8Cexample",  # a full-width comma, escaped
+    "see jqxvw%25C2%25B7example now",
 ]
 
 #: Escapes of ordinary text in links and messages: nothing listed, nothing read.
@@ -128,6 +134,9 @@ TEXT_NEGATIVES = [
     "50%C2%A0off at shop.example.test",
     "the file is log%C2%A0in.txt",
     "progress: 100% done, 20%u of it",
+    "50%C2%B7off at jqxvw",
+    "jqxvw.example%C2%B7test",  # a longer host, not the listed one
+    "https://ru.example.test/%D0%BF%C2%B7%D1%80",
 ]
 
 
@@ -141,6 +150,15 @@ def test_a_hidden_listed_host_in_text_blocks(matcher: linkscreen.Matcher, text: 
 def test_escaped_text_reads_no_link(matcher: linkscreen.Matcher, text: str) -> None:
     found = matcher.scan_text(text)
     assert found.action is Action.ALLOW, [(f.url, str(f.action)) for f in found]
+
+
+def test_an_escaped_dot_lookalike_is_no_prose_dot(matcher: linkscreen.Matcher) -> None:
+    # typed, a middle dot glued between two words may be a sentence's: a warning only;
+    # escaped, it is deliberate and reads as the host's dot (as check_url reads it)
+    assert matcher.scan_text("see jqxvw\u00b7example now").action is Action.WARN
+    found = matcher.scan_text("see jqxvw%C2%B7example now")
+    assert found.action is Action.BLOCK
+    assert any(Technique.PERCENT_ENCODED in f.techniques for f in found if f.verdict.matches)
 
 
 def test_pure_python_reads_text_the_same(matcher: linkscreen.Matcher, tmp_path: Path) -> None:

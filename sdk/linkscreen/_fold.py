@@ -36,6 +36,7 @@ __all__ = [
     "data",
     "fold",
     "has_control",
+    "separators_as_ascii",
     "skeleton",
     "without_controls",
 ]
@@ -224,6 +225,20 @@ def fold(text: str) -> View:
     if has_marks:
         view = view.rewrite(_marks_run(), _drop_marks, Technique.COMBINING)
     return view
+
+
+def separators_as_ascii(text: str) -> str:
+    """``text`` with each dot, slash and colon look-alike as the ASCII mark it stands for, and
+    each comma look-alike as a dot. For text that %-escapes spelled (``jqxvw%C2%B7example``):
+    nobody escapes a middle dot in prose, so there it is no punctuation but the host's dot."""
+    if text.isascii():
+        return text
+    table = data().separators
+    out = []
+    for char in text:
+        kind = table.get(ord(char)) if not char.isascii() else None
+        out.append(char if kind is None else "." if kind[0] == "," else kind[0])
+    return "".join(out)
 
 
 #: Blocks of generic combining marks (diacriticals, marks for symbols, half marks): what

@@ -632,11 +632,19 @@ class Reader:
                     # "jqxvw%C2%B7example", "log.in%EF%BC%8F": characters the escapes spell
                     # read as the same characters written are (look-alike dots, slashes)
                     shown = _fold.fold(decoded)
-                    if shown.text != decoded:
-                        kinds = shown.techniques(0, len(decoded))
+                    kinds = shown.techniques(0, len(decoded)) if shown.text != decoded else ()
+                    if kinds:
                         self._emit_text(
                             shown.text, view, start, end, out, True,
                             (*extra, Technique.PERCENT_ENCODED, *kinds),
+                        )  # fmt: skip
+                    dotted = _fold.separators_as_ascii(shown.text)
+                    if dotted != shown.text:
+                        # "jqxvw%C2%B7example": an escaped dot look-alike is deliberate, as
+                        # check_url reads it (ADR 0029), never a sentence's middle dot
+                        self._emit_text(
+                            dotted, view, start, end, out, True,
+                            (*extra, Technique.PERCENT_ENCODED, Technique.CONFUSABLE, *kinds),
                         )  # fmt: skip
                 scheme = _SCHEME_IN_TOKEN.search(decoded, 1)
                 if scheme is not None and _GLUED_WORD.fullmatch(decoded, 0, scheme.start()):

@@ -906,7 +906,14 @@ MUTANTS: tuple[Mutant, ...] = (
     _off(SALVAGE, "squeezed != decoded and squeezed", T_SHOWN),
     Mutant(READINGS, "return chr(int(run[2:], 16))", "return run", T_SHOWN),
     Mutant(READINGS, 'return data.decode("utf-8")', 'return data.decode("latin-1")', T_SHOWN),
-    _off(READINGS, "shown.text != decoded", T_SHOWN),
+    Mutant(
+        READINGS,
+        "kinds = shown.techniques(0, len(decoded)) if shown.text != decoded else ()",
+        "kinds = ()",
+        T_SHOWN,
+    ),
+    _off(READINGS, "dotted != shown.text", T_SHOWN),
+    Mutant(FOLD, '"." if kind[0] == "," else kind[0]', "kind[0]", T_SHOWN),
     # ---- speed round 9: the wrapper gate of the extractor --------------------------------
     Mutant(WRAPPERS, 'if "%" in url or url.find("//"', 'if False or url.find("//"', T_GATE),
     Mutant(WRAPPERS, 'or url.find("//", after) >= 0', "", T_GATE),
