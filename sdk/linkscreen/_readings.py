@@ -182,6 +182,10 @@ def _decoded_run(match: re.Match[str]) -> str:
         return data.decode("latin-1")
 
 
+#: Techniques of a bare name glued after a closing bracket: a link's end, a missing space.
+_MISSING_SPACE = (Technique.LINK_END, Technique.PROSE_SPACING)
+
+
 #: Top-level domains read after a glued "dot" ("baddotcom"); any TLD after "bad dot-xyz".
 _GLUED_TLDS = frozenset(
     {
@@ -611,6 +615,8 @@ class Reader:
             # name after a code sigil ("$obj.name", "@app.route", "-Dkey.name") is not read:
             # only a path, or a sentence's "!" or "?", makes it a link.
             self._emit(view, start + glued, end, out, loose, (*extra, Technique.LINK_END))
+        if ")" in url or "]" in url:
+            self._after_close(view, start, end, out, loose, extra)
         cuts = _cuts(url)
         for cut_start, cut_end in cuts:  # every part of a ","/";" list: linear in the token
             self._emit(
@@ -654,6 +660,27 @@ class Reader:
                         decoded[scheme.start() :], view, start, end, out, True,
                         (*extra, Technique.PERCENT_ENCODED, Technique.LINK_END),
                     )  # fmt: skip
+
+    def _after_close(
+        self,
+        view: View,
+        start: int,
+        end: int,
+        out: list[Found],
+        loose: bool,
+        extra: tuple[Technique, ...],
+    ) -> None:
+        """``(lol)bad.example/x``, ``ok)bad.example``: no host holds a closing bracket, and a
+        chat's aside glued before a link ends there; what follows is read as its own token
+        (with every test a token takes, code shapes included)."""
+        url = view.text[start:end]
+        head = url.split("/", 1)[0]
+        at = max(head.rfind(")"), head.rfind("]"))
+        if 0 <= at < len(url) - 1:  # (only the host part's: a bracket in a path is the path's)
+            # a bare name glued so may be a sentence's missing space ("(see)log.in"): prose
+            # evidence, as the evidence rule weighs it; a path after it makes it a link
+            kinds = (Technique.LINK_END,) if "/" in url[at + 1 :] else _MISSING_SPACE
+            self._token(view, start + at + 1, end, out, loose, (*extra, *kinds))
 
     def _repair_scheme(
         self, view: View, start: int, end: int, out: list[Found], extra: tuple[Technique, ...]

@@ -86,6 +86,7 @@ T_BOUNDS = ("tests/test_conversation_bounds.py",)
 T_PAYLOADS = ("tests/test_fail_closed_payloads.py",)
 T_REFUSED = ("tests/test_refused_hosts.py",)
 T_SHOWN = ("tests/test_shown_hosts.py",)
+T_CLOSE = ("tests/test_after_close.py",)
 T_GATE = ("tests/test_wrapper_gate.py",)
 T_BREAKS = ("tests/test_breaks_and_brackets.py",)
 T_A13 = ("tests/test_attack13_misses.py",)
@@ -914,6 +915,10 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     _off(READINGS, "dotted != shown.text", T_SHOWN),
     Mutant(FOLD, '"." if kind[0] == "," else kind[0]', "kind[0]", T_SHOWN),
+    _off(READINGS, '")" in url or "]" in url', T_CLOSE),
+    Mutant(READINGS, "if 0 <= at < len(url) - 1:", "if 0 <= at < len(head) - 1:", T_CLOSE),
+    Mutant(READINGS, 'head = url.split("/", 1)[0]\n', "head = url\n", T_CLOSE),
+    Mutant(READINGS, 'if "/" in url[at + 1 :] else _MISSING_SPACE', "", T_CLOSE),
     # ---- speed round 9: the wrapper gate of the extractor --------------------------------
     Mutant(WRAPPERS, 'if "%" in url or url.find("//"', 'if False or url.find("//"', T_GATE),
     Mutant(WRAPPERS, 'or url.find("//", after) >= 0', "", T_GATE),
