@@ -42,6 +42,8 @@ HIDDEN = [
     "https://jqxvw.exa%E2%80%8Bmple/",
     "http://qzvkt.example%C2%A0/gal/275/1",
     "https://jqxvw.example%C2%A0/\u0444\u043e\u0442\u043e",  # a path in other scripts
+    "jqxvw%C2%B7example",  # no scheme (attack 16 E11)
+    "jqxvw%E3%80%82example/x",
 ]
 
 #: The same shapes with nothing listed in them, and escapes that are no characters: allow.
@@ -126,7 +128,19 @@ IN_TEXT = [
     "see jqxvw%E3%80%82example/x now",
     "jqxvw%EF%BC%8Cexample",  # a full-width comma, escaped
     "see jqxvw%25C2%25B7example now",
+    # attack 16: what the escapes spell read by every text reading (glued words, defangs)
+    "see:jqxvw%2Eexample/",
+    "url:jqxvw%2Eexample",
+    "hxxp://jqxvw[%2E]example/",
+    "http://jqxvw%5B.%5Dexample/",
+    "jqxvw[%2E]example",
+    # a space inside a host after a scheme, as check_url reads it
+    "see http://jqx vw.example/ ok",
+    "see http://user@jqx vw.example/ ok",
 ]
+
+#: An escaped look-alike letter: the skeleton's twin may be innocent, so a warning.
+IN_TEXT_LOOKALIKE = ["see http://%D1%98qxvw.example/ ok"]
 
 #: Escapes of ordinary text in links and messages: nothing listed, nothing read.
 TEXT_NEGATIVES = [
@@ -135,8 +149,11 @@ TEXT_NEGATIVES = [
     "the file is log%C2%A0in.txt",
     "progress: 100% done, 20%u of it",
     "50%C2%B7off at jqxvw",
-    "jqxvw.example%C2%B7test",  # a longer host, not the listed one
     "https://ru.example.test/%D0%BF%C2%B7%D1%80",
+    "the file log%2Ein.txt",
+    "50%2E5 percent",
+    "check http://localhost first",
+    "see http://jqx vw.example.test/ ok",
 ]
 
 
@@ -161,8 +178,14 @@ def test_an_escaped_dot_lookalike_is_no_prose_dot(matcher: linkscreen.Matcher) -
     assert any(Technique.PERCENT_ENCODED in f.techniques for f in found if f.verdict.matches)
 
 
+@pytest.mark.parametrize("text", IN_TEXT_LOOKALIKE)
+def test_an_escaped_lookalike_letter_warns(matcher: linkscreen.Matcher, text: str) -> None:
+    found = matcher.scan_text(text)
+    assert found.action is Action.WARN, [(f.url, str(f.action)) for f in found]
+
+
 def test_pure_python_reads_text_the_same(matcher: linkscreen.Matcher, tmp_path: Path) -> None:
-    texts = IN_TEXT + TEXT_NEGATIVES
+    texts = IN_TEXT + IN_TEXT_LOOKALIKE + TEXT_NEGATIVES
     assert pure_answers("test_shown_hosts", tmp_path, texts) == [
         scan_answer(matcher, text) for text in texts
     ]

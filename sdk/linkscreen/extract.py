@@ -520,6 +520,49 @@ _QP = re.compile(r"(?<=[^\s=])=\r?\n|=(?:2[356BDEF]|3[ADF]|40|5F|7E)")
 _QP_GATE = re.compile(r"=(?:\r?\n|2E|2F|3A|40(?![0-9]))")
 
 
+#: A %-escape run a link writes on purpose: an escaped dot, slash, colon, ``@`` or defang
+#: bracket, or a UTF-8 lead byte (a look-alike letter or dot) followed by its first
+#: continuation byte (``jqxvw[%2E]example``, ``see:jqxvw%2Eexample/``, ``%D1%98qxvw``).
+_ESCAPE_GATE = re.compile(r"%(?:2[EeFf]|3[Aa]|40|5[BbDd]|[C-Fc-f][0-9A-Fa-f]%[89ABab])")
+_ESCAPE_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+
+
+def _escape_shown(match: re.Match[str]) -> str | None:
+    """A run of escapes as the UTF-8 characters it spells, or None (kept) when it spells
+    none, or spells white space or a control (which the token reading already reads)."""
+    try:
+        shown = bytes.fromhex(match.group().replace("%", "")).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return shown if shown.isprintable() and not any(c.isspace() for c in shown) else None
+
+
+#: A web scheme, its host's first piece (no dot, no slash) and the one or two spaces after
+#: it, before a piece that completes a dotted host: ``http://jqx vw.example/``,
+#: ``http://user@jqx vw.example/``. A browser refuses such a host; a person reads it joined.
+_SPACE_IN_HOST = re.compile(
+    r"(?<![\w.])(?:https?|ftp)://[^\s/.]+ {1,2}(?=[A-Za-z0-9-]+\.[A-Za-z0-9])", re.IGNORECASE
+)
+
+
+def _space_in_host(text: str) -> bool:
+    """Whether a ``://`` in ``text`` is followed by a piece without a dot or a slash and
+    then a space: the cheap test before ``_SPACE_IN_HOST`` runs over the text."""
+    at = text.find("://")
+    while at >= 0:
+        space = text.find(" ", at + 3, at + 260)
+        if space > at + 3:
+            piece = text[at + 3 : space]
+            if "." not in piece and "/" not in piece and not any(c.isspace() for c in piece):
+                return True
+        at = text.find("://", at + 3)
+    return False
+
+
+def _without_spaces(match: re.Match[str]) -> str:
+    return match.group().rstrip(" ")
+
+
 def _unquote_printable(match: re.Match[str]) -> str:
     text = match.group()
     if text[1] in "\r\n":
@@ -856,6 +899,23 @@ def _extract_window(
         unquoted = strict.rewrite(_QP, _unquote_printable, _qp_technique)
         if unquoted is not strict:
             alternatives.append(unquoted)
+    if not plain and "://" in strict.text and _space_in_host(strict.text):
+        # "see http://jqx vw.example/ ok": a space inside a host after a scheme (check_url
+        # reads it so, ADR 0029; here the scheme is the corroboration, attack 16 F06)
+        joined = strict.rewrite(_SPACE_IN_HOST, _without_spaces, Technique.PROSE_SPACING)
+        if joined is not strict:
+            alternatives.append(joined)
+    if "%" in strict.text and _ESCAPE_GATE.search(strict.text) is not None:
+        # "see:jqxvw%2Eexample/", "jqxvw[%2E]example", "http://%D1%98qxvw.example/": the
+        # message read with its deliberate escapes undone, so every text reading (a glued
+        # word, a defang, a look-alike letter) sees what they spell (attack 16 F, E)
+        unescaped = strict.rewrite(_ESCAPE_RUN, _escape_shown, Technique.PERCENT_ENCODED)
+        if unescaped is not strict:
+            alternatives.append(refang(unescaped))
+            if not unescaped.text.isascii():
+                look = _fold.skeleton(unescaped)
+                if look is not None:
+                    alternatives.append(refang(look))
     folded = strict.text
     if ("!!" in folded or "??" in folded or "?!" in folded or "!?" in folded) and (
         _GLUED_MARKS.search(folded) is not None

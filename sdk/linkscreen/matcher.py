@@ -193,8 +193,10 @@ class Matcher:
             verdict = self._unwrapped(url, self._general(url, techniques), techniques)
         else:
             verdict, plain = self._ascii_check(url, techniques)
-            if plain or "//" not in url[:16]:
-                return verdict  # the common case: a plainly written web URL
+            if plain or ("//" not in url[:16] and "%" not in url):
+                # the common case: a plainly written web URL (a scheme-less one with escapes
+                # is read as text too: "jqxvw%C2%B7example", attack 16 E11)
+                return verdict
         if verdict.action is Action.BLOCK:
             return verdict
         head = _AUTHORITY.match(url)
