@@ -20,9 +20,11 @@ from __future__ import annotations
 import json
 import random
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
+
+import make_word_pairs
 
 HERE = Path(__file__).parent
 VOCAB: dict[str, Any] = json.loads((HERE / "vocabulary.json").read_text("utf-8"))
@@ -647,7 +649,9 @@ def generate() -> list[dict[str, str]]:
     rng = random.Random(SEED)
     rows = []
     seen: set[str] = set()
-    for category, make, count in CATEGORIES:
+    for category, make, count in CATEGORIES + make_word_pairs.CATEGORIES:
+        if category == make_word_pairs.CATEGORIES[0][0]:
+            rng = random.Random(make_word_pairs.SEED)  # the twelfth round's rows: their own seed
         n = 0
         tries = 0
         while n < count and tries < count * 40:
@@ -692,10 +696,26 @@ def _genuine(host: str) -> bool:
     return any(host == g or host.endswith("." + g) or g.endswith("." + host) for g in GENUINE)
 
 
-def entries(texts: list[str]) -> list[str]:
+def _loose_hostlike(host: str, tlds: frozenset[str]) -> bool:
+    """``_hostlike`` for the loose pairs of word-pair prose: labels of any script's letters."""
+    labels = host.split(".")
+    return (
+        len(labels) >= 2
+        and all(re.fullmatch(r"[^\W_](?:[^\W_-]|-(?=[^\W_]))*", label) for label in labels)
+        and labels[-1] in tlds
+        and labels[-1] not in RESERVED
+        and not re.fullmatch(r"[0-9.]+", host)
+        and not _genuine(host)
+    )
+
+
+def entries(texts: list[str], prose: Sequence[str] = ()) -> list[str]:
+    """The list for ``texts``; ``prose`` (word-pair messages) also gets every loose pair."""
     tlds = _tlds()
     hosts: set[str] = set()
     paths: set[str] = set()
+    for text in prose:
+        hosts |= make_word_pairs.loose_pairs(text, lambda h: _loose_hostlike(h, tlds))
     for text in texts:
         for match in _TOKEN.finditer(text):
             token = match.group(0).lower()
@@ -748,7 +768,8 @@ def render(rows: list[dict[str, str]]) -> str:
 def build() -> tuple[str, str]:
     rows = generate()
     listing = "# adversarial list for corpus.jsonl (make_benign_code.py): never edit by hand\n"
-    listing += "\n".join(entries([row["text"] for row in rows])) + "\n"
+    prose = [row["text"] for row in rows if row["category"].startswith(("word-pair", "wp-"))]
+    listing += "\n".join(entries([row["text"] for row in rows], prose)) + "\n"
     return render(rows), listing
 
 
