@@ -678,11 +678,16 @@ def _tlds() -> frozenset[str]:
     return frozenset(top_level_domains())
 
 
-def _hostlike(host: str, tlds: frozenset[str]) -> bool:
+#: A label of a host-shaped token; of a loose pair of word-pair prose, any script's letters.
+_LABEL = r"[a-z0-9][a-z0-9-]*"
+_ANY_LABEL = r"[^\W_](?:[^\W_-]|-(?=[^\W_]))*"
+
+
+def _hostlike(host: str, tlds: frozenset[str], label: str = _LABEL) -> bool:
     labels = host.split(".")
     return (
         len(labels) >= 2
-        and all(re.fullmatch(r"[a-z0-9][a-z0-9-]*", label) for label in labels)
+        and all(re.fullmatch(label, part) for part in labels)
         and labels[-1] in tlds
         and labels[-1] not in RESERVED
         and not re.fullmatch(r"[0-9.]+", host)
@@ -696,26 +701,15 @@ def _genuine(host: str) -> bool:
     return any(host == g or host.endswith("." + g) or g.endswith("." + host) for g in GENUINE)
 
 
-def _loose_hostlike(host: str, tlds: frozenset[str]) -> bool:
-    """``_hostlike`` for the loose pairs of word-pair prose: labels of any script's letters."""
-    labels = host.split(".")
-    return (
-        len(labels) >= 2
-        and all(re.fullmatch(r"[^\W_](?:[^\W_-]|-(?=[^\W_]))*", label) for label in labels)
-        and labels[-1] in tlds
-        and labels[-1] not in RESERVED
-        and not re.fullmatch(r"[0-9.]+", host)
-        and not _genuine(host)
-    )
-
-
 def entries(texts: list[str], prose: Sequence[str] = ()) -> list[str]:
     """The list for ``texts``; ``prose`` (word-pair messages) also gets every loose pair."""
     tlds = _tlds()
     hosts: set[str] = set()
     paths: set[str] = set()
     for text in prose:
-        hosts |= make_word_pairs.loose_pairs(text, lambda h: _loose_hostlike(h, tlds))
+        hosts |= make_word_pairs.loose_pairs(
+            text, lambda h: _hostlike(h, tlds, _ANY_LABEL) and not _genuine(h)
+        )
     for text in texts:
         for match in _TOKEN.finditer(text):
             token = match.group(0).lower()
