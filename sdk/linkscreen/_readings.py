@@ -323,7 +323,9 @@ _SPACE_AS_DOT = re.compile(r" (?P<tld>[A-Za-z]{2,24})(?=/[A-Za-z0-9_~%-])")
 #: engine skips to each ``/``: it matches somewhere exactly when ``_SPACE_AS_DOT`` does
 #: (the letters end at the ``/``, so their count is the same either way).
 _SPACE_AS_DOT_BACKWARDS = re.compile(r"/(?<=[A-Za-z0-9_~%-]/)[A-Za-z]{2,24} ")
-_LABEL_WORD = re.compile(r"(?<![A-Za-z0-9.-])[A-Za-z0-9][A-Za-z0-9.-]{0,62}$")
+#: Not glued to a letter of any script either: ``şimdi al/sonra`` holds no label ``imdi``,
+#: a piece cut out of a word (twelfth round, ADR 0012).
+_LABEL_WORD = re.compile(r"(?<![.-])(?<![^\W_])[A-Za-z0-9][A-Za-z0-9.-]{0,62}$")
 
 
 def _label_words(text: str, at: int) -> list[tuple[int, int]]:

@@ -146,6 +146,41 @@ _UNCONDITIONAL = {
     for kind, new in _REPLACEMENTS.items()
     if kind not in _WORD_START and kind not in ("gluedot", "wrapdot")
 }
+#: Brackets a half-bracketed dot may close (``a.)b``), and how far back its opener is sought.
+_OPENERS = {")": "(", "]": "[", "}": "{"}
+_OPENER_CHARS = 160
+
+
+def _evidence(match: re.Match[str]) -> Technique:
+    """What an undone defang is evidence of: ``refang`` (a link), but a half bracket that
+    closes a parenthesis of words (``(I'm in.)be right back``) is a sentence's full stop
+    and its closing bracket, read as a dot as prose writes it: ``dot-variant`` (twelfth
+    round, ADR 0012). The reading stays, so ``(see jqxvw.)example`` is still found."""
+    if match.lastgroup == "halfdot":
+        close = match.group()[-1]
+        if close in _OPENERS and _closes_an_opener(match.string, match.end() - 1, close):
+            return Technique.DOT_VARIANT
+    return Technique.REFANG
+
+
+def _closes_an_opener(string: str, at: int, close: str) -> bool:
+    """Whether the bracket ``close`` at ``string[at]`` closes a parenthesis of words opened
+    before it on its line (within ``_OPENER_CHARS``, a space inside): ``(I'm in.)be right
+    back`` ends a parenthetical sentence after its full stop. A defang's half bracket opens
+    nothing (``bad.)example``), or brackets one label (``(bad.)example``)."""
+    opener, depth, spaced = _OPENERS[close], 0, False
+    floor = max(0, at - _OPENER_CHARS)
+    start = string.rfind("\n", floor, at) + 1 or floor  # its line, bounded
+    for char in reversed(string[start:at]):
+        if char == close:
+            depth += 1
+        elif char == opener:
+            if depth == 0:
+                return spaced
+            depth -= 1
+        elif char == " " or char == "\t":
+            spaced = True
+    return False
 
 
 def _replace(match: re.Match[str]) -> str | None:
@@ -245,4 +280,4 @@ def refang(view: View) -> View:
         view = view.rewrite(_HTML_REF, _html_ref, Technique.REFANG)
     if not _may_be_defanged(view.text):
         return view
-    return view.rewrite(_REFANG_SCAN, _replace, Technique.REFANG)
+    return view.rewrite(_REFANG_SCAN, _replace, _evidence)

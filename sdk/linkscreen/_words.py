@@ -12,9 +12,10 @@ use only: the rule asks it only for readings that already matched a listed whole
 from __future__ import annotations
 
 import functools
+import unicodedata
 from importlib import resources
 
-__all__ = ["CHAT_WORDS", "is_word"]
+__all__ = ["CHAT_WORDS", "base_letters", "is_word"]
 
 #: Words of chat that the frequency lists lack or split too short to be a compound.
 CHAT_WORDS = frozenset(
@@ -110,3 +111,29 @@ def is_word(label: str) -> bool:
     return any(
         _listed(word[:cut]) and _listed(word[cut:]) for cut in range(_PART, len(word) - _PART + 1)
     )
+
+
+#: Latin letters that NFD does not split into a base letter and a mark (as
+#: scripts/make_word_list.py drops them when it writes the list).
+_PLAIN = str.maketrans(
+    {"ı": "i", "ł": "l", "ø": "o", "ß": "ss", "đ": "d", "æ": "ae", "œ": "oe"}
+    | {"Ł": "L", "Ø": "O", "Đ": "D", "Æ": "AE", "Œ": "OE"}
+)
+
+
+def base_letters(text: str) -> str:
+    """``text`` with the accents of its Latin letters dropped, as the word list writes its
+    words (``está`` -> ``esta``, ``für`` -> ``fur``, ``şimdi`` -> ``simdi``, ``ß`` -> ``ss``);
+    letters of other scripts and every other character stay as they are (``…`` stays one
+    character). Twelfth round, ADR 0012."""
+    if text.isascii():
+        return text
+    return "".join(map(_base_letter, text.translate(_PLAIN)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _base_letter(char: str) -> str:
+    if char.isascii() or not char.isalpha():
+        return char
+    base = unicodedata.normalize("NFD", char)[0]
+    return base if base.isascii() else char

@@ -68,6 +68,7 @@ EVIDENCE = "sdk/linkscreen/_evidence.py"
 FOLD = "sdk/linkscreen/_fold.py"
 PROBE = "sdk/linkscreen/_probe.py"
 APPSCHEMES = "sdk/linkscreen/_appschemes.py"
+REFANG = "sdk/linkscreen/_refang.py"
 
 T_TRUST = ("tests/test_trust_core.py",)
 T_UPDATER = (
@@ -96,6 +97,7 @@ T_ALARMS3 = ("tests/test_alarms_round3.py",)
 T_SPACED = ("tests/test_spaced_letters_round2.py",)
 T_A15 = ("tests/test_attack15.py", "tests/test_spaced_letters_round2.py")
 T_SPACED3 = ("tests/test_spaced_letters_round3.py", "-k", "not linear and not native")
+T_ROUND12 = ("tests/test_word_pairs_round12.py",)
 
 
 def _off(file: str, condition: str, tests: tuple[str, ...]) -> Mutant:
@@ -943,4 +945,21 @@ MUTANTS: tuple[Mutant, ...] = (
         "return False",
         T_GATE,
     ),
+    # ---- twelfth round: word pairs in other languages, parentheses ----------------------
+    Mutant(
+        EVIDENCE,
+        'rest = base_letters(url.split("://", 1)[-1])',
+        'rest = url.split("://", 1)[-1]',
+        T_ROUND12,
+    ),
+    Mutant(
+        READINGS, "(?<![.-])(?<![^\\W_])[A-Za-z0-9]", "(?<![A-Za-z0-9.-])[A-Za-z0-9]", T_ROUND12
+    ),
+    _off(
+        REFANG,
+        "close in _OPENERS and _closes_an_opener(match.string, match.end() - 1, close)",
+        T_ROUND12,
+    ),
+    Mutant(REFANG, "                return spaced", "                return True", T_ROUND12),
+    Mutant(REFANG, "            depth += 1", "            pass", T_ROUND12),
 )

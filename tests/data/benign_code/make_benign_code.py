@@ -20,9 +20,11 @@ from __future__ import annotations
 import json
 import random
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
+
+import make_word_pairs
 
 HERE = Path(__file__).parent
 VOCAB: dict[str, Any] = json.loads((HERE / "vocabulary.json").read_text("utf-8"))
@@ -647,7 +649,9 @@ def generate() -> list[dict[str, str]]:
     rng = random.Random(SEED)
     rows = []
     seen: set[str] = set()
-    for category, make, count in CATEGORIES:
+    for category, make, count in CATEGORIES + make_word_pairs.CATEGORIES:
+        if category == make_word_pairs.CATEGORIES[0][0]:
+            rng = random.Random(make_word_pairs.SEED)  # the twelfth round's rows: their own seed
         n = 0
         tries = 0
         while n < count and tries < count * 40:
@@ -674,11 +678,16 @@ def _tlds() -> frozenset[str]:
     return frozenset(top_level_domains())
 
 
-def _hostlike(host: str, tlds: frozenset[str]) -> bool:
+#: A label of a host-shaped token; of a loose pair of word-pair prose, any script's letters.
+_LABEL = r"[a-z0-9][a-z0-9-]*"
+_ANY_LABEL = r"[^\W_](?:[^\W_-]|-(?=[^\W_]))*"
+
+
+def _hostlike(host: str, tlds: frozenset[str], label: str = _LABEL) -> bool:
     labels = host.split(".")
     return (
         len(labels) >= 2
-        and all(re.fullmatch(r"[a-z0-9][a-z0-9-]*", label) for label in labels)
+        and all(re.fullmatch(label, part) for part in labels)
         and labels[-1] in tlds
         and labels[-1] not in RESERVED
         and not re.fullmatch(r"[0-9.]+", host)
@@ -692,10 +701,15 @@ def _genuine(host: str) -> bool:
     return any(host == g or host.endswith("." + g) or g.endswith("." + host) for g in GENUINE)
 
 
-def entries(texts: list[str]) -> list[str]:
+def entries(texts: list[str], prose: Sequence[str] = ()) -> list[str]:
+    """The list for ``texts``; ``prose`` (word-pair messages) also gets every loose pair."""
     tlds = _tlds()
     hosts: set[str] = set()
     paths: set[str] = set()
+    for text in prose:
+        hosts |= make_word_pairs.loose_pairs(
+            text, lambda h: _hostlike(h, tlds, _ANY_LABEL) and not _genuine(h)
+        )
     for text in texts:
         for match in _TOKEN.finditer(text):
             token = match.group(0).lower()
@@ -748,7 +762,8 @@ def render(rows: list[dict[str, str]]) -> str:
 def build() -> tuple[str, str]:
     rows = generate()
     listing = "# adversarial list for corpus.jsonl (make_benign_code.py): never edit by hand\n"
-    listing += "\n".join(entries([row["text"] for row in rows])) + "\n"
+    prose = [row["text"] for row in rows if row["category"].startswith(("word-pair", "wp-"))]
+    listing += "\n".join(entries([row["text"] for row in rows], prose)) + "\n"
     return render(rows), listing
 
 
