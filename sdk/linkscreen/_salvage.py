@@ -151,39 +151,21 @@ def _ascii_digit(char: str) -> str:
     return char if value is None else str(value)
 
 
-#: A run of percent-escapes in an authority (one UTF-8 character may take several).
-_ESCAPE_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 #: What a person skips inside a host when reading it: spaces of any kind and characters
 #: that draw as nothing (format characters, U+2028/U+2029 included).
 _UNSEEN_IN_HOST = re.compile(r"[\s\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]+")
 
 
-def _shown(escaped: re.Match[str]) -> str:
-    """An escape run as a client that shows URLs decoded draws it: its UTF-8 characters,
-    or the run as written where it spells none."""
-    run = escaped.group()
-    try:
-        return bytes.fromhex(run.replace("%", "")).decode("utf-8")
-    except UnicodeDecodeError:
-        return run
-
-
 def shown_urls(url: str, authority_end: int) -> list[str]:
-    """The forms of ``url`` a person may read when its authority (``url[:authority_end]``)
-    holds escapes or spaces the browser refuses in a host (attack 15 F): the authority with
-    its escapes decoded as a client that shows URLs decoded draws them (``jqxvw%C2%B7example``
-    is ``jqxvw·example``, a look-alike dot), and without the spaces and invisible characters
-    in it (``https://jqx vw.example/`` reads as ``jqxvw.example``). Each differs from
-    ``url``; none when the authority holds neither."""
+    """The form of ``url`` a person may read when its authority (``url[:authority_end]``)
+    holds spaces the browser refuses in a host (attack 15 F): without the spaces and
+    invisible characters in it (``https://jqx vw.example/`` reads as ``jqxvw.example``), or
+    none. Escapes need no form here: ``scan_text``, which reads the URL too, reads what they
+    spell (``jqxvw%C2%B7example`` as ``jqxvw·example``, ADR 0029)."""
     authority, rest = url[:authority_end], url[authority_end:]
     start = authority.find("//")
     start = 0 if start < 0 else start + 2
     head, host = authority[:start], authority[start:]
-    found: list[str] = []
-    decoded = _ESCAPE_RUN.sub(_shown, host) if "%" in host else host
-    if decoded != host:
-        found.append(head + decoded + rest)
-    squeezed = _UNSEEN_IN_HOST.sub("", decoded)
-    if squeezed != decoded and squeezed:
-        found.append(head + squeezed + rest)
-    return found
+    # (its escapes need no decoded form here: scan_text reads what they spell, ADR 0029)
+    squeezed = _UNSEEN_IN_HOST.sub("", host)
+    return [head + squeezed + rest] if squeezed != host and squeezed else []

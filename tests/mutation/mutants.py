@@ -905,8 +905,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "if not url.isascii() and authority.isascii():",
         T_SHOWN,
     ),
-    Mutant(SALVAGE, "decoded = _ESCAPE_RUN.sub(_shown, host) if", "decoded = host if", T_SHOWN),
-    _off(SALVAGE, "squeezed != decoded and squeezed", T_SHOWN),
+    Mutant(SALVAGE, "if squeezed != host and squeezed else []", "if False else []", T_SHOWN),
     Mutant(READINGS, "return chr(int(run[2:], 16))", "return run", T_SHOWN),
     Mutant(READINGS, 'return data.decode("utf-8")', 'return data.decode("latin-1")', T_SHOWN),
     Mutant(
