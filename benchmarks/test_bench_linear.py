@@ -48,6 +48,10 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "french chat with no-break spaces": lambda n: (
         "Salut\u202f! Ça va\u202f? Oui.\u00a0Et toi\u00a0? " * n
     )[:n],
+    # glued joints (issue 9, linear round): once x4 per doubling (about 40 s at 64 KiB)
+    "middle dots alone": lambda n: ("\u00b7" * n)[:n],
+    "runs of dots between hosts": lambda n: ("\u00b7\u00b7\u00b7\u00b7a.com" * n)[:n],
+    "full stops and middle dots": lambda n: (".\u00b7" * n)[:n],
 }
 LARGE = ("csv of numbers", "japanese chat", "one token of %25", "french chat with no-break spaces")
 

@@ -51,6 +51,14 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "words with dots": lambda n: ("so see acme.chat, or.not here " * n)[:n],
     "dots before no-break spaces": lambda n: ("a.\u00a0" * n)[:n],
     "french chat with no-break spaces": lambda n: (_FRENCH * n)[:n],
+    # two glued joints ("····" is "···" then "·") once started each next chain at the start
+    # of the white-space token: n/3 chains of the whole token (issue 9)
+    "middle dots alone": lambda n: ("\u00b7" * n)[:n],
+    "ideographic full stops alone": lambda n: ("\u3002" * n)[:n],
+    "runs of dots between hosts": lambda n: ("\u00b7\u00b7\u00b7\u00b7a.com" * n)[:n],
+    "runs of bullets between words": lambda n: ("a\u2022\u2022\u2022\u2022b" * n)[:n],
+    # a run of dots (the ASCII and a look-alike read as ".") was trimmed from every end
+    "full stops and middle dots": lambda n: (".\u00b7" * n)[:n],
 }
 #: Shapes whose pieces are long enough that per-region bounds (16 joints per reading) are
 #: reached only past 256 characters are measured from a larger base.
@@ -190,3 +198,46 @@ def test_each_line_is_judged_once(shape: str) -> None:
     assert len(found) > 100
     assert 0 < judged["lines"] <= 4 * len(text), judged
     assert judged["names"] <= 4 * len(text), judged
+
+
+def test_glued_joints_bound_is_reported() -> None:
+    """A piece glued to a run of glued joints reaches over at most MAX_JOINTS of them on each
+    side (``_readings._chains``): a reading at the cut is noted, never silently dropped; a
+    message without such a reading stays complete."""
+    hosts = linkscreen.extract_links("\u00b7\u00b7\u00b7\u00b7a.example" * 40)
+    assert not hosts.complete
+    assert any("glued joints" in note for note in hosts.notes)
+    dots = linkscreen.extract_links("\u00b7" * 3000)
+    assert dots.complete
+    assert not list(dots)
+    short = linkscreen.extract_links(
+        "see\u00b7\u00b7\u00b7\u00b7bad.example\u00b7\u00b7\u00b7\u00b7now"
+    )
+    assert short.complete
+    assert "bad.example" in [c.url for c in short]
+
+
+@pytest.mark.parametrize(
+    "piece", ["\u00b7", "\u3002", "\u00b7\u00b7\u00b7\u00b7a.com", "a\u2022\u2022\u2022\u2022b"]
+)
+def test_glued_joints_cover_each_character_a_bounded_number_of_times(piece: str) -> None:
+    """Chains of pieces split by glued joints cover the message a bounded number of times
+    (the gate and the shape of a chain cost its length, in C: lines do not show it). Each
+    chain once ran from the start of its white-space token to its end: 16 KiB of ``"·"``
+    built 5,461 chains of 8 KiB on average."""
+    from linkscreen import _readings
+
+    covered = 0
+    chains = _readings._chains
+
+    def counted(text: str, joints: list[Any]) -> list[Any]:
+        nonlocal covered
+        found = chains(text, joints)
+        covered += sum(atoms[-1][1] - atoms[0][0] for atoms, _ in found)
+        return found
+
+    text = (piece * (16 * 1024))[: 16 * 1024]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_readings, "_chains", counted)
+        linkscreen.extract_links(text)
+    assert covered <= 64 * len(text), covered

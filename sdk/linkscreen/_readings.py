@@ -482,7 +482,7 @@ APOSTROPHES = "\u2019\u2018\u201b\u00b4\u2032"
 #: A chain as its gate reads it: its text, its pieces (offsets in it) and its joints, and
 #: whether its first piece starts a white-space token (``_inner_atom``: its other pieces'
 #: neighbours are in its text, and its last piece ends at white space or the end).
-_ChainShape = tuple[str, tuple[tuple[int, int], ...], tuple[tuple[str, Technique], ...], bool]
+_ChainShape = tuple[str, tuple[tuple[int, int], ...], tuple[tuple[str, Technique], ...], bool, bool]
 #: Views shorter than this read every token afresh (``TokenMemo`` pays for itself only
 #: where tokens repeat: long messages).
 _MEMO_CHARS = 1024
@@ -893,6 +893,7 @@ class Reader:
             tuple((s - base, e - base) for s, e in atoms),
             tuple((j.text, j.technique) for j in joints),
             base == 0 or text[base - 1].isspace(),
+            _token_edge(text, atoms[-1][1]),
         )
         if shape in self._quiet:
             return
@@ -973,6 +974,16 @@ class Reader:
                 length += len(joint.text)
                 marks.append((lo, hi, joint.technique))
                 in_path = in_path or "/" in joint.text
+        if not (shape[3] and shape[4]) and len(out) != emitted:
+            # a piece glued to a run of glued joints was cut after MAX_JOINTS of them (see
+            # _chains): a reading reaching the cut may go on
+            front = view.span(atoms[0][0], atoms[0][1])[0]
+            reach = view.span(atoms[-1][0], atoms[-1][1])[1]
+            if any(
+                (found.start <= front and not shape[3]) or (found.end >= reach and not shape[4])
+                for found in out[emitted:]
+            ):
+                _note(out, f"a piece was read across at most {MAX_JOINTS} glued joints")
         quiet = quiet and len(out) == emitted and len(getattr(out, "notes", ())) == noted_before
         if quiet and len(shape[0]) <= _HELD_CHARS:
             if len(self._quiet) >= _KINDS_HELD:
@@ -1400,6 +1411,7 @@ class _Gate:
     __slots__ = (
         "_ascii_from",
         "_cut_needs",
+        "_dots_from",
         "_end_need",
         "_ends",
         "_joined",
@@ -1446,6 +1458,7 @@ class _Gate:
         for index in range(len(atoms) - 1, -1, -1):
             self._next_complex[index] = index if bad[index] else self._next_complex[index + 1]
         self._joined = joined
+        self._dots_from: dict[int, int] = {}  # trailing-punctuation trims found (``_need``)
         self._starts = starts
         self._schemes = [m.start() for m in _SCHEME_MARK.finditer(joined)]
         self._stops = [m.start() for m in _GATE_STOP.finditer(joined)]
@@ -1472,8 +1485,14 @@ class _Gate:
         (-1: any start; ``_NEVER``: none). Labels are read at most 64 characters back (no
         top-level domain is longer); a longer numeric label is let through."""
         text = self._joined
-        while end > 0 and text[end - 1] in ".!?":
-            end -= 1  # trailing punctuation is trimmed, a trailing dot dropped
+        at = end
+        while at > 0 and text[at - 1] in ".!?":
+            if at in self._dots_from:  # a run of dots is walked once, not once per end
+                at = self._dots_from[at]
+                break
+            at -= 1  # trailing punctuation is trimmed, a trailing dot dropped
+        if at != end:
+            self._dots_from[end] = end = at
         start = _label_start(text, end)
         if start < 0:  # no separator within 64 characters: no top-level domain that long
             floor = end - _LONGEST_LABEL
@@ -1621,10 +1640,18 @@ def _chains(text: str, joints: list[_Joint]) -> list[tuple[list[tuple[int, int]]
     atoms: list[tuple[int, int]] = []
     inside: list[_Joint] = []
     previous_end = -1
+    # Two joints glued together ("····" is "···" then "·") end a chain: its last piece runs
+    # on over the second, and the next chain's first piece starts before the first. Such a
+    # piece reaches over at most MAX_JOINTS joints on each side (then it is cut, and a reading
+    # at the cut is noted in Reader._chain), so "·" * n costs n, not n * n / 3 (issue 9).
+    # ``known_end``/``known_start``: where the last piece read after such a break ended and
+    # started, so the walk back from the next stops there (each character walked once).
+    known_end = known_start = 0
+    ceiling = len(text)
 
     def close() -> None:
         if inside:
-            atoms.append((previous_end, _atom_end(text, previous_end, len(text))))
+            atoms.append((previous_end, _atom_end(text, previous_end, ceiling)))
             # a chain may end in its joint: "bad /" (a slash), "baddotcom" (the joint is ".com")
             closing = atoms[-1][0] == atoms[-1][1] and (
                 inside[-1].text == "/" or len(inside[-1].text) > 1
@@ -1634,12 +1661,23 @@ def _chains(text: str, joints: list[_Joint]) -> list[tuple[list[tuple[int, int]]
         atoms.clear()
         inside.clear()
 
-    for joint in joints:
+    for index, joint in enumerate(joints):
         if joint.start < previous_end:
             continue  # overlapping joint: keep the first
-        left_start = _atom_start(text, joint.start, max(previous_end, 0))
+        if previous_end >= 0:
+            left_start = _atom_start(text, joint.start, previous_end)
+        else:
+            lowest = joints[index - MAX_JOINTS - 1].end if index > MAX_JOINTS else 0
+            stop = max(lowest, known_end if known_end <= joint.start else 0)
+            left_start = _atom_start(text, joint.start, stop)
+            if left_start == stop and stop == known_end and stop > lowest:
+                left_start = max(known_start, lowest)
+            known_end, known_start = joint.start, left_start
         if left_start >= joint.start:  # nothing before this joint to join
+            if previous_end == joint.start and index + MAX_JOINTS < len(joints):
+                ceiling = joints[index + MAX_JOINTS].start  # glued: see above
             close()
+            ceiling = len(text)
             previous_end = -1
             continue
         if inside and left_start == previous_end:
@@ -1669,10 +1707,16 @@ def _spaced_mark(text: str, at: int) -> bool:
     return (at >= 2 and text[at - 2] == mark) or (at + 2 < len(text) and text[at + 2] == mark)
 
 
+def _token_edge(text: str, at: int) -> bool:
+    """Whether ``at`` ends a white-space token (the text's end, or white space follows)."""
+    return at >= len(text) or text[at].isspace()
+
+
 def _atom_start(text: str, end: int, floor: int) -> int:
     """Where the white-space-free piece ending at ``end`` starts (not before ``floor``).
-    Pieces are whole, however long: each is walked once, since ``floor`` is where the
-    previous joint of the chain ended."""
+    ``floor`` is where the previous joint of the chain ended, or (after two glued joints,
+    ``_chains``) the last start found or MAX_JOINTS joints back: each character is walked a
+    bounded number of times."""
     start = end
     while start > floor and not text[start - 1].isspace():
         start -= 1
