@@ -88,6 +88,7 @@ T_PAYLOADS = ("tests/test_fail_closed_payloads.py",)
 T_REFUSED = ("tests/test_refused_hosts.py",)
 T_SHOWN = ("tests/test_shown_hosts.py",)
 T_CLOSE = ("tests/test_after_close.py",)
+T_LINEAR = ("tests/test_extract_linear.py",)
 T_GATE = ("tests/test_wrapper_gate.py",)
 T_BREAKS = ("tests/test_breaks_and_brackets.py",)
 T_A13 = ("tests/test_attack13_misses.py",)
@@ -926,6 +927,19 @@ MUTANTS: tuple[Mutant, ...] = (
         T_SHOWN,
     ),
     _off(READINGS, '")" in url or "]" in url', T_CLOSE),
+    # ---- glued joints: a piece reaches over at most MAX_JOINTS of them, a cut is noted ------
+    _drop(
+        READINGS,
+        '                _note(out, f"a piece was read across at most {MAX_JOINTS} glued joints")',
+        T_LINEAR,
+    ),
+    Mutant(
+        READINGS,
+        "lowest = joints[index - MAX_JOINTS - 1].end if index > MAX_JOINTS else 0",
+        "lowest = 0",
+        T_LINEAR,
+    ),
+    Mutant(READINGS, "ceiling = joints[index + MAX_JOINTS].start", "ceiling = len(text)", T_LINEAR),
     Mutant(READINGS, "if 0 <= at < len(url) - 1:", "if 0 <= at < len(head) - 1:", T_CLOSE),
     Mutant(READINGS, 'head = url.split("/", 1)[0]\n', "head = url\n", T_CLOSE),
     Mutant(READINGS, 'if "/" in url[at + 1 :] else _MISSING_SPACE', "", T_CLOSE),
