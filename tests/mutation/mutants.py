@@ -919,7 +919,7 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(FOLD, '"." if kind[0] == "," else kind[0]', "kind[0]", T_SHOWN),
     _off(EXTRACT, '"%" in strict.text and _ESCAPE_GATE.search(strict.text) is not None', T_SHOWN),
     Mutant(EXTRACT, "look = _fold.skeleton(unescaped)", "look = None", T_SHOWN),
-    _off(EXTRACT, 'not plain and "://" in strict.text and _space_in_host(strict.text)', T_SHOWN),
+    _off(EXTRACT, "not plain and _SPACE_IN_HOST_GATE.search(strict.text) is not None", T_SHOWN),
     Mutant(
         MATCHER,
         'if plain or ("//" not in url[:16] and "%" not in url):',
