@@ -285,7 +285,7 @@ class TestChatFormattingMarks:
         "shape",
         [
             "_{h}",
-            "{h}_",
+            "x = {h}_",  # (alone, "{h}_" warns: ADR 0012 eighth session, test_marks_after.py)
             "__{h}",
             "a_{h}_b",
             "x||{h}||y",

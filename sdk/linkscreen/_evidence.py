@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+from collections.abc import Callable
 
 from ._words import base_letters, is_word
 from .results import Action, Match, MatchKind, Signal, Technique
@@ -37,6 +38,7 @@ __all__ = [
     "PROSE_TECHNIQUES",
     "RECEIVERS",
     "Line",
+    "chat_mark_after",
     "code_shaped",
     "code_signal",
     "ellipsis_reading",
@@ -124,6 +126,27 @@ _CODE_AFTER = re.compile(
     # a comparison or a logical operator with its operand: "x.y > 5", "x.y ?? 0", "x.y && z"
     r"|[ \t]+(?:[<>]=?|\?\?|&&|\|\|)[ \t]+[\w\"'(!-])"
 )
+#: Chat marks glued after a name (ADR 0012, eighth session): an emoticon (``:)`` ``:D``
+#: ``:(`` ``:-)`` ``:P`` ``;)`` ``xD`` ``<3``) or a run of ``!`` and ``?`` that ends its token
+#: (white space, the end, non-ASCII text such as an emoji follows), and a full stop glued to
+#: the next sentence (``.Check it``: a capitalised word, then a word in lower case). No code
+#: writes them so (``x.y!!.z``, ``a!= b``, ``x.y:(a)``, ``a.b.Type name =`` go on as code): a
+#: name before one is judged as if the mark were not there. ``_CHAT_FIRST`` gates the test.
+_CHAT_AFTER = re.compile(
+    r"(?:[!?]+|[:;]-?(?:[()DPpO3|]|\*)+|[xX][DP]+|<3+)(?=\s|$|[^\x00-\x7f])"
+    r"|\.(?=[A-Z][a-z]{1,11}[ \t]+[a-z]+(?:[ \t]+[a-z]|[ \t]*[,.!?]|[ \t]*$))"
+)
+_CHAT_FIRST = frozenset("!?:;xX<.")
+
+
+def chat_mark_after(after: str) -> int:
+    """The length of a chat mark that opens ``after`` (``_CHAT_AFTER``), 0 when none."""
+    if after[:1] not in _CHAT_FIRST:
+        return 0
+    match = _CHAT_AFTER.match(after)
+    return 0 if match is None else match.end()
+
+
 #: A character that continues an identifier: a reading glued to one is a piece of it.
 _IDENTIFIER = re.compile(r"[A-Za-z0-9_$]")
 #: Characters of context ``code_shaped`` is given on each side.
@@ -378,10 +401,13 @@ class Line:
     first time a reading asks and then kept, so a line of many readings is read once.
     """
 
-    __slots__ = ("_code", "_keys", "_names", "_shell", "_unmarked", "text")
+    __slots__ = ("_code", "_keys", "_names", "_shell", "_unmarked", "elsewhere", "text")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, elsewhere: Callable[[], bool] | None = None) -> None:
         self.text = text
+        #: whether another line of the message reads as code (asked only by
+        #: ``_ambiguous_mark``; None: the line's message is not known)
+        self.elsewhere = elsewhere
         self._code: bool | None = None
         self._keys: bool | None = None
         self._names: frozenset[str] | None = None
@@ -429,11 +455,15 @@ class Line:
             self._keys = bool(rows) and all(_KEY_LINE.match(row) for row in rows)
         return self._keys
 
-    def names_code_besides(self, url: str) -> bool:
-        """Whether the line names, besides ``url``, a dotted name that is code by its shape."""
+    def names_code_besides(self, url: str, glued: str = "") -> bool:
+        """Whether the line names, besides ``url`` (and ``glued``: the same name with the
+        word a full stop glues after it, ``a.b.Check``), a dotted name that is code by its
+        shape."""
         if self._names is None:
             self._names = _code_names(self.text)
         names = self._names
+        if glued:
+            return bool(names - {url, glued})
         return len(names) > 1 or (bool(names) and url not in names)
 
 
@@ -588,6 +618,20 @@ def code_signal(
         before, after = unwrapped
         if line is not None:
             line = line.unmarked()
+    mark = chat_mark_after(after)
+    glued = ""
+    if mark:
+        # "jqxvw.example!!", "jqxvw.example:)", "jqxvw.example.Check it": chat marks, not
+        # code; the name is judged as if the mark were not there (a full stop: a space, and
+        # the name glued to the next word, "jqxvw.example.Check", is no qualified class)
+        if after[0] == ".":
+            glued = url + "." + after[1:].split(" ", 1)[0].split("\t", 1)[0]
+            after = " " + after[1:]
+        else:
+            after = after[mark:]
+    ambiguous = after[:1] in _AMBIGUOUS_FIRST and _AMBIGUOUS_AFTER.match(after) is not None
+    if ambiguous and after[0] in "_$":
+        glued = url + after[0]  # "jqxvw.example_": the name with its mark is no other name
     if _SPF_MECHANISM.search(before) is not None:
         return Signal.CODE  # "v=spf1 include:_spf.example.org ~all": a DNS record
     if _YAML_ITEM.search(before) is not None and _LINE_END.match(after) is not None:
@@ -628,7 +672,9 @@ def code_signal(
             return Signal.CODE  # a subscript "df['user.email']", inline code `user.email`
         if _markup_name(url, before, after, markup):
             return Signal.CODE  # ``"flask.app"``, <maven.compiler.source>
-        if line is not None and (line.reads_as_code() or line.names_code_besides(url)):
+        if ambiguous:
+            pass  # (judged below, by the line without the name: _ambiguous_mark)
+        elif line is not None and (line.reads_as_code() or line.names_code_besides(url, glued)):
             return Signal.CODE
         if line is not None and line.in_shell_span("!" * bangs + url, before, after):
             return Signal.CODE  # "`cp log.in /tmp/`": a command quoted as inline code
@@ -640,6 +686,10 @@ def code_signal(
         return Signal.CODE
     if _CONDITION_BEFORE.search(before) and _CONDITION_AFTER.match(after) is not None:
         return Signal.CODE  # "if (session.log.in) return;", "while (!auth.log.in) wait();"
+    if ambiguous:
+        # "jqxvw.example(new)", "x.y=great", "x.y++", "x.y_", "see x.y:fun": a mark code
+        # glues after a name, and chat too; decided by the rest of the line and the name
+        return _ambiguous_mark(url, labels, line, glued)
     if (not bangs and before[-1:] and _IDENTIFIER.fullmatch(before[-1])) or (
         after[:1] and _IDENTIFIER.fullmatch(after[0])
     ):
@@ -662,6 +712,34 @@ def code_signal(
     if _sentence_gap(labels, after):
         return Signal.PROSE  # "see you later.In the meantime": a full stop without its space
     return Signal.CODE_LIKE if case_only else None
+
+
+#: A mark glued after a name that code writes (a call, an assignment, an increment, a
+#: trailing ``_`` or ``$``, a ``:key``) and chat writes too (``jqxvw.example(new)``,
+#: ``=great``, ``++``, ``see jqxvw.example:fun``): no evidence either way by itself.
+_AMBIGUOUS_AFTER = re.compile(
+    r"(?:\((?=[A-Za-z][A-Za-z ]*(?:\)|$))"  # a bracket around words: "(new)", "(this one)"
+    r"|=(?!(?i:true|false|null|nil|none)\b)[A-Za-z]+(?![\w.$/:-])"  # "=great", not "=true"
+    r"|\+\+|--|[_$@](?![\w$])|:[A-Za-z]{2,})(?!\S*[;{}])"
+)
+_AMBIGUOUS_FIRST = frozenset("(=+-_$@:")
+
+
+def _ambiguous_mark(url: str, labels: list[str], line: Line | None, glued: str = "") -> Signal:
+    """What an ambiguous mark after a name (``_AMBIGUOUS_AFTER``) makes of it: ``CODE`` when
+    the line reads as code without the name (``x = f(cfg.run(1))``, ``let n = a.b++``) or
+    the name is made of words (``log.in(x)``: chance, as the evidence rule reads words),
+    else ``CODE_LIKE`` (a whole-host match of ``jqxvw.example(new)`` warns, never silently
+    allows; ADR 0012, eighth session)."""
+    if line is not None and (
+        line_reads_as_code(line.text.replace(url, " "))
+        or line.names_code_besides(url, glued)
+        or (line.elsewhere is not None and line.elsewhere())
+    ):
+        return Signal.CODE
+    if all(is_word(label) for label in labels[:-1]):
+        return Signal.CODE
+    return Signal.CODE_LIKE
 
 
 #: Link techniques that code produces by itself: a space before a dot (relative imports,

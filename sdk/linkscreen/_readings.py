@@ -83,6 +83,16 @@ _BARE_SUSPECT = re.compile(r"[:/%@\[]")
 #: no host starts with one, and link finders start the link after them.
 _GLUED_MARKS = "!?=+&%-:@#$^|,;"
 _EMOTICON_END = re.compile(r"[:;=8xX]-?[()DPpO03/\\|\]\[]+$")
+#: A dotted name, then a mark no host holds that code and chat glue after a name: a call's
+#: bracket, ``++``/``--``, a trailing ``$`` or ``@``, a ``:word`` (possessive: linear).
+_LABEL_RUN = r"[A-Za-z0-9]++(?:-[A-Za-z0-9]++)*+"
+_NAME_THEN_MARK = re.compile(
+    rf"{_LABEL_RUN}(?:\.{_LABEL_RUN})++(?=\((?!\))|\+\+|--|[$@](?![\w$])|:[A-Za-z]{{2,}}(?![\w.:/@]))"
+)
+#: A full stop glued to a sentence that goes on: a capitalised word, a word in lower case.
+_SENTENCE_AFTER = re.compile(
+    r"\.(?=[A-Z][a-z]{1,11}[ \t]+[a-z]+(?:[ \t]+[a-z]|[ \t]*[,.!?]|[ \t]*$))", re.MULTILINE
+)
 _JSON_ESCAPE = re.compile(r"\\[nrtu\"]")
 _GLUED_COLON = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]{0,15})[:;]/?(?!/)")
 _SPLITTER = re.compile(r"[,;]")
@@ -599,6 +609,14 @@ class Reader:
             # "http://x.test/a_" or ".../page.": a listed URL may end in what a sentence trims
             for longer in range(end + 1, token_end + 1):  # at most three readings
                 self._emit(view, start, longer, out, True, (*extra, Technique.LINK_END))
+        if url[-1:] == "-" and end < token_end:
+            # "jqxvw.example:-)", "bad.example/x:-)": the emoticon's ")" was trimmed (_cuts
+            # finds the rest of one); read what comes before it
+            emoticon = _EMOTICON_END.search(text, max(start, token_end - 12), token_end)
+            if emoticon is not None and emoticon.start() > start:
+                self._emit(view, start, emoticon.start(), out, loose, (*extra, Technique.LINK_END))
+        if "/" not in url:  # (a link with a scheme or a path pays this test only)
+            self._marks_after(view, start, end, out, loose, extra)
         if _BARE_SUSPECT.search(url) is None and url.isascii():  # a bare "a.b": cheap test
             last = url[url.rfind(".") + 1 :].lower()
             if (
@@ -662,6 +680,31 @@ class Reader:
                         decoded[scheme.start() :], view, start, end, out, True,
                         (*extra, Technique.PERCENT_ENCODED, Technique.LINK_END),
                     )  # fmt: skip
+
+    def _marks_after(
+        self,
+        view: View,
+        start: int,
+        end: int,
+        out: list[Found],
+        loose: bool,
+        extra: tuple[Technique, ...],
+    ) -> None:
+        """A mark glued after a bare name, which no host holds (ADR 0012, eighth session):
+        the name before it is read too, and the evidence rule judges the mark (a chat mark
+        is none, a mark code also writes is weighed: ``_evidence.code_signal``)."""
+        text = view.text
+        url = text[start:end]
+        kinds = (*extra, Technique.LINK_END)
+        if "(" in url or "+" in url or "$" in url or "@" in url or ":" in url or "--" in url:
+            named = _NAME_THEN_MARK.match(url)
+            if named is not None:
+                # "jqxvw.example(new)", "jqxvw.example++", "see jqxvw.example:fun"
+                self._emit(view, start, start + named.end(), out, loose, kinds)
+        dot = url.rfind(".")
+        if url[dot + 1 : dot + 2].isupper() and _SENTENCE_AFTER.match(text, start + dot):
+            # "jqxvw.example.Check it": a full stop glued to the next sentence's first word
+            self._emit(view, start, start + dot, out, loose, kinds)
 
     def _after_close(
         self,

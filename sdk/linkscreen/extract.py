@@ -22,6 +22,7 @@ are; only text past ``MAX_TEXT_CHARS`` is not read, and the result says so
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -29,7 +30,14 @@ from dataclasses import dataclass
 from typing import overload
 
 from . import _fold
-from ._evidence import CONTEXT_CHARS, Line, code_signal, identifier_shaped, port_host
+from ._evidence import (
+    CONTEXT_CHARS,
+    Line,
+    code_signal,
+    identifier_shaped,
+    line_reads_as_code,
+    port_host,
+)
 from ._fastnew import builder
 from ._readings import JOINT_WORDS, Found, Reader, Readings, host_of, lookalike
 from ._refang import refang
@@ -201,7 +209,12 @@ _SPACED_START = (
     rf"|(?<=[{_UNSPACED_SCRIPTS}])"
     rf"|(?<={_OTHER_LETTER})(?=[A-Za-z0-9]))"
 )
-_SPACED_END = rf"(?:(?![\w./:-])|(?=[{_UNSPACED_SCRIPTS}])|(?<=[A-Za-z0-9])(?={_OTHER_LETTER}))"
+#: (an emoticon glued after the last letter ends a run as white space would: "e x a m p l e:)",
+#: ADR 0012 eighth session)
+_SPACED_END = (
+    rf"(?:(?![\w./:-])|(?=[{_UNSPACED_SCRIPTS}])|(?<=[A-Za-z0-9])(?={_OTHER_LETTER})"
+    r"|(?=[:;]-?[()DPpO3|]+(?![^\s!?])))"
+)
 #: One unit, then the same separator (one or two spaces, a tab, ``_ * ~ +``), three times or
 #: more: "b a d . e x a m p l e", "h_t_t_p_:_/_/_b_a_d", "q z v k t.e x a m p l e/x" (a dot
 #: or slash glued between two spaced letters); the last unit may be a spaced dot and a
@@ -1016,10 +1029,11 @@ class _Lines:
     length, not its length per reading.
     """
 
-    __slots__ = ("_breaks", "_held", "_markup", "signals", "text")
+    __slots__ = ("_breaks", "_code_lines", "_held", "_markup", "signals", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self._code_lines: list[tuple[int, int]] | None = None
         self._markup: bool | None = None
         self._breaks: list[int] | None = None
         self._held: dict[tuple[int, int], Line] = {}
@@ -1056,11 +1070,29 @@ class _Lines:
         key = (lo, hi)
         held = self._held.get(key)
         if held is None:
-            held = self._held[key] = Line(text[lo:hi])
+            held = self._held[key] = Line(
+                text[lo:hi], functools.partial(self._code_besides, lo, hi)
+            )
         return held
+
+    def _code_besides(self, lo: int, hi: int) -> bool:
+        """Whether a line of the text outside ``text[lo:hi]`` reads as code (each line judged
+        once, the first time a reading asks: ``_evidence._ambiguous_mark``)."""
+        if self._code_lines is None:
+            text = self.text[:_CODE_LINES_CHARS]
+            self._code_lines = []
+            at = 0
+            for row in text.split("\n"):
+                if line_reads_as_code(row):
+                    self._code_lines.append((at, at + len(row)))
+                at += len(row) + 1
+        return any(end < lo or start > hi for start, end in self._code_lines)
 
 
 _LINE_BREAK = re.compile("\n")
+#: How much of a window's text is read for code lines besides a reading's own
+#: (``_Lines._code_besides``): enough for a snippet, bounded for a long text.
+_CODE_LINES_CHARS = 8192
 
 
 def _embedded(text: str, start: int) -> bool:

@@ -77,6 +77,10 @@ _PREFIX_TRIES = 8
 _AUTHORITY = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[\\/]*[^/\\?#]*")
 _SCHEME_END = re.compile(r"[\x00-\x20]*[A-Za-z][A-Za-z0-9+.\-]*:[/\\]*")
 _IP_HOST = re.compile(r"\[|\d+\.\d+\.\d+\.\d+\Z")
+#: Chat marks glued after a schemeless token (``jqxvw.example!!``, ``jqxvw.example:)``):
+#: ``check_url`` reads such a string as ``scan_text`` reads it (ADR 0012, eighth session).
+_CHAT_TAIL = re.compile(r"[A-Za-z0-9](?:[!?]+|[:;]-?[()DPpO3|]+|<3+)$")
+_CHAT_LAST = frozenset("!?()DPpO3|")
 #: What may hide a host's characters in a written authority: an escape or a space.
 _HIDING = re.compile(r"%|\s")
 
@@ -193,10 +197,20 @@ class Matcher:
             verdict = self._unwrapped(url, self._general(url, techniques), techniques)
         else:
             verdict, plain = self._ascii_check(url, techniques)
-            if plain or ("//" not in url[:16] and "%" not in url):
-                # the common case: a plainly written web URL (a scheme-less one with escapes
-                # is read as text too: "jqxvw%C2%B7example", attack 16 E11)
-                return verdict
+            if plain:
+                return verdict  # the common case: a plainly written web URL
+            if "//" not in url[:16] and "%" not in url:
+                # (a scheme-less one with escapes is read as text too: "jqxvw%C2%B7example",
+                # attack 16 E11)
+                if (
+                    url[-1:] in _CHAT_LAST
+                    and verdict.action is not Action.BLOCK
+                    and _CHAT_TAIL.search(url, max(0, len(url) - 12)) is not None
+                ):
+                    # "jqxvw.example!!", "jqxvw.example:)": a tapped token with the chat
+                    # marks glued after it, read as scan_text reads the same token
+                    return self._as_scanned(url, verdict)
+                return verdict  # no authority: a bare name, as the app passed it
         if verdict.action is Action.BLOCK:
             return verdict
         head = _AUTHORITY.match(url)

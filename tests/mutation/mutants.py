@@ -89,6 +89,7 @@ T_REFUSED = ("tests/test_refused_hosts.py",)
 T_SHOWN = ("tests/test_shown_hosts.py",)
 T_CLOSE = ("tests/test_after_close.py",)
 T_LINEAR = ("tests/test_extract_linear.py",)
+T_MARKS = ("tests/test_marks_after.py",)
 T_GATE = ("tests/test_wrapper_gate.py",)
 T_BREAKS = ("tests/test_breaks_and_brackets.py",)
 T_A13 = ("tests/test_attack13_misses.py",)
@@ -664,7 +665,7 @@ MUTANTS: tuple[Mutant, ...] = (
         T_A14,
     ),
     _off(EVIDENCE, "markup or url[:1].isupper() or _TAG_KEYWORD.search(ahead) is not None", T_A14),
-    Mutant(MATCHER, 'if plain or ("//" not in url[:16] and "%" not in url):', "if True:", T_A14),
+    Mutant(MATCHER, 'if "//" not in url[:16] and "%" not in url:', "if True:", T_A14),
     _off(MATCHER, "refused and written_web_scheme(url) is not None", T_A14),
     Mutant(
         MATCHER,
@@ -922,8 +923,8 @@ MUTANTS: tuple[Mutant, ...] = (
     _off(EXTRACT, "not plain and _SPACE_IN_HOST_GATE.search(strict.text) is not None", T_SHOWN),
     Mutant(
         MATCHER,
-        'if plain or ("//" not in url[:16] and "%" not in url):',
-        'if plain or "//" not in url[:16]:',
+        'if "//" not in url[:16] and "%" not in url:',
+        'if "//" not in url[:16]:',
         T_SHOWN,
     ),
     _off(READINGS, '")" in url or "]" in url', T_CLOSE),
@@ -975,4 +976,58 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(REFANG, "                return spaced", "                return True", T_ROUND12),
     Mutant(REFANG, "            depth += 1", "            pass", T_ROUND12),
+    # ---- ADR 0012 eighth session: marks glued after a link (attack 16 A) ----------------
+    Mutant(EVIDENCE, "if after[:1] not in _CHAT_FIRST:", "if True:", T_MARKS),
+    Mutant(EVIDENCE, "    if mark:\n", "    if False:\n", T_MARKS),
+    Mutant(
+        EVIDENCE,
+        "        if glued:\n            return bool(names - {url, glued})",
+        "        if False:\n            return bool(names - {url, glued})",
+        T_MARKS,
+    ),
+    Mutant(
+        EVIDENCE, "ambiguous = after[:1] in _AMBIGUOUS_FIRST and", "ambiguous = False and", T_MARKS
+    ),
+    Mutant(
+        EVIDENCE,
+        'line_reads_as_code(line.text.replace(url, " "))',
+        "line_reads_as_code(line.text)",
+        T_MARKS,
+    ),
+    Mutant(EVIDENCE, "        or (line.elsewhere is not None and line.elsewhere())\n", "", T_MARKS),
+    Mutant(
+        EVIDENCE,
+        "    if all(is_word(label) for label in labels[:-1]):\n        return Signal.CODE\n"
+        "    return Signal.CODE_LIKE",
+        "    return Signal.CODE_LIKE",
+        T_MARKS,
+    ),
+    Mutant(EVIDENCE, 'if ambiguous and after[0] in "_$":', "if False:", T_MARKS),
+    Mutant(
+        READINGS,
+        'if "/" not in url:  # (a link with a scheme or a path pays this test only)',
+        "if False:",
+        T_MARKS,
+    ),
+    Mutant(
+        READINGS,
+        '            if named is not None:\n                # "jqxvw.example(new)"',
+        '            if False:\n                # "jqxvw.example(new)"',
+        T_MARKS,
+    ),
+    Mutant(
+        READINGS,
+        "if url[dot + 1 : dot + 2].isupper() and _SENTENCE_AFTER.match(text, start + dot):",
+        "if False:",
+        T_MARKS,
+    ),
+    Mutant(READINGS, 'if url[-1:] == "-" and end < token_end:', "if False:", T_MARKS),
+    Mutant(EXTRACT, '    r"|(?=[:;]-?[()DPpO3|]+(?![^\\s!?])))"', '    r")"', T_MARKS),
+    Mutant(
+        EXTRACT,
+        "return any(end < lo or start > hi for start, end in self._code_lines)",
+        "return False",
+        T_MARKS,
+    ),
+    Mutant(MATCHER, "url[-1:] in _CHAT_LAST\n", "False\n", T_MARKS),
 )
