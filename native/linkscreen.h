@@ -308,10 +308,13 @@ enum {
     LS_SCREEN_CONTROL = 8,   /* the URL holds a control character other than tab, line feed and
                                 carriage return (U+0000-U+001F, U+007F-U+009F): what a text view
                                 draws as nothing, so a matcher checks the URL as shown too */
-    LS_SCREEN_WRAPPED = 16,  /* the URL may carry a redirect target with a scheme: "://" from its
-                                byte 8 on, or a '%' (an escaped one); the Python SDK then reads
-                                its targets as a redirect wrapper's (docs/extraction.md). The
-                                check itself is unchanged */
+    LS_SCREEN_WRAPPED = 16,  /* the URL may carry a redirect target: a '%', a ':' after its
+                                authority, a query or fragment holding "//", "www." (any case),
+                                "R0", "RU" or "Ly9" (base64 of http, //), "urldefense" in its
+                                host, or (ls_bundle_screen_url_wrappers) a host one of the
+                                caller's wrapper patterns names; the Python SDK then reads its
+                                targets as a redirect wrapper's (docs/extraction.md). The check
+                                itself is unchanged */
     LS_SCREEN_ODD = 32       /* the URL is not plainly written: no http://, https:// or ftp://
                                 (any case) at its start, a character no host is written with
                                 in its authority (only A-Z a-z 0-9 . - _ ~ : @ [ ] are), or a
@@ -327,6 +330,21 @@ enum {
 ls_status ls_bundle_screen_url(ls_workspace *ws, const ls_bundle *bundle, const ls_psl *fallback,
                                const uint8_t *url, size_t len, ls_url_result *out,
                                uint32_t *flags);
+
+/* Redirect-wrapper host patterns (docs/extraction.md, "Redirect wrappers"): one a line,
+ * "host" exact, "*.suffix" any subdomain, "name.*" any top-level domain (one or two labels),
+ * "*.name.*" both; lower-case ASCII. Allocates; free with ls_wrapper_hosts_free. */
+typedef struct ls_wrapper_hosts ls_wrapper_hosts;
+ls_status ls_wrapper_hosts_new(const uint8_t *text, size_t len, ls_wrapper_hosts **out);
+ls_status ls_wrapper_hosts_free(ls_wrapper_hosts *hosts);
+
+/* ls_bundle_screen_url, and LS_SCREEN_WRAPPED also when the URL's host (as written: after the
+ * scheme and any user-info, before a port, lower-cased, without end dots) matches one of
+ * hosts' patterns. hosts may be NULL (then it is ls_bundle_screen_url). No allocation. */
+ls_status ls_bundle_screen_url_wrappers(ls_workspace *ws, const ls_bundle *bundle,
+                                        const ls_psl *fallback, const ls_wrapper_hosts *hosts,
+                                        const uint8_t *url, size_t len, ls_url_result *out,
+                                        uint32_t *flags);
 
 /* ---- deltas ----------------------------------------------------------------------------------- */
 

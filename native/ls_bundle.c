@@ -880,15 +880,215 @@ static int has_control(const uint8_t *p, size_t n) {
     return 0;
 }
 
-/* Whether a redirect target with a scheme can be in the URL: "://" from byte 8 on, or a '%'
- * (LS_SCREEN_WRAPPED; a superset of the SDK's _wrappers.may_wrap, which counts characters). */
-static int may_wrap(const uint8_t *p, size_t n) {
+/* p[i..n) starts with tail (lower-case ASCII) in any letter case. */
+static int folded_at(const uint8_t *p, size_t n, size_t i, const char *tail) {
+    for (; *tail; tail++, i++)
+        if (i >= n || (p[i] | 0x20) != (uint8_t)*tail) return 0;
+    return 1;
+}
+
+/* The bytes query_may_wrap looks at. */
+static const uint8_t QUERY_MARK[256] = {['/'] = 1, ['w'] = 1, ['W'] = 1, ['R'] = 1, ['L'] = 1};
+
+/* Whether the query or fragment p[q..n) may hold a redirect target with no scheme: a value
+ * opening with "//" or "www.", or the base64 of http or // ("R0", "RU", "Ly9"). */
+static int query_may_wrap(const uint8_t *p, size_t n, size_t q) {
+    for (size_t i = q; i + 1 < n; i++) {
+        uint8_t c = p[i];
+        if (!QUERY_MARK[c]) continue;
+        if (c == '/' ? p[i + 1] == '/'
+            : c == 'R' ? p[i + 1] == '0' || p[i + 1] == 'U'
+            : c == 'L' ? p[i + 1] == 'y' && i + 2 < n && p[i + 2] == '9'
+                       : folded_at(p, n, i + 1, "ww."))
+            return 1;
+    }
+    return 0;
+}
+
+#define MAX_WRAPPER_HOSTS 8192
+#define MAX_WRAPPER_HOST_BYTES 253
+
+typedef struct {
+    uint8_t subdomains, any_tld, always; /* "*." before, ".*" after; a name of one label */
+    uint16_t len;
+    uint32_t key; /* key_of the label before its top-level domain (any_tld: its last label) */
+    size_t at;    /* of the name in names */
+} wrapper_host;
+
+/* What a host's label must share with a pattern's before the two are compared: its length and
+ * its first and last bytes, lower-cased (12 bits). */
+static uint32_t key_of(const uint8_t *p, size_t n) {
+    if (!n) return 0;
+    return ((uint32_t)(n & 15) << 8 | (uint32_t)(p[0] | 0x20) << 2) ^ (uint32_t)(p[n - 1] | 0x20);
+}
+
+/* The start of the last `labels` labels of p[0..n) (0 when it has no more). */
+static size_t last_labels(const uint8_t *p, size_t n, int labels) {
+    for (size_t j = n; j > 0; j--)
+        if (p[j - 1] == '.' && --labels == 0) return j;
+    return 0;
+}
+
+#define KEY_BITS 4096
+
+struct ls_wrapper_hosts {
+    size_t count;
+    wrapper_host *hosts;
+    uint8_t *names;
+    int always;                   /* some pattern has no key (a name of one label) */
+    uint8_t bits[KEY_BITS / 8];     /* the keys of the patterns without ".*" */
+    uint8_t any_bits[KEY_BITS / 8]; /* and of those with it */
+};
+
+ls_status ls_wrapper_hosts_free(ls_wrapper_hosts *hosts) {
+    if (hosts) {
+        free(hosts->hosts);
+        free(hosts->names);
+        free(hosts);
+    }
+    return LS_OK;
+}
+
+ls_status ls_wrapper_hosts_new(const uint8_t *text, size_t len, ls_wrapper_hosts **out) {
+    if (!out || (!text && len)) return LS_ERR_ARGUMENT;
+    *out = NULL;
+    size_t lines = 1;
+    for (size_t i = 0; i < len; i++) lines += text[i] == '\n';
+    if (lines > MAX_WRAPPER_HOSTS) return LS_ERR_ARGUMENT;
+    ls_wrapper_hosts *h = calloc(1, sizeof *h);
+    if (!h) return LS_ERR_NOMEM;
+    h->hosts = calloc(lines, sizeof *h->hosts);
+    h->names = malloc(len ? len : 1);
+    if (!h->hosts || !h->names) {
+        ls_wrapper_hosts_free(h);
+        return LS_ERR_NOMEM;
+    }
+    size_t start = 0, used = 0;
+    while (start <= len) {
+        const uint8_t *nl = len > start ? memchr(text + start, '\n', len - start) : NULL;
+        size_t end = nl ? (size_t)(nl - text) : len;
+        const uint8_t *name = text + start;
+        size_t k = end - start;
+        wrapper_host w = {0, 0, 0, 0, 0, 0};
+        if (k >= 2 && name[0] == '*' && name[1] == '.') w.subdomains = 1, name += 2, k -= 2;
+        if (k >= 2 && name[k - 2] == '.' && name[k - 1] == '*') w.any_tld = 1, k -= 2;
+        if (k > MAX_WRAPPER_HOST_BYTES) {
+            ls_wrapper_hosts_free(h);
+            return LS_ERR_ARGUMENT;
+        }
+        if (k) {
+            w.len = (uint16_t)k;
+            w.at = used;
+            for (size_t i = 0; i < k; i++) {
+                uint8_t c = name[i];
+                h->names[used++] = (c >= 'A' && c <= 'Z') ? (uint8_t)(c | 0x20) : c;
+            }
+            const uint8_t *lower = h->names + w.at;
+            /* the label a host shares: the one before the top-level domain ("facebook" of
+             * l.facebook.com), or the last of a name before ".*" ("google") */
+            size_t end = w.any_tld ? k : last_labels(lower, k, 1) - 1;
+            w.always = !w.any_tld && !memchr(lower, '.', k); /* "*.test": no key to share */
+            if (!w.always) {
+                size_t from = last_labels(lower, end, 1);
+                w.key = key_of(lower + from, end - from);
+            }
+            uint8_t *bits = w.any_tld ? h->any_bits : h->bits;
+            bits[(w.key >> 3) & (KEY_BITS / 8 - 1)] |= (uint8_t)(1u << (w.key & 7));
+            h->always |= w.always;
+            h->hosts[h->count++] = w;
+        }
+        if (!nl) break;
+        start = end + 1;
+    }
+    *out = h;
+    return LS_OK;
+}
+
+/* name matches host (lower-case): equal, or with subdomains a longer host ending in "." name
+ * (WrapperRule's _host_matches). */
+static int host_is(const uint8_t *name, size_t k, int subdomains, const uint8_t *host, size_t n) {
+    if (!subdomains) return n == k && memcmp(host, name, k) == 0;
+    return n > k + 1 && host[n - k - 1] == '.' && memcmp(host + n - k, name, k) == 0;
+}
+
+#define KEY_BIT(bits, key) ((bits)[((key) >> 3) & (KEY_BITS / 8 - 1)] >> ((key) & 7) & 1)
+
+/* Whether a redirect target can be in the URL (LS_SCREEN_WRAPPED; a superset of what the SDK's
+ * _wrappers.targets reads): a '%'; a ':' after the authority (a target with a scheme,
+ * "/http:x"); a query or fragment with "//", "www." or base64 marks (query_may_wrap); or a
+ * host that a pattern of hs (NULL: none) names, as _wrappers._parts reads it (after the scheme and any user-info, before a port, without end dots, lower-cased). The
+ * keys of the labels before its last one and last two are looked up in the patterns' key
+ * bits first, so an ordinary URL costs one pass over its authority. */
+static int may_wrap(const ls_wrapper_hosts *hs, const uint8_t *p, size_t n) {
     if (memchr(p, '%', n)) return 1;
-    for (size_t i = 8; i + 3 <= n; i++) {
-        const uint8_t *c = memchr(p + i, ':', n - i);
-        if (!c) return 0;
-        i = (size_t)(c - p);
-        if (i + 3 <= n && c[1] == '/' && c[2] == '/') return 1;
+    size_t i = 0;
+    for (size_t j = 0; j + 3 <= n && j <= 9; j++)
+        if (p[j] == ':' && p[j + 1] == '/' && p[j + 2] == '/') {
+            i = j + 3;
+            break;
+        }
+    if (!i)
+        while (i < n && p[i] == '/') i++;
+    size_t start = i, stop = n, dots[3] = {0, 0, 0}; /* the last three dots, +1 */
+    int port = 0;
+    for (; i < n; i++) {
+        uint8_t c = p[i];
+        if (c == '/' || c == '#' || c == '?') break;
+        if (c == '@') {
+            start = i + 1, port = 0, dots[0] = dots[1] = dots[2] = 0;
+        } else if (port) {
+            continue;
+        } else if (c == ':') {
+            port = 1, stop = i;
+        } else if (c == '.') {
+            dots[2] = dots[1], dots[1] = dots[0], dots[0] = i + 1;
+        }
+    }
+    if (!port) stop = i;
+    if (i < n && memchr(p + i, ':', n - i)) return 1; /* after the authority: "/http:x", "?u=http://" */
+    size_t q = i; /* where the path, query or fragment starts */
+    while (q < n && p[q] != '?' && p[q] != '#') {
+        const uint8_t *c = memchr(p + q, '?', n - q), *d = memchr(p + q, '#', n - q);
+        q = c && (!d || c < d) ? (size_t)(c - p) : d ? (size_t)(d - p) : n;
+    }
+    if (q < n && query_may_wrap(p, n, q)) return 1;
+    if (stop > start && p[stop - 1] == '.') { /* "www.google.com.": read again without it */
+        while (stop > start && p[stop - 1] == '.') stop--;
+        dots[0] = dots[1] = dots[2] = 0;
+        for (size_t j = start; j < stop; j++)
+            if (p[j] == '.') dots[2] = dots[1], dots[1] = dots[0], dots[0] = j + 1;
+    }
+    size_t n_host = stop - start;
+    if (!n_host || n_host > MAX_WRAPPER_HOST_BYTES) return 0;
+    const uint8_t *h = p + start;
+    if (!hs) return 0;
+    size_t d0 = dots[0] ? dots[0] - start : 0, d1 = dots[1] ? dots[1] - start : 0,
+           d2 = dots[2] ? dots[2] - start : 0;
+    /* the host without its last label (head1), and without its last two ("google.co.uk");
+     * the keys of their last labels, which the patterns' labels must share */
+    size_t head1 = d0 ? d0 - 1 : 0, head2 = d1 ? d1 - 1 : 0;
+    uint32_t key1 = head1 ? key_of(h + d1, head1 - d1) : 0;
+    uint32_t key2 = head2 ? key_of(h + d2, head2 - d2) : 0;
+    if (!hs->always && !(head1 && (KEY_BIT(hs->bits, key1) || KEY_BIT(hs->any_bits, key1))) &&
+        !(head2 && KEY_BIT(hs->any_bits, key2)))
+        return 0;
+    uint8_t host[MAX_WRAPPER_HOST_BYTES];
+    for (size_t j = 0; j < n_host; j++) {
+        uint8_t c = h[j];
+        host[j] = (c >= 'A' && c <= 'Z') ? (uint8_t)(c | 0x20) : c;
+    }
+    for (size_t w = 0; w < hs->count; w++) {
+        const wrapper_host *x = &hs->hosts[w];
+        if (!x->any_tld) {
+            if ((x->key == key1 || x->always) &&
+                host_is(hs->names + x->at, x->len, x->subdomains, host, n_host))
+                return 1;
+        } else if ((head1 && x->key == key1 &&
+                    host_is(hs->names + x->at, x->len, x->subdomains, host, head1)) ||
+                   (head2 && x->key == key2 &&
+                    host_is(hs->names + x->at, x->len, x->subdomains, host, head2))) {
+            return 1;
+        }
     }
     return 0;
 }
@@ -922,6 +1122,13 @@ static int odd_url(const uint8_t *p, size_t n) {
 ls_status ls_bundle_screen_url(ls_workspace *ws, const ls_bundle *b, const ls_psl *fallback,
                                const uint8_t *url, size_t len, ls_url_result *out,
                                uint32_t *flags) {
+    return ls_bundle_screen_url_wrappers(ws, b, fallback, NULL, url, len, out, flags);
+}
+
+ls_status ls_bundle_screen_url_wrappers(ls_workspace *ws, const ls_bundle *b,
+                                        const ls_psl *fallback, const ls_wrapper_hosts *hosts,
+                                        const uint8_t *url, size_t len, ls_url_result *out,
+                                        uint32_t *flags) {
     if (!ws || !b || !out || !flags) return LS_ERR_ARGUMENT;
     const ls_psl *psl = b->psl ? b->psl : fallback;
     if (!psl) return LS_ERR_ARGUMENT;
@@ -932,7 +1139,7 @@ ls_status ls_bundle_screen_url(ls_workspace *ws, const ls_bundle *b, const ls_ps
     *flags = (out->matched ? LS_SCREEN_MATCHED : 0u) | (out->shortened ? LS_SCREEN_SHORTENED : 0u) |
              (out->host_only ? LS_SCREEN_HOST_ONLY : 0u) |
              (has_control(url, len) ? LS_SCREEN_CONTROL : 0u) |
-             (may_wrap(url, len) ? LS_SCREEN_WRAPPED : 0u) |
+             (may_wrap(hosts, url, len) ? LS_SCREEN_WRAPPED : 0u) |
              (odd_url(url, len) ? LS_SCREEN_ODD : 0u);
     return LS_OK;
 }

@@ -392,6 +392,43 @@ static void test_screen(ls_workspace *ws, const ls_bundle *b, ls_url_result *ful
         CHECK(s == LS_OK && (flags & LS_SCREEN_WRAPPED) == wraps[u].wrapped,
               "redirect target in URL %zu: %s, flags %u", u, ls_status_name(s), flags);
     }
+    /* attack 16: shapes without a scheme in the target, and the hosts a rule names */
+    static const struct { const char *url; uint32_t plain, hosted; } shapes[] = {
+        {"https://www.google.com/url?q=bad.example/", 0, LS_SCREEN_WRAPPED},
+        {"https://WWW.Google.CO.UK./url?q=bad.example/", 0, LS_SCREEN_WRAPPED},
+        {"https://u@l.facebook.com:443/l.php?u=log.in", 0, LS_SCREEN_WRAPPED},
+        {"https://a.cdn.ampproject.org/c/s/bad.example/", 0, LS_SCREEN_WRAPPED},
+        {"https://cdn.ampproject.org/c/s/bad.example/", 0, 0}, /* "*." needs a subdomain */
+        {"https://notgoogle.com/url?q=bad.example/", 0, 0},
+        {"https://google.com.evil.example/url?q=x", 0, 0},
+        {"https://a.example/r?u=aHR0cHM6Ly9iYWQuZXhhbXBsZS8", LS_SCREEN_WRAPPED, LS_SCREEN_WRAPPED},
+        {"https://a.example/r?u=SFRUUFM6Ly9iYWQ", LS_SCREEN_WRAPPED, LS_SCREEN_WRAPPED},
+        {"https://a.example/r?u=Ly9iYWQuZXhhbXBsZS8", LS_SCREEN_WRAPPED, LS_SCREEN_WRAPPED},
+        {"https://a.example/r?next=//bad.example/", LS_SCREEN_WRAPPED, LS_SCREEN_WRAPPED},
+        {"https://a.example/r?u=www.bad.example", LS_SCREEN_WRAPPED, LS_SCREEN_WRAPPED},
+        {"https://urldefense.com/v3/__bad.example/__;!!x$", 0, LS_SCREEN_WRAPPED},
+        {"https://a.example/x?q=hello.world", 0, 0}, {"https://host.test/x?q=b.example", 0, LS_SCREEN_WRAPPED},
+        {"https://a.example/x/R0/y", 0, 0}, /* base64 marks count in a query only */
+        {"https://a.example/search?q=hello.world", 0, 0},
+        {"https://a.example/login?next=/home&u=123", 0, 0},
+    };
+    const char *patterns = "*.google.*\ngoogle.*\nl.facebook.com\n*.cdn.ampproject.org\n\nurldefense.com\n*.test";
+    ls_wrapper_hosts *hosts = NULL;
+    CHECK(ls_wrapper_hosts_new((const uint8_t *)patterns, strlen(patterns), &hosts) == LS_OK && hosts,
+          "wrapper hosts load");
+    CHECK(ls_wrapper_hosts_new(NULL, 0, NULL) == LS_ERR_ARGUMENT, "wrapper hosts need out");
+    for (size_t u = 0; u < sizeof shapes / sizeof *shapes; u++) {
+        const char *url = shapes[u].url;
+        ls_status s = ls_bundle_screen_url(ws, b, NULL, (const uint8_t *)url, strlen(url), fast, &flags);
+        CHECK(s == LS_OK && (flags & LS_SCREEN_WRAPPED) == shapes[u].plain,
+              "wrapper shape %zu without hosts: %s, flags %u", u, ls_status_name(s), flags);
+        s = ls_bundle_screen_url_wrappers(ws, b, NULL, hosts, (const uint8_t *)url, strlen(url), fast,
+                                          &flags);
+        CHECK(s == LS_OK && (flags & LS_SCREEN_WRAPPED) == shapes[u].hosted,
+              "wrapper shape %zu with hosts: %s, flags %u", u, ls_status_name(s), flags);
+    }
+    ls_wrapper_hosts_free(hosts);
+    ls_wrapper_hosts_free(NULL);
     static const struct { const char *url; uint32_t odd; } odds[] = {
         {"https://a.example/x", 0},          {"HTTP://A.EXAMPLE/X", 0},
         {"ftp://a.example:21/x", 0},         {"https://[::1]:8080/", 0},

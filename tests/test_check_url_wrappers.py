@@ -3,7 +3,8 @@
 Before, ``check_url("https://www.google.com/url?q=http://listed.example/x")`` answered
 ``allow`` while ``scan_text`` of the same link blocked it (its wrapper reading). Now a target
 that answers more severely answers for the wrapper, with technique ``wrapper`` and a note
-naming the target; ``_wrappers.may_wrap`` keeps ordinary URLs off that path.
+naming the target; the C screen's LS_SCREEN_WRAPPED and ``_wrappers.scan_may_wrap`` keep
+ordinary URLs off that path.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 
 import linkscreen
 from linkscreen import Action, Signal, Technique, _probe
-from linkscreen._wrappers import default_rules, may_wrap, targets
+from linkscreen._wrappers import default_rules, scan_may_wrap, targets
 
 from bundles import compile_lists, open_bytes
 
@@ -112,8 +113,8 @@ def test_a_listed_wrapper_stays_blocked_whatever_its_target(matcher: linkscreen.
     assert verdict.lists == ("hotline",)
 
 
-#: Targets only scan_text reads (ADR 0028): no scheme, escape, ``//`` or ``www.`` marks them,
-#: and a test of the URL's host against the rules would cost check_url its speed budget.
+#: Targets that only scan_text read until attack 16 (ADR 0028): no scheme or escape marks them;
+#: the C screen now tests the URL's host against the rules' hosts (LS_SCREEN_WRAPPED).
 SCAN_ONLY = [
     "https://www.google.co.uk/url?q=listed.example/x&sa=D",
     f"https://www.bing.com/ck/a?u=a1{B64}&ntb=1",
@@ -124,7 +125,9 @@ SCAN_ONLY = [
 @pytest.mark.parametrize("url", SCAN_ONLY)
 def test_targets_without_a_mark_are_read_by_the_scan(matcher: linkscreen.Matcher, url: str) -> None:
     assert matcher.scan_text(url).action is Action.BLOCK
-    assert not may_wrap(url, default_rules())  # the documented gap of check_url
+    assert matcher.check_url(url).action is Action.BLOCK  # the gap of ADR 0028, closed
+    assert scan_may_wrap(url, default_rules())
+    assert not _screened_plain(url)
 
 
 @pytest.mark.parametrize(
@@ -151,7 +154,10 @@ _PIECES = st.sampled_from(
     ["http", "https", "HTTP", "ftp", ":", "%3A", "%3a", "%2F", "%25", "%68", "%77", "/", "//",
      "?", "&", "=", "#", ".", "www.", "WWW.", "__", "@", "a", "b.example", "listed.example",
      "www.google.com", "google.co.uk", "url", "q", "u", "l.facebook.com", "l.php", "vk.com",
-     "away.php", "to", "www.bing.com", "ck", "a1", "urldefense.com", "v3", "href.li", "8080"]
+     "away.php", "to", "www.bing.com", "ck", "a1", "urldefense.com", "v3", "href.li", "8080",
+     "aHR0cHM6Ly9", "SFRUUDov", "Ly9", "R0", "RU", "google.com.", "amp/", "s/",
+     "x.cdn.ampproject.org", "c/", "[.]", "%5B.%5D", "%E3%80%82", "user@", "__;Lg!!", "*",
+     "%2E", "%77", "%20"]
 )  # fmt: skip
 
 
@@ -164,23 +170,25 @@ def _screened_plain(url: str) -> bool:
         return False
     if not _SCREEN:
         keys = [VECTORS / "test-signing.pub"]
-        _SCREEN.append(_probe.NativeProbe(linkscreen.Bundle.open(VECTORS / "tiny.bundle", keys)))
+        probe = _probe.NativeProbe(linkscreen.Bundle.open(VECTORS / "tiny.bundle", keys))
+        # the hosts the matcher gives it (matcher.Matcher.__init__)
+        probe.set_wrapper_hosts([*(r.host for r in default_rules()), "*.urldefense.com"])
+        _SCREEN.append(probe)
     found = _SCREEN[0].screen(url)  # type: ignore[attr-defined]
     return found is True or found is False
 
 
 @given(st.lists(_PIECES, max_size=14).map(lambda pieces: "https://" + "".join(pieces)))
-def test_every_url_with_a_target_with_a_scheme_passes_the_pre_test(url: str) -> None:
+def test_every_url_with_a_target_passes_the_pre_test(url: str) -> None:
     rules = default_rules()
-    if any("://" in target for target in targets(url, rules)):
-        assert may_wrap(url, rules), url
-    if may_wrap(url, rules):
+    if targets(url, rules):  # any target at all (attack 16: with a scheme or not)
+        assert scan_may_wrap(url, rules), url
         assert not _screened_plain(url), url  # the C flag passes a superset of it
 
 
 @pytest.mark.parametrize(("url", "target"), WRAPPED)
 def test_the_pre_test_passes_every_wrapper(url: str, target: str) -> None:
-    assert may_wrap(url, default_rules())
+    assert scan_may_wrap(url, default_rules())
     assert not _screened_plain(url)
 
 
@@ -194,6 +202,6 @@ def test_the_pre_test_passes_every_wrapper(url: str, target: str) -> None:
     ],
 )
 def test_ordinary_urls_skip_the_unwrapping(url: str) -> None:
-    assert not may_wrap(url, default_rules())
+    assert not scan_may_wrap(url, default_rules())
     if _probe.NATIVE_AVAILABLE:
         assert _screened_plain(url)  # the C core answers them in its one call

@@ -47,6 +47,21 @@ def unescape_fully(text: str, url: str) -> str:
     return text
 
 
+#: A run of %-escapes (one UTF-8 character may take several).
+PCT_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+
+
+def decode_run(run: str) -> str:
+    """A run of %-escapes (``%E3%80%82``) as the characters its bytes spell in UTF-8, or
+    byte by byte (Latin-1) where they spell none: how a client shows an escaped text (ADR
+    0029). One helper for the extractor's readings and the redirect-target reader."""
+    data = bytes.fromhex(run.replace("%", ""))
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
 def unescape_once(text: str) -> str:
     """One round of percent-unescaping (for a whole URL that was encoded as a unit)."""
     return _PCT.sub(_decode, text)

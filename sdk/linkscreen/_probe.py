@@ -461,6 +461,16 @@ class NativeProbe:
             self._fallback = self._fallback_psl.handle
         self._psl_list = bundle.public_suffix_list
         self._native_psl: NativePsl | None = None
+        self._wrapper_hosts: Any = _ffi.NULL
+
+    def set_wrapper_hosts(self, patterns: Iterable[str]) -> None:
+        """The redirect-wrapper host patterns (``WrapperRule.host``) whose URLs :meth:`screen`
+        flags ``LS_SCREEN_WRAPPED`` (``ls_wrapper_hosts_new``), so that the matcher reads a
+        target that only a rule for its host reads (attack 16, I)."""
+        text = "\n".join(dict.fromkeys(patterns)).encode("ascii", "ignore")
+        out = _ffi.new("ls_wrapper_hosts **")
+        _check(self._lib.ls_wrapper_hosts_new(text, len(text), out), "ls_wrapper_hosts_new")
+        self._wrapper_hosts = _ffi.gc(out[0], self._lib.ls_wrapper_hosts_free)
 
     def lookup(self, expressions: list[str]) -> list[int]:
         count = len(expressions)
@@ -496,7 +506,9 @@ class NativeProbe:
             ws, out, flags, _memory = _local.state
         except AttributeError:
             ws, out, flags, _memory = _new_thread_state()
-        status = _screen_url(ws, self._bundle, self._fallback, raw, len(raw), out, flags)
+        status = _screen_url(
+            ws, self._bundle, self._fallback, self._wrapper_hosts, raw, len(raw), out, flags
+        )
         if status:
             if status in _PURE_ANSWERS:
                 return None
@@ -568,7 +580,7 @@ def _checked(out: Any) -> Checked:
 Checked = tuple[str, tuple[str, ...], tuple[tuple[int, int, int], ...], bool]
 #: Statuses of ls_check_url that the pure path answers (with the reference's own reason).
 _PURE_ANSWERS = frozenset(() if _lib is None else (_lib.LS_ERR_INVALID_URL, _lib.LS_ERR_URL_LIMIT))
-_screen_url: Any = None if _lib is None else _lib.ls_bundle_screen_url
+_screen_url: Any = None if _lib is None else _lib.ls_bundle_screen_url_wrappers
 #: ls_bundle_screen_url's flags (from C). Without a _NOT_PLAIN bit the check was complete and
 #: nothing matched; a _GENERAL bit (host-only, a control character) sends the caller on.
 _SCREEN_SHORTENED = 0 if _lib is None else _lib.LS_SCREEN_SHORTENED

@@ -39,6 +39,7 @@ from ._evidence import (
     separator_mark,
     word_pair_mark,
 )
+from ._percent import decode_run
 from ._refang import DOT_WORDS, SLASH_WORDS
 from ._tokenmemo import TokenMemo
 from ._views import View
@@ -185,11 +186,7 @@ def _decoded_run(match: re.Match[str]) -> str:
     run = match.group()
     if run[1] in "uU":
         return chr(int(run[2:], 16))
-    data = bytes.fromhex(run.replace("%", ""))
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
+    return decode_run(run)
 
 
 #: Techniques of a bare name glued after a closing bracket: a link's end, a missing space.

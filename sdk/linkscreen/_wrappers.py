@@ -24,8 +24,12 @@ import base64
 import binascii
 import functools
 import re
+import string
+import unicodedata
 from dataclasses import dataclass
 from importlib import resources
+
+from ._percent import PCT_RUN, decode_run
 
 __all__ = [
     "DECODINGS",
@@ -36,7 +40,6 @@ __all__ = [
     "PATH_TARGET",
     "WrapperRule",
     "default_rules",
-    "may_wrap",
     "parse_rules",
     "targets",
 ]
@@ -54,14 +57,27 @@ MAX_PERCENT_ROUNDS = 3
 PATH_TARGET = "/"
 #: How a rule's target is encoded (docs/extraction.md, "Redirect wrappers").
 DECODINGS = frozenset({"percent", "proofpoint-v2", "proofpoint-v3", "base64url"})
-_PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
 _EMBEDDED = re.compile(r"(?:https?|ftp)(?::|%3a)(?://|%2f%2f)|//|www\.", re.IGNORECASE)
 #: A path segment that is a URL, or ends in one after a short ``NAME=`` (Yahoo's ``/RU=``).
 _PATH_URL = re.compile(r"/(?:([A-Za-z]{1,8})=)?((?:https?|ftp)(?::|%3a)/*)", re.IGNORECASE)
 #: A value that is a URL with a scheme (what a fragment must hold to be a target).
 _SCHEMED = re.compile(r"(?:https?|ftp)(?::|%3a)(?://|%2f%2f)", re.IGNORECASE)
-#: The base64 of a text starting "http" starts so (either alphabet).
-_BASE64_WEB = "aHR0c"
+#: The base64 of a text starting "http" in any letter case (``aHR0``, ``SFRU``...), or "//"
+#: (a scheme-relative target): how a value that may be the base64 of a URL starts.
+_BASE64_WEB = re.compile(r"[aS][HF]R[0U]|Ly9")
+#: What ``scan_may_wrap`` looks for first (case-sensitive, as base64 is): "R0", "RU", "Ly9".
+_BASE64_MARKS = ("R0", "RU", "Ly9")
+#: A scheme-relative target's start: "//" and a host character.
+_SCHEME_RELATIVE = re.compile(r"//[A-Za-z0-9\[]")
+#: Proofpoint v3: a ``*`` or a ``**X`` run in the target, each replaced in order by the next
+#: characters of the base64url text after ``__;`` (``X`` a run length, ``A`` = 2 ... ``_`` = 65).
+_V3_TOKEN = re.compile(r"\*(?:\*(.))?")
+_V3_RUNS = {
+    c: n
+    for n, c in enumerate(string.ascii_uppercase + string.ascii_lowercase + string.digits + "-_", 2)
+}
+#: The characters of a defang that a target may carry escaped (``jqxvw%5B.%5Dexample``).
+_DEFANG_MARKS = ("[", "(", "{")
 #: Characters of a value or query looked at to decide whether it is a URL.
 _HEAD = 48
 
@@ -123,11 +139,18 @@ def default_rules() -> tuple[WrapperRule, ...]:
     return parse_rules(text, "redirect_wrappers.txt")
 
 
+def _decoded_run(match: re.Match[str]) -> str:
+    return decode_run(match.group())
+
+
 def _unquote(text: str, rounds: int = MAX_PERCENT_ROUNDS) -> str:
+    """``text`` with up to ``rounds`` rounds of %-escapes undone, each run of escapes read as
+    UTF-8 (``%E3%80%82`` is the ideographic full stop a browser reads as a dot), or byte by
+    byte where it spells none (``_percent.decode_run``, as the extractor's readings do)."""
     for _ in range(rounds):
         if "%" not in text:
             break
-        decoded = _PERCENT.sub(lambda m: chr(int(m.group(1), 16)), text)
+        decoded = PCT_RUN.sub(_decoded_run, text)
         if decoded == text:
             break
         text = decoded
@@ -158,13 +181,54 @@ def _base64(payload: str) -> str:
 
 
 def _web_base64(value: str) -> str:
-    """The URL a value holds as the base64 of ``http(s)://...`` (``%3A%2F%2F`` too; generic:
-    any wrapper), or ""."""
-    if not value.startswith(_BASE64_WEB):
+    """The URL a value holds as the base64 of ``http(s)://...`` in any letter case
+    (``%3A%2F%2F`` too) or of a scheme-relative ``//host/...`` (generic: any wrapper), or ""."""
+    if not _BASE64_WEB.match(value):
         return ""
     decoded = _base64(value)
     decoded = _unquote(decoded) if "%" in decoded else decoded
-    return decoded if _SCHEMED.match(decoded) else ""
+    return decoded if _SCHEMED.match(decoded) or _SCHEME_RELATIVE.match(decoded) else ""
+
+
+def _proofpoint_v3(inner: str, failed: list[str] | None = None) -> str:
+    """A Proofpoint v3 target (``TARGET__;SUFFIX!!...``, the path after ``/v3/__``) with its
+    replaced characters restored: each ``*`` in the target is the next character of the
+    base64url-decoded ``SUFFIX``, each ``**X`` the next run of them (``X`` its length, ``A``
+    being 2). A suffix that does not decode, or holds too few characters, leaves the target
+    as written and a note in ``failed`` (the check is then incomplete)."""
+    target, sep, tail = inner.partition("__;")
+    if not sep or "*" not in target:
+        return target
+    suffix = tail.split("!", 1)[0]
+    replaced = _base64(suffix) if suffix else ""
+    at = 0
+    short = False
+
+    def restore(match: re.Match[str]) -> str:
+        nonlocal at, short
+        run = match.group(1)
+        count = 1 if run is None else _V3_RUNS.get(run, 0)
+        piece = replaced[at : at + count]
+        at += count
+        if len(piece) < count or not count:
+            short = True
+        return piece
+
+    restored = _V3_TOKEN.sub(restore, target)
+    if short:
+        if failed is not None:
+            failed.append("a proofpoint-v3 redirect target's replaced characters are not decodable")
+        return target
+    return restored
+
+
+def _refanged(target: str) -> str:
+    """``target`` with its defangs undone (``jqxvw[.]example``: an escaped ``%5B.%5D`` in a
+    wrapper's value), or ``target`` when it holds none."""
+    from ._refang import refang  # the extractor's reader; check_url loads it only here
+    from ._views import View
+
+    return refang(View(target, None)).text
 
 
 def _path_target(rest: str) -> str:
@@ -188,7 +252,8 @@ def _parts(url: str) -> tuple[str, str, str, str]:
     rest = url.split("://", 1)[1] if "://" in url[:12] else url.lstrip("/")
     rest, _, fragment = rest.partition("#")
     authority, slash, tail = rest.partition("/")
-    host = authority.rpartition("@")[2].partition(":")[0].lower()
+    # a host written with its root's dot ("www.google.com./url") is the same host
+    host = authority.rpartition("@")[2].partition(":")[0].lower().rstrip(".")
     path, _, query = ("/" + tail if slash else "/").partition("?")
     return host, path, query, fragment
 
@@ -251,6 +316,29 @@ def _any_host(rules: tuple[WrapperRule, ...]) -> re.Pattern[str]:
     return pattern
 
 
+_FOR_HOST: dict[tuple[int, str], tuple[tuple[WrapperRule, ...], tuple[WrapperRule, ...]]] = {}
+
+
+def _rules_for(rules: tuple[WrapperRule, ...], host: str) -> tuple[WrapperRule, ...]:
+    """The rules for ``host`` (remembered per rules tuple and host, a bounded few): one regex
+    for a host no rule is for, and a loop over every rule's host once per wrapper host, not
+    once per link (a Mimecast link paid ~56 host tests, 30 µs, per ``targets``; attack 16)."""
+    if not rules:
+        return ()
+    held = _FOR_HOST.get((id(rules), host))
+    if held is not None and held[0] is rules:
+        return held[1]
+    if _any_host(rules).fullmatch(host) is None:
+        found: tuple[WrapperRule, ...] = ()  # no rule is for this host
+    else:
+        found = tuple(rule for rule in rules if rule.host_matches(host))
+    if len(host) <= 253:  # a name's length: a hostile authority is not held
+        if len(_FOR_HOST) >= 256:
+            _FOR_HOST.clear()
+        _FOR_HOST[(id(rules), host)] = (rules, found)
+    return found
+
+
 def scan_may_wrap(url: str, rules: tuple[WrapperRule, ...]) -> bool:
     """Whether a reading ``url`` may hold a redirect target (the extractor's cheap gate before
     :func:`targets`; it passes every shape :func:`targets` reads, AMP paths included).
@@ -270,10 +358,26 @@ def scan_may_wrap(url: str, rules: tuple[WrapperRule, ...]) -> bool:
     ):
         return True
     if "?" in url or "#" in url:
-        if "%" in url or url.find("//", after) >= 0 or lowered.find("ahr0c") >= 0:
+        if url.find("//", after) >= 0:
+            return True
+        if "R0" in url or "RU" in url or "Ly9" in url:  # _BASE64_MARKS: base64 of http, //
+            return True
+        if "%" in url and _escaped_target(url):
             return True
         return bool(rules) and _any_host(rules).fullmatch(_parts(url)[0]) is not None
     return any(lowered.find(mark, 8) >= 0 for mark in _path_marks(rules))
+
+
+#: An escape of a character of what the gate looks for (``h t p f w . / : R 0 U L y 9`` and
+#: ``%`` itself): without one, decoding a URL's escapes makes none of its marks.
+_MARK_ESCAPE = re.compile(r"%(?:2[5EeFf]|3[09Aa]|4[68Cc]|5[02457]|6[68]|7[0479])")
+
+
+def _escaped_target(url: str) -> bool:
+    """Whether escapes may hide what the generic readings look for (``%2F%2F``, ``%3A``,
+    ``%77ww.``, an escaped base64 mark): an escape of one of the marks' characters (attack
+    16: a query's ``%20`` no longer costs a :func:`targets` call in ``check_url``)."""
+    return _MARK_ESCAPE.search(url) is not None
 
 
 _MARKS: dict[int, tuple[tuple[WrapperRule, ...], tuple[str, ...]]] = {}
@@ -305,7 +409,7 @@ def _values(
         decoded = _unquote(value)
         if embedded.match(decoded):
             out.append(decoded)
-        elif decoded.startswith(_BASE64_WEB):
+        elif _BASE64_WEB.match(decoded):
             target = _web_base64(decoded)
             if target:
                 out.append(target)
@@ -318,9 +422,9 @@ def _targets_once(
         return []
     host, path, query, fragment = _parts(url)
     out: list[str] = []
-    if "urldefense.com" in host and path.startswith("/v3/__"):
+    if (host == "urldefense.com" or host.endswith(".urldefense.com")) and path.startswith("/v3/__"):
         inner = path[len("/v3/__") :] + ("?" + query if query else "")
-        out.append(inner.split("__;", 1)[0])
+        out.append(_proofpoint_v3(inner + ("#" + fragment if fragment else ""), failed))
     embedded = _PATH_URL.search(path)
     if embedded:  # web.archive.org/web/2020/https://..., proxies
         rest = path[embedded.start(2) :]
@@ -337,10 +441,8 @@ def _targets_once(
             out.append(_unquote(fragment))
         elif "=" in fragment:
             _values([p.partition("=") for p in fragment.split("&") if p], out, _SCHEMED)
-    if not rules or _any_host(rules).fullmatch(host) is None:
-        rules = ()  # no rule is for this host: one regex instead of a loop over every rule
-    for rule in rules:
-        if not (rule.host_matches(host) and rule.path_matches(path)):
+    for rule in _rules_for(rules, host):
+        if not rule.path_matches(path):
             continue
         if rule.parameters == ("*",):
             out.append(_decode(query, rule.decoding))
@@ -355,25 +457,21 @@ def _targets_once(
                 decoded = _decode(value, rule.decoding)
                 if not decoded and failed is not None:  # a payload it cannot read: say so
                     failed.append(f"a {rule.decoding} redirect target on {host} is not decodable")
+                if "@" in decoded.partition("/")[0] and "://" not in decoded[:12]:
+                    # a rule's target is a link: "user@jqxvw.example/" is its user-info and
+                    # host, not a mail address (attack 16, H06)
+                    decoded = "http://" + decoded.lstrip("/")
                 out.append(decoded)
-    return [t.strip() for t in dict.fromkeys(out) if t and "." in t]
+    for target in list(out):
+        if any(mark in target for mark in _DEFANG_MARKS):
+            out.append(_refanged(target))  # "q=jqxvw%5B.%5Dexample/" (attack 16, H07)
+    return [t.strip() for t in dict.fromkeys(out) if t and ("." in t or _dot_alike(t))]
 
 
-def may_wrap(url: str, rules: tuple[WrapperRule, ...] = ()) -> bool:
-    """Whether ``Matcher.check_url`` reads the redirect targets of ``url`` (:func:`targets`):
-    two substring tests, so that ordinary URLs pay almost nothing (issue 12's budget is ~2 µs
-    a URL; a regular expression over the URL costs more than the whole C check).
-
-    It passes a URL holding a second ``://`` (a target with a literal scheme, whatever its
-    case or place: ``?q=http://``, ``/web/2020/https://``, ``/v3/__https://``) or an escaped
-    colon or slash or a nested escape (``%3A``, ``%2F``, ``%25``: ``http%3A%2F%2F...``).
-    What it does not pass is read by ``scan_text`` only: a target with no scheme that a rule
-    reads (``google.com/url?q=bad.example/x``, Bing's base64), one opening with ``//`` or
-    ``www.``, a scheme without slashes (``/http:bad.example``). ``rules`` is for those,
-    later. The C core's screen flags a superset of these URLs (``LS_SCREEN_WRAPPED``: a ``://``
-    from byte 8 on, or a ``%``), so the common URL costs no Python test at all;
-    tests/test_check_url_wrappers.py checks that every target with a literal or escaped
-    scheme passes both."""
-    if url.find("://", 8) >= 0:
-        return True
-    return "%" in url and ("%3" in url or "%2F" in url or "%2f" in url or "%25" in url)
+def _dot_alike(target: str) -> bool:
+    """Whether a target without a dot holds a character a browser reads as one (``。``,
+    ``．``, ``｡``, ``․``: ``jqxvw%E3%80%82example`` decoded; attack 16, C)."""
+    if target.isascii():
+        return False
+    folded = unicodedata.normalize("NFKC", target)
+    return "." in folded or "\u3002" in folded

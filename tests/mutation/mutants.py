@@ -69,6 +69,7 @@ FOLD = "sdk/linkscreen/_fold.py"
 PROBE = "sdk/linkscreen/_probe.py"
 APPSCHEMES = "sdk/linkscreen/_appschemes.py"
 REFANG = "sdk/linkscreen/_refang.py"
+PERCENT = "sdk/linkscreen/_percent.py"
 
 T_TRUST = ("tests/test_trust_core.py",)
 T_UPDATER = (
@@ -91,6 +92,7 @@ T_CLOSE = ("tests/test_after_close.py",)
 T_LINEAR = ("tests/test_extract_linear.py",)
 T_MARKS = ("tests/test_marks_after.py",)
 T_GATE = ("tests/test_wrapper_gate.py",)
+T_WRAP16 = ("tests/test_wrappers_round16.py",)
 T_BREAKS = ("tests/test_breaks_and_brackets.py",)
 T_A13 = ("tests/test_attack13_misses.py",)
 T_A14 = ("tests/test_attack14.py", "tests/test_refused_hosts.py")
@@ -909,7 +911,7 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(SALVAGE, "if squeezed != host and squeezed else []", "if False else []", T_SHOWN),
     Mutant(READINGS, "return chr(int(run[2:], 16))", "return run", T_SHOWN),
-    Mutant(READINGS, 'return data.decode("utf-8")', 'return data.decode("latin-1")', T_SHOWN),
+    Mutant(PERCENT, 'return data.decode("utf-8")', 'return data.decode("latin-1")', T_SHOWN),
     Mutant(
         READINGS,
         "kinds = shown.techniques(0, len(decoded)) if shown.text != decoded else ()",
@@ -945,13 +947,12 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(READINGS, 'head = url.split("/", 1)[0]\n', "head = url\n", T_CLOSE),
     Mutant(READINGS, 'if "/" in url[at + 1 :] else _MISSING_SPACE', "", T_CLOSE),
     # ---- speed round 9: the wrapper gate of the extractor --------------------------------
-    Mutant(WRAPPERS, 'if "%" in url or url.find("//"', 'if False or url.find("//"', T_GATE),
-    Mutant(WRAPPERS, 'or url.find("//", after) >= 0', "", T_GATE),
+    _off(WRAPPERS, 'url.find("//", after) >= 0', T_GATE),
     Mutant(WRAPPERS, 'lowered.find("http", after) >= 0\n', "False\n", T_GATE),
     Mutant(WRAPPERS, 'or lowered.find("www.", after + 1) >= 0', "", T_GATE),
     Mutant(WRAPPERS, 'or lowered.find("ftp", after) >= 0', "", T_GATE),
     Mutant(WRAPPERS, 'scheme = url.find("://", 0, 12)', "scheme = -1", T_GATE),
-    Mutant(WRAPPERS, 'or lowered.find("ahr0c") >= 0', "", T_GATE),
+    Mutant(WRAPPERS, 'if "R0" in url or "RU" in url or "Ly9" in url:', "if False:", T_GATE),
     Mutant(WRAPPERS, 'or lowered.find("urldefense") >= 0', "", T_GATE),
     Mutant(
         WRAPPERS,
@@ -1030,4 +1031,37 @@ MUTANTS: tuple[Mutant, ...] = (
         T_MARKS,
     ),
     Mutant(MATCHER, "url[-1:] in _CHAT_LAST\n", "False\n", T_MARKS),
+    # ---- attack 16: redirect wrappers ------------------------------------------------------
+    Mutant(
+        MATCHER,
+        "own = {*narrowest.techniques, Technique.WRAPPER}",
+        "own = set(narrowest.techniques)",
+        T_WRAP16,
+    ),
+    Mutant(
+        WRAPPERS,
+        "decoded = PCT_RUN.sub(_decoded_run, text)",
+        'decoded = re.sub(r"%([0-9A-Fa-f]{2})", lambda m: chr(int(m.group(1), 16)), text)',
+        T_WRAP16,
+    ),
+    Mutant(
+        WRAPPERS, '.partition(":")[0].lower().rstrip(".")', '.partition(":")[0].lower()', T_WRAP16
+    ),
+    Mutant(WRAPPERS, "restored = _V3_TOKEN.sub(restore, target)", "restored = target", T_WRAP16),
+    _off(WRAPPERS, "short", T_WRAP16),
+    Mutant(
+        WRAPPERS,
+        '_BASE64_WEB = re.compile(r"[aS][HF]R[0U]|Ly9")',
+        '_BASE64_WEB = re.compile(r"aHR0c")',
+        T_WRAP16,
+    ),
+    Mutant(WRAPPERS, "or _SCHEME_RELATIVE.match(decoded)", "", T_WRAP16),
+    _off(WRAPPERS, "any(mark in target for mark in _DEFANG_MARKS)", T_WRAP16),
+    _off(WRAPPERS, '"@" in decoded.partition("/")[0] and "://" not in decoded[:12]', T_WRAP16),
+    Mutant(WRAPPERS, 'if t and ("." in t or _dot_alike(t))', 'if t and "." in t', T_WRAP16),
+    Mutant(MATCHER, "if not scan_may_wrap(url, rules):", 'if url.find("://", 8) < 0:', T_WRAP16),
+    Mutant(
+        MATCHER, "if native is not None:  # the C screen", "if False:  # the C screen", T_WRAP16
+    ),
+    Mutant(WRAPPERS, 'if "%" in url and _escaped_target(url):', "if False:", T_GATE),
 )
