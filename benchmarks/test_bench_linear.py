@@ -52,6 +52,16 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "middle dots alone": lambda n: ("\u00b7" * n)[:n],
     "runs of dots between hosts": lambda n: ("\u00b7\u00b7\u00b7\u00b7a.com" * n)[:n],
     "full stops and middle dots": lambda n: (".\u00b7" * n)[:n],
+    # linear round 2: look-alike dots in one token once each looked for a path to its end
+    # (x4 per doubling: 7-12 s at 64 KiB); long runs of trailing marks opened every run
+    "digits and full-width dots": lambda n: ("1\uff0e" * n)[:n],
+    "letters and full-width dots": lambda n: ("a\uff0e" * n)[:n],
+    "letters and one-dot leaders": lambda n: ("a\u2024" * n)[:n],
+    "bracketed dots and middle dots": lambda n: ("[.]\u00b7" * n)[:n],
+    "middle dots and bracketed dots": lambda n: ("\u00b7[.]" * n)[:n],
+    "dots in parentheses and middle dots": lambda n: ("(.)\u00b7" * n)[:n],
+    "spoken dots between short words": lambda n: ("ab dot cd dot " * n)[:n],
+    "spoken dots between made-up words": lambda n: ("jqxvw dot example " * n)[:n],
 }
 LARGE = ("csv of numbers", "japanese chat", "one token of %25", "french chat with no-break spaces")
 

@@ -10,6 +10,7 @@ message must multiply the work by about four, not by sixteen.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from types import FrameType
@@ -59,10 +60,27 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "runs of bullets between words": lambda n: ("a\u2022\u2022\u2022\u2022b" * n)[:n],
     # a run of dots (the ASCII and a look-alike read as ".") was trimmed from every end
     "full stops and middle dots": lambda n: (".\u00b7" * n)[:n],
+    # look-alike dots in one long token: each one looked for a path to the token's end
+    # (``_evidence.path_after``, issue 9: x4 per doubling, in the regex engine)
+    "digits and full-width dots": lambda n: ("1\uff0e" * n)[:n],
+    "letters and full-width dots": lambda n: ("x\uff0e" * n)[:n],  # ("a．": the fold of "ａ．")
+    "letters and one-dot leaders": lambda n: ("a\u2024" * n)[:n],
+    # runs of trailing marks longer than 64 let every run of the chain through the gate
+    "bracketed dots and middle dots": lambda n: ("[.]\u00b7" * n)[:n],
+    "middle dots and bracketed dots": lambda n: ("\u00b7[.]" * n)[:n],
+    "dots in parentheses and middle dots": lambda n: ("(.)\u00b7" * n)[:n],
+    "spoken dots between short words": lambda n: ("ab dot cd dot " * n)[:n],
 }
 #: Shapes whose pieces are long enough that per-region bounds (16 joints per reading) are
 #: reached only past 256 characters are measured from a larger base.
 BASE = {"comma-joined list": 1024, "french chat with no-break spaces": 1024}
+#: Shapes whose refanged view is another shape's (".·"): below 1 KiB its chains are held as
+#: quiet from that shape (``Reader._quiet``), so the small size would cost less than it does.
+BASE |= dict.fromkeys(
+    ["bracketed dots and middle dots", "middle dots and bracketed dots",
+     "dots in parentheses and middle dots"],
+    1024,
+)  # fmt: skip
 
 
 def work(text: str, **kwargs: Any) -> int:
@@ -241,3 +259,124 @@ def test_glued_joints_cover_each_character_a_bounded_number_of_times(piece: str)
         patch.setattr(_readings, "_chains", counted)
         linkscreen.extract_links(text)
     assert covered <= 64 * len(text), covered
+
+
+def test_a_path_is_looked_for_once_per_token() -> None:
+    """Whether a path follows a glued mark (``_evidence.path_after``) is read from the mark
+    to the token's first white space or slash: a token of n look-alike dots once read
+    n * n / 4 characters (64 KiB of "a．" took 7-12 s, x4 per doubling, in the regex engine
+    where lines do not show it); the stop found is remembered for the marks before it."""
+    from linkscreen import _evidence
+
+    read = 0
+    stops = re.compile(r"[\s/]")
+    # the stop pattern, or (before it) the path pattern matched at each mark
+    name = "_PATH_STOP" if hasattr(_evidence, "_PATH_STOP") else "_PATH_AFTER"
+    pattern = getattr(_evidence, name)
+
+    class Counted:
+        """The pattern, counting the characters it reads: up to the first stop."""
+
+        def _count(self, text: str, pos: int) -> None:
+            nonlocal read
+            found = stops.search(text, pos)
+            read += (len(text) if found is None else found.end()) - pos
+
+        def search(self, text: str, pos: int) -> re.Match[str] | None:
+            self._count(text, pos)
+            return pattern.search(text, pos)
+
+        def match(self, text: str, pos: int) -> re.Match[str] | None:
+            self._count(text, pos)
+            return pattern.match(text, pos)
+
+    for piece in ("a\uff0e", "1\uff0e", "a\u2024", "log\uff5ein/"):
+        text = (piece * 8192)[:16384]
+        read = 0
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(_evidence, name, Counted())
+            linkscreen.extract_links(text)
+        assert read <= 8 * len(text), (piece, read)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a\uff0eb\uff0ec/d e\uff0ef g\uff0eh/",
+        "see\uff0eyou/x and log\uff5ein now\uff0ehere/",
+        "x/\uff0e\uff0e/ \uff0e",
+        "",
+    ],
+)
+def test_a_remembered_path_stop_answers_as_the_pattern(text: str) -> None:
+    """``path_after`` answers as ``[^\\s/]*/`` matched at the place, in any order of places
+    and texts (the stop it remembers is used only between the place it was found from and
+    the stop)."""
+    from linkscreen import _evidence
+
+    pattern = re.compile(r"[^\s/]*/")
+    other = text + " z/"
+    places = list(range(len(text) + 1))
+    for order in (places, places[::-1], places[::2] + places[1::2]):
+        for at in order:  # one text, then the other, then both in turns
+            assert _evidence.path_after(text, at) == (pattern.match(text, at) is not None)
+        for at in order:
+            assert _evidence.path_after(other, at) == (pattern.match(other, at) is not None)
+        for at in order:
+            assert _evidence.path_after(text, at) == (pattern.match(text, at) is not None)
+            assert _evidence.path_after(other, at) == (pattern.match(other, at) is not None)
+    # another text with the same places: its own stop ("ab c/": a space; "abc/": a slash)
+    assert not _evidence.path_after("ab c/", 0)
+    assert _evidence.path_after("abc/", 1)
+
+
+@pytest.mark.parametrize("piece", [".\u00b7", "[.]\u00b7", "\u00b7[.]", "(.)\u00b7", "!\u00b7"])
+def test_long_runs_of_trailing_marks_let_no_run_through(piece: str) -> None:
+    """A run of trailing marks (``.`` ``!`` ``?``, the joints read as ``.``) is walked once by
+    the gate (``_Gate._emoticon_need``), however long: it was cut after 64 characters and
+    then let every run of up to 16 joints through, each built and read (".·" repeated: 16
+    joined runs per piece, 13.5 s at 64 KiB). Nothing there ends a host, so no run is."""
+    from linkscreen import _readings
+
+    let_through = 0
+    runs = _readings._Gate.runs
+
+    def counted(self: object, first: int, stop: int) -> list[int]:
+        nonlocal let_through
+        found = runs(self, first, stop)  # type: ignore[arg-type]
+        let_through += len([last for last in found if last != first])
+        return found
+
+    text = (piece * 4096)[:8192]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_readings._Gate, "runs", counted)
+        found = linkscreen.extract_links(text)
+    assert not list(found)
+    assert let_through <= len(text) // 64, let_through
+
+
+def test_a_joined_prefix_keeps_its_view() -> None:
+    """The views of one run's prefixes (``_views.Joined``) are copies: a part added later
+    changes no view taken before it, and each equals ``joined`` of its parts."""
+    from linkscreen._views import Joined, View, joined
+
+    base = View("ab.cd ef", None, [(0, 2, linkscreen.Technique.CONFUSABLE)])
+    parts: list[tuple[View, int, int] | tuple[str, int, int]] = [
+        (base, 0, 2),
+        (".", 2, 3),
+        (base, 3, 5),
+        ("", 5, 6),
+        (base, 6, 8),
+    ]
+    run = Joined()
+    taken = []
+    for index, part in enumerate(parts):
+        run.add(part)
+        taken.append((index, run.view()))
+    for index, view in taken:
+        whole = joined(parts[: index + 1])
+        assert (view.text, view.origin, view.marks) == (whole.text, whole.origin, whole.marks)
+        assert view.inherited is not None
+        assert whole.inherited is not None
+        assert view.inherited[1] == whole.inherited[1]
+        assert view.inherited[0] is base

@@ -955,8 +955,25 @@ def _word_shaped(url: str) -> bool:
     return all(is_word(word) for word in labels[:-1])
 
 
-#: A path right after the name a glued mark is part of: ``qzvkt♡example/x``, ``log~in/``.
-_PATH_AFTER = re.compile(r"[^\s/]*/")
+#: A path right after the name a glued mark is part of: ``qzvkt♡example/x``, ``log~in/``
+#: (what ``[^\s/]*/`` matches: the first white space or slash after the mark is a slash).
+_PATH_STOP = re.compile(r"[\s/]")
+#: The last stop ``path_after`` found: (text, from, stop), no white space or slash in
+#: ``text[from:stop]``; any mark between the two ends has the same stop.
+_last_stop: tuple[str, int, int] = ("", 0, 0)
+
+
+def path_after(text: str, end: int) -> bool:
+    """Whether a path follows ``end`` in its white-space token: the first white space or
+    slash at or after ``end`` is a slash. The stop found is remembered, so the marks of one
+    long token ("a．" * n) walk it once, not once per mark (issue 9: was x4 per doubling)."""
+    global _last_stop
+    known, start, stop = _last_stop
+    if known is not text or not start <= end <= stop:
+        found = _PATH_STOP.search(text, end)
+        stop = len(text) if found is None else found.start()
+        _last_stop = (text, end, stop)
+    return stop < len(text) and text[stop] == "/"
 
 
 def glued_mark(text: str, start: int, end: int) -> Technique:
@@ -968,7 +985,7 @@ def glued_mark(text: str, start: int, end: int) -> Technique:
     decoration (``♡ ★ ♪ → ✿ ※``, a pictograph emoji), which chat glues to words anywhere
     (``call♡me``, ``see☆you``). A path right after the joined name makes it a link
     (``qzvkt♡example/x``, ``log★in/``): prose does not write one."""
-    if _PATH_AFTER.match(text, end) is not None and not word_slash_pair(text, start, end):
+    if path_after(text, end) and not word_slash_pair(text, start, end):
         return Technique.CONFUSABLE
     return Technique.DOT_VARIANT
 
@@ -1004,7 +1021,7 @@ def word_pair_mark(text: str, start: int, end: int) -> bool:
     a whole name of two words, no path right after it, the second word not a special-use
     name (ADR 0012, tenth round). Such a reading is punctuation folded to a dot, as prose
     writes it; ``jqxvw～example`` (no word before), ``log～in/`` (a path) stay link evidence."""
-    if _PATH_AFTER.match(text, end) is not None and not word_slash_pair(text, start, end):
+    if path_after(text, end) and not word_slash_pair(text, start, end):
         return False
     before = _WORD_PIECE_BEFORE.search(text, max(0, start - 16), start)
     after = _WORD_PIECE_AFTER.match(text, end)

@@ -42,7 +42,7 @@ from ._evidence import (
 from ._percent import decode_run
 from ._refang import DOT_WORDS, SLASH_WORDS
 from ._tokenmemo import TokenMemo
-from ._views import View
+from ._views import Joined, View
 from .results import Technique
 
 __all__ = ["JOINT_WORDS", "MAX_JOINTS", "Found", "Reader", "Readings"]
@@ -961,7 +961,7 @@ class Reader:
                 continue
             wanted = set(lasts)
             # the runs from ``first`` are prefixes of one another: built once, read at each end
-            parts: list[tuple[View, int, int] | tuple[str, int, int]] = []
+            prefix = Joined()  # (each part added once: not once per run holding it)
             marks: list[tuple[int, int, Technique]] = []
             pieces: list[str] = []
             joins: list[tuple[int, _Joint]] = []  # (offset in the run, joint)
@@ -969,7 +969,7 @@ class Reader:
             in_path = False
             for index in range(first, lasts[-1] + 1):
                 atom_start, atom_end = atoms[index]
-                parts.append((view, atom_start, atom_end))
+                prefix.add((view, atom_start, atom_end))
                 piece = text[atom_start:atom_end]
                 pieces.append(piece)
                 length += len(piece)
@@ -979,7 +979,8 @@ class Reader:
                         if _inner_atom(text, atoms[first]):
                             self._token(view, atom_start, atom_end, out, True, ())
                     elif joins and _valid_run("".join(pieces), joins):
-                        run = _joined(parts, marks)
+                        run = prefix.view()
+                        run.marks.extend(marks)
                         before = len(out)
                         for match in _TOKEN.finditer(run.text):
                             self._token(run, match.start(), match.end(), out, True, ())
@@ -1004,12 +1005,12 @@ class Reader:
                     and (joint.end - joint.start == 1)
                 ):
                     # "_ , *" stand for dots only in a host: in a path they are kept
-                    parts.append((view, joint.start, joint.end))
+                    prefix.add((view, joint.start, joint.end))
                     pieces.append(text[joint.start : joint.end])
                     length += joint.end - joint.start
                     continue
                 joins.append((length, joint))
-                parts.append((joint.text, lo, hi))
+                prefix.add((joint.text, lo, hi))
                 pieces.append(joint.text)
                 length += len(joint.text)
                 marks.append((lo, hi, joint.technique))
@@ -1462,6 +1463,7 @@ class _Gate:
         "_stop_need",
         "_stops",
         "_tlds",
+        "_trail_need",
     )
 
     def __init__(
@@ -1499,6 +1501,7 @@ class _Gate:
             self._next_complex[index] = index if bad[index] else self._next_complex[index + 1]
         self._joined = joined
         self._dots_from: dict[int, int] = {}  # trailing-punctuation trims found (``_need``)
+        self._trail_need: dict[int, int] = {}  # (``_emoticon_need``)
         self._starts = starts
         self._schemes = [m.start() for m in _SCHEME_MARK.finditer(joined)]
         self._stops = [m.start() for m in _GATE_STOP.finditer(joined)]
@@ -1567,18 +1570,29 @@ class _Gate:
         """The earliest start of a run whose reading is cut before an emoticon at its end
         (``_cuts``): the emoticon ends the trimmed token, so it may end before trailing
         punctuation ("1.1.1*0x7f!=P." is read as "1.1.1.0x7f"); every emoticon start in
-        the last 12 characters counts. More than 64 trailing characters: any start."""
+        the last 12 characters before each trailing character counts. What a run of
+        trailing characters gives up to each place is remembered, so the run is walked once
+        however long it is, not once per end (".·" repeated: issue 9; it was cut after 64
+        characters and then let every start through)."""
         text = self._joined
+        known = self._trail_need
+        walked: list[int] = []
         need = _NEVER
         at = end
-        for _ in range(_LONGEST_LABEL):
+        while True:
+            if at in known:  # the need of the trailing characters before ``at``
+                need = known[at]
+                break
+            walked.append(at)
+            if at == 0 or text[at - 1] not in _TRAILING:
+                break
+            at -= 1
+        for at in reversed(walked):
             if at > 0 and text[at - 1] in _EMOTICON_LAST:
                 for match in _EMOTICON_STARTS.finditer(text, max(0, at - 12), at):
                     need = min(need, self._need(match.start(), tlds))
-            if at == 0 or text[at - 1] not in _TRAILING:
-                return need
-            at -= 1
-        return -1
+            known[at] = need
+        return need
 
     def runs(self, first: int, stop: int) -> list[int]:
         """The last pieces of the runs from ``first`` (below ``stop``) worth reading."""

@@ -202,28 +202,53 @@ def joined(parts: list[tuple[View, int, int] | tuple[str, int, int]]) -> View:
     view are inherited by reference (looked up by bisection when a reading asks), so joining
     costs the length of the result, never the number of marks of the source.
     """
-    pieces: list[str] = []
-    origin: list[int] = []
-    marks: list[Mark] = []
-    monotone = True
-    base: View | None = None
-    spans: list[tuple[int, int]] = []
+    run = Joined()
     for part in parts:
+        run.add(part)
+    return run.view()
+
+
+class Joined:
+    """``joined`` built part by part: a view of the parts so far at any point (``view``).
+    The runs of a chain from one piece are prefixes of one another (``Reader._chain``):
+    each part is added once, not once per run that holds it (issue 9)."""
+
+    __slots__ = ("_base", "_marks", "_monotone", "_origin", "_pieces", "_spans")
+
+    def __init__(self) -> None:
+        self._pieces: list[str] = []
+        self._origin: list[int] = []
+        self._marks: list[Mark] = []
+        self._monotone = True
+        self._base: View | None = None
+        self._spans: list[tuple[int, int]] = []
+
+    def add(self, part: tuple[View, int, int] | tuple[str, int, int]) -> None:
         source, start, end = part
         if isinstance(source, View):
-            monotone = monotone and source.monotone
-            pieces.append(source.text[start:end])
-            origin.extend(source.origin_slice(start, end))
+            self._monotone = self._monotone and source.monotone
+            self._pieces.append(source.text[start:end])
+            self._origin.extend(source.origin_slice(start, end))
             if source.marked:
-                if base is None or base is source:
-                    base = source
-                    spans.append(source.span(start, end))
+                if self._base is None or self._base is source:
+                    self._base = source
+                    self._spans.append(source.span(start, end))
                 else:  # slices of several marked views: copy the other one's marks
                     lo, hi = source.span(start, end)
-                    marks.extend(source.overlapping(lo, hi))
+                    self._marks.extend(source.overlapping(lo, hi))
         elif source:
-            pieces.append(source)
-            origin.extend([start] * (len(source) - 1))
-            origin.append(max(start, end - 1))
-    inherited = (base, spans) if base is not None else None
-    return View("".join(pieces), origin, list(dict.fromkeys(marks)), monotone, inherited)
+            self._pieces.append(source)
+            self._origin.extend([start] * (len(source) - 1))
+            self._origin.append(max(start, end - 1))
+
+    def view(self) -> View:
+        """The view of the parts added so far (a copy: adding more leaves it as it is)."""
+        base = self._base
+        inherited = (base, list(self._spans)) if base is not None else None
+        return View(
+            "".join(self._pieces),
+            list(self._origin),
+            list(dict.fromkeys(self._marks)),
+            self._monotone,
+            inherited,
+        )

@@ -70,6 +70,7 @@ PROBE = "sdk/linkscreen/_probe.py"
 APPSCHEMES = "sdk/linkscreen/_appschemes.py"
 REFANG = "sdk/linkscreen/_refang.py"
 PERCENT = "sdk/linkscreen/_percent.py"
+VIEWS = "sdk/linkscreen/_views.py"
 
 T_TRUST = ("tests/test_trust_core.py",)
 T_UPDATER = (
@@ -731,16 +732,15 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         EVIDENCE,
-        "if _PATH_AFTER.match(text, end) is not None and not word_slash_pair(text, start, end):\n"
+        "if path_after(text, end) and not word_slash_pair(text, start, end):\n"
         "        return Technique.CONFUSABLE",
-        "if _PATH_AFTER.match(text, end) is not None:\n        return Technique.CONFUSABLE",
+        "if path_after(text, end):\n        return Technique.CONFUSABLE",
         T_ALARMS3,
     ),
     Mutant(
         EVIDENCE,
-        "if _PATH_AFTER.match(text, end) is not None and not word_slash_pair(text, start, end):\n"
-        "        return False",
-        "if _PATH_AFTER.match(text, end) is not None:\n        return False",
+        "if path_after(text, end) and not word_slash_pair(text, start, end):\n        return False",
+        "if path_after(text, end):\n        return False",
         T_ALARMS3,
     ),
     _off(EVIDENCE, "second not in _PAIR_WORDS or last not in _PAIR_WORDS", T_ALARMS3),
@@ -943,6 +943,25 @@ MUTANTS: tuple[Mutant, ...] = (
         T_LINEAR,
     ),
     Mutant(READINGS, "ceiling = joints[index + MAX_JOINTS].start", "ceiling = len(text)", T_LINEAR),
+    # ---- linear round 2: a path looked for once per token, trailing marks walked once ------
+    Mutant(
+        EVIDENCE,
+        "if known is not text or not start <= end <= stop:",
+        "if known is not text:",
+        T_LINEAR,
+    ),
+    Mutant(
+        EVIDENCE,
+        "if known is not text or not start <= end <= stop:",
+        "if not start <= end <= stop:",
+        T_LINEAR,
+    ),
+    Mutant(EVIDENCE, 'return stop < len(text) and text[stop] == "/"', "return True", T_LINEAR),
+    _drop(
+        READINGS, "                    need = min(need, self._need(match.start(), tlds))", T_LINEAR
+    ),
+    _drop(READINGS, "            known[at] = need", T_LINEAR),
+    Mutant(VIEWS, "            list(self._origin),", "            self._origin,", T_LINEAR),
     Mutant(READINGS, "if 0 <= at < len(url) - 1:", "if 0 <= at < len(head) - 1:", T_CLOSE),
     Mutant(READINGS, 'head = url.split("/", 1)[0]\n', "head = url\n", T_CLOSE),
     Mutant(READINGS, 'if "/" in url[at + 1 :] else _MISSING_SPACE', "", T_CLOSE),
