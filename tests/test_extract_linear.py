@@ -380,3 +380,12 @@ def test_a_joined_prefix_keeps_its_view() -> None:
         assert whole.inherited is not None
         assert view.inherited[1] == whole.inherited[1]
         assert view.inherited[0] is base
+
+
+def test_no_message_is_held_after_extraction_returns() -> None:
+    """The path-stop memo (``_evidence.path_after``) is dropped when a scan returns."""
+    from linkscreen import _evidence
+
+    text = "secret words here " + "a\uff0e" * 40 + "b/x"
+    linkscreen.extract_links(text)
+    assert text not in _evidence._last_stop, "the scanned message is still referenced"

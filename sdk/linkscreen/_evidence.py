@@ -43,6 +43,7 @@ __all__ = [
     "code_signal",
     "ellipsis_reading",
     "extension_mention",
+    "forget_path_stop",
     "glued_mark",
     "identifier_shaped",
     "line_reads_as_code",
@@ -974,6 +975,13 @@ def path_after(text: str, end: int) -> bool:
         stop = len(text) if found is None else found.start()
         _last_stop = (text, end, stop)
     return stop < len(text) and text[stop] == "/"
+
+
+def forget_path_stop() -> None:
+    """Drop the text ``path_after`` remembers: no message is held after its scan returns
+    (an app's memory holds its messages only as long as the app does)."""
+    global _last_stop
+    _last_stop = ("", 0, 0)
 
 
 def glued_mark(text: str, start: int, end: int) -> Technique:

@@ -34,6 +34,7 @@ from ._evidence import (
     CONTEXT_CHARS,
     Line,
     code_signal,
+    forget_path_stop,
     identifier_shaped,
     line_reads_as_code,
     port_host,
@@ -721,19 +722,22 @@ def _extract(
     pending = [path.strip("/") for path in context_paths if path.strip("/")]
     paths: list[str] = []
     spoken: list[str] = []
-    for offset, window in _windows(text):
-        _extract_window(
-            window,
-            offset,
-            reader,
-            given,
-            results,
-            pending,
-            paths,
-            spoken if spoken_hosts else None,
-            spoken_hosts or spoken_paths,
-            notes,
-        )
+    try:
+        for offset, window in _windows(text):
+            _extract_window(
+                window,
+                offset,
+                reader,
+                given,
+                results,
+                pending,
+                paths,
+                spoken if spoken_hosts else None,
+                spoken_hosts or spoken_paths,
+                notes,
+            )
+    finally:
+        forget_path_stop()  # (no message text is kept once the call returns)
     if not results and not notes and not paths and not spoken:
         return _NOTHING  # the common case of chat: nothing that could be a link
     if len(results) == 1:

@@ -930,6 +930,11 @@ MUTANTS: tuple[Mutant, ...] = (
         T_SHOWN,
     ),
     _off(READINGS, '")" in url or "]" in url', T_CLOSE),
+    _drop(
+        EXTRACT,
+        "        forget_path_stop()  # (no message text is kept once the call returns)",
+        T_LINEAR,
+    ),
     # ---- glued joints: a piece reaches over at most MAX_JOINTS of them, a cut is noted ------
     _drop(
         READINGS,
