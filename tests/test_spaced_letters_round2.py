@@ -25,7 +25,7 @@ import pytest
 from pure_parity import pure_answers, scan_answer
 
 import linkscreen
-from linkscreen import Action, _readings
+from linkscreen import Action, _views
 
 from bundles import compile_lists, open_bytes
 
@@ -267,24 +267,22 @@ def test_readings_per_unit_stay_few(
 ) -> None:
     unit, count, most = WORK[shape]
     built = []
-    joined = _readings._joined
+    # every joined run is a Joined builder's view (a chain's runs and _views.joined alike)
+    view = _views.Joined.view
 
-    def counting(*args: object) -> object:
+    def counting(self: _views.Joined) -> object:
         built.append(1)
-        return joined(*args)  # type: ignore[arg-type]
+        return view(self)
 
-    monkeypatch.setattr(_readings, "_joined", counting)
+    monkeypatch.setattr(_views.Joined, "view", counting)
     matcher.scan_text(unit * count)
     assert len(built) <= most * count, (shape, len(built))
 
 
-def test_repeated_spaced_link_is_quick(matcher: linkscreen.Matcher) -> None:
-    import time
-
-    text = "h t t p s : / / l o g [ . ] i n / x " * 450  # 16 KB: 2 s before
-    start = time.perf_counter()
+def test_repeated_spaced_link_blocks(matcher: linkscreen.Matcher) -> None:
+    # (16 KB: 2 s before; its cost is counted in runs built above, not timed)
+    text = "h t t p s : / / l o g [ . ] i n / x " * 450
     assert _action(matcher, text) is Action.BLOCK
-    assert time.perf_counter() - start < 1.0
 
 
 # ---- negatives: chat with single letters and spaces ---------------------------------------
