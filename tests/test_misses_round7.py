@@ -261,7 +261,7 @@ def test_h6_spaced_letters_glued_after_unspaced_script_block(
 @pytest.mark.parametrize(
     "text",
     [
-        "smotri" + _spaced(HOST_URL, " "),  # glued after a Latin word: "smotrij" is the word
+        # ("smotri" + the letters: read since attack 16 G15, test_spaced_letters_round4.py)
         "看a b c很好",  # spaced letters without a dot are no host
         "今天 a b c 和 d e f",
         "看看 j q x v w 吧",

@@ -327,7 +327,7 @@ NEGATIVES = [
     "x = a * b * c",
     "-_- T_T ^_^ o_O",
     "i l o v e . y o u 2",
-    "smotri" + _sp("jqxvw.example"),  # glued after a Latin word: "smotrij" is the word
+    # ("smotri" + the letters: read since attack 16 G15, tests/test_spaced_letters_round4.py)
     "Приветa b c",
     "δες a b c d",
     "j q x v w d o t e x a m p l e . s e e",

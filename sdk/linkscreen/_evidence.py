@@ -29,7 +29,7 @@ import itertools
 import re
 from collections.abc import Callable
 
-from ._words import base_letters, is_word
+from ._words import base_letters, is_one_word, is_word
 from .results import Action, Match, MatchKind, Signal, Technique
 
 __all__ = [
@@ -51,6 +51,7 @@ __all__ = [
     "separator_mark",
     "spaced_ellipsis",
     "spaced_guess",
+    "spaced_sentence",
     "weigh",
     "word_pair_mark",
     "word_slash_pair",
@@ -1125,6 +1126,50 @@ def spaced_ellipsis(url: str, written: str) -> bool:
     return bool(spaced) and all(run.count(".") >= 2 for run in spaced)
 
 
+#: Words (or spaced-out letters of words) and dots between them, each dot alone between
+#: spaces or line breaks, nothing else: ``it . is``, ``I T . I S . W H A T``, ``p l e a s e .
+#: c a l l . m e``.
+#: A tab, a dot look-alike or a dot word is no sentence's (``l\to\tg\t.\ti\tn`` stays a link).
+_SPACED_SENTENCE = re.compile(
+    r"[^\W\d_]+(?:[ \n]+[^\W\d_]+)*(?:[ \n]+\.[ \n]+[^\W\d_]+(?:[ \n]+[^\W\d_]+)*)+"
+)
+#: Top-level domains that end links far more often than sentences: after a spaced dot they
+#: are the link's (``freegift . com``), even when they are words.
+_LINK_ENDINGS = frozenset({"com", "net", "org", "info", "biz", "example", "test", "invalid"})
+#: What may stand right before and after a sentence's words: a blank, a bracket or quote, a
+#: sentence's mark after. A letter, a digit or ``:`` glued to the span (``смотриl o g . i
+#: nсрочно``, ``url:l o g . i n``) is a second technique, not a sentence.
+_SENTENCE_BEFORE = frozenset(" \t\n\r([{\"'“‘«")
+_SENTENCE_AFTER = frozenset(" \t\n\r)]}\"'”’».,!?;")
+
+
+def spaced_sentence(
+    url: str, kinds: set[Technique] | frozenset[Technique], text: str, start: int, end: int
+) -> bool:
+    """A reading whose written span ``text[start:end]`` is words (or spaced-out letters of
+    words) with every dot alone between spaces (``IT . IS``, ``S E E . Y O U``, ``W H O . I .
+    A M``), standing alone in ``text``, with no link technique but the spacing itself (a
+    scheme, ``www`` or a path is no word and fails the span's pattern): the spaced dot is a
+    sentence's gap (spaced letters are style), so the reading is prose. Only when every
+    label is one word (no compound: ``freegift`` is how names are made) and the last is no
+    usual link ending (``_LINK_ENDINGS``): spaced made-up letters (``j q x v w . e x a m p l
+    e``) stay a link (attack 16, J; ADR 0012, eighth session)."""
+    if Technique.SPACING not in kinds and Technique.SPACED_LETTERS not in kinds:
+        return False
+    if kinds & LINK_TECHNIQUES - {Technique.SPACING}:
+        return False
+    if start and text[start - 1] not in _SENTENCE_BEFORE:
+        return False
+    if end < len(text) and text[end] not in _SENTENCE_AFTER:
+        return False
+    if _SPACED_SENTENCE.fullmatch(text, start, end) is None:
+        return False
+    labels = base_letters(url).split(".")
+    if len(labels) < 2 or len(labels) > _WORD_LABELS or labels[-1].lower() in _LINK_ENDINGS:
+        return False
+    return all(_WORD.fullmatch(label) and is_one_word(label) for label in labels)
+
+
 def weigh(
     url: str,
     techniques: tuple[Technique, ...],
@@ -1132,12 +1177,14 @@ def weigh(
     matches: tuple[Match, ...],
     corroborated: bool,
     written: str = "",
+    sentence: bool = False,
 ) -> tuple[Action | None, tuple[Signal, ...], tuple[str, ...]]:
     """The most a reading may answer (None: no limit), extra signals, and why.
 
     ``corroborated``: a reading of the same message without prose or code matched the same
     entry (the caller knows the other readings). ``written``: the reading's span of the
-    message as written (``_path_corroborates``).
+    message as written (``_path_corroborates``). ``sentence``: the reading is a spaced
+    sentence of words (``spaced_sentence``, asked by the caller, who has the message).
     """
     if not matches:
         return None, (), ()
@@ -1159,6 +1206,11 @@ def weigh(
         extra.append(Signal.PROSE)
         notes.append("a context path joined to a host matched only the whole host")
         return Action.ALLOW, tuple(extra), tuple(notes)
+    sentence = sentence and host_only and not corroborated
+    if sentence:
+        # "IT . IS", "S E E . Y O U": a spaced dot between words is a sentence's gap (attack
+        # 16, J): prose made of words, allowed below like any other
+        prose = sorted({*prose, str(Technique.PROSE_SPACING)})
     if gap and host_only and not corroborated and not kinds & LINK_TECHNIQUES:
         notes.append(
             "a full stop glued to the next sentence's first word matched only a whole-host "
@@ -1170,8 +1222,8 @@ def weigh(
         link = kinds & LINK_TECHNIQUES
         if code and "://" not in lowered and link <= CODE_WRITES:
             link = set()  # "from .app import", "hello:create_app": how code writes names
-        if Technique.SPACING in link and spaced_ellipsis(url, written):
-            link.discard(Technique.SPACING)  # "log ... in": a sentence's ellipsis, spaced
+        if Technique.SPACING in link and (sentence or spaced_ellipsis(url, written)):
+            link.discard(Technique.SPACING)  # "log ... in", "it . is": a sentence's, spaced
         supported = (
             "://" in lowered[:12] or lowered.split("://", 1)[-1].startswith("www.") or bool(link)
         )

@@ -903,6 +903,8 @@ class Reader:
                     continue  # what starts with a scheme after a break is a link of its own
                 if joint.technique is Technique.LINE_BREAK and _wrapped(text, match):
                     joint = _Joint(joint.start, joint.end, "", Technique.LINE_WRAP)
+                elif joint.technique is Technique.LINE_BREAK and _letter_column(text, match):
+                    joint = _Joint(joint.start, joint.end, "", Technique.SPACED_LETTERS)
                 if joint.technique is Technique.PROSE_SPACING and _any_in(
                     odd, joint.start, joint.end
                 ):
@@ -1228,6 +1230,19 @@ class _Covered:
 _NEW_LINK = re.compile(r"[ \t>]*(?:https?|hxxps?|ftp)://", re.IGNORECASE)
 _ODD_SPACE = re.compile(r"[^\S\x00-\x7f]")
 _SINGLE_SPACE = re.compile(r"(?<=\S) (?=\S)")
+
+
+def _letter_column(text: str, match: re.Match[str]) -> bool:
+    """A line break between two lines of one character each ("j\nq\nx\n.\ne..."): letters
+    written one a line are spaced letters (style), not a line joined (attack 16, G16)."""
+    start, end = match.start(), match.end()
+    return (
+        match.group() in ("\n", "\r\n")
+        and start >= 1
+        and (start == 1 or text[start - 2] in "\r\n")
+        and end < len(text)
+        and (end + 1 == len(text) or text[end + 1] in "\r\n")
+    )
 
 
 def _ascii_joint(match: re.Match[str]) -> _Joint:

@@ -15,7 +15,7 @@ import functools
 import unicodedata
 from importlib import resources
 
-__all__ = ["CHAT_WORDS", "base_letters", "is_word"]
+__all__ = ["CHAT_WORDS", "base_letters", "is_one_word", "is_word"]
 
 #: Words of chat that the frequency lists lack or split too short to be a compound.
 CHAT_WORDS = frozenset(
@@ -101,6 +101,13 @@ def _listed(word: str) -> bool:
         else:
             return True
     return False
+
+
+def is_one_word(label: str) -> bool:
+    """Whether ``label`` (ASCII letters) is one common word of chat, not two glued: what a
+    sentence's spaced words are (a compound, ``freegift``, is how names are made)."""
+    word = label.lower()
+    return word in CHAT_WORDS or _listed(word)
 
 
 def is_word(label: str) -> bool:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -165,9 +166,10 @@ class Candidates(Sequence[Candidate]):
 # ---- the message, in windows -------------------------------------------------------------
 
 #: Dot look-alikes written as a spaced dot (ideographic, full-width, half-width full stops,
-#: the small full stop, the one-dot leader, the middle dot and the katakana middle dots):
-#: "j q x v w 。 e x a m p l e", "j q x v w · e x a m p l e".
-_SPACED_DOT_CHARS = "\u3002\uff0e\uff61\ufe52\u2024\u00b7\u30fb\uff65"
+#: the small full stop, the one-dot leader, the middle dot and the katakana middle dots; the
+#: bullet, the bullet operator and the dot operator since attack 16):
+#: "j q x v w 。 e x a m p l e", "j q x v w · e x a m p l e", "j q x v w • e x a m p l e".
+_SPACED_DOT_CHARS = "\u3002\uff0e\uff61\ufe52\u2024\u00b7\u30fb\uff65\u2022\u2219\u22c5"
 #: One spaced unit: a character, or characters glued only by a dot or slash between them
 #: ("t.e", "e/x", "t.", ".e"; never two letters glued): how a spaced-out host keeps its dot;
 #: or a scheme's "://" (refanged from ": / /").
@@ -217,7 +219,8 @@ _SPACED_END = (
     r"|(?=[:;]-?[()DPpO3|]+(?![^\s!?])))"
 )
 #: One unit, then the same separator (one or two spaces, a tab, ``_ * ~ +``), three times or
-#: more: "b a d . e x a m p l e", "h_t_t_p_:_/_/_b_a_d", "q z v k t.e x a m p l e/x" (a dot
+#: more (one letter a line is read by the line joints: ``_readings._letter_column``): "b a d
+#: . e x a m p l e", "h_t_t_p_:_/_/_b_a_d", "q z v k t.e x a m p l e/x" (a dot
 #: or slash glued between two spaced letters); the last unit may be a spaced dot and a
 #: written label ("j q x v w . example": ``tld``, kept only when it is a top-level domain);
 #: or letters, digits and ``_HYPHEN_DOT`` each alone between hyphens, one of those dots among
@@ -323,10 +326,51 @@ def _tld_cut(word: str, tlds: frozenset[str], longest: bool) -> str:
 
 def _spaced_views(view: View, tlds: frozenset[str], tabbed: bool | None = None) -> list[View]:
     """``view`` with spaced-out letters joined (``_SPACED_LETTERS``), and up to two more views
-    with the host of each run cut after a top-level domain its last label starts with.
-    ``tabbed``: whether the text holds a tab, when the caller knows."""
-    if not _may_be_spaced(view.text, "\t" in view.text if tabbed is None else tabbed):
-        return []
+    with the host of each run cut after a top-level domain its last label starts with; the
+    same of ``view`` with mixed or other separators made spaces (``_MIXED_SPACED``); and the
+    runs read without a one-letter word before them or with the letter a word glues to them
+    (``_edge_views``). ``tabbed``: whether the text holds a tab, when the caller knows."""
+    text = view.text
+    spaced = _may_be_spaced(text, "\t" in text if tabbed is None else tabbed)
+    views: list[View] = []
+    if spaced:
+        edges: list[int] = []
+        views = _spaced_readings(view, tlds, edges)
+        views.extend(_edge_views(view, tlds, edges))
+    if _may_be_mixed(text, spaced) and _MIXED_SPACED.search(text) is not None:
+        # "j q-x_v w . e x-a_m p l e", "j|q|x|v|w|.|e|x", "j-q-x-v-w dot example" (attack 16)
+        unmixed = view.rewrite(_MIXED_SPACED, _unmix, Technique.SPACED_LETTERS)
+        if unmixed is not view:
+            starts: list[int] = []
+            more = _spaced_readings(unmixed, tlds, starts)
+            more.extend(_edge_views(unmixed, tlds, starts))
+            views.extend(v for v in more if all(v.text != o.text for o in views))
+    return views
+
+
+def _may_be_mixed(text: str, spaced: bool) -> bool:
+    """Whether ``_MIXED_SPACED`` may find a run: spaced letters (``spaced``), or ``- | ,``
+    with a spaced dot, a dot between two of them or a dot word (substring tests only: a
+    plain link pays nothing more)."""
+    if spaced:
+        return True
+    if "-" not in text and "|" not in text and "," not in text:
+        return False
+    return (
+        " . " in text
+        or "|.|" in text
+        or ",.," in text
+        or "dot" in text
+        or "DOT" in text
+        or "Dot" in text
+        or "d0t" in text
+        or (not text.isascii() and _SPACED_DOT_CHAR.search(text) is not None)
+    )
+
+
+def _spaced_readings(view: View, tlds: frozenset[str], edges: list[int]) -> list[View]:
+    """``view`` with its spaced-out letters joined, and its cuts (``_spaced_views``); the
+    starts of runs that begin with a one-letter word are added to ``edges``."""
     cuts: list[bool] = []
     guessed: set[int] = set()
 
@@ -334,6 +378,8 @@ def _spaced_views(view: View, tlds: frozenset[str], tabbed: bool | None = None) 
         joined, guess = _join_spaced(match, tlds)
         if guess:
             guessed.add(match.start())
+        if match.group("hyphen") is None and _ONE_LETTER_WORD.match(match.string, match.start()):
+            edges.append(match.start())
         if not cuts:
             for word in joined.split(" "):
                 if _tld_cut(word, tlds, True) != word:
@@ -360,6 +406,79 @@ def _spaced_views(view: View, tlds: frozenset[str], tabbed: bool | None = None) 
         if all(cut.text != other.text for other in views):
             views.append(cut)
     return views
+
+
+#: A one-letter word of chat (English, Romance, Slavic) and a separator after it: a run of
+#: spaced letters that starts with one may hold a sentence's word before the link ("a j q x v
+#: w . e x a m p l e", "I j q x ...": attack 16, G13/G14).
+_ONE_LETTER_WORD = re.compile(r"[aAiIeEoOuUyYwWzZ](?:  ?|[_*~+\t])")
+#: A Latin letter glued to the end of a word, then spaced letters: the word's last letter
+#: may be the link's first ("checkj q x v w . e x a m p l e": attack 16, G15).
+_GLUED_LETTER = re.compile(
+    r"(?<=[A-Za-z]{2})[A-Za-z](?=(?P<sep>  ?|[_*~+\t])[^\W_](?P=sep)[^\W_.](?![^\W_]))"
+)
+
+
+def _edge_views(view: View, tlds: frozenset[str], edges: list[int]) -> list[View]:
+    """Where a run of spaced letters starts is a guess: the runs at ``edges`` read without
+    their first letter (a one-letter word), and ``view`` read with the last letter of a word
+    glued before a run as the run's own. Each guess is ``prose-spacing`` (with
+    ``spaced-letters`` beside it: ``_evidence.spaced_guess``): a made-up name blocks, a name
+    made of words is what chance makes of a spaced sentence."""
+    views: list[View] = []
+    if edges:
+        starts = frozenset(edges)
+
+        def drop(match: re.Match[str]) -> str | None:
+            if match.start() not in starts:
+                return None
+            sep = match.group("sep")
+            rest = _SPACED_LETTERS.match(match.string, match.start() + 1 + len(sep), match.end())
+            if rest is None or rest.end() != match.end():
+                return None
+            return match.group()[0] + " " + _join_spaced(rest, tlds)[0]
+
+        dropped = _spaced_guess(view, view.rewrite(_SPACED_LETTERS, drop, Technique.PROSE_SPACING))
+        if dropped is not view:
+            views.append(dropped)
+    if _GLUED_LETTER.search(view.text) is not None:
+        glued = view.rewrite(_GLUED_LETTER, _space_before, Technique.PROSE_SPACING)
+        views.extend(_spaced_readings(glued, tlds, []) if glued is not view else [])
+    return views
+
+
+#: What separates a spaced run's letters (``_SPACED_LETTERS``'s ``sep``), one character.
+_RUN_SEPS = frozenset(" _*~+\t")
+
+
+def _space_before(match: re.Match[str]) -> str:
+    return " " + match.group()
+
+
+#: Spaced letters with mixed separators or separators of their own (one or two spaces, a
+#: tab, ``- _ | ,`` with or without spaces around): single letters or digits, ``/ :`` and
+#: spaced dots (``.``, a dot look-alike, ``dot``/``d0t``), five or more (attack 16, G02-G09).
+_MIXED_SEP = r"(?:[ \t]*[-_|,][ \t]*|[ \t]{1,2})"
+_MIXED_UNIT = rf"(?:(?i:dot|d0t)|[^\W_]|[./:{_SPACED_DOT_CHARS}])(?![^\W_])"
+_MIXED_SPACED = re.compile(rf"(?<![^\W_]){_MIXED_UNIT}(?:{_MIXED_SEP}{_MIXED_UNIT}){{4,}}")
+_MIXED_SEPS = re.compile(_MIXED_SEP)
+#: Separators ``_SPACED_LETTERS`` reads alone (a run of one of them is left to it).
+_OWN_SEPS = frozenset({" ", "  ", "\t", "_", "*", "~", "+", "-"})
+
+
+def _unmix(match: re.Match[str]) -> str | None:
+    """A run of ``_MIXED_SPACED`` with each separator made one space ("j q-x_v w . e" -> "j q
+    x v w . e"), when it holds a spaced dot between letters and its separators are mixed or
+    not one ``_SPACED_LETTERS`` reads; else None."""
+    text = match.group()
+    seps = _MIXED_SEPS.findall(text)
+    if len(set(seps)) == 1 and seps[0] in _OWN_SEPS:
+        return None
+    units = _MIXED_SEPS.split(text)
+    dots = [u not in "/:" and (not u.isalnum() or u.lower() in ("dot", "d0t")) for u in units]
+    if not any(dots) or dots[0] or any(a and b for a, b in itertools.pairwise(dots)):
+        return None
+    return " ".join(units)
 
 
 def _spaced_guess(base: View, rewritten: View) -> View:
@@ -1122,6 +1241,14 @@ def _candidate(item: Found, offset: int, text: str, lines: _Lines | None = None)
         signals = (Signal.LOOKALIKE,)
     before = text[max(0, item.start - CONTEXT_CHARS) : item.start]
     after = text[item.end : item.end + CONTEXT_CHARS]
+    if (
+        before[-1:].isalpha()
+        and Technique.SPACED_LETTERS in item.techniques
+        and text[item.start + 1 : item.start + 2] in _RUN_SEPS
+    ):
+        # "checkj q x v w . e x a m p l e": a word's last letter read as a spaced run's first
+        # (_edge_views) is no piece of an identifier glued to the word: the word ends there
+        before += " "
     line: Line | None = None
     embedded = False
     url = item.url
@@ -1131,6 +1258,12 @@ def _candidate(item: Found, offset: int, text: str, lines: _Lines | None = None)
         embedded = _embedded(text, item.start)
     elif item.loose and "/" not in item.url:
         line = lines.around(item.start, item.end)
+    if line is not None and Technique.SPACED_LETTERS in item.techniques:
+        written = text[item.start : item.end]
+        if "_" in written and written in line.text:
+            # "j_q_x_v_w_._e_x_a_m_p_l_e", "j q-x_v w . e": the letters' own "_" spacing is no
+            # snake_case of the line: the line is judged with the run as read (attack 16 G01)
+            line = Line(line.text.replace(written, item.url))
     # the same name in the same context on the same line (a repeated word) is judged once
     markup = before[-1:] == "<" and lines.has_markup()
     judged = (item.url, before, after, line, embedded, item.loose, markup)

@@ -18,7 +18,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from ._appschemes import MAX_APP_DEPTH, NON_WEB_SCHEMES, opened_urls, scheme_of
-from ._evidence import LINK_TECHNIQUES, PROSE_TECHNIQUES, ellipsis_reading, weigh
+from ._evidence import (
+    LINK_TECHNIQUES,
+    PROSE_TECHNIQUES,
+    ellipsis_reading,
+    spaced_sentence,
+    weigh,
+)
 from ._fastnew import builder
 from ._fold import has_control, without_controls
 from ._probe import Checked, NativeProbe, Probe, make_probe
@@ -510,6 +516,7 @@ class Matcher:
                 or Signal.PROSE in candidate.signals
                 or Signal.LOOKALIKE in candidate.signals
                 or ellipsis_reading(candidate.url)
+                or _spaced_sentence(candidate, text)
             ):
                 clean.update(m.expression for m in matches)
         chosen: dict[tuple[int, int], Finding] = {}
@@ -545,7 +552,15 @@ class Matcher:
                     or (Technique.SPACING in evidence and ellipsis_reading(candidate.url))
                     else ""
                 )
-                again = (candidate.url, evidence, candidate.techniques, candidate.signals, written)
+                sentence = _spaced_sentence(candidate, text, evidence)
+                again = (
+                    candidate.url,
+                    evidence,
+                    candidate.techniques,
+                    candidate.signals,
+                    written,
+                    sentence,
+                )
                 known = weighed.get((again, corroborated))
                 if known is None:
                     judged = weigh(
@@ -555,6 +570,7 @@ class Matcher:
                         matches,
                         corroborated,
                         written=written,
+                        sentence=sentence,
                     )
                     known = self._verdict(
                         candidate.url, plan, matches, candidate.techniques, judged
@@ -907,6 +923,23 @@ def _trimmed_context(held: Context, hosts: tuple[str, ...], paths: tuple[str, ..
 _UNJUDGED: tuple[Action | None, tuple[Signal, ...], tuple[str, ...]] = (None, (), ())
 
 _SPECIFICITY = {MatchKind.HOST: 1, MatchKind.PATH_PREFIX: 2, MatchKind.EXACT: 3}
+
+
+def _spaced_sentence(
+    candidate: Candidate, text: str, techniques: tuple[Technique, ...] | None = None
+) -> bool:
+    """A matched reading that is a spaced sentence of words (``_evidence.spaced_sentence``):
+    prose, so it corroborates no other reading and is weighed as prose. ``techniques``: its
+    evidence, when not its own techniques. A cheap test of the techniques and the URL first."""
+    kinds = candidate.techniques if techniques is None else techniques
+    if Technique.SPACING not in kinds and Technique.SPACED_LETTERS not in kinds:
+        return False
+    url = candidate.url
+    return (
+        "/" not in url
+        and "://" not in url
+        and spaced_sentence(url, frozenset(kinds), text, candidate.start, candidate.end)
+    )
 
 
 def _rank(finding: Finding) -> tuple[int, int, bool]:

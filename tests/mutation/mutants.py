@@ -103,6 +103,7 @@ T_SPACED = ("tests/test_spaced_letters_round2.py",)
 T_A15 = ("tests/test_attack15.py", "tests/test_spaced_letters_round2.py")
 T_SPACED3 = ("tests/test_spaced_letters_round3.py", "-k", "not linear and not native")
 T_ROUND12 = ("tests/test_word_pairs_round12.py",)
+T_SPACED4 = ("tests/test_spaced_letters_round4.py", "-k", "not pure")
 
 
 def _off(file: str, condition: str, tests: tuple[str, ...]) -> Mutant:
@@ -717,7 +718,7 @@ MUTANTS: tuple[Mutant, ...] = (
         'line is not None and line.in_shell_span("!" * bangs + url, before, after)',
         T_ALARMS3,
     ),
-    _off(EVIDENCE, "Technique.SPACING in link and spaced_ellipsis(url, written)", T_ALARMS3),
+    Mutant(EVIDENCE, "(sentence or spaced_ellipsis(url, written))", "sentence", T_ALARMS3),
     Mutant(
         EVIDENCE,
         "if not written or not ellipsis_reading(url) or not _word_shaped(url):",
@@ -829,8 +830,8 @@ MUTANTS: tuple[Mutant, ...] = (
     # ---- spaced letters, round 3 (ADR 0012 eleventh round, attack 15 class B) -------------
     Mutant(
         EXTRACT,
-        '_SPACED_DOT_CHARS = "\\u3002\\uff0e\\uff61\\ufe52\\u2024\\u00b7\\u30fb\\uff65"',
-        '_SPACED_DOT_CHARS = "\\u3002\\uff0e\\uff61\\ufe52\\u2024"',
+        '_SPACED_DOT_CHARS = "\\u3002\\uff0e\\uff61\\ufe52\\u2024\\u00b7\\u30fb\\uff65\\u2022',
+        '_SPACED_DOT_CHARS = "\\u3002\\uff0e\\uff61\\ufe52\\u2024\\u2022',
         T_SPACED3,
     ),
     Mutant(
@@ -1088,4 +1089,66 @@ MUTANTS: tuple[Mutant, ...] = (
         MATCHER, "if native is not None:  # the C screen", "if False:  # the C screen", T_WRAP16
     ),
     Mutant(WRAPPERS, 'if "%" in url and _escaped_target(url):', "if False:", T_GATE),
+    # ---- eighth session: spaced letters round 4 (attack 16, G and J) -----------------------
+    Mutant(EXTRACT, '\\u2022\\u2219\\u22c5"', '"', T_SPACED4),
+    _off(
+        EXTRACT, "_may_be_mixed(text, spaced) and _MIXED_SPACED.search(text) is not None", T_SPACED4
+    ),
+    Mutant(EXTRACT, '        or ",.," in text\n', "", T_SPACED4),
+    Mutant(EXTRACT, '        or "|.|" in text\n', "", T_SPACED4),
+    Mutant(
+        EXTRACT, "    if len(set(seps)) == 1 and seps[0] in _OWN_SEPS:", "    if True:", T_SPACED4
+    ),
+    Mutant(EXTRACT, "    if not any(dots) or dots[0]", "    if True or dots[0]", T_SPACED4),
+    Mutant(EXTRACT, "            edges.append(match.start())", "            pass", T_SPACED4),
+    _off(EXTRACT, "_GLUED_LETTER.search(view.text) is not None", T_SPACED4),
+    Mutant(EXTRACT, '        before += " "', "        pass", T_SPACED4),
+    Mutant(
+        EXTRACT,
+        "            line = Line(line.text.replace(written, item.url))",
+        "            pass",
+        T_SPACED4,
+    ),
+    Mutant(
+        READINGS,
+        'joint = _Joint(joint.start, joint.end, "", Technique.SPACED_LETTERS)',
+        "pass",
+        T_SPACED4,
+    ),
+    Mutant(
+        EVIDENCE,
+        "    sentence = sentence and host_only and not corroborated",
+        "    sentence = False",
+        T_SPACED4,
+    ),
+    Mutant(
+        EVIDENCE,
+        "(sentence or spaced_ellipsis(url, written))",
+        "spaced_ellipsis(url, written)",
+        T_SPACED4,
+    ),
+    Mutant(
+        EVIDENCE,
+        "    if kinds & LINK_TECHNIQUES - {Technique.SPACING}:",
+        "    if False:",
+        T_SPACED4,
+    ),
+    Mutant(
+        EVIDENCE,
+        "    if start and text[start - 1] not in _SENTENCE_BEFORE:",
+        "    if False:",
+        T_SPACED4,
+    ),
+    Mutant(
+        EVIDENCE,
+        "    if end < len(text) and text[end] not in _SENTENCE_AFTER:",
+        "    if False:",
+        T_SPACED4,
+    ),
+    Mutant(EVIDENCE, "or labels[-1].lower() in _LINK_ENDINGS:", ":", T_SPACED4),
+    Mutant(
+        EVIDENCE, "and is_one_word(label) for label in labels)", "for label in labels)", T_SPACED4
+    ),
+    Mutant(MATCHER, "                or _spaced_sentence(candidate, text)\n", "", T_SPACED4),
+    Mutant(MATCHER, "                        sentence=sentence,\n", "", T_SPACED4),
 )
