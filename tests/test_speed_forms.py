@@ -4,7 +4,8 @@
   (``_host._DOTTED_QUAD``), as WHATWG's IPv4 parser and ``ipaddress`` would write it;
 - ``PureProbe.lookup`` (the per-expression probe inlined, its first Bloom position tested
   before the loop) answers as ``_lookup_one`` does; the path marks of ``scan_may_wrap`` as
-  one pattern find what a ``find`` per mark finds (speed round 10);
+  one pattern find what a ``find`` per mark finds, and the IPv4 test and the shortener walk
+  without a generator or joins are the old ones (speed round 10);
 - the spaced-letters gate split at its ``(?:^|...)`` start, the defang gate's characters as
   substring tests, and printable ASCII folded without the control scan say what the single
   expressions said.
@@ -22,6 +23,8 @@ from hypothesis import strategies as st
 from linkscreen import Action, _fold, _host, _refang, _wrappers, extract
 from linkscreen._probe import PureProbe
 from linkscreen.errors import InvalidURLError
+from linkscreen.expressions import _is_ipv4, split_canonical
+from linkscreen.shortlinks import shortener_of
 
 from bundles import compile_lists, open_bytes
 
@@ -177,3 +180,39 @@ def test_the_path_marks_as_one_pattern_are_the_finds(text: str) -> None:
             assert new == _old_scan_may_wrap_tail(text, held)
             if "ftp" not in text.lower() and "www." not in text.lower():
                 assert _wrappers.scan_may_wrap(text, held) == new
+
+
+def _old_is_ipv4(host: str) -> bool:
+    parts = host.split(".")
+    return len(parts) == 4 and all(p.isdigit() for p in parts)
+
+
+def _old_shortener_of(canonical: str, domains: frozenset[str]) -> str | None:
+    if not domains:
+        return None
+    host, path, query = split_canonical(canonical)
+    if path == "/" and not query:
+        return None
+    labels = host.split(".")
+    for index in range(len(labels) - 1):
+        candidate = ".".join(labels[index:])
+        if candidate in domains:
+            return candidate
+    return None
+
+
+_HOSTS = st.text(alphabet="0123456789.a٣", max_size=16)
+_SHORTENERS = frozenset({"s.example", "a.s.example", "b.", ".c", "x.y.z", "1.2"})
+
+
+@settings(max_examples=1000)
+@given(_HOSTS, st.sampled_from(["/", "/x", "/?q", "/a/b"]))
+@example("1.2.3.4", "/x")
+@example("1..3.4", "/x")
+@example("..", "/x")
+@example("w.a.s.example", "/x")
+def test_the_ipv4_test_and_the_shortener_walk_are_the_old_ones(host: str, tail: str) -> None:
+    assert _is_ipv4(host) == _old_is_ipv4(host)
+    for held in (_SHORTENERS, frozenset(), frozenset({host})):
+        canonical = f"http://{host}{tail}"
+        assert shortener_of(canonical, held) == _old_shortener_of(canonical, held)
