@@ -2,7 +2,10 @@
 
 - a host already written as a canonical dotted quad is its own canonical form
   (``_host._DOTTED_QUAD``), as WHATWG's IPv4 parser and ``ipaddress`` would write it;
-- ``PureProbe.lookup`` (the per-expression probe inlined) answers as ``_lookup_one`` does;
+- ``PureProbe.lookup`` (the per-expression probe inlined, its first Bloom position tested
+  before the loop) answers as ``_lookup_one`` does; the path marks of ``scan_may_wrap`` as
+  one pattern find what a ``find`` per mark finds, and the IPv4 test and the shortener walk
+  without a generator or joins are the old ones (speed round 10);
 - the spaced-letters gate split at its ``(?:^|...)`` start, the defang gate's characters as
   substring tests, and printable ASCII folded without the control scan say what the single
   expressions said.
@@ -17,9 +20,11 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from linkscreen import Action, _fold, _host, _refang, extract
+from linkscreen import Action, _fold, _host, _refang, _wrappers, extract
 from linkscreen._probe import PureProbe
 from linkscreen.errors import InvalidURLError
+from linkscreen.expressions import _is_ipv4, split_canonical
+from linkscreen.shortlinks import shortener_of
 
 from bundles import compile_lists, open_bytes
 
@@ -146,3 +151,68 @@ def test_the_markup_gate_starting_with_its_class_is_the_two_alternatives(text: s
     if old is not None:
         assert new is not None
         assert new.span() == old.span()
+
+
+def _old_scan_may_wrap_tail(url: str, rules: tuple[_wrappers.WrapperRule, ...]) -> bool:
+    """The path-target test of ``scan_may_wrap`` before round 10: one ``find`` per mark."""
+    prefixes = dict.fromkeys(
+        r.path.rstrip("*").lower() for r in rules if r.parameters == (_wrappers.PATH_TARGET,)
+    )
+    return any(url.lower().find(mark, 8) >= 0 for mark in prefixes)
+
+
+_MARK_RULES = _wrappers.parse_rules("amp.example /AMP/* /\ngo.example /p /\nq.example /r q\n", "t")
+
+
+@settings(max_examples=1000)
+@given(st.text(alphabet="/ampcivrAMPCIVR.:h?#x", max_size=24))
+@example("https://a.example/amp/x")
+@example("https://a.example/AMP/x")
+@example("/amp/")
+@example("1234567")
+@example("12345678")
+def test_the_path_marks_as_one_pattern_are_the_finds(text: str) -> None:
+    rules = _wrappers.default_rules()
+    if "?" not in text and "#" not in text and "http" not in text.lower():
+        for held in (rules, _MARK_RULES, ()):
+            marks = _wrappers._path_marks(held)
+            new = marks is not None and marks.search(text.lower(), 8) is not None
+            assert new == _old_scan_may_wrap_tail(text, held)
+            if "ftp" not in text.lower() and "www." not in text.lower():
+                assert _wrappers.scan_may_wrap(text, held) == new
+
+
+def _old_is_ipv4(host: str) -> bool:
+    parts = host.split(".")
+    return len(parts) == 4 and all(p.isdigit() for p in parts)
+
+
+def _old_shortener_of(canonical: str, domains: frozenset[str]) -> str | None:
+    if not domains:
+        return None
+    host, path, query = split_canonical(canonical)
+    if path == "/" and not query:
+        return None
+    labels = host.split(".")
+    for index in range(len(labels) - 1):
+        candidate = ".".join(labels[index:])
+        if candidate in domains:
+            return candidate
+    return None
+
+
+_HOSTS = st.text(alphabet="0123456789.a٣", max_size=16)
+_SHORTENERS = frozenset({"s.example", "a.s.example", "b.", ".c", "x.y.z", "1.2"})
+
+
+@settings(max_examples=1000)
+@given(_HOSTS, st.sampled_from(["/", "/x", "/?q", "/a/b"]))
+@example("1.2.3.4", "/x")
+@example("1..3.4", "/x")
+@example("..", "/x")
+@example("w.a.s.example", "/x")
+def test_the_ipv4_test_and_the_shortener_walk_are_the_old_ones(host: str, tail: str) -> None:
+    assert _is_ipv4(host) == _old_is_ipv4(host)
+    for held in (_SHORTENERS, frozenset(), frozenset({host})):
+        canonical = f"http://{host}{tail}"
+        assert shortener_of(canonical, held) == _old_shortener_of(canonical, held)

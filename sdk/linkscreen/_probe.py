@@ -404,20 +404,28 @@ class PureProbe:
 
     def lookup(self, expressions: list[str]) -> list[int]:
         # _lookup_one inlined (this runs for every expression of every message)
+        # (hash128 positionally: x64arch=True, signed=False; the first position, i = 0, is
+        # h1 itself and ends about half the unlisted expressions before the loop starts)
         hash128, seed, m, k, bloom = mmh3.hash128, self._seed, self._m, self._k, self._bloom
         found: list[int] = []
+        add = found.append
         for expression in expressions:
             raw = expression.encode()
-            value = hash128(raw, seed, x64arch=True, signed=False)
-            h1, h2 = value & _MASK64, value >> 64
-            for i in range(k):
+            value = hash128(raw, seed, True, False)
+            h1 = value & _MASK64
+            bit = h1 % m
+            if not bloom[bit >> 3] >> (bit & 7) & 1:
+                add(-1)
+                continue
+            h2 = value >> 64
+            for i in range(1, k):
                 bit = ((h1 + i * h2) & _MASK64) % m
                 if not bloom[bit >> 3] >> (bit & 7) & 1:
-                    found.append(-1)
+                    add(-1)
                     break
             else:
                 rows = self._table.find(_fingerprint(self._salt, raw))
-                found.append(rows.start if rows else -1)
+                add(rows.start if rows else -1)
         return found
 
     def _lookup_one(self, expression: bytes) -> int:

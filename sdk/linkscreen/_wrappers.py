@@ -365,7 +365,8 @@ def scan_may_wrap(url: str, rules: tuple[WrapperRule, ...]) -> bool:
         if "%" in url and _escaped_target(url):
             return True
         return bool(rules) and _any_host(rules).fullmatch(_parts(url)[0]) is not None
-    return any(lowered.find(mark, 8) >= 0 for mark in _path_marks(rules))
+    marks = _path_marks(rules)  # (one search for every mark, from index 8 on)
+    return marks is not None and marks.search(lowered, 8) is not None
 
 
 #: An escape of a character of what the gate looks for (``h t p f w . / : R 0 U L y 9`` and
@@ -380,21 +381,22 @@ def _escaped_target(url: str) -> bool:
     return _MARK_ESCAPE.search(url) is not None
 
 
-_MARKS: dict[int, tuple[tuple[WrapperRule, ...], tuple[str, ...]]] = {}
+_MARKS: dict[int, tuple[tuple[WrapperRule, ...], re.Pattern[str] | None]] = {}
 
 
-def _path_marks(rules: tuple[WrapperRule, ...]) -> tuple[str, ...]:
-    """The path prefixes of the path-target rules (cached per rules tuple)."""
+def _path_marks(rules: tuple[WrapperRule, ...]) -> re.Pattern[str] | None:
+    """The path prefixes of the path-target rules as one pattern, None when there are none
+    (cached per rules tuple). A rule's path starts with ``/`` (``parse_rules``): no prefix
+    is empty. One ``search`` costs less than a ``find`` per prefix (speed round 10)."""
     held = _MARKS.get(id(rules))
     if held is not None and held[0] is rules:
         return held[1]
     if len(_MARKS) > 8:
         _MARKS.clear()
-    marks = tuple(
-        dict.fromkeys(
-            rule.path.rstrip("*").lower() for rule in rules if rule.parameters == (PATH_TARGET,)
-        )
+    prefixes = dict.fromkeys(
+        rule.path.rstrip("*").lower() for rule in rules if rule.parameters == (PATH_TARGET,)
     )
+    marks = re.compile("|".join(map(re.escape, prefixes))) if prefixes else None
     _MARKS[id(rules)] = (rules, marks)
     return marks
 

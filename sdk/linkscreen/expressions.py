@@ -93,5 +93,5 @@ def lookup_paths(path: str, query: str | None) -> list[str]:
 
 
 def _is_ipv4(host: str) -> bool:
-    parts = host.split(".")
-    return len(parts) == 4 and all(p.isdigit() for p in parts)
+    parts = host.split(".")  # four parts, none empty, all digits (no generator: speed round 10)
+    return len(parts) == 4 and "" not in parts and host.replace(".", "").isdigit()

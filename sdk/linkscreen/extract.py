@@ -859,9 +859,15 @@ def _extract(
         forget_path_stop()  # (no message text is kept once the call returns)
     if not results and not notes and not paths and not spoken:
         return _NOTHING  # the common case of chat: nothing that could be a link
-    if len(results) == 1:
+    if len(results) == 1:  # (one reading: its host, unless given or a look-alike)
         candidates = list(results.values())
-        ranked = [c for c in candidates if Technique.CONTEXT_HOST not in c.techniques]
+        only = candidates[0]
+        hosts = (
+            [host_of(only.url)[0]]
+            if Technique.CONTEXT_HOST not in only.techniques
+            and Signal.LOOKALIKE not in only.signals
+            else []
+        )
     else:
         candidates = sorted(results.values(), key=lambda c: (c.start, c.tier != STRICT, -c.end))
         # most telling last (a Conversation tries its most recent hosts first): hosts written
@@ -870,7 +876,7 @@ def _extract(
             (c for c in candidates if Technique.CONTEXT_HOST not in c.techniques),
             key=lambda c: c.tier == STRICT,
         )
-    hosts = [host_of(c.url)[0] for c in ranked if Signal.LOOKALIKE not in c.signals]
+        hosts = [host_of(c.url)[0] for c in ranked if Signal.LOOKALIKE not in c.signals]
     if spoken:
         spoken.sort(key=lambda h: -h.count("."))  # "on.bad.example" before "bad.example"
     named = spoken + [h.lower() for h in hosts if "." in h and not h.startswith("[")]

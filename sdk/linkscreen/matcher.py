@@ -482,20 +482,28 @@ class Matcher:
         for candidate in candidates:
             if candidate.url not in plans:
                 plans[candidate.url] = self._plan(candidate.url, schemes=False)
-        if len(plans) == 1:  # the common case: one link
-            wanted = list(dict.fromkeys(next(iter(plans.values())).expressions))
+        found: dict[str, tuple[Match, ...]] = {}  # the matches of each distinct reading
+        if len(plans) == 1:  # the common case: one link, its expressions probed as they are
+            ((url, plan),) = plans.items()
+            wanted = list(plan.expressions)
+            if len(set(wanted)) < len(wanted):  # (a repeat is probed once)
+                wanted = list(dict.fromkeys(wanted))
+                row_of = dict(zip(wanted, self._probe.lookup(wanted), strict=True))
+                rows = [row_of[e] for e in plan.expressions]
+            else:
+                rows = self._probe.lookup(wanted) if wanted else []
+            found[url] = self._matches(plan.expressions, rows) if rows and max(rows) >= 0 else ()
         else:
             wanted = list(dict.fromkeys(e for plan in plans.values() for e in plan.expressions))
-        row_of = dict(zip(wanted, self._probe.lookup(wanted), strict=True)) if wanted else {}
+            row_of = dict(zip(wanted, self._probe.lookup(wanted), strict=True)) if wanted else {}
+            for url, plan in plans.items():
+                rows = [row_of[e] for e in plan.expressions]
+                if rows and max(rows) >= 0:  # some expression is listed
+                    found[url] = self._matches(plan.expressions, rows)
+                else:
+                    found[url] = ()
         matched: list[tuple[Candidate, _Plan, tuple[Match, ...]]] = []
         clean: set[str] = set()  # entries matched by readings with no prose, code or look-alike
-        found: dict[str, tuple[Match, ...]] = {}  # the matches of each distinct reading
-        for url, plan in plans.items():
-            rows = [row_of[e] for e in plan.expressions]
-            if rows and max(rows) >= 0:  # some expression is listed
-                found[url] = self._matches(plan.expressions, rows)
-            else:
-                found[url] = ()
         judged_clean: set[tuple[str, tuple[Technique, ...], tuple[Signal, ...]]] = set()
         for candidate in candidates:
             plan = plans[candidate.url]

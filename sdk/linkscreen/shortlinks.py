@@ -20,9 +20,11 @@ def shortener_of(canonical: str, domains: Collection[str]) -> str | None:
     host, path, query = split_canonical(canonical)
     if path == "/" and not query:
         return None
-    labels = host.split(".")
-    for index in range(len(labels) - 1):
-        candidate = ".".join(labels[index:])
+    candidate = host  # the host, then each parent of two labels or more (sliced, not joined)
+    dot = candidate.find(".")
+    while dot >= 0:
         if candidate in domains:
             return candidate
+        candidate = candidate[dot + 1 :]
+        dot = candidate.find(".")
     return None
