@@ -433,3 +433,12 @@ def test_native_and_pure_agree(matcher: linkscreen.Matcher, tmp_path: Path) -> N
     texts = ALL_TEXTS
     here = [scan_answer(matcher, t) for t in texts]
     assert pure_answers(__name__, tmp_path, texts) == here
+
+
+def test_a_written_label_after_spaced_words_is_a_guess(matcher: linkscreen.Matcher) -> None:
+    # "l o g . in/x": the written "in" is read as the top-level domain, a guess of where the
+    # host ends (prose-spacing); a name made of words so is chance against a whole-host entry
+    found = matcher.scan_text("l o g . in/x")
+    assert found.action is Action.ALLOW, [(f.url, str(f.action)) for f in found]
+    assert any(Technique.PROSE_SPACING in f.techniques for f in found)
+    assert matcher.scan_text("j q x v w . example").action is Action.BLOCK
