@@ -122,6 +122,11 @@ _CONDITION_AFTER = re.compile(
     r"\)*[ \t]*(?:[{;]|$|\n|(?:return|throw|break|continue|goto|echo|die)\b"
     r"|[A-Za-z_$][\w$.]*[ \t]*[(=]|&&|\|\||[=!<>]=|\?)"
 )
+#: A query glued to a name, to the end of its token: ``?ref=chat``, ``?x=1&y=2`` (no code
+#: glues ``?key=value`` to a member chain; optional chaining is ``?.``, a ternary spaced).
+_GLUED_QUERY = re.compile(
+    r"\?[A-Za-z0-9_.~%-]+=[^\s?:()]*(?:&[A-Za-z0-9_.~%-]+=[^\s?:()]*)*(?=\s|$)"
+)
 _CODE_AFTER = re.compile(
     r"(?:[(\[{=]|\s*=\s|:(?=[^\s/])|\.[A-Za-z_$]|\s+import\b|\s*[-+*/]=|\s*\?[:.]|!!|\+\+|--"
     r"|[ \t]*\n\s*\.[A-Za-z_$]"
@@ -129,16 +134,18 @@ _CODE_AFTER = re.compile(
     r"|[ \t]+(?:[<>]=?|\?\?|&&|\|\|)[ \t]+[\w\"'(!-])"
 )
 #: Chat marks glued after a name (ADR 0012, eighth session): an emoticon (``:)`` ``:D``
-#: ``:(`` ``:-)`` ``:P`` ``;)`` ``xD`` ``<3``) or a run of ``!`` and ``?`` that ends its token
+#: ``:(`` ``:-)`` ``:P`` ``;)`` ``xD`` ``<3``; since attack 17 ``:o`` ``:v`` ``:]`` ``:'(``
+#: ``=)`` and ``!`` after one) or a run of ``!`` and ``?`` (``!!!1``) that ends its token
 #: (white space, the end, non-ASCII text such as an emoji follows), and a full stop glued to
 #: the next sentence (``.Check it``: a capitalised word, then a word in lower case). No code
 #: writes them so (``x.y!!.z``, ``a!= b``, ``x.y:(a)``, ``a.b.Type name =`` go on as code): a
 #: name before one is judged as if the mark were not there. ``_CHAT_FIRST`` gates the test.
 _CHAT_AFTER = re.compile(
-    r"(?:[!?]+|[:;]-?(?:[()DPpO3|]|\*)+|[xX][DP]+|<3+)(?=\s|$|[^\x00-\x7f])"
+    r"(?:[!?][!?1]*|(?:[:;]'?-?(?:[()DPpO3|\]\[ov]|\*)+|=-?[()\]]+|[xX][DP]+|<3+)[!?]*)"
+    r"(?=\s|$|[^\x00-\x7f])"
     r"|\.(?=[A-Z][a-z]{1,11}[ \t]+[a-z]+(?:[ \t]+[a-z]|[ \t]*[,.!?]|[ \t]*$))"
 )
-_CHAT_FIRST = frozenset("!?:;xX<.")
+_CHAT_FIRST = frozenset("!?:;=xX<.")
 
 
 def chat_mark_after(after: str) -> int:
@@ -609,6 +616,8 @@ def code_signal(
     name, question, rest = url.partition("?")
     if question and rest[:1] in ".[" and identifier_shaped(name):
         return Signal.CODE  # "free.gift?.id": optional chaining, read as a query by chance
+    if after[:1] == "?" and _GLUED_QUERY.match(after) is not None:
+        return None  # "jqxvw.example?ref=chat": a query glued to a host is a link's (attack 17)
     labels = url.split(".")
     if len(labels) < 2:
         return None

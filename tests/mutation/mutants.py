@@ -90,6 +90,7 @@ T_PAYLOADS = ("tests/test_fail_closed_payloads.py",)
 T_REFUSED = ("tests/test_refused_hosts.py",)
 T_SHOWN = ("tests/test_shown_hosts.py",)
 T_CLOSE = ("tests/test_after_close.py",)
+T_A17 = ("tests/test_attack17.py",)
 T_LINEAR = ("tests/test_extract_linear.py",)
 T_MARKS = ("tests/test_marks_after.py",)
 T_GATE = ("tests/test_wrapper_gate.py",)
@@ -931,6 +932,10 @@ MUTANTS: tuple[Mutant, ...] = (
         T_SHOWN,
     ),
     _off(READINGS, '")" in url or "]" in url', T_CLOSE),
+    _off(EVIDENCE, 'after[:1] == "?" and _GLUED_QUERY.match(after) is not None', T_A17),
+    Mutant(EVIDENCE, "[^\\s?:()]*(?:&", "[^\\s?]*(?:&", T_A17),
+    Mutant(EVIDENCE, 'r"(?:[!?][!?1]*|', 'r"(?:[!?]+|', T_A17),
+    Mutant(EVIDENCE, "(?:[:;]'?-?", "(?:[:;]-?", T_A17),
     _drop(
         EXTRACT,
         "        forget_path_stop()  # (no message text is kept once the call returns)",
