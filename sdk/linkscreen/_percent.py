@@ -51,15 +51,21 @@ def unescape_fully(text: str, url: str) -> str:
 PCT_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 
 
-def decode_run(run: str) -> str:
+def utf8_run(run: str) -> str | None:
     """A run of %-escapes (``%E3%80%82``) as the characters its bytes spell in UTF-8, or
-    byte by byte (Latin-1) where they spell none: how a client shows an escaped text (ADR
-    0029). One helper for the extractor's readings and the redirect-target reader."""
-    data = bytes.fromhex(run.replace("%", ""))
+    None where they spell none."""
     try:
-        return data.decode("utf-8")
+        return bytes.fromhex(run.replace("%", "")).decode("utf-8")
     except UnicodeDecodeError:
-        return data.decode("latin-1")
+        return None
+
+
+def decode_run(run: str) -> str:
+    """A run of %-escapes as ``utf8_run`` reads it, or byte by byte (Latin-1) where it
+    spells no UTF-8: how a client shows an escaped text (ADR 0029). One helper for the
+    extractor's readings and the redirect-target reader."""
+    shown = utf8_run(run)
+    return bytes.fromhex(run.replace("%", "")).decode("latin-1") if shown is None else shown
 
 
 def unescape_once(text: str) -> str:

@@ -41,6 +41,7 @@ from ._evidence import (
     port_host,
 )
 from ._fastnew import builder
+from ._percent import PCT_RUN, utf8_run
 from ._readings import JOINT_WORDS, Found, Reader, Readings, host_of, lookalike
 from ._refang import refang
 from ._views import View
@@ -657,17 +658,15 @@ _QP_GATE = re.compile(r"=(?:\r?\n|2E|2F|3A|40(?![0-9]))")
 #: bracket, or a UTF-8 lead byte (a look-alike letter or dot) followed by its first
 #: continuation byte (``jqxvw[%2E]example``, ``see:jqxvw%2Eexample/``, ``%D1%98qxvw``).
 _ESCAPE_GATE = re.compile(r"%(?:2[EeFf]|3[Aa]|40|5[BbDd]|[C-Fc-f][0-9A-Fa-f]%[89ABab])")
-_ESCAPE_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 
 
 def _escape_shown(match: re.Match[str]) -> str | None:
     """A run of escapes as the UTF-8 characters it spells, or None (kept) when it spells
     none, or spells white space or a control (which the token reading already reads)."""
-    try:
-        shown = bytes.fromhex(match.group().replace("%", "")).decode("utf-8")
-    except UnicodeDecodeError:
+    shown = utf8_run(match.group())
+    if shown is None or not shown.isprintable() or any(c.isspace() for c in shown):
         return None
-    return shown if shown.isprintable() and not any(c.isspace() for c in shown) else None
+    return shown
 
 
 #: A web scheme, its host's first piece (no dot, no slash) and the one or two spaces after
@@ -1041,7 +1040,7 @@ def _extract_window(
         # "see:jqxvw%2Eexample/", "jqxvw[%2E]example", "http://%D1%98qxvw.example/": the
         # message read with its deliberate escapes undone, so every text reading (a glued
         # word, a defang, a look-alike letter) sees what they spell (attack 16 F, E)
-        unescaped = strict.rewrite(_ESCAPE_RUN, _escape_shown, Technique.PERCENT_ENCODED)
+        unescaped = strict.rewrite(PCT_RUN, _escape_shown, Technique.PERCENT_ENCODED)
         if unescaped is not strict:
             alternatives.append(refang(unescaped))
             if not unescaped.text.isascii():

@@ -913,7 +913,12 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(SALVAGE, "if squeezed != host and squeezed else []", "if False else []", T_SHOWN),
     Mutant(READINGS, "return chr(int(run[2:], 16))", "return run", T_SHOWN),
-    Mutant(PERCENT, 'return data.decode("utf-8")', 'return data.decode("latin-1")', T_SHOWN),
+    Mutant(
+        PERCENT,
+        'return bytes.fromhex(run.replace("%", "")).decode("utf-8")',
+        'return bytes.fromhex(run.replace("%", "")).decode("latin-1")',
+        T_SHOWN,
+    ),
     Mutant(
         READINGS,
         "kinds = shown.techniques(0, len(decoded)) if shown.text != decoded else ()",
